@@ -1,0 +1,132 @@
+"""Who may see what and who may do what: the one place these rules live.
+
+Visibility is a queryset filter (`visible_records(user)` and friends), applied by every
+list, detail, API endpoint and admin page, never a Python check after fetching a row.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from .errors import PermissionDeniedError
+from .lifecycle import RECORD_STEPS
+from .models import ConflictDeclaration, Organisation, Person, Record
+from .roles import Role, permission_codename
+
+#: Roles that see every record (DOMAIN §2: R1–R4 see everything; R9 reads for assessment).
+SEE_ALL_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.CREDIT_ADMIN, Role.ASSESSOR})
+UNIT_ROLES = frozenset({Role.UNIT_LIAISON, Role.UNIT_HEAD})
+
+
+def roles_of(user) -> frozenset[str]:
+    """The roles a user holds, from the `casework.role_*` permissions (cached on the user)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached = getattr(user, "_chengxin_roles", None)
+    if cached is None:
+        cached = frozenset(
+            r for r in Role if r != Role.SYSTEM and user.has_perm(f"casework.{permission_codename(r)}")
+        )
+        user._chengxin_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def _conflict_filter(user) -> Q:
+    conflicts = ConflictDeclaration.objects.filter(user=user)
+    return Q(subject_organisation__in=conflicts.values("organisation")) | Q(
+        subject_person__in=conflicts.values("person")
+    )
+
+
+def visible_records(user) -> QuerySet[Record]:
+    """Records this user may see; a declared 回避 conflict hides the subject's records."""
+    roles = roles_of(user)
+    qs = Record.objects.all()
+    if not roles:
+        return qs.none()
+    conditions = Q(pk__in=[])
+    if roles & SEE_ALL_ROLES:
+        conditions = Q()
+    else:
+        subject_visible = Q(state__in=settings.CHENGXIN["SUBJECT_VISIBLE_STATES"])
+        if roles & UNIT_ROLES and user.organisation_id:
+            conditions |= subject_visible & Q(subject_organisation_id=user.organisation_id)
+        if Role.CIVIL_SERVANT in roles and user.person_id:
+            conditions |= subject_visible & Q(subject_person_id=user.person_id)
+        if Role.HR_ADMIN in roles:
+            conditions |= Q(subject_person__isnull=False) & subject_visible
+        if Role.INTAKE_OPERATOR in roles:
+            conditions |= Q(created_by=user)
+    return qs.filter(conditions).exclude(_conflict_filter(user))
+
+
+def visible_people(user) -> QuerySet[Person]:
+    roles = roles_of(user)
+    if roles & (SEE_ALL_ROLES | {Role.HR_ADMIN, Role.INTAKE_OPERATOR, Role.SYSTEM_ADMIN}):
+        return Person.objects.all()
+    conditions = Q(pk__in=[])
+    if roles & UNIT_ROLES and user.organisation_id:
+        conditions |= Q(unit_id=user.organisation_id)
+    if user.is_authenticated and user.person_id:
+        conditions |= Q(pk=user.person_id)
+    return Person.objects.filter(conditions)
+
+
+def visible_organisations(user) -> QuerySet[Organisation]:
+    """The organisation tree is public information for every signed-in user."""
+    if not roles_of(user):
+        return Organisation.objects.none()
+    return Organisation.objects.all()
+
+
+def may_see_id_numbers(user) -> bool:
+    return has_role(user, *settings.CHENGXIN["ID_NUMBER_ROLES"])
+
+
+def has_conflict(user, record: Record) -> bool:
+    return ConflictDeclaration.objects.filter(
+        Q(user=user)
+        & (
+            Q(
+                organisation_id=record.subject_organisation_id,
+                organisation__isnull=False,
+            )
+            | Q(person_id=record.subject_person_id, person__isnull=False)
+        )
+    ).exists()
+
+
+def is_subject_side(user, record: Record) -> bool:
+    """The user speaks for the record's subject: its unit's liaison/head, or the person."""
+    roles = roles_of(user)
+    if record.subject_organisation_id:
+        return bool(roles & UNIT_ROLES) and user.organisation_id == record.subject_organisation_id
+    return Role.CIVIL_SERVANT in roles and user.person_id == record.subject_person_id
+
+
+def acting_role(user, record: Record, step: str) -> str:
+    """The role in which `user` may take `step` on `record`, or PermissionDeniedError.
+
+    Subject-side roles act only for their own subject; nobody acts under a 回避 conflict.
+    """
+    if user is None:  # the scheduler
+        if Role.SYSTEM in RECORD_STEPS[step].roles:
+            return Role.SYSTEM
+        raise PermissionDeniedError("该操作不能由系统自动执行。")
+    allowed = RECORD_STEPS[step].roles & roles_of(user)
+    subject_roles = allowed & (UNIT_ROLES | {Role.CIVIL_SERVANT})
+    if subject_roles and not is_subject_side(user, record):
+        allowed -= subject_roles
+    if not allowed:
+        raise PermissionDeniedError(
+            f"您没有权限执行“{RECORD_STEPS[step].label}”操作。",
+            code="permission_denied",
+        )
+    if has_conflict(user, record):
+        raise PermissionDeniedError("您已登记回避，不能办理该主体的案件。", code="conflict_of_interest")
+    return sorted(allowed)[0]

@@ -1,0 +1,71 @@
+"""The rule table: every numeric rule comes from a row with its source and version."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from . import calendar
+from .errors import DomainError
+from .models import Deadline, DeadlineRule, DisclosureRule, Record, Tier
+
+
+@dataclass(frozen=True)
+class DisclosureWindow:
+    rule: DisclosureRule
+    min_end: dt.date
+    max_end: dt.date
+
+
+def disclosure_rule(tier: str, on: dt.date) -> DisclosureRule:
+    rule = DisclosureRule.objects.filter(tier=tier, valid_from__lte=on).order_by("-valid_from").first()
+    if rule is None:
+        raise DomainError(_("没有适用于该失信等级和日期的公示期限规则。"), field="tier")
+    return rule
+
+
+def disclosure_window(tier: str, determined_on: dt.date, *, must_disclose: bool = False) -> DisclosureWindow:
+    """The disclosure period runs from the determination date; status durations do not
+    roll forward (DOMAIN §4.3, §7 rule 4). A 轻微 record flagged for disclosure is shown
+    for at most its rule's maximum (3 months, scenario 15)."""
+    rule = disclosure_rule(tier, determined_on)
+    max_months = rule.max_months
+    if tier == Tier.MINOR and not must_disclose:
+        max_months = rule.min_months
+    return DisclosureWindow(
+        rule,
+        calendar.add_months_plain(determined_on, rule.min_months),
+        calendar.add_months_plain(determined_on, max_months),
+    )
+
+
+def deadline_rule(code: str) -> DeadlineRule:
+    try:
+        return DeadlineRule.objects.get(code=code)
+    except DeadlineRule.DoesNotExist:
+        raise DomainError(_("缺少办理期限规则：%(code)s") % {"code": code}) from None
+
+
+def open_deadline(record: Record, code: str, start_on: dt.date) -> Deadline:
+    """Start the time limit `code` on `record` from `start_on`, replacing an open one of the same kind."""
+    rule = deadline_rule(code)
+    due = calendar.add(start_on, rule.amount, rule.unit, roll=rule.roll_forward)
+    Deadline.objects.filter(record=record, kind=code, status="OPEN").update(status="CANCELLED")
+    return Deadline.objects.create(
+        record=record,
+        kind=code,
+        label=rule.label,
+        start_on=start_on,
+        amount=rule.amount,
+        unit=rule.unit,
+        roll_forward=rule.roll_forward,
+        due_on=due.date,
+        provisional=due.provisional,
+        rule_version=rule.rule_version,
+    )
+
+
+def close_deadline(record: Record, code: str) -> None:
+    Deadline.objects.filter(record=record, kind=code, status="OPEN").update(status="MET")

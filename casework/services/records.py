@@ -1,0 +1,615 @@
+"""Use cases of the record lifecycle (DOMAIN §5.1). Each one: permission, lock, guards,
+FSM transition, audit entry, all in one transaction; views, API, admin and commands call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, can_proceed
+
+from .. import audit, clock, rules
+from ..errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
+from ..lifecycle import RECORD_STEPS, RecordState
+from ..models import (
+    Category,
+    Domain,
+    LeadSource,
+    Measure,
+    Organisation,
+    Person,
+    Record,
+    Tier,
+)
+from ..models.records import ServiceMethod
+from ..permissions import acting_role, has_role, visible_records
+from ..roles import Role
+
+S = RecordState
+_AUDITED_FIELDS = [
+    f.name
+    for f in Record._meta.concrete_fields
+    if f.name not in {"id", "created_at", "updated_at", "fact_hash"}
+] + ["measures"]
+
+
+def _snapshot(record: Record) -> dict:
+    data = model_to_dict(record, fields=[f for f in _AUDITED_FIELDS if f != "measures"])
+    data["state"] = record.state
+    if record.pk:
+        data["measures"] = sorted(record.measures.values_list("code", flat=True))
+    return data
+
+
+def _get_visible(acting_user, record_id: int, *, lock: bool) -> Record:
+    qs = Record.objects.all() if acting_user is None else visible_records(acting_user)
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        return qs.get(pk=record_id)
+    except Record.DoesNotExist:
+        raise NotFoundError(_("失信记录不存在或您无权查看。"), code="not_found") from None
+
+
+def _perform(
+    *,
+    acting_user,
+    record_id: int,
+    step: str,
+    change: Callable[[Record], None] = lambda r: None,
+    after: Callable[[Record], None] = lambda r: None,
+    reason: str = "",
+    ip_address: str | None = None,
+) -> Record:
+    """Run one lifecycle step: lock, check who and when, change, transition, audit.
+
+    The state read before the lock tells a lost race (ConflictError, 409) from a step
+    that was never allowed (DomainError, 400).
+    """
+    seen_state = _get_visible(acting_user, record_id, lock=False).state
+    with transaction.atomic(durable=True):
+        record = _get_visible(acting_user, record_id, lock=True)
+        role = acting_role(acting_user, record, step)
+        label = RECORD_STEPS[step].label
+        if not can_proceed(getattr(record, step)):
+            state_label = RecordState(record.state).label
+            if record.state != seen_state:
+                raise ConflictError(
+                    _("该记录刚被他人处理，当前状态为“%(state)s”，请刷新后重试。") % {"state": state_label},
+                    code="conflict",
+                )
+            raise DomainError(
+                _("当前状态“%(state)s”下不能执行“%(step)s”。") % {"state": state_label, "step": label},
+                field="state",
+                code="illegal_transition",
+            )
+        before, from_state = _snapshot(record), record.state
+        change(record)
+        getattr(record, step)()
+        try:
+            record.save()
+        except ConcurrentTransition:
+            raise ConflictError(_("该记录刚被他人处理，请刷新后重试。"), code="conflict") from None
+        after(record)
+        audit.append(
+            actor=acting_user,
+            role=role,
+            obj=record,
+            record=record,
+            action=step,
+            from_state=from_state,
+            to_state=record.state,
+            reason=reason,
+            ip_address=ip_address,
+            diff=audit.field_diff(before, _snapshot(record)),
+        )
+    return record
+
+
+def _require_text(value: str, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise DomainError(message, field=field, code="required")
+    return value
+
+
+def _require_choice(value: str, choices, field: str, name) -> str:
+    if value not in choices.values:
+        raise DomainError(
+            _("%(name)s“%(value)s”无效，可选值：%(options)s。")
+            % {"name": name, "value": value, "options": "、".join(choices.values)},
+            field=field,
+            code="invalid_choice",
+        )
+    return value
+
+
+def _require_past_date(value: dt.date, field: str, name) -> dt.date:
+    if not isinstance(value, dt.date):
+        raise DomainError(
+            _("%(name)s不是有效日期。") % {"name": name},
+            field=field,
+            code="invalid_date",
+        )
+    if value > clock.today():
+        raise DomainError(
+            _("%(name)s不能晚于今天。") % {"name": name},
+            field=field,
+            code="future_date",
+        )
+    return value
+
+
+def _fact_hash(org_id: int | None, person_id: int | None, content: str) -> str:
+    normalised = "".join(content.split())
+    return hashlib.sha256(f"{org_id}|{person_id}|{normalised}".encode()).hexdigest()
+
+
+# T1 ───────────────────────────────────────────────────────────────────────────────
+@transaction.atomic(durable=True)
+def record_register_lead(
+    *,
+    acting_user,
+    subject_organisation_id: int | None = None,
+    subject_person_id: int | None = None,
+    source: str,
+    lead_content: str,
+    received_on: dt.date,
+    ip_address: str | None = None,
+) -> Record:
+    if not has_role(acting_user, Role.INTAKE_OPERATOR, Role.OFFICER):
+        raise PermissionDeniedError(_("只有线索登记员或办案人员可以登记线索。"), code="permission_denied")
+    if bool(subject_organisation_id) == bool(subject_person_id):
+        raise DomainError(
+            _("请指定一个失信主体：单位或公务员，二者选一。"),
+            field="subject",
+            code="subject",
+        )
+    if subject_organisation_id and not Organisation.objects.filter(pk=subject_organisation_id).exists():
+        raise DomainError(_("失信单位不存在。"), field="subject_organisation", code="not_found")
+    if subject_person_id and not Person.objects.filter(pk=subject_person_id).exists():
+        raise DomainError(_("失信公务员不存在。"), field="subject_person", code="not_found")
+    _require_choice(source, LeadSource, "source", _("线索来源"))
+    content = _require_text(lead_content, "lead_content", _("请填写线索内容。"))
+    _require_past_date(received_on, "received_on", _("收到日期"))
+    fact_hash = _fact_hash(subject_organisation_id, subject_person_id, content)
+    duplicate = (
+        Record.objects.filter(fact_hash=fact_hash).exclude(state__in=[S.DISMISSED, S.ARCHIVED]).first()
+    )
+    if duplicate:
+        raise DomainError(
+            _("该主体的相同线索已登记（%(ref)s）。") % {"ref": duplicate.reference},
+            field="lead_content",
+            code="duplicate",
+        )
+    record = Record.objects.create(
+        subject_organisation_id=subject_organisation_id,
+        subject_person_id=subject_person_id,
+        source=source,
+        lead_content=content,
+        received_on=received_on,
+        fact_hash=fact_hash,
+        created_by=acting_user,
+    )
+    record.reference = f"ZWSX-{received_on.year}-{record.pk:06d}"
+    record.save(update_fields=["reference"])
+    role = Role.INTAKE_OPERATOR if has_role(acting_user, Role.INTAKE_OPERATOR) else Role.OFFICER
+    audit.append(
+        actor=acting_user,
+        role=role,
+        obj=record,
+        record=record,
+        action="register_lead",
+        to_state=record.state,
+        ip_address=ip_address,
+        diff=audit.field_diff({}, _snapshot(record)),
+    )
+    return record
+
+
+# T2 ───────────────────────────────────────────────────────────────────────────────
+def record_start_verification(*, acting_user, record_id: int, ip_address: str | None = None) -> Record:
+    def change(record: Record) -> None:
+        record.assigned_officer = acting_user
+
+    def after(record: Record) -> None:
+        rules.open_deadline(record, "verification", clock.today())
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="start_verification",
+        change=change,
+        after=after,
+        ip_address=ip_address,
+    )
+
+
+# T3 ───────────────────────────────────────────────────────────────────────────────
+def record_dismiss(*, acting_user, record_id: int, reason: str, ip_address: str | None = None) -> Record:
+    reason = _require_text(reason, "reason", _("不予认定须说明理由。"))
+
+    def change(record: Record) -> None:
+        record.closing_reason = reason
+
+    def after(record: Record) -> None:
+        rules.close_deadline(record, "verification")
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="dismiss",
+        change=change,
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
+# T4 ───────────────────────────────────────────────────────────────────────────────
+def _validated_measures(measure_ids: Iterable[int], record: Record) -> list[Measure]:
+    ids = list(dict.fromkeys(measure_ids or []))
+    measures = list(Measure.objects.filter(pk__in=ids, is_active=True))
+    if len(measures) != len(ids):
+        raise DomainError(
+            _("惩戒措施须从有效的惩戒措施清单中选择。"),
+            field="measures",
+            code="measure",
+        )
+    for measure in measures:
+        applies = measure.applies_to_persons if record.is_person_record else measure.applies_to_organisations
+        if not applies:
+            raise DomainError(
+                _("惩戒措施“%(name)s”不适用于该类失信主体。") % {"name": measure.name},
+                field="measures",
+                code="measure",
+            )
+    return measures
+
+
+def record_propose(
+    *,
+    acting_user,
+    record_id: int,
+    category: str,
+    domain: str,
+    tier: str,
+    facts: str,
+    legal_basis: str,
+    measure_ids: Iterable[int] = (),
+    tier_rationale: str = "",
+    must_disclose: bool = False,
+    determining_unit_id: int | None = None,
+    ip_address: str | None = None,
+) -> Record:
+    _require_choice(category, Category, "category", _("失信类别"))
+    _require_choice(domain, Domain, "domain", _("重点领域"))
+    _require_choice(tier, Tier, "tier", _("失信等级"))
+    facts = _require_text(facts, "facts", _("请填写失信事实。"))
+    legal_basis = _require_text(legal_basis, "legal_basis", _("请填写认定依据。"))
+    if determining_unit_id and not Organisation.objects.filter(pk=determining_unit_id).exists():
+        raise DomainError(_("认定单位不存在。"), field="determining_unit", code="not_found")
+
+    def change(record: Record) -> None:
+        record._measures = _validated_measures(measure_ids, record)
+        record.category, record.domain, record.tier = category, domain, tier
+        record.facts, record.legal_basis, record.tier_rationale = (
+            facts,
+            legal_basis,
+            tier_rationale,
+        )
+        record.must_disclose = bool(must_disclose) and tier == Tier.MINOR
+        record.determining_unit_id = determining_unit_id or acting_user.organisation_id
+        record.proposed_by = acting_user
+
+    def after(record: Record) -> None:
+        record.measures.set(record._measures)
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="propose",
+        change=change,
+        after=after,
+        ip_address=ip_address,
+    )
+
+
+# T6 (officer's side) ────────────────────────────────────────────────────────────────
+def record_answer_defence(
+    *, acting_user, record_id: int, reply: str, ip_address: str | None = None
+) -> Record:
+    reply = _require_text(reply, "reply", _("请填写对陈述申辩的答复。"))
+
+    def change(record: Record) -> None:
+        if not record.defence_statement:
+            raise DomainError(_("该记录没有待答复的陈述申辩。"), field="reply", code="no_defence")
+        record.defence_reply = reply
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="answer_defence",
+        change=change,
+        reason=reply,
+        ip_address=ip_address,
+    )
+
+
+def _check_separation(acting_user, record: Record) -> None:
+    if record.proposed_by_id == acting_user.pk:
+        raise PermissionDeniedError(_("拟认定人不能审批自己提出的认定。"), code="separation_of_duties")
+
+
+# T5 ───────────────────────────────────────────────────────────────────────────────
+def record_approve_pre_notice(
+    *, acting_user, record_id: int, served_on: dt.date, ip_address: str | None = None
+) -> Record:
+    _require_past_date(served_on, "served_on", _("事前告知书送达日期"))
+
+    def change(record: Record) -> None:
+        _check_separation(acting_user, record)
+        if record.defence_statement and not record.defence_reply:
+            raise DomainError(
+                _("陈述申辩尚未答复，不能重新告知。"),
+                field="defence_reply",
+                code="defence",
+            )
+        record.pre_notice_served_on = served_on
+        record.defence_waived = False
+
+    def after(record: Record) -> None:
+        rules.open_deadline(record, "defence_window", served_on)
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="approve_pre_notice",
+        change=change,
+        after=after,
+        ip_address=ip_address,
+    )
+
+
+# T6 ───────────────────────────────────────────────────────────────────────────────
+def record_submit_defence(
+    *, acting_user, record_id: int, statement: str, ip_address: str | None = None
+) -> Record:
+    statement = _require_text(statement, "statement", _("请填写陈述申辩意见。"))
+
+    def change(record: Record) -> None:
+        record.defence_statement, record.defence_reply = statement, ""
+
+    def after(record: Record) -> None:
+        rules.close_deadline(record, "defence_window")
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="submit_defence",
+        change=change,
+        after=after,
+        reason=statement,
+        ip_address=ip_address,
+    )
+
+
+# T7 ───────────────────────────────────────────────────────────────────────────────
+def record_determine(
+    *,
+    acting_user,
+    record_id: int,
+    determination_date: dt.date | None = None,
+    defence_waived: bool = False,
+    ip_address: str | None = None,
+) -> Record:
+    day = _require_past_date(determination_date or clock.today(), "determination_date", _("认定日期"))
+
+    def change(record: Record) -> None:
+        _check_separation(acting_user, record)
+        window = record.deadlines.filter(kind="defence_window").order_by("-id").first()
+        if not defence_waived and window and day <= window.due_on:
+            raise DomainError(
+                _("陈述申辩期至 %(date)s 届满，届满前认定须有当事人书面放弃意见。") % {"date": window.due_on},
+                field="determination_date",
+                code="defence_window_open",
+            )
+        if (
+            not record.measures.filter(is_active=True).exists()
+            or record.measures.filter(is_active=False).exists()
+        ):
+            raise DomainError(
+                _("认定前须从惩戒措施清单中选定至少一项有效的惩戒措施。"),
+                field="measures",
+                code="measure_required",
+            )
+        window = rules.disclosure_window(record.tier, day, must_disclose=record.must_disclose)
+        record.determination_date = day
+        record.defence_waived = bool(defence_waived)
+        record.disclosure_rule = window.rule
+        record.rule_version = window.rule.rule_version
+        record.min_end, record.max_end = window.min_end, window.max_end
+        record.determined_by = acting_user
+        record.determining_unit_id = record.determining_unit_id or acting_user.organisation_id
+
+    def after(record: Record) -> None:
+        rules.close_deadline(record, "defence_window")
+        rules.open_deadline(record, "service", day)
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="determine",
+        change=change,
+        after=after,
+        ip_address=ip_address,
+    )
+
+
+def should_publish(record: Record, on: dt.date) -> bool:
+    """Organisation records are public per tier; person records only for the categories
+    configured as public (DOMAIN §4.3 design (c), scenario 30)."""
+    if record.max_end is None or on > record.max_end:
+        return False
+    if record.is_person_record:
+        return record.category in settings.CHENGXIN["PUBLIC_PERSON_CATEGORIES"]
+    return record.tier != Tier.MINOR or record.must_disclose
+
+
+# T8 (+T9) ──────────────────────────────────────────────────────────────────────────
+def record_serve(
+    *,
+    acting_user,
+    record_id: int,
+    served_on: dt.date,
+    method: str,
+    proof: str,
+    recipient_consent: bool = False,
+    ip_address: str | None = None,
+) -> Record:
+    _require_past_date(served_on, "served_on", _("送达日期"))
+    _require_choice(method, ServiceMethod, "method", _("送达方式"))
+    proof = _require_text(proof, "proof", _("请填写送达回证信息。"))
+    if method == ServiceMethod.ELECTRONIC and not recipient_consent:
+        raise DomainError(_("电子送达须经受送达人同意。"), field="method", code="consent_required")
+
+    def change(record: Record) -> None:
+        if served_on < record.determination_date:
+            raise DomainError(_("送达日期不能早于认定日期。"), field="served_on", code="date_order")
+        record.served_on, record.service_method, record.service_proof = (
+            served_on,
+            method,
+            proof,
+        )
+        record.public = should_publish(record, clock.today())
+
+    def after(record: Record) -> None:
+        rules.close_deadline(record, "service")
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="serve",
+        change=change,
+        after=after,
+        ip_address=ip_address,
+    )
+
+
+_AMENDABLE = {
+    "category",
+    "domain",
+    "tier",
+    "tier_rationale",
+    "facts",
+    "legal_basis",
+    "must_disclose",
+}
+
+
+# T14 ──────────────────────────────────────────────────────────────────────────────
+def record_amend(
+    *,
+    acting_user,
+    record_id: int,
+    changes: dict,
+    reason: str,
+    ip_address: str | None = None,
+) -> Record:
+    reason = _require_text(reason, "reason", _("更正须说明理由。"))
+    unknown = set(changes) - _AMENDABLE
+    if unknown:
+        raise DomainError(
+            _("不能更正以下字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))},
+            field=sorted(unknown)[0],
+        )
+    if not changes:
+        raise DomainError(_("没有需要更正的内容。"), field="changes")
+    for name, choices, label in (
+        ("category", Category, _("失信类别")),
+        ("domain", Domain, _("重点领域")),
+        ("tier", Tier, _("失信等级")),
+    ):
+        if name in changes:
+            _require_choice(changes[name], choices, name, label)
+
+    def change(record: Record) -> None:
+        for name, value in changes.items():
+            setattr(record, name, value)
+        if {"tier", "must_disclose"} & set(changes) and record.determination_date:
+            window = rules.disclosure_window(
+                record.tier,
+                record.determination_date,
+                must_disclose=record.must_disclose,
+            )
+            record.disclosure_rule, record.rule_version = (
+                window.rule,
+                window.rule.rule_version,
+            )
+            record.min_end, record.max_end = window.min_end, window.max_end
+        if record.state == S.EFFECTIVE:
+            record.public = should_publish(record, clock.today())
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="amend",
+        change=change,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
+# T10 ──────────────────────────────────────────────────────────────────────────────
+def record_revoke(
+    *,
+    acting_user,
+    record_id: int,
+    reason: str,
+    document: str,
+    ip_address: str | None = None,
+) -> Record:
+    reason = _require_text(reason, "reason", _("撤销须说明理由。"))
+    document = _require_text(document, "document", _("请填写撤销依据文书。"))
+
+    def change(record: Record) -> None:
+        record.closing_reason, record.closing_document = reason, document
+        record.public, record.objection_pending = False, False
+
+    def after(record: Record) -> None:
+        rules.open_deadline(record, "withdraw_display", clock.today())
+
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="revoke",
+        change=change,
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
+# T12 ──────────────────────────────────────────────────────────────────────────────
+def record_expire(*, acting_user=None, record_id: int) -> Record:
+    def change(record: Record) -> None:
+        if record.max_end is None or clock.today() <= record.max_end:
+            raise DomainError(_("最长公示期尚未届满。"), field="max_end", code="not_expired")
+        record.public = False
+
+    return _perform(acting_user=acting_user, record_id=record_id, step="expire", change=change)
+
+
+# T13 ──────────────────────────────────────────────────────────────────────────────
+def record_archive(*, acting_user, record_id: int, ip_address: str | None = None) -> Record:
+    return _perform(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="archive",
+        ip_address=ip_address,
+    )

@@ -1,0 +1,69 @@
+"""Drive a record through the lifecycle with the real services, for tests that need one in a given state."""
+
+import datetime as dt
+
+from casework.models import Measure
+from casework.services import records as svc
+
+
+def lead(
+    *,
+    officer,
+    organisation=None,
+    person=None,
+    content="未按合同约定支付工程款 120 万元。",
+    received_on=dt.date(2026, 1, 5),
+):
+    return svc.record_register_lead(
+        acting_user=officer,
+        subject_organisation_id=organisation.pk if organisation else None,
+        subject_person_id=person.pk if person else None,
+        source="HOTLINE",
+        lead_content=content,
+        received_on=received_on,
+    )
+
+
+def proposed(*, officer, tier="GENERAL", category="PRM", with_measure=True, **kwargs):
+    record = lead(officer=officer, **kwargs)
+    svc.record_start_verification(acting_user=officer, record_id=record.pk)
+    measures = (
+        [Measure.objects.get(code="M01" if record.subject_organisation_id else "M05").pk]
+        if with_measure
+        else []
+    )
+    return svc.record_propose(
+        acting_user=officer,
+        record_id=record.pk,
+        category=category,
+        domain="PROCUREMENT",
+        tier=tier,
+        facts="该单位在政府采购合同履约中拖欠中小企业账款。",
+        legal_basis="《保障中小企业款项支付条例》第九条",
+        measure_ids=measures,
+    )
+
+
+def pre_notice(*, officer, approver, served_on=dt.date(2026, 1, 5), **kwargs):
+    record = proposed(officer=officer, **kwargs)
+    return svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk, served_on=served_on)
+
+
+def determined(
+    *, officer, approver, served_on=dt.date(2026, 1, 5), determination_date=dt.date(2026, 1, 15), **kwargs
+):
+    record = pre_notice(officer=officer, approver=approver, served_on=served_on, **kwargs)
+    return svc.record_determine(
+        acting_user=approver, record_id=record.pk, determination_date=determination_date
+    )
+
+
+def effective(*, officer, approver, served=dt.date(2026, 1, 16), **kwargs):
+    record = determined(officer=officer, approver=approver, **kwargs)
+    return svc.record_serve(
+        acting_user=officer,
+        record_id=record.pk,
+        served_on=served,
+        method="IN_PERSON",
+        proof="送达回证 001 号",
+    )
