@@ -1,0 +1,90 @@
+"""Must-show 4 of issue #2: conflicting transitions at once on PostgreSQL, exactly one wins."""
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from django.db import connection, connections, transaction
+
+from casework.errors import ConflictError
+from casework.lifecycle import RecordState
+from casework.models import AuditEntry, Record
+from casework.roles import Role
+from casework.services import records as svc
+
+from . import lifecycle
+from .factories import OrganisationFactory, UserFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for_lock_waiters(count: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # Statistics views are snapshotted per transaction: refresh before each look.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            if cursor.fetchone()[0] >= count:
+                return
+            time.sleep(0.05)
+    raise AssertionError(f"fewer than {count} sessions ended up waiting for the row lock")
+
+
+def test_eight_conflicting_transitions_on_one_record_have_exactly_one_winner():
+    """Four approvers determine a record while four officers file the subject's defence on it:
+    both steps leave PRE_NOTICE, so whichever commits first makes every other one stale."""
+    unit = OrganisationFactory()
+    officers = [UserFactory(roles=[Role.OFFICER]) for _ in range(4)]
+    approvers = [UserFactory(roles=[Role.APPROVER]) for _ in range(4)]
+    record = lifecycle.pre_notice(officer=officers[0], approver=approvers[0], organisation=unit)
+    entries_before = AuditEntry.objects.filter(record=record).count()
+
+    def determine(user):
+        return svc.record_determine(
+            acting_user=user, record_id=record.pk, determination_date=dt.date(2026, 1, 15)
+        )
+
+    def defend(user):
+        return svc.record_submit_defence(
+            acting_user=user, record_id=record.pk, statement="当事人口头申辩，已记录。"
+        )
+
+    attempts = [(lambda u=u: defend(u)) for u in officers] + [(lambda u=u: determine(u)) for u in approvers]
+    outcomes: list[object] = []
+    guard = threading.Lock()
+
+    def run(attempt):
+        try:
+            attempt()
+            result: object = "ok"
+        except Exception as exc:  # collected and asserted below
+            result = exc
+        finally:
+            connections.close_all()
+        with guard:
+            outcomes.append(result)
+
+    # Hold the row lock so that every attempt has read the record and queues on the lock;
+    # releasing it lets them race for real.
+    with transaction.atomic():
+        Record.objects.select_for_update().get(pk=record.pk)
+        threads = [threading.Thread(target=run, args=(a,)) for a in attempts]
+        for thread in threads:
+            thread.start()
+        _wait_for_lock_waiters(8)
+    for thread in threads:
+        thread.join(30)
+
+    winners = [o for o in outcomes if o == "ok"]
+    losers = [o for o in outcomes if o != "ok"]
+    assert len(outcomes) == 8
+    assert len(winners) == 1
+    assert all(isinstance(o, ConflictError) for o in losers), losers
+    assert all("刚被他人处理" in o.message for o in losers)
+    record.refresh_from_db()
+    assert record.state in {RecordState.PROPOSED, RecordState.DETERMINED}
+    assert AuditEntry.objects.filter(record=record).count() == entries_before + 1
