@@ -5,144 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
-from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, can_proceed
 
 from .. import audit, clock, rules
-from ..errors import ConflictError, DomainError, NotFoundError, PermissionDeniedError
-from ..lifecycle import RECORD_STEPS, RecordState
-from ..models import (
-    Category,
-    Domain,
-    LeadSource,
-    Measure,
-    Organisation,
-    Person,
-    Record,
-    Tier,
-)
+from ..errors import DomainError, PermissionDeniedError
+from ..lifecycle import RecordState
+from ..models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, Tier
 from ..models.records import ServiceMethod
-from ..permissions import acting_role, has_role, visible_records
+from ..permissions import has_role
 from ..roles import Role
+from .record_steps import perform_step, snapshot
+from .validation import require_choice, require_past_date, require_text
 
 S = RecordState
-_AUDITED_FIELDS = [
-    f.name
-    for f in Record._meta.concrete_fields
-    if f.name not in {"id", "created_at", "updated_at", "fact_hash"}
-] + ["measures"]
-
-
-def _snapshot(record: Record) -> dict:
-    data = model_to_dict(record, fields=[f for f in _AUDITED_FIELDS if f != "measures"])
-    data["state"] = record.state
-    if record.pk:
-        data["measures"] = sorted(record.measures.values_list("code", flat=True))
-    return data
-
-
-def _get_visible(acting_user, record_id: int, *, lock: bool) -> Record:
-    qs = Record.objects.all() if acting_user is None else visible_records(acting_user)
-    if lock:
-        qs = qs.select_for_update(of=("self",))
-    try:
-        return qs.get(pk=record_id)
-    except Record.DoesNotExist:
-        raise NotFoundError(_("失信记录不存在或您无权查看。"), code="not_found") from None
-
-
-def _perform(
-    *,
-    acting_user,
-    record_id: int,
-    step: str,
-    change: Callable[[Record], None] = lambda r: None,
-    after: Callable[[Record], None] = lambda r: None,
-    reason: str = "",
-    ip_address: str | None = None,
-) -> Record:
-    """Run one lifecycle step: lock, check who and when, change, transition, audit.
-
-    The state read before the lock tells a lost race (ConflictError, 409) from a step
-    that was never allowed (DomainError, 400).
-    """
-    seen_state = _get_visible(acting_user, record_id, lock=False).state
-    with transaction.atomic(durable=True):
-        record = _get_visible(acting_user, record_id, lock=True)
-        role = acting_role(acting_user, record, step)
-        label = RECORD_STEPS[step].label
-        if not can_proceed(getattr(record, step)):
-            state_label = RecordState(record.state).label
-            if record.state != seen_state:
-                raise ConflictError(
-                    _("该记录刚被他人处理，当前状态为“%(state)s”，请刷新后重试。") % {"state": state_label},
-                    code="conflict",
-                )
-            raise DomainError(
-                _("当前状态“%(state)s”下不能执行“%(step)s”。") % {"state": state_label, "step": label},
-                field="state",
-                code="illegal_transition",
-            )
-        before, from_state = _snapshot(record), record.state
-        change(record)
-        getattr(record, step)()
-        try:
-            record.save()
-        except ConcurrentTransition:
-            raise ConflictError(_("该记录刚被他人处理，请刷新后重试。"), code="conflict") from None
-        after(record)
-        audit.append(
-            actor=acting_user,
-            role=role,
-            obj=record,
-            record=record,
-            action=step,
-            from_state=from_state,
-            to_state=record.state,
-            reason=reason,
-            ip_address=ip_address,
-            diff=audit.field_diff(before, _snapshot(record)),
-        )
-    return record
-
-
-def _require_text(value: str, field: str, message) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(message, field=field, code="required")
-    return value
-
-
-def _require_choice(value: str, choices, field: str, name) -> str:
-    if value not in choices.values:
-        raise DomainError(
-            _("%(name)s“%(value)s”无效，可选值：%(options)s。")
-            % {"name": name, "value": value, "options": "、".join(choices.values)},
-            field=field,
-            code="invalid_choice",
-        )
-    return value
-
-
-def _require_past_date(value: dt.date, field: str, name) -> dt.date:
-    if not isinstance(value, dt.date):
-        raise DomainError(
-            _("%(name)s不是有效日期。") % {"name": name},
-            field=field,
-            code="invalid_date",
-        )
-    if value > clock.today():
-        raise DomainError(
-            _("%(name)s不能晚于今天。") % {"name": name},
-            field=field,
-            code="future_date",
-        )
-    return value
 
 
 def _fact_hash(org_id: int | None, person_id: int | None, content: str) -> str:
@@ -174,9 +53,9 @@ def record_register_lead(
         raise DomainError(_("失信单位不存在。"), field="subject_organisation", code="not_found")
     if subject_person_id and not Person.objects.filter(pk=subject_person_id).exists():
         raise DomainError(_("失信公务员不存在。"), field="subject_person", code="not_found")
-    _require_choice(source, LeadSource, "source", _("线索来源"))
-    content = _require_text(lead_content, "lead_content", _("请填写线索内容。"))
-    _require_past_date(received_on, "received_on", _("收到日期"))
+    require_choice(source, LeadSource, "source", _("线索来源"))
+    content = require_text(lead_content, "lead_content", _("请填写线索内容。"))
+    require_past_date(received_on, "received_on", _("收到日期"))
     fact_hash = _fact_hash(subject_organisation_id, subject_person_id, content)
     duplicate = (
         Record.objects.filter(fact_hash=fact_hash).exclude(state__in=[S.DISMISSED, S.ARCHIVED]).first()
@@ -207,7 +86,7 @@ def record_register_lead(
         action="register_lead",
         to_state=record.state,
         ip_address=ip_address,
-        diff=audit.field_diff({}, _snapshot(record)),
+        diff=audit.field_diff({}, snapshot(record)),
     )
     return record
 
@@ -220,7 +99,7 @@ def record_start_verification(*, acting_user, record_id: int, ip_address: str | 
     def after(record: Record) -> None:
         rules.open_deadline(record, "verification", clock.today())
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="start_verification",
@@ -232,7 +111,7 @@ def record_start_verification(*, acting_user, record_id: int, ip_address: str | 
 
 # T3 ───────────────────────────────────────────────────────────────────────────────
 def record_dismiss(*, acting_user, record_id: int, reason: str, ip_address: str | None = None) -> Record:
-    reason = _require_text(reason, "reason", _("不予认定须说明理由。"))
+    reason = require_text(reason, "reason", _("不予认定须说明理由。"))
 
     def change(record: Record) -> None:
         record.closing_reason = reason
@@ -240,7 +119,7 @@ def record_dismiss(*, acting_user, record_id: int, reason: str, ip_address: str 
     def after(record: Record) -> None:
         rules.close_deadline(record, "verification")
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="dismiss",
@@ -287,11 +166,11 @@ def record_propose(
     determining_unit_id: int | None = None,
     ip_address: str | None = None,
 ) -> Record:
-    _require_choice(category, Category, "category", _("失信类别"))
-    _require_choice(domain, Domain, "domain", _("重点领域"))
-    _require_choice(tier, Tier, "tier", _("失信等级"))
-    facts = _require_text(facts, "facts", _("请填写失信事实。"))
-    legal_basis = _require_text(legal_basis, "legal_basis", _("请填写认定依据。"))
+    require_choice(category, Category, "category", _("失信类别"))
+    require_choice(domain, Domain, "domain", _("重点领域"))
+    require_choice(tier, Tier, "tier", _("失信等级"))
+    facts = require_text(facts, "facts", _("请填写失信事实。"))
+    legal_basis = require_text(legal_basis, "legal_basis", _("请填写认定依据。"))
     if determining_unit_id and not Organisation.objects.filter(pk=determining_unit_id).exists():
         raise DomainError(_("认定单位不存在。"), field="determining_unit", code="not_found")
 
@@ -310,7 +189,7 @@ def record_propose(
     def after(record: Record) -> None:
         record.measures.set(record._measures)
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="propose",
@@ -324,14 +203,14 @@ def record_propose(
 def record_answer_defence(
     *, acting_user, record_id: int, reply: str, ip_address: str | None = None
 ) -> Record:
-    reply = _require_text(reply, "reply", _("请填写对陈述申辩的答复。"))
+    reply = require_text(reply, "reply", _("请填写对陈述申辩的答复。"))
 
     def change(record: Record) -> None:
         if not record.defence_statement:
             raise DomainError(_("该记录没有待答复的陈述申辩。"), field="reply", code="no_defence")
         record.defence_reply = reply
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="answer_defence",
@@ -350,7 +229,7 @@ def _check_separation(acting_user, record: Record) -> None:
 def record_approve_pre_notice(
     *, acting_user, record_id: int, served_on: dt.date, ip_address: str | None = None
 ) -> Record:
-    _require_past_date(served_on, "served_on", _("事前告知书送达日期"))
+    require_past_date(served_on, "served_on", _("事前告知书送达日期"))
 
     def change(record: Record) -> None:
         _check_separation(acting_user, record)
@@ -366,7 +245,7 @@ def record_approve_pre_notice(
     def after(record: Record) -> None:
         rules.open_deadline(record, "defence_window", served_on)
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="approve_pre_notice",
@@ -380,7 +259,7 @@ def record_approve_pre_notice(
 def record_submit_defence(
     *, acting_user, record_id: int, statement: str, ip_address: str | None = None
 ) -> Record:
-    statement = _require_text(statement, "statement", _("请填写陈述申辩意见。"))
+    statement = require_text(statement, "statement", _("请填写陈述申辩意见。"))
 
     def change(record: Record) -> None:
         record.defence_statement, record.defence_reply = statement, ""
@@ -388,7 +267,7 @@ def record_submit_defence(
     def after(record: Record) -> None:
         rules.close_deadline(record, "defence_window")
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="submit_defence",
@@ -408,7 +287,7 @@ def record_determine(
     defence_waived: bool = False,
     ip_address: str | None = None,
 ) -> Record:
-    day = _require_past_date(determination_date or clock.today(), "determination_date", _("认定日期"))
+    day = require_past_date(determination_date or clock.today(), "determination_date", _("认定日期"))
 
     def change(record: Record) -> None:
         _check_separation(acting_user, record)
@@ -441,7 +320,7 @@ def record_determine(
         rules.close_deadline(record, "defence_window")
         rules.open_deadline(record, "service", day)
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="determine",
@@ -472,9 +351,9 @@ def record_serve(
     recipient_consent: bool = False,
     ip_address: str | None = None,
 ) -> Record:
-    _require_past_date(served_on, "served_on", _("送达日期"))
-    _require_choice(method, ServiceMethod, "method", _("送达方式"))
-    proof = _require_text(proof, "proof", _("请填写送达回证信息。"))
+    require_past_date(served_on, "served_on", _("送达日期"))
+    require_choice(method, ServiceMethod, "method", _("送达方式"))
+    proof = require_text(proof, "proof", _("请填写送达回证信息。"))
     if method == ServiceMethod.ELECTRONIC and not recipient_consent:
         raise DomainError(_("电子送达须经受送达人同意。"), field="method", code="consent_required")
 
@@ -491,7 +370,7 @@ def record_serve(
     def after(record: Record) -> None:
         rules.close_deadline(record, "service")
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="serve",
@@ -521,7 +400,7 @@ def record_amend(
     reason: str,
     ip_address: str | None = None,
 ) -> Record:
-    reason = _require_text(reason, "reason", _("更正须说明理由。"))
+    reason = require_text(reason, "reason", _("更正须说明理由。"))
     unknown = set(changes) - _AMENDABLE
     if unknown:
         raise DomainError(
@@ -536,7 +415,7 @@ def record_amend(
         ("tier", Tier, _("失信等级")),
     ):
         if name in changes:
-            _require_choice(changes[name], choices, name, label)
+            require_choice(changes[name], choices, name, label)
 
     def change(record: Record) -> None:
         for name, value in changes.items():
@@ -555,7 +434,7 @@ def record_amend(
         if record.state == S.EFFECTIVE:
             record.public = should_publish(record, clock.today())
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="amend",
@@ -574,8 +453,8 @@ def record_revoke(
     document: str,
     ip_address: str | None = None,
 ) -> Record:
-    reason = _require_text(reason, "reason", _("撤销须说明理由。"))
-    document = _require_text(document, "document", _("请填写撤销依据文书。"))
+    reason = require_text(reason, "reason", _("撤销须说明理由。"))
+    document = require_text(document, "document", _("请填写撤销依据文书。"))
 
     def change(record: Record) -> None:
         record.closing_reason, record.closing_document = reason, document
@@ -584,7 +463,7 @@ def record_revoke(
     def after(record: Record) -> None:
         rules.open_deadline(record, "withdraw_display", clock.today())
 
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="revoke",
@@ -602,12 +481,12 @@ def record_expire(*, acting_user=None, record_id: int) -> Record:
             raise DomainError(_("最长公示期尚未届满。"), field="max_end", code="not_expired")
         record.public = False
 
-    return _perform(acting_user=acting_user, record_id=record_id, step="expire", change=change)
+    return perform_step(acting_user=acting_user, record_id=record_id, step="expire", change=change)
 
 
 # T13 ──────────────────────────────────────────────────────────────────────────────
 def record_archive(*, acting_user, record_id: int, ip_address: str | None = None) -> Record:
-    return _perform(
+    return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="archive",
