@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from .errors import PermissionDeniedError
 from .lifecycle import RECORD_STEPS
@@ -117,16 +118,16 @@ def acting_role(user, record: Record, step: str) -> str:
     if user is None:  # the scheduler
         if Role.SYSTEM in RECORD_STEPS[step].roles:
             return Role.SYSTEM
-        raise PermissionDeniedError("该操作不能由系统自动执行。")
+        raise PermissionDeniedError(_("该操作不能由系统自动执行。"))
     allowed = RECORD_STEPS[step].roles & roles_of(user)
     subject_roles = allowed & (UNIT_ROLES | {Role.CIVIL_SERVANT})
     if subject_roles and not is_subject_side(user, record):
         allowed -= subject_roles
     if not allowed:
         raise PermissionDeniedError(
-            f"您没有权限执行“{RECORD_STEPS[step].label}”操作。",
+            _("您没有权限执行“%(step)s”操作。") % {"step": RECORD_STEPS[step].label},
             code="permission_denied",
         )
     if has_conflict(user, record):
-        raise PermissionDeniedError("您已登记回避，不能办理该主体的案件。", code="conflict_of_interest")
+        raise PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code="conflict_of_interest")
     return sorted(allowed)[0]

@@ -1,0 +1,354 @@
+"""Admin for the case data: organisations, people, users, 回避, the measure catalogue,
+records with their deadlines, and the audit trail.
+
+Rules kept here:
+- every list and page is scoped to the user through casework.queries (a superuser sees all);
+  a row outside the scope answers a real 404, not the admin's redirect to the index;
+- a record is never written by the admin: its fields are read-only, decided records cannot
+  even be opened for change, nothing is deleted, and the only state changes are admin
+  actions that call the one service of the step;
+- personal ID numbers are masked unless casework.permissions.may_see_id_numbers;
+- the audit trail can be read, never added to, changed or deleted.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .. import queries
+from ..errors import DomainError
+from ..lifecycle import DECIDED_STATES
+from ..models import (
+    AuditEntry,
+    ConflictDeclaration,
+    Deadline,
+    Measure,
+    Organisation,
+    OrganisationName,
+    Person,
+    Record,
+    User,
+)
+from ..permissions import may_see_id_numbers
+from ..services import records as record_services
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Lists only what `scope(user)` returns; anything else is a 404 on every object page."""
+
+    def scope(self, user):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return self.scope(request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(gettext("对象不存在或您无权查看。"))
+        return obj
+
+
+class ReadOnlyAdminMixin:
+    """Nobody adds, changes or deletes through this page, superusers included."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# ── organisations and people ──────────────────────────────────────────────────────
+
+
+class OrganisationNameInline(admin.TabularInline):
+    model = OrganisationName
+    extra = 0
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ScopedAdmin):
+    list_display = ["name", "short_name", "type", "parent", "credit_code", "is_active"]
+    list_filter = ["type", "is_active"]
+    search_fields = ["name", "short_name", "credit_code", "names__name"]
+    inlines = [OrganisationNameInline]
+
+    def scope(self, user):
+        return queries.organisation_list(user=user)
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    """The ID number is shown in full only to the roles of settings.CHENGXIN["ID_NUMBER_ROLES"]."""
+
+    list_filter = ["is_active"]
+    list_select_related = ["unit"]
+    fields = ["name", "id_number", "unit", "post", "rank", "supervising_body", "is_active"]
+
+    def scope(self, user):
+        return queries.person_list(user=user)
+
+    @admin.display(description=_("身份证号码"))
+    def masked_id(self, person: Person) -> str:
+        return person.masked_id_number
+
+    def get_list_display(self, request):
+        id_column = "id_number" if may_see_id_numbers(request.user) else "masked_id"
+        return ["name", id_column, "unit", "post", "rank", "is_active"]
+
+    def get_fields(self, request, obj=None):
+        """A new person's number is typed in full; an existing one is shown masked unless allowed."""
+        if obj is None or may_see_id_numbers(request.user):
+            return self.fields
+        return [("masked_id" if f == "id_number" else f) for f in self.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None or may_see_id_numbers(request.user):
+            return []
+        return ["masked_id"]
+
+    def get_search_fields(self, request):
+        """Searching by ID number would reveal it to those who may not see it."""
+        return ["name", "id_number"] if may_see_id_numbers(request.user) else ["name"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's user admin plus the unit and the civil servant; groups are the roles (DOMAIN §2)."""
+
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("单位与身份"), {"fields": ("organisation", "person")}),
+    )
+    add_fieldsets = (
+        *DjangoUserAdmin.add_fieldsets,
+        (_("单位与身份"), {"fields": ("organisation", "person")}),
+    )
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "organisation",
+        "role_names",
+        "is_staff",
+        "is_active",
+    ]
+    list_filter = ["groups", "is_staff", "is_active", "organisation"]
+    list_select_related = ["organisation"]
+
+    @admin.display(description=_("角色"))
+    def role_names(self, user: User) -> str:
+        return "、".join(g.name for g in user.groups.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups":
+            field.label = _("角色")
+            field.help_text = _("每个组即一个角色，授予相应的 casework.role_* 权限。")
+        return field
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "person", "reason", "declared_at"]
+    list_select_related = ["user", "organisation", "person"]
+    search_fields = ["user__username", "organisation__name", "person__name", "reason"]
+    readonly_fields = ["declared_at"]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    """A measure cited by a record is deactivated, never deleted: the decision must keep its basis."""
+
+    list_display = ["code", "name", "applies_to_organisations", "applies_to_persons", "is_active"]
+    list_filter = ["is_active", "applies_to_organisations", "applies_to_persons"]
+    search_fields = ["code", "name", "legal_basis"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.record_set.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+# ── records ───────────────────────────────────────────────────────────────────────
+
+
+class DeadlineInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Deadline
+    extra = 0
+    fields = ["label", "start_on", "amount", "unit", "due_on", "provisional", "status", "rule_version"]
+    readonly_fields = fields
+
+
+class AuditEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = AuditEntry
+    extra = 0
+    fields = ["seq", "created_at", "actor_name", "actor_role", "action", "from_state", "to_state", "reason"]
+    readonly_fields = fields
+    ordering = ["seq"]
+
+
+def _run_step(modeladmin, request, queryset, service) -> None:
+    """Call `service` on each selected record; report what was done and what was refused."""
+    done = 0
+    for record in queryset:
+        try:
+            service(acting_user=request.user, record_id=record.pk, ip_address=request.META.get("REMOTE_ADDR"))
+            done += 1
+        except DomainError as exc:
+            modeladmin.message_user(request, f"{record.reference}：{exc.message}", messages.ERROR)
+    if done:
+        modeladmin.message_user(
+            request, gettext("已处理 %(count)d 条记录。") % {"count": done}, messages.SUCCESS
+        )
+
+
+@admin.action(description=_("开始核查"))
+def start_verification(modeladmin, request, queryset):
+    _run_step(modeladmin, request, queryset, record_services.record_start_verification)
+
+
+@admin.action(description=_("归档"))
+def archive(modeladmin, request, queryset):
+    _run_step(modeladmin, request, queryset, record_services.record_archive)
+
+
+@admin.register(Record)
+class RecordAdmin(ScopedAdmin):
+    """Read and act; never edit. Changes go through the API, whose endpoints call the services."""
+
+    list_display = [
+        "reference",
+        "subject",
+        "state",
+        "category",
+        "tier",
+        "received_on",
+        "determination_date",
+        "public",
+    ]
+    list_filter = ["state", "category", "tier", "domain", "public", "objection_pending"]
+    list_select_related = ["subject_organisation", "subject_person"]
+    search_fields = [
+        "reference",
+        "facts",
+        "lead_content",
+        "subject_organisation__name",
+        "subject_person__name",
+    ]
+    date_hierarchy = "received_on"
+    actions = [start_verification, archive]
+    inlines = [DeadlineInline, AuditEntryInline]
+    fieldsets = [
+        (None, {"fields": ["reference", "state", "subject_organisation", "subject_person"]}),
+        (_("线索"), {"fields": ["source", "lead_content", "received_on", "created_by", "assigned_officer"]}),
+        (
+            _("认定"),
+            {
+                "fields": [
+                    "category",
+                    "domain",
+                    "tier",
+                    "tier_rationale",
+                    "facts",
+                    "legal_basis",
+                    "measures",
+                    "must_disclose",
+                    "proposed_by",
+                    "determining_unit",
+                    "determination_date",
+                    "determined_by",
+                ]
+            },
+        ),
+        (
+            _("告知与申辩"),
+            {"fields": ["pre_notice_served_on", "defence_statement", "defence_reply", "defence_waived"]},
+        ),
+        (
+            _("送达与公示"),
+            {
+                "fields": [
+                    "served_on",
+                    "service_method",
+                    "service_proof",
+                    "disclosure_rule",
+                    "rule_version",
+                    "min_end",
+                    "max_end",
+                    "public",
+                    "objection_pending",
+                ]
+            },
+        ),
+        (_("办结"), {"fields": ["closing_reason", "closing_document", "created_at", "updated_at"]}),
+    ]
+
+    def scope(self, user):
+        return queries.record_list(user=user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for _title, opts in self.fieldsets for f in opts["fields"]]
+
+    def has_add_permission(self, request):
+        return False  # leads are registered through the service (POST /api/records/)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.state in DECIDED_STATES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        """Every field is read-only: there is nothing to write, and a record is only ever
+        written by a service, which also writes the audit entry."""
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = ["record", "label", "start_on", "due_on", "provisional", "status", "rule_version"]
+    list_filter = ["status", "provisional", "kind"]
+    list_select_related = ["record"]
+    search_fields = ["record__reference", "label"]
+
+    def scope(self, user):
+        return queries.deadline_list(user=user)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+    list_display = [
+        "seq",
+        "created_at",
+        "actor_name",
+        "actor_role",
+        "action",
+        "object_repr",
+        "from_state",
+        "to_state",
+    ]
+    list_filter = ["action", "actor_role"]
+    search_fields = ["object_repr", "actor_name", "reason", "record__reference"]
+
+    def scope(self, user):
+        return queries.audit_entry_list(user=user)

@@ -1,1 +1,37 @@
-urlpatterns = []
+"""/api/: organisations, people, records and one POST path per lifecycle step."""
+
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("people", views.PersonViewSet, basename="person")
+
+STEPS = {
+    "start-verification": views.StartVerificationApi,
+    "dismiss": views.DismissApi,
+    "propose": views.ProposeApi,
+    "answer-defence": views.AnswerDefenceApi,
+    "approve-pre-notice": views.ApprovePreNoticeApi,
+    "submit-defence": views.SubmitDefenceApi,
+    "determine": views.DetermineApi,
+    "serve": views.ServeApi,
+    "amend": views.AmendApi,
+    "revoke": views.RevokeApi,
+    "archive": views.ArchiveApi,
+}
+
+urlpatterns = [
+    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("records/", views.RecordListCreateApi.as_view(), name="record-list"),
+    path("records/<int:pk>/", views.RecordDetailApi.as_view(), name="record-detail"),
+    path("records/<int:pk>/audit/", views.RecordAuditApi.as_view(), name="record-audit"),
+    *[
+        path(f"records/<int:pk>/{slug}/", view.as_view(), name=f"record-{slug}")
+        for slug, view in STEPS.items()
+    ],
+    *router.urls,
+]

@@ -18,5 +18,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "政务失信记录管理：记录、异议、整改、问责与信用修复。",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Government networks are often offline: Swagger UI is served by the project, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set used under several field names (record output vs. serve input).
+    "ENUM_NAME_OVERRIDES": {"ServiceMethodEnum": "casework.models.records.ServiceMethod"},
 }

@@ -1,0 +1,49 @@
+"""Query parameters of GET /api/records/ (django-filter). Filters narrow a queryset that
+casework.queries already scoped to the user; ids are plain numbers so that filtering by a
+subject the user may not see answers an empty page, not an error that confirms it exists."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from ..models import Category, Domain, Record, RecordState, Tier
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class RecordFilter(filters.FilterSet):
+    state = filters.MultipleChoiceFilter(label=_("状态"), choices=RecordState.choices)
+    category = filters.ChoiceFilter(label=_("失信类别"), choices=Category.choices)
+    tier = filters.ChoiceFilter(label=_("失信等级"), choices=Tier.choices)
+    domain = filters.ChoiceFilter(label=_("重点领域"), choices=Domain.choices)
+    subject_organisation = IdFilter(label=_("失信单位"), field_name="subject_organisation_id")
+    subject_person = IdFilter(label=_("失信公务员"), field_name="subject_person_id")
+    received_on = filters.DateFromToRangeFilter(label=_("收到日期"))
+    q = filters.CharFilter(label=_("关键词（事实、线索内容、案件编号）"), method="search")
+
+    class Meta:
+        model = Record
+        fields = [
+            "state",
+            "category",
+            "tier",
+            "domain",
+            "subject_organisation",
+            "subject_person",
+            "received_on",
+            "q",
+        ]
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(facts__icontains=word) | Q(lead_content__icontains=word) | Q(reference__icontains=word)
+            )
+        return queryset

@@ -1,0 +1,268 @@
+"""What the API reads and writes. Output serializers only shape rows that casework.queries
+already scoped to the user; input serializers only parse (types, dates, choices): the
+rules themselves live in the services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import (
+    AuditEntry,
+    Category,
+    Deadline,
+    Domain,
+    LeadSource,
+    Measure,
+    Organisation,
+    OrganisationName,
+    Person,
+    Record,
+    Tier,
+)
+from ..models.records import ServiceMethod
+
+# ── output ──────────────────────────────────────────────────────────────────────────
+
+
+class OrganisationNameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrganisationName
+        fields = ["name", "valid_from", "valid_to"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    type_display = serializers.CharField(source="get_type_display", read_only=True)
+    names = OrganisationNameSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "type",
+            "type_display",
+            "parent",
+            "credit_code",
+            "is_active",
+            "names",
+        ]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """`id_number` is masked unless the view says the user may see it (context `show_id_numbers`)."""
+
+    id_number = serializers.SerializerMethodField()
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "unit",
+            "unit_name",
+            "post",
+            "rank",
+            "supervising_body",
+            "is_active",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_id_number(self, person: Person) -> str:
+        return person.id_number if self.context.get("show_id_numbers") else person.masked_id_number
+
+
+class MeasureSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Measure
+        fields = ["id", "code", "name", "legal_basis"]
+
+
+class DeadlineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deadline
+        fields = ["kind", "label", "start_on", "due_on", "provisional", "status", "rule_version"]
+
+
+class RecordListSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    subject_name = serializers.CharField(source="subject.name", read_only=True)
+
+    class Meta:
+        model = Record
+        fields = [
+            "id",
+            "reference",
+            "state",
+            "state_display",
+            "subject_organisation",
+            "subject_person",
+            "subject_name",
+            "category",
+            "domain",
+            "tier",
+            "received_on",
+            "determination_date",
+            "public",
+            "objection_pending",
+        ]
+
+
+class RecordDetailSerializer(RecordListSerializer):
+    measures = MeasureSerializer(many=True, read_only=True)
+    deadlines = DeadlineSerializer(many=True, read_only=True)
+    assigned_officer = serializers.StringRelatedField()
+    proposed_by = serializers.StringRelatedField()
+    determined_by = serializers.StringRelatedField()
+
+    class Meta(RecordListSerializer.Meta):
+        fields = [
+            *RecordListSerializer.Meta.fields,
+            "source",
+            "lead_content",
+            "tier_rationale",
+            "facts",
+            "legal_basis",
+            "measures",
+            "must_disclose",
+            "pre_notice_served_on",
+            "defence_statement",
+            "defence_reply",
+            "defence_waived",
+            "determining_unit",
+            "rule_version",
+            "min_end",
+            "max_end",
+            "served_on",
+            "service_method",
+            "service_proof",
+            "closing_reason",
+            "closing_document",
+            "assigned_officer",
+            "proposed_by",
+            "determined_by",
+            "deadlines",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class AuditEntrySerializer(serializers.ModelSerializer):
+    """`ip_address` only for the commission's own roles (context `internal`)."""
+
+    ip_address = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "seq",
+            "created_at",
+            "actor_name",
+            "actor_role",
+            "action",
+            "from_state",
+            "to_state",
+            "reason",
+            "diff",
+            "ip_address",
+            "hash",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_ip_address(self, entry: AuditEntry) -> str | None:
+        return entry.ip_address if self.context.get("internal") else None
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error response (casework.api.errors)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField()
+    field = serializers.CharField(allow_null=True)
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("输入校验错误：字段名 → 错误信息"),
+    )
+
+
+# ── input: one per service; field names are the service's keyword arguments ───────
+
+
+class RegisterLeadInput(serializers.Serializer):
+    subject_organisation = serializers.IntegerField(label=_("失信单位"), required=False, allow_null=True)
+    subject_person = serializers.IntegerField(label=_("失信公务员"), required=False, allow_null=True)
+    source = serializers.ChoiceField(label=_("线索来源"), choices=LeadSource.choices)
+    lead_content = serializers.CharField(label=_("线索内容"))
+    received_on = serializers.DateField(label=_("收到日期"))
+
+
+class EmptyInput(serializers.Serializer):
+    pass
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(label=_("理由"))
+
+
+class ProposeInput(serializers.Serializer):
+    category = serializers.ChoiceField(label=_("失信类别"), choices=Category.choices)
+    domain = serializers.ChoiceField(label=_("重点领域"), choices=Domain.choices)
+    tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices)
+    facts = serializers.CharField(label=_("失信事实"))
+    legal_basis = serializers.CharField(label=_("认定依据"))
+    measure_ids = serializers.ListField(
+        label=_("惩戒措施"), child=serializers.IntegerField(), required=False, default=list
+    )
+    tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True, default="")
+    must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, default=False)
+    determining_unit = serializers.IntegerField(label=_("认定单位"), required=False, allow_null=True)
+
+
+class AnswerDefenceInput(serializers.Serializer):
+    reply = serializers.CharField(label=_("陈述申辩答复"))
+
+
+class ApprovePreNoticeInput(serializers.Serializer):
+    served_on = serializers.DateField(label=_("事前告知送达日期"))
+
+
+class SubmitDefenceInput(serializers.Serializer):
+    statement = serializers.CharField(label=_("陈述申辩意见"))
+
+
+class DetermineInput(serializers.Serializer):
+    determination_date = serializers.DateField(label=_("认定日期"), required=False, allow_null=True)
+    defence_waived = serializers.BooleanField(label=_("书面放弃陈述申辩"), required=False, default=False)
+
+
+class ServeInput(serializers.Serializer):
+    served_on = serializers.DateField(label=_("送达日期"))
+    method = serializers.ChoiceField(label=_("送达方式"), choices=ServiceMethod.choices)
+    proof = serializers.CharField(label=_("送达回证"))
+    recipient_consent = serializers.BooleanField(
+        label=_("受送达人同意电子送达"), required=False, default=False
+    )
+
+
+class AmendInput(serializers.Serializer):
+    """The fields present are the correction; the others stay as they are."""
+
+    category = serializers.ChoiceField(label=_("失信类别"), choices=Category.choices, required=False)
+    domain = serializers.ChoiceField(label=_("重点领域"), choices=Domain.choices, required=False)
+    tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices, required=False)
+    tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True)
+    facts = serializers.CharField(label=_("失信事实"), required=False)
+    legal_basis = serializers.CharField(label=_("认定依据"), required=False)
+    must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, allow_null=True)
+    reason = serializers.CharField(label=_("更正理由"))
+
+
+class RevokeInput(serializers.Serializer):
+    reason = serializers.CharField(label=_("撤销理由"))
+    document = serializers.CharField(label=_("撤销依据文书"))

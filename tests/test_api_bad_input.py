@@ -1,0 +1,230 @@
+"""Refused requests (issue #2 must-show 7): each answers 400/403 with a message that names
+the problem, and leaves the database exactly as it was."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext
+from rest_framework.authtoken.models import Token
+
+from casework.lifecycle import RECORD_STEPS, RecordState
+from casework.models import Record
+from casework.roles import Role
+
+from . import lifecycle
+from .api_fixtures import api, db_state, fixed_today  # noqa: F401 (fixed_today is a fixture)
+from .factories import UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
+
+
+def refused(client, path, data, status=400, record_id=None):
+    """POST and check that nothing in the database moved; return the response body."""
+    before = db_state(record_id)
+    response = client.post(path, data, format="json")
+    assert response.status_code == status, response.data
+    assert db_state(record_id) == before
+    return response.data
+
+
+def test_an_illegal_transition_is_refused_and_named(officer, approver, unit):
+    lead = lifecycle.lead(officer=officer, organisation=unit)
+    body = refused(
+        api(approver),
+        f"/api/records/{lead.pk}/determine/",
+        {"determination_date": "2026-01-20"},
+        record_id=lead.pk,
+    )
+    assert body["code"] == "illegal_transition"
+    assert body["field"] == "state"
+    assert "线索" in body["detail"] and "认定" in body["detail"]
+
+
+def test_a_determination_without_a_measure_is_refused(officer, approver, unit):
+    """S3 清单管理: no sanction without a measure from the catalogue."""
+    lead = lifecycle.lead(officer=officer, organisation=unit)
+    officer_api, approver_api = api(officer), api(approver)
+    assert officer_api.post(f"/api/records/{lead.pk}/start-verification/").status_code == 200
+    proposal = {
+        "category": "PRM",
+        "domain": "PROCUREMENT",
+        "tier": "GENERAL",
+        "facts": "拖欠中小企业账款。",
+        "legal_basis": "《保障中小企业款项支付条例》第九条",
+        "measure_ids": [],
+    }
+    assert officer_api.post(f"/api/records/{lead.pk}/propose/", proposal, format="json").status_code == 200
+    served = {"served_on": "2026-01-05"}
+    assert (
+        approver_api.post(f"/api/records/{lead.pk}/approve-pre-notice/", served, format="json").status_code
+        == 200
+    )
+    body = refused(
+        approver_api,
+        f"/api/records/{lead.pk}/determine/",
+        {"determination_date": "2026-01-20"},
+        record_id=lead.pk,
+    )
+    assert body["field"] == "measures"
+    assert body["code"] == "measure_required"
+    assert "惩戒措施" in body["detail"]
+    assert Record.objects.get(pk=lead.pk).state == RecordState.PRE_NOTICE
+
+
+def test_an_unknown_category_is_refused_and_named(officer, unit):
+    lead = lifecycle.lead(officer=officer, organisation=unit)
+    client = api(officer)
+    client.post(f"/api/records/{lead.pk}/start-verification/")
+    body = refused(
+        client,
+        f"/api/records/{lead.pk}/propose/",
+        {
+            "category": "XYZ",
+            "domain": "PROCUREMENT",
+            "tier": "GENERAL",
+            "facts": "事实。",
+            "legal_basis": "依据。",
+            "measure_ids": [1],
+        },
+        record_id=lead.pk,
+    )
+    assert body["code"] == "invalid"
+    assert body["field"] == "category"
+    assert list(body["errors"]) == ["category"]
+    assert "XYZ" in body["detail"] and "失信类别" in body["detail"]
+
+
+@pytest.mark.parametrize("bad", ["2026-13-45", "yesterday", "05/01/2026"])
+def test_a_malformed_date_is_refused_and_named(officer, approver, unit, bad):
+    record = lifecycle.proposed(officer=officer, organisation=unit)
+    body = refused(
+        api(approver),
+        f"/api/records/{record.pk}/approve-pre-notice/",
+        {"served_on": bad},
+        record_id=record.pk,
+    )
+    assert body["field"] == "served_on"
+    assert "served_on" in body["errors"]
+    assert "事前告知送达日期" in body["detail"]
+
+
+def test_a_lead_with_a_malformed_date_is_not_registered(officer, unit):
+    body = refused(
+        api(officer),
+        "/api/records/",
+        {
+            "subject_organisation": unit.pk,
+            "source": "HOTLINE",
+            "lead_content": "未按合同约定支付工程款。",
+            "received_on": "2026-02-30",
+        },
+    )
+    assert body["field"] == "received_on"
+    assert "收到日期" in body["detail"]
+
+
+def test_a_future_date_is_refused_by_the_service(officer, unit):
+    body = refused(
+        api(officer),
+        "/api/records/",
+        {
+            "subject_organisation": unit.pk,
+            "source": "HOTLINE",
+            "lead_content": "未按合同约定支付工程款。",
+            "received_on": "2030-01-01",
+        },
+    )
+    assert body == {"detail": "收到日期不能晚于今天。", "code": "future_date", "field": "received_on"}
+
+
+def test_a_malformed_filter_date_is_refused_and_named(officer):
+    response = api(officer).get("/api/records/", {"received_on_after": "not-a-date"})
+    assert response.status_code == 400
+    assert response.data["field"] == "received_on"
+    assert "收到日期" in response.data["detail"]
+
+
+def test_the_proposer_cannot_approve_their_own_proposal(unit):
+    """Scenario 29: separation of duties (R2 must not be R1 on the same case)."""
+    both = UserFactory(roles=[Role.OFFICER, Role.APPROVER])
+    record = lifecycle.proposed(officer=both, organisation=unit)
+    body = refused(
+        api(both),
+        f"/api/records/{record.pk}/approve-pre-notice/",
+        {"served_on": "2026-01-05"},
+        status=403,
+        record_id=record.pk,
+    )
+    assert body["code"] == "separation_of_duties"
+
+
+def test_a_role_that_may_not_take_the_step_gets_403(officer, liaison, approver, unit):
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    body = refused(
+        api(liaison),
+        f"/api/records/{record.pk}/revoke/",
+        {"reason": "不服", "document": "无"},
+        status=403,
+        record_id=record.pk,
+    )
+    assert body["code"] == "permission_denied"
+
+
+def test_a_missing_required_field_is_named(approver, officer, unit):
+    record = lifecycle.lead(officer=officer, organisation=unit)
+    body = refused(api(approver), f"/api/records/{record.pk}/dismiss/", {}, record_id=record.pk)
+    assert body["field"] == "reason"
+    assert body["errors"] == {"reason": ["该字段是必填项。"]}
+
+
+def test_token_authentication_works(officer, unit):
+    client = api()
+    response = client.post("/api/auth/token/", {"username": "officer", "password": "pass-12345"})
+    assert response.status_code == 200
+    token = response.data["token"]
+    assert token == Token.objects.get(user=officer).key
+    lifecycle.lead(officer=officer, organisation=unit)
+    listed = api(HTTP_AUTHORIZATION=f"Token {token}").get("/api/records/")
+    assert listed.status_code == 200 and listed.data["count"] == 1
+
+
+def test_token_authentication_refuses_bad_credentials(officer):
+    response = api().post("/api/auth/token/", {"username": "officer", "password": "wrong"})
+    assert response.status_code == 400
+    assert response.data["code"] == "invalid" and response.data["detail"]
+    assert not Token.objects.exists()
+    bogus = api(HTTP_AUTHORIZATION="Token 0123456789abcdef").get("/api/records/")
+    assert bogus.status_code in (401, 403)
+    assert bogus.data["code"] == "authentication_failed"
+
+
+def _en_catalog_translates(msgid: str) -> bool:
+    has_catalog = any(Path(p, "en", "LC_MESSAGES", "django.mo").exists() for p in settings.LOCALE_PATHS)
+    with translation.override("en"):
+        return has_catalog and gettext(msgid) != msgid
+
+
+def test_errors_follow_accept_language(officer, approver, unit):
+    """Chinese by default; English with `Accept-Language: en`. DRF's own messages are
+    translated by DRF; ours switch once the en catalog (locale/en) has them."""
+    lead = lifecycle.lead(officer=officer, organisation=unit)
+    path = f"/api/records/{lead.pk}/dismiss/"
+    chinese = api(approver).post(path, {}, format="json").data
+    english = api(approver, HTTP_ACCEPT_LANGUAGE="en").post(path, {}, format="json").data
+    assert chinese["errors"]["reason"] == ["该字段是必填项。"]
+    assert english["errors"]["reason"] == ["This field is required."]
+
+    determine = f"/api/records/{lead.pk}/determine/"
+    zh = api(approver).post(determine, {}, format="json").data["detail"]
+    en = api(approver, HTTP_ACCEPT_LANGUAGE="en").post(determine, {}, format="json").data["detail"]
+    assert zh == "当前状态“线索”下不能执行“认定”。"
+    msgid = "当前状态“%(state)s”下不能执行“%(step)s”。"
+    if _en_catalog_translates(msgid):
+        with translation.override("en"):
+            labels = {"state": str(RecordState.LEAD.label), "step": str(RECORD_STEPS["determine"].label)}
+            assert en == gettext(msgid) % labels
+        assert en != zh
+    else:  # no English catalog yet: the Chinese msgid is the message
+        assert en == zh
