@@ -169,3 +169,14 @@ def test_signed_in_users_see_the_organisation_tree(liaison, unit, other_unit):
     assert response.status_code == 200
     assert {o["name"] for o in response.data["results"]} == {unit.name, other_unit.name}
     assert api(liaison).get(f"/api/organisations/{other_unit.pk}/").data["name"] == other_unit.name
+
+
+def test_the_subject_does_not_see_the_raw_lead_which_may_name_the_complainant(
+    officer, approver, liaison, unit, fixed_today
+):
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    as_liaison, as_officer = api(liaison), api(officer)
+    url = f"/api/records/{record.pk}/"
+    assert as_liaison.get(url).json()["lead_content"] is None
+    assert as_liaison.get(url).json()["facts"] == record.facts
+    assert as_officer.get(url).json()["lead_content"] == record.lead_content

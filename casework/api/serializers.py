@@ -114,6 +114,9 @@ class RecordListSerializer(serializers.ModelSerializer):
 
 
 class RecordDetailSerializer(RecordListSerializer):
+    """`lead_content` (the raw complaint, which may identify the complainant) only for the
+    commission's own roles (context `internal`); the subject sees the determined facts."""
+
     measures = MeasureSerializer(many=True, read_only=True)
     deadlines = DeadlineSerializer(many=True, read_only=True)
     assigned_officer = serializers.StringRelatedField()
@@ -150,6 +153,12 @@ class RecordDetailSerializer(RecordListSerializer):
             "created_at",
             "updated_at",
         ]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("internal"):
+            data["lead_content"] = None
+        return data
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

@@ -32,6 +32,11 @@ def client_ip(request: Request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def record_detail(record: Record, request: Request) -> dict:
+    internal = has_role(request.user, *SEE_ALL_ROLES)
+    return s.RecordDetailSerializer(record, context={"internal": internal}).data
+
+
 def parse(serializer_class: type[serializers.Serializer], request: Request) -> dict:
     serializer = serializer_class(data=request.data)
     if not serializer.is_valid():
@@ -89,13 +94,13 @@ class RecordListCreateApi(generics.ListAPIView):
             ip_address=client_ip(request),
             **data,
         )
-        return Response(s.RecordDetailSerializer(record).data, status=status.HTTP_201_CREATED)
+        return Response(record_detail(record, request), status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["records"], responses={200: s.RecordDetailSerializer, 404: s.ErrorSerializer})
 class RecordDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
-        return Response(s.RecordDetailSerializer(queries.record_get(user=request.user, record_id=pk)).data)
+        return Response(record_detail(queries.record_get(user=request.user, record_id=pk), request))
 
 
 @extend_schema(tags=["records"], responses={200: s.AuditEntrySerializer(many=True), 404: s.ErrorSerializer})
@@ -125,7 +130,7 @@ class RecordActionApi(APIView):
         queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
         kwargs = self.service_kwargs(parse(self.input_serializer, request))
         record = self.service(acting_user=request.user, record_id=pk, ip_address=client_ip(request), **kwargs)
-        return Response(s.RecordDetailSerializer(record).data)
+        return Response(record_detail(record, request))
 
     def service_kwargs(self, data: dict) -> dict:
         return data
