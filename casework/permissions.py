@@ -38,9 +38,11 @@ def has_role(user, *roles: str) -> bool:
 
 
 def _conflict_filter(user) -> Q:
+    # Each declaration names one subject; leave the other column's NULLs out of the
+    # subqueries, or `x IN (NULL)` makes the exclusion hide every record of the other kind.
     conflicts = ConflictDeclaration.objects.filter(user=user)
-    return Q(subject_organisation__in=conflicts.values("organisation")) | Q(
-        subject_person__in=conflicts.values("person")
+    return Q(subject_organisation__in=conflicts.filter(organisation__isnull=False).values("organisation")) | Q(
+        subject_person__in=conflicts.filter(person__isnull=False).values("person")
     )
 
 

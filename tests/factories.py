@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from casework.models import Organisation, OrganisationType, Person, Record, User
 from casework.models.people import id_check_char
-from casework.roles import Role
+from casework.roles import permission_codename
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -49,8 +49,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            labels = [Role(r).label for r in extracted]
-            self.groups.add(*Group.objects.filter(name__in=[str(label) for label in labels]))
+            # By permission, not by group name: names are display text and may be translated.
+            codenames = [permission_codename(r) for r in extracted]
+            self.groups.add(*Group.objects.filter(permissions__codename__in=codenames).distinct())
             self.save()
 
 
