@@ -1,20 +1,10 @@
-"""Helpers for the API and admin tests: signed-in clients, permissions, database snapshots.
+"""Helpers for the API and admin tests: signed-in clients, permissions, database snapshots."""
 
-Fixtures here (`fixed_today`) are imported into the test modules that use them.
-"""
-
-import pytest
 from django.contrib.auth.models import Permission
 from django.forms.models import model_to_dict
 from rest_framework.test import APIClient
 
 from casework.models import AuditEntry, Deadline, Record
-
-
-@pytest.fixture
-def fixed_today(settings):
-    """The legal 'today' of these tests: after every date the lifecycle helpers use."""
-    settings.CHENGXIN_TODAY = "2026-02-02"
 
 
 def api(user=None, **meta) -> APIClient:

@@ -54,5 +54,11 @@ def civil_servant(unit):
 
 
 @pytest.fixture
+def fixed_today(settings):
+    """The legal 'today' of a test: after every date the tests/lifecycle.py helpers use."""
+    settings.CHENGXIN_TODAY = "2026-02-02"
+
+
+@pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"

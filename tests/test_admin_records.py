@@ -6,7 +6,7 @@ import pytest
 from casework.models import AuditEntry, Measure, Organisation, Record, RecordState, User
 
 from . import lifecycle
-from .api_fixtures import fixed_today, grant  # noqa: F401 (fixed_today is a fixture)
+from .api_fixtures import grant
 from .factories import PersonFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]

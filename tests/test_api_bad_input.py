@@ -14,7 +14,7 @@ from casework.models import Record
 from casework.roles import Role
 
 from . import lifecycle
-from .api_fixtures import api, db_state, fixed_today  # noqa: F401 (fixed_today is a fixture)
+from .api_fixtures import api, db_state
 from .factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]

@@ -7,7 +7,7 @@ from casework.api.urls import STEPS
 from casework.models import AuditEntry, Measure, RecordState
 
 from . import lifecycle
-from .api_fixtures import api, fixed_today  # noqa: F401 (fixed_today is a fixture)
+from .api_fixtures import api
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 

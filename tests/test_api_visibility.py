@@ -12,7 +12,7 @@ from casework.models import ConflictDeclaration, RecordState
 from casework.services import records as svc
 
 from . import lifecycle
-from .api_fixtures import api, fixed_today  # noqa: F401 (fixed_today is a fixture)
+from .api_fixtures import api
 from .factories import PersonFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
