@@ -1,8 +1,9 @@
-"""The record lifecycle on one screen (DOMAIN §5.1): states, and for each step its label,
-the states it leaves from, the state it reaches and the roles that may take it.
+"""Every lifecycle on one screen: the record (DOMAIN §5.1) and its sub-processes (§6.2–6.5).
+For each step: its label, the states it leaves from, the state it reaches and the roles
+that may take it.
 
-The FSM methods on `Record` and the services in casework/services/records.py read this
-table; nothing else decides who may move a record where.
+The FSM methods on the models and the services read these tables; nothing else decides
+who may move a case where.
 """
 
 from dataclasses import dataclass
@@ -103,6 +104,7 @@ RECORD_STEPS: dict[str, Step] = {
         ),
         _step("revoke", _("撤销"), [S.EFFECTIVE], S.REVOKED, [Role.APPROVER], "T10"),
         _step("repair", _("信用修复"), [S.EFFECTIVE], S.REPAIRED, [Role.APPROVER], "T11"),
+        _step("reinstate", _("撤销修复"), [S.REPAIRED], S.EFFECTIVE, [Role.APPROVER], "§6.5"),
         _step("expire", _("公示期满"), [S.EFFECTIVE], S.EXPIRED, [Role.SYSTEM], "T12"),
         _step(
             "archive",
@@ -114,3 +116,180 @@ RECORD_STEPS: dict[str, Step] = {
         ),
     ]
 }
+
+
+SUBJECT_ROLES = (Role.UNIT_LIAISON, Role.UNIT_HEAD, Role.CIVIL_SERVANT)
+
+
+def _table(*steps: Step) -> dict[str, Step]:
+    return {s.name: s for s in steps}
+
+
+# ── Objection (异议), DOMAIN §6.2 ───────────────────────────────────────────────────
+class ObjectionState(models.TextChoices):
+    SUBMITTED = "SUBMITTED", _("已提交")
+    NEEDS_SUPPLEMENT = "NEEDS_SUPPLEMENT", _("待补正")
+    ACCEPTED = "ACCEPTED", _("已受理")
+    NOT_ACCEPTED = "NOT_ACCEPTED", _("不予受理")
+    VERIFYING = "VERIFYING", _("核查中")
+    EXTENDED = "EXTENDED", _("已延期")
+    DECIDED = "DECIDED", _("已决定")
+    SERVED = "SERVED", _("已送达")
+    CLOSED = "CLOSED", _("已办结")
+
+
+OS = ObjectionState
+OBJECTION_STEPS = _table(
+    _step("request_supplement", _("通知补正"), [OS.SUBMITTED], OS.NEEDS_SUPPLEMENT, [Role.OFFICER], "§6.2"),
+    _step("supplement", _("补正材料"), [OS.NEEDS_SUPPLEMENT], OS.SUBMITTED, SUBJECT_ROLES, "§6.2"),
+    _step("accept", _("受理异议"), [OS.SUBMITTED], OS.ACCEPTED, [Role.OFFICER], "§6.2"),
+    _step("refuse", _("不予受理"), [OS.SUBMITTED], OS.NOT_ACCEPTED, [Role.OFFICER], "§6.2"),
+    _step("start_verification", _("开始核查"), [OS.ACCEPTED], OS.VERIFYING, [Role.OFFICER], "§6.2"),
+    _step("extend", _("延期处理"), [OS.VERIFYING], OS.EXTENDED, [Role.APPROVER], "§6.2"),
+    _step("decide", _("作出异议处理决定"), [OS.VERIFYING, OS.EXTENDED], OS.DECIDED, [Role.APPROVER], "§6.2"),
+    _step("serve", _("送达处理结果"), [OS.DECIDED], OS.SERVED, [Role.OFFICER], "§6.2"),
+    _step("close", _("办结"), [OS.SERVED], OS.CLOSED, [Role.OFFICER, Role.SYSTEM], "§6.2"),
+)
+
+
+# ── Rectification (整改), DOMAIN §6.3: the case, and each numbered item ─────────────────
+class RectificationState(models.TextChoices):
+    DRAFT = "DRAFT", _("拟稿")
+    ISSUED = "ISSUED", _("已下达")
+    IN_PROGRESS = "IN_PROGRESS", _("整改中")
+    SUBMITTED = "SUBMITTED", _("已提交")
+    REVIEWING = "REVIEWING", _("审核中")
+    RETURNED = "RETURNED", _("已退回")
+    ACCEPTED = "ACCEPTED", _("已验收销号")
+    ESCALATED = "ESCALATED", _("已督办")
+    MOOT = "MOOT", _("无需整改")
+
+
+class ItemState(models.TextChoices):
+    OPEN = "OPEN", _("整改中")
+    SUBMITTED = "SUBMITTED", _("已提交")
+    ACCEPTED = "ACCEPTED", _("已验收")
+    RETURNED = "RETURNED", _("已退回")
+    OVERDUE = "OVERDUE", _("已逾期")
+    URGED = "URGED", _("已催办")
+    ESCALATED = "ESCALATED", _("已督办")
+    MOOT = "MOOT", _("无需整改")
+
+
+RS = RectificationState
+IS = ItemState
+_OPEN_RS = [RS.DRAFT, RS.ISSUED, RS.IN_PROGRESS, RS.SUBMITTED, RS.REVIEWING, RS.RETURNED, RS.ESCALATED]
+RECTIFICATION_STEPS = _table(
+    _step("issue", _("下达整改通知"), [RS.DRAFT], RS.ISSUED, [Role.APPROVER], "§6.3"),
+    _step("serve", _("送达整改通知"), [RS.ISSUED], RS.IN_PROGRESS, [Role.OFFICER], "§6.3"),
+    _step("sign_off", _("主要负责人签字"), [RS.IN_PROGRESS, RS.RETURNED], None, [Role.UNIT_HEAD], "§6.3"),
+    _step(
+        "submit", _("提交整改报告"), [RS.IN_PROGRESS, RS.RETURNED], RS.SUBMITTED, [Role.UNIT_LIAISON], "§6.3"
+    ),
+    _step("start_review", _("开始审核"), [RS.SUBMITTED], RS.REVIEWING, [Role.OFFICER], "§6.3"),
+    _step("return_items", _("退回整改"), [RS.REVIEWING], RS.RETURNED, [Role.OFFICER], "§6.3"),
+    _step("accept", _("验收销号"), [RS.REVIEWING], RS.ACCEPTED, [Role.APPROVER, Role.OFFICER], "§6.3"),
+    _step(
+        "escalate",
+        _("督办/约谈"),
+        [RS.IN_PROGRESS, RS.RETURNED],
+        RS.ESCALATED,
+        [Role.SYSTEM, Role.OFFICER],
+        "§6.3",
+    ),
+    _step("close_moot", _("撤销后无需整改"), _OPEN_RS, RS.MOOT, [Role.SYSTEM, Role.APPROVER], "scenario 6"),
+)
+ITEM_STEPS = _table(
+    _step(
+        "submit",
+        _("提交整改材料"),
+        [IS.OPEN, IS.RETURNED, IS.OVERDUE, IS.URGED],
+        IS.SUBMITTED,
+        [Role.UNIT_LIAISON],
+        "§6.3",
+    ),
+    _step("accept", _("验收"), [IS.SUBMITTED], IS.ACCEPTED, [Role.OFFICER], "§6.3"),
+    _step("return_", _("退回"), [IS.SUBMITTED], IS.RETURNED, [Role.OFFICER], "scenario 10"),
+    _step("mark_overdue", _("逾期"), [IS.OPEN, IS.RETURNED], IS.OVERDUE, [Role.SYSTEM], "scenario 9"),
+    _step("urge", _("催办"), [IS.OVERDUE], IS.URGED, [Role.SYSTEM, Role.OFFICER], "scenario 9"),
+    _step("escalate", _("督办"), [IS.URGED], IS.ESCALATED, [Role.SYSTEM, Role.OFFICER], "scenario 9"),
+    _step(
+        "close_moot",
+        _("无需整改"),
+        [IS.OPEN, IS.SUBMITTED, IS.RETURNED, IS.OVERDUE, IS.URGED],
+        IS.MOOT,
+        [Role.SYSTEM],
+        "scenario 6",
+    ),
+)
+
+
+# ── Accountability (责任追究/问责/处分), DOMAIN §6.4 ───────────────────────────────────
+class AccountabilityState(models.TextChoices):
+    INITIATED = "INITIATED", _("已立案")
+    INVESTIGATING = "INVESTIGATING", _("调查中")
+    HEARING = "HEARING", _("陈述申辩")
+    DELIBERATION = "DELIBERATION", _("审理")
+    DECIDED = "DECIDED", _("已决定")
+    SERVED = "SERVED", _("已送达")
+    EXECUTING = "EXECUTING", _("执行中")
+    IN_PERIOD = "IN_PERIOD", _("处分期内")
+    APPEALED = "APPEALED", _("申诉/复审中")
+    RELEASED = "RELEASED", _("已解除")
+    CLOSED = "CLOSED", _("已办结")
+
+
+AS = AccountabilityState
+ACCOUNTABILITY_STEPS = _table(
+    _step("investigate", _("开始调查"), [AS.INITIATED], AS.INVESTIGATING, [Role.OFFICER], "§6.4"),
+    _step("hear", _("告知并听取陈述申辩"), [AS.INVESTIGATING], AS.HEARING, [Role.OFFICER], "§6.4"),
+    _step("deliberate", _("提请审理"), [AS.HEARING], AS.DELIBERATION, [Role.OFFICER], "§6.4"),
+    _step("decide", _("作出决定"), [AS.DELIBERATION], AS.DECIDED, [Role.APPROVER], "§6.4"),
+    _step("serve", _("送达决定"), [AS.DECIDED], AS.SERVED, [Role.OFFICER], "§6.4"),
+    _step("execute", _("执行"), [AS.SERVED], AS.EXECUTING, [Role.HR_ADMIN, Role.OFFICER], "§6.4"),
+    _step(
+        "start_period", _("处分期开始"), [AS.EXECUTING], AS.IN_PERIOD, [Role.HR_ADMIN, Role.SYSTEM], "§6.4"
+    ),
+    _step(
+        "appeal",
+        _("申请复审/复核/申诉"),
+        [AS.SERVED, AS.EXECUTING, AS.IN_PERIOD],
+        AS.APPEALED,
+        SUBJECT_ROLES,
+        "scenario 20",
+    ),
+    _step(
+        "decide_appeal", _("作出复审/复核决定"), [AS.APPEALED], AS.IN_PERIOD, [Role.APPROVER], "scenario 20"
+    ),
+    _step("release", _("处分期满解除"), [AS.IN_PERIOD], AS.RELEASED, [Role.SYSTEM, Role.HR_ADMIN], "§6.4"),
+    _step(
+        "close",
+        _("办结"),
+        [AS.DECIDED, AS.SERVED, AS.RELEASED],
+        AS.CLOSED,
+        [Role.OFFICER, Role.SYSTEM],
+        "§6.4",
+    ),
+)
+
+
+# ── Credit repair (信用修复), DOMAIN §6.5 ─────────────────────────────────────────────
+class RepairState(models.TextChoices):
+    SUBMITTED = "SUBMITTED", _("已提交")
+    ACCEPTED = "ACCEPTED", _("已受理")
+    EXTENDED = "EXTENDED", _("已延期")
+    GRANTED = "GRANTED", _("准予修复")
+    REFUSED = "REFUSED", _("不予修复")
+    REVOKED = "REVOKED", _("已撤销修复")
+
+
+PS = RepairState
+REPAIR_STEPS = _table(
+    _step("accept", _("受理修复申请"), [PS.SUBMITTED], PS.ACCEPTED, [Role.OFFICER, Role.SYSTEM], "§6.5"),
+    _step("extend", _("延长决定期限"), [PS.ACCEPTED], PS.EXTENDED, [Role.APPROVER], "§6.5"),
+    _step("grant", _("准予修复"), [PS.ACCEPTED, PS.EXTENDED], PS.GRANTED, [Role.APPROVER], "§6.5"),
+    _step(
+        "refuse", _("不予修复"), [PS.SUBMITTED, PS.ACCEPTED, PS.EXTENDED], PS.REFUSED, [Role.APPROVER], "§6.5"
+    ),
+    _step("revoke", _("撤销修复"), [PS.GRANTED], PS.REVOKED, [Role.APPROVER], "§6.5"),
+)

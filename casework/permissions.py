@@ -33,6 +33,14 @@ def roles_of(user) -> frozenset[str]:
     return cached
 
 
+def role_groups(*roles: str):
+    """The groups that grant these roles, found by permission: group names are display text."""
+    from django.contrib.auth.models import Group
+
+    codenames = [permission_codename(r) for r in roles]
+    return Group.objects.filter(permissions__codename__in=codenames).distinct()
+
+
 def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
@@ -41,9 +49,9 @@ def _conflict_filter(user) -> Q:
     # Each declaration names one subject; leave the other column's NULLs out of the
     # subqueries, or `x IN (NULL)` makes the exclusion hide every record of the other kind.
     conflicts = ConflictDeclaration.objects.filter(user=user)
-    return Q(subject_organisation__in=conflicts.filter(organisation__isnull=False).values("organisation")) | Q(
-        subject_person__in=conflicts.filter(person__isnull=False).values("person")
-    )
+    return Q(
+        subject_organisation__in=conflicts.filter(organisation__isnull=False).values("organisation")
+    ) | Q(subject_person__in=conflicts.filter(person__isnull=False).values("person"))
 
 
 def visible_records(user) -> QuerySet[Record]:
@@ -56,7 +64,11 @@ def visible_records(user) -> QuerySet[Record]:
     if roles & SEE_ALL_ROLES:
         conditions = Q()
     else:
-        subject_visible = Q(state__in=settings.CHENGXIN["SUBJECT_VISIBLE_STATES"])
+        # Once the prior notice was served the subject knows of the case, including when a
+        # defence sends it back to 拟认定 for an answer.
+        subject_visible = Q(state__in=settings.CHENGXIN["SUBJECT_VISIBLE_STATES"]) | Q(
+            pre_notice_served_on__isnull=False
+        )
         if roles & UNIT_ROLES and user.organisation_id:
             conditions |= subject_visible & Q(subject_organisation_id=user.organisation_id)
         if Role.CIVIL_SERVANT in roles and user.person_id:

@@ -3,11 +3,10 @@
 import datetime as dt
 
 import factory
-from django.contrib.auth.models import Group
 
 from casework.models import Organisation, OrganisationType, Person, Record, User
 from casework.models.people import id_check_char
-from casework.roles import permission_codename
+from casework.permissions import role_groups
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -49,9 +48,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            # By permission, not by group name: names are display text and may be translated.
-            codenames = [permission_codename(r) for r in extracted]
-            self.groups.add(*Group.objects.filter(permissions__codename__in=codenames).distinct())
+            self.groups.add(*role_groups(*extracted))
             self.save()
 
 

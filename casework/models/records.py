@@ -349,6 +349,9 @@ class Record(ConcurrentTransitionMixin, models.Model):
     @transition(state, source=_S["repair"].sources, target=_S["repair"].target)
     def repair(self) -> None: ...
 
+    @transition(state, source=_S["reinstate"].sources, target=_S["reinstate"].target)
+    def reinstate(self) -> None: ...
+
     @transition(state, source=_S["expire"].sources, target=_S["expire"].target)
     def expire(self) -> None: ...
 

@@ -188,6 +188,7 @@ def record_propose(
 
     def after(record: Record) -> None:
         record.measures.set(record._measures)
+        rules.close_deadline(record, "verification")
 
     return perform_step(
         acting_user=acting_user,

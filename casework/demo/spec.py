@@ -1,0 +1,99 @@
+"""How a demo case is written down: the lead, the state the demo leaves it in, and what the
+officer proposes. Defaults per category keep the case lists short; every sanction still
+comes from the measure catalogue and every finding cites its basis (S3 清单管理)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..lifecycle import RecordState as S
+
+SEED = "东府〔2018〕124号"
+
+BASIS = {
+    "JUD": f"《中华人民共和国行政诉讼法》第九十四条；生效民事判决书；{SEED} 二(一)3、二(二)3",
+    "DEF": f"《最高人民法院关于公布失信被执行人名单信息的若干规定》；{SEED} 二(三)8",
+    "PEN": f"行政处罚决定书；《中华人民共和国行政处罚法》；{SEED} 二(二)3",
+    "DIS": f"《中华人民共和国公职人员政务处分法》；处分决定书；{SEED} 二(二)3",
+    "ACC": f"问责决定书；《中国共产党问责条例》；{SEED} 二(二)1、二(二)3",
+    "PRM": f"《优化营商环境条例》第三十一条；{SEED} 二(二)3、二(三)1",
+    "ONL": f"《国务院关于加快推进全国一体化在线政务服务平台建设的指导意见》（国发〔2018〕45号）；{SEED} 二(二)3",
+    "RCT": f"{SEED} 二(三)8：对未按时完成整改的单位和个人记入政务失信记录",
+}
+PAYMENT_BASIS = f"《保障中小企业款项支付条例》；{SEED} 二(三)2"
+
+#: Measure codes (migration 0002) by category, for organisation and for person subjects.
+ORG_MEASURES = {
+    "JUD": ("M01", "M03"),
+    "DEF": ("M01", "M04", "M08"),
+    "PEN": ("M01", "M07"),
+    "ACC": ("M03", "M07"),
+    "PRM": ("M01", "M07"),
+    "ONL": ("M01",),
+    "RCT": ("M03", "M04", "M07"),
+}
+PERSON_MEASURES = {
+    "JUD": ("M05", "M06"),
+    "DEF": ("M02", "M05", "M06"),
+    "DIS": ("M05", "M06"),
+    "ACC": ("M03", "M06"),
+    "RCT": ("M03", "M06"),
+}
+RATIONALE = {
+    "MINOR": "首次发生，情节轻微，已主动纠正。",
+    "GENERAL": "造成一定不良影响，按该类别默认等级认定为一般失信。",
+    "SERIOUS": "拒不履行或情节严重，社会影响较大，认定为严重失信。",
+}
+
+#: The states a case may end in, in the order the lifecycle reaches them.
+LADDER = [S.VERIFYING, S.PROPOSED, S.PRE_NOTICE, S.DETERMINED, S.EFFECTIVE]
+CLOSED = {S.DISMISSED, S.REVOKED, S.EXPIRED}
+
+
+@dataclass(frozen=True)
+class Case:
+    subject: str  # an organisation's short name, or "@姓名" for a demo person
+    source: str
+    received: dt.date
+    lead: str  # also the key that makes re-running skip the case
+    state: str  # the state the demo leaves the record in
+    category: str = ""
+    domain: str = ""
+    tier: str = ""
+    facts: str = ""
+    basis: str = ""
+    measures: tuple[str, ...] = ()
+    must_disclose: bool = False
+    rationale: str = ""
+    by: str = "officer"  # the case officer's username
+    waived: bool = False  # the subject waived the defence period in writing
+    defence: str = ""  # a 陈述申辩 after the prior notice ...
+    reply: str = ""  # ... and the officer's answer
+    closing: str = ""  # reason for 不予认定 or 撤销
+    document: str = ""  # the document a 撤销 rests on
+    closed_as: str = ""  # for ARCHIVED: DISMISSED, REVOKED or EXPIRED
+    verified: bool = True  # for DISMISSED: dismissed after verification, or straight from the lead
+
+    @property
+    def person(self) -> str:
+        return self.subject[1:] if self.subject.startswith("@") else ""
+
+    @property
+    def end_state(self) -> str:
+        """The state before archiving (the case's own state when it is not archived)."""
+        return self.closed_as if self.state == S.ARCHIVED else self.state
+
+    def measure_codes(self) -> tuple[str, ...]:
+        table = PERSON_MEASURES if self.person else ORG_MEASURES
+        return self.measures or table[self.category]
+
+    def legal_basis(self) -> str:
+        return self.basis or BASIS[self.category]
+
+    def tier_rationale(self) -> str:
+        return self.rationale or RATIONALE[self.tier]
+
+
+def case(subject: str, source: str, received: str, state: str, lead: str, **details) -> Case:
+    return Case(subject, source, dt.date.fromisoformat(received), lead, state, **details)

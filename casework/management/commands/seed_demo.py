@@ -1,0 +1,49 @@
+"""`python manage.py seed_demo`: load the demo data set (casework.demo) and list the demo accounts."""
+
+import time
+import unicodedata
+
+from django.core.management.base import BaseCommand, CommandError
+
+from casework.demo import DemoError, Summary, seed
+
+HEADERS = ("账号", "密码", "角色", "姓名", "单位")
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def account_table(rows: list[tuple[str, ...]]) -> str:
+    widths = [max(_width(row[i]) for row in [HEADERS, *rows]) for i in range(len(HEADERS))]
+    lines = [
+        "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        for row in [HEADERS, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "写入演示数据（东莞单位、公务员、各角色账号、各状态失信记录）；重复运行不会重复写入。"
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        try:
+            summary = seed()
+        except DemoError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self._summary(summary, time.monotonic() - started))
+        self.stdout.write("\n演示账号（密码均为 chengxin-demo）：\n" + account_table(summary.accounts))
+
+    def _summary(self, s: Summary, seconds: float) -> str:
+        if not s.changed:
+            return self.style.SUCCESS("演示数据已是最新，未作任何更改。")
+        return self.style.SUCCESS(
+            f"演示数据已写入（{seconds:.1f} 秒）：单位及曾用名 {s.organisations}，公务员 {s.people}，"
+            f"账号及回避登记 {s.users}，角色权限 {s.permissions}，失信记录 {s.records}，办理步骤 {s.steps}。"
+        )
