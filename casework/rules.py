@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext as _
 
 from . import calendar
@@ -48,17 +49,28 @@ def deadline_rule(code: str) -> DeadlineRule:
         raise DomainError(_("缺少办理期限规则：%(code)s") % {"code": code}) from None
 
 
-def open_deadline(record: Record, code: str, start_on: dt.date) -> Deadline:
-    """Start the time limit `code` on `record` from `start_on`, replacing an open one of the same kind."""
+def _owned(owner) -> dict:
+    return {"owner_type": ContentType.objects.get_for_model(owner), "owner_id": owner.pk}
+
+
+def open_deadline(
+    record: Record, code: str, start_on: dt.date, *, owner=None, amount: int | None = None
+) -> Deadline:
+    """Start the time limit `code` on `owner` (default: the record) from `start_on`,
+    replacing an open one of the same kind. `amount` overrides the rule's length (an
+    item's own period, an approved extension)."""
     rule = deadline_rule(code)
-    due = calendar.add(start_on, rule.amount, rule.unit, roll=rule.roll_forward)
-    Deadline.objects.filter(record=record, kind=code, status="OPEN").update(status="CANCELLED")
+    amount = rule.amount if amount is None else amount
+    due = calendar.add(start_on, amount, rule.unit, roll=rule.roll_forward)
+    owned = _owned(owner or record)
+    Deadline.objects.filter(**owned, kind=code, status="OPEN").update(status="CANCELLED")
     return Deadline.objects.create(
         record=record,
+        **owned,
         kind=code,
         label=rule.label,
         start_on=start_on,
-        amount=rule.amount,
+        amount=amount,
         unit=rule.unit,
         roll_forward=rule.roll_forward,
         due_on=due.date,
@@ -67,5 +79,5 @@ def open_deadline(record: Record, code: str, start_on: dt.date) -> Deadline:
     )
 
 
-def close_deadline(record: Record, code: str) -> None:
-    Deadline.objects.filter(record=record, kind=code, status="OPEN").update(status="MET")
+def close_deadline(record: Record, code: str, *, owner=None, status: str = "MET") -> None:
+    Deadline.objects.filter(**_owned(owner or record), kind=code, status="OPEN").update(status=status)

@@ -1,8 +1,11 @@
 """Casework data and its invariants, split by sub-domain."""
 
+from .accountability import Accountability, Appeal, AppealKind, AppealOutcome, DecisionType, Sanction, Track
 from .accounts import ConflictDeclaration, User
+from .attachments import Attachment
 from .audit import AuditEntry, AuditHead
 from .calendar import CalendarDay, CalendarYear
+from .objections import Objection, ObjectionGround, ObjectionOutcome
 from .organisations import Organisation, OrganisationName, OrganisationType
 from .people import Person
 from .records import (
@@ -17,8 +20,22 @@ from .records import (
     RecordState,
     Tier,
 )
+from .rectification import (
+    ExtensionRequest,
+    ItemReview,
+    Rectification,
+    RectificationItem,
+    RequestState,
+    ReviewDecision,
+)
+from .repair import HonourQuery, RefusalReason, RepairApplication, SyncEvent, SyncKind
 
 __all__ = [
+    "Accountability",
+    "Appeal",
+    "AppealKind",
+    "AppealOutcome",
+    "Attachment",
     "AuditEntry",
     "AuditHead",
     "CalendarDay",
@@ -27,16 +44,33 @@ __all__ = [
     "ConflictDeclaration",
     "Deadline",
     "DeadlineRule",
+    "DecisionType",
     "DisclosureRule",
     "Domain",
+    "ExtensionRequest",
+    "HonourQuery",
+    "ItemReview",
     "LeadSource",
     "Measure",
+    "Objection",
+    "ObjectionGround",
+    "ObjectionOutcome",
     "Organisation",
     "OrganisationName",
     "OrganisationType",
     "Person",
     "Record",
     "RecordState",
+    "Rectification",
+    "RectificationItem",
+    "RefusalReason",
+    "RepairApplication",
+    "RequestState",
+    "ReviewDecision",
+    "Sanction",
+    "SyncEvent",
+    "SyncKind",
     "Tier",
+    "Track",
     "User",
 ]

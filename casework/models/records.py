@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -230,6 +232,9 @@ class Record(ConcurrentTransitionMixin, models.Model):
     served_on = models.DateField(_("送达日期"), null=True, blank=True)
     service_method = models.CharField(_("送达方式"), max_length=20, choices=ServiceMethod.choices, blank=True)
     service_proof = models.CharField(_("送达回证"), max_length=200, blank=True)
+    obligations_fulfilled_on = models.DateField(
+        _("义务履行完毕日期"), null=True, blank=True, help_text=_("判决已履行、款项已支付等，信用修复的前提")
+    )
     # Flags (DOMAIN §5)
     objection_pending = models.BooleanField(_("异议处理中"), default=False)
     public = models.BooleanField(_("公开公示"), default=False)
@@ -378,6 +383,11 @@ class Deadline(models.Model):
         related_name="deadlines",
         verbose_name=_("失信记录"),
     )
+    # What the time limit runs on: the record itself, or one of its sub-process objects
+    # (an objection, a rectification item, a repair application…).
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    owner_id = models.PositiveBigIntegerField()
+    owner = GenericForeignKey("owner_type", "owner_id")
     kind = models.SlugField(_("类型"), max_length=50)
     label = models.CharField(_("名称"), max_length=100)
     start_on = models.DateField(_("起算日"))
@@ -400,10 +410,16 @@ class Deadline(models.Model):
         ordering = ["due_on"]
         constraints = [
             models.UniqueConstraint(
-                fields=["record", "kind"],
+                fields=["owner_type", "owner_id", "kind"],
                 condition=models.Q(status="OPEN"),
-                name="deadline_one_open_per_kind",
+                name="deadline_one_open_per_owner_kind",
             )
+        ]
+        indexes = [
+            models.Index(
+                fields=["kind", "due_on"], name="deadline_open_due", condition=models.Q(status="OPEN")
+            ),
+            models.Index(fields=["owner_type", "owner_id"], name="deadline_owner"),
         ]
 
     def __str__(self) -> str:
