@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDeniedError
-from .lifecycle import RECORD_STEPS
+from .lifecycle import RECORD_STEPS, Step
 from .models import ConflictDeclaration, Organisation, Person, Record
 from .roles import Role, permission_codename
 
@@ -124,22 +124,24 @@ def is_subject_side(user, record: Record) -> bool:
     return Role.CIVIL_SERVANT in roles and user.person_id == record.subject_person_id
 
 
-def acting_role(user, record: Record, step: str) -> str:
-    """The role in which `user` may take `step` on `record`, or PermissionDeniedError.
+def acting_role(user, record: Record, step: str | Step) -> str:
+    """The role in which `user` may take `step` (a record step's name, or any Step of a
+    sub-process table) on `record`'s case, or PermissionDeniedError.
 
     Subject-side roles act only for their own subject; nobody acts under a 回避 conflict.
     """
+    step = RECORD_STEPS[step] if isinstance(step, str) else step
     if user is None:  # the scheduler
-        if Role.SYSTEM in RECORD_STEPS[step].roles:
+        if Role.SYSTEM in step.roles:
             return Role.SYSTEM
         raise PermissionDeniedError(_("该操作不能由系统自动执行。"))
-    allowed = RECORD_STEPS[step].roles & roles_of(user)
+    allowed = step.roles & roles_of(user)
     subject_roles = allowed & (UNIT_ROLES | {Role.CIVIL_SERVANT})
     if subject_roles and not is_subject_side(user, record):
         allowed -= subject_roles
     if not allowed:
         raise PermissionDeniedError(
-            _("您没有权限执行“%(step)s”操作。") % {"step": RECORD_STEPS[step].label},
+            _("您没有权限执行“%(step)s”操作。") % {"step": step.label},
             code="permission_denied",
         )
     if has_conflict(user, record):

@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import accountability, objections, rectification, repair, views
 
 router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -33,5 +33,9 @@ urlpatterns = [
         path(f"records/<int:pk>/{slug}/", view.as_view(), name=f"record-{slug}")
         for slug, view in STEPS.items()
     ],
+    *objections.urlpatterns,
+    *rectification.urlpatterns,
+    *accountability.urlpatterns,
+    *repair.urlpatterns,
     *router.urls,
 ]

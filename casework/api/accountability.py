@@ -1,0 +1,3 @@
+"""API endpoints of the accountability sub-process (to be filled in)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Use cases of the accountability sub-process (to be filled in)."""

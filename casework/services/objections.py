@@ -1,0 +1,1 @@
+"""Use cases of the objections sub-process (to be filled in)."""

@@ -1,0 +1,1 @@
+"""Use cases of the rectification sub-process (to be filled in)."""

@@ -1,0 +1,1 @@
+"""Use cases of the repair sub-process (to be filled in)."""

@@ -1,0 +1,121 @@
+"""The machinery every lifecycle step shares, for the record and each sub-process:
+find the object among those the user may see, lock it, check who and when, change it,
+run the FSM transition and write the audit entry, all in one durable transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import reduce
+
+from django.db import models, transaction
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition, can_proceed
+
+from .. import audit
+from ..errors import ConflictError, DomainError, NotFoundError
+from ..lifecycle import Step
+from ..models import Record
+from ..permissions import acting_role, visible_records
+
+
+@dataclass(frozen=True)
+class Machine:
+    """A stateful model, its table of steps, and the path from it to its record."""
+
+    model: type[models.Model]
+    steps: dict[str, Step]
+    states: type[models.TextChoices]
+    record_path: str = "record"  # "" for Record itself
+    not_found: str = gettext_lazy("对象不存在或您无权查看。")
+
+    def record_of(self, obj) -> Record:
+        if not self.record_path:
+            return obj
+        return reduce(getattr, self.record_path.split("__"), obj)
+
+    def visible(self, acting_user) -> models.QuerySet:
+        if acting_user is None:
+            return self.model.objects.all()
+        if not self.record_path:
+            return visible_records(acting_user)
+        return self.model.objects.filter(**{f"{self.record_path}__in": visible_records(acting_user)})
+
+    def get(self, acting_user, pk: int, *, lock: bool):
+        qs = self.visible(acting_user)
+        if lock:
+            qs = qs.select_for_update(of=("self",))
+        try:
+            return qs.get(pk=pk)
+        except self.model.DoesNotExist:
+            raise NotFoundError(str(self.not_found), code="not_found") from None
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The audited fields of `obj` (timestamps left out), for the entry's diff."""
+    skip = {"id", "created_at", "updated_at"}
+    fields = [f.name for f in obj._meta.concrete_fields if f.name not in skip]
+    data = model_to_dict(obj, fields=fields)
+    data["state"] = getattr(obj, "state", None)
+    return data
+
+
+def perform(
+    machine: Machine,
+    *,
+    acting_user,
+    pk: int,
+    step: str,
+    change: Callable = lambda obj: None,
+    after: Callable = lambda obj: None,
+    reason: str = "",
+    ip_address: str | None = None,
+    capture: Callable[[models.Model], dict] = snapshot,
+):
+    """Run one step. The state read before the lock tells a lost race (ConflictError, 409)
+    from a step that was never allowed (DomainError, 400)."""
+    seen_state = machine.get(acting_user, pk, lock=False).state
+    with transaction.atomic(durable=True):
+        obj = machine.get(acting_user, pk, lock=True)
+        record = machine.record_of(obj)
+        role = acting_role(acting_user, record, machine.steps[step])
+        if not can_proceed(getattr(obj, step)):
+            _refuse(machine, obj, step, seen_state)
+        before, from_state = capture(obj), obj.state
+        change(obj)
+        getattr(obj, step)()
+        try:
+            obj.save()
+        except ConcurrentTransition:
+            raise ConflictError(_("该事项刚被他人处理，请刷新后重试。"), code="conflict") from None
+        after(obj)
+        audit.append(
+            actor=acting_user,
+            role=role,
+            obj=obj,
+            record=record,
+            action=step if not machine.record_path else f"{machine.model._meta.model_name}.{step}",
+            from_state=from_state,
+            to_state=obj.state,
+            reason=reason,
+            ip_address=ip_address,
+            diff=audit.field_diff(before, capture(obj)),
+        )
+    return obj
+
+
+def _refuse(machine: Machine, obj, step: str, seen_state: str):
+    state_label = machine.states(obj.state).label
+    if obj.state != seen_state:
+        raise ConflictError(
+            _("该事项刚被他人处理，当前状态为“%(state)s”，请刷新后重试。") % {"state": state_label},
+            code="conflict",
+        )
+    raise DomainError(
+        _("当前状态“%(state)s”下不能执行“%(step)s”。")
+        % {"state": state_label, "step": machine.steps[step].label},
+        field="state",
+        code="illegal_transition",
+    )
