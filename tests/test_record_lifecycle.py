@@ -7,7 +7,7 @@ from django_fsm import can_proceed
 
 from casework.errors import DomainError, PermissionDeniedError
 from casework.lifecycle import RECORD_STEPS, RecordState
-from casework.models import AuditEntry, ConflictDeclaration, Deadline, Measure, Record
+from casework.models import AuditEntry, ConflictDeclaration, Deadline, Measure, Record, SyncEvent
 from casework.roles import Role
 from casework.services import records as svc
 
@@ -189,7 +189,9 @@ def test_revocation_withdraws_display_within_three_working_days(officer, approve
         document="东莞市中级人民法院（2026）粤19民再1号",
     )
     assert record.state == RecordState.REVOKED and not record.public
-    assert Deadline.objects.get(record=record, kind="withdraw_display").due_on == dt.date(2026, 6, 23)
+    event = SyncEvent.objects.get(record=record, kind="REVOKE")
+    assert event.due_on == dt.date(2026, 6, 23)
+    assert event.payload["public"] is False
 
 
 def test_the_scheduler_expires_a_record_only_after_max_end(officer, approver, unit, settings):
@@ -241,3 +243,15 @@ def test_a_liaison_cannot_register_leads(liaison, unit):
     with pytest.raises(PermissionDeniedError):
         lifecycle.lead(officer=liaison, organisation=unit)
     assert not Record.objects.exists()
+
+
+def test_a_public_record_is_announced_to_the_province_and_its_expiry_too(officer, approver, unit, settings):
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    created = SyncEvent.objects.get(record=record, kind="CREATE")
+    # Served Fri 2026-01-16: published by the next working day.
+    assert created.due_on == dt.date(2026, 1, 19)
+    settings.CHENGXIN_TODAY = "2027-01-16"
+    svc.record_expire(record_id=record.pk)
+    assert SyncEvent.objects.filter(
+        record=record, kind="EXPIRE", due_on=dt.date(2027, 1, 18)
+    ).exists()  # Sat → Mon

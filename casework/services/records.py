@@ -11,10 +11,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import audit, clock, rules
+from .. import audit, clock, rules, sync
 from ..errors import DomainError, PermissionDeniedError
 from ..lifecycle import RecordState
-from ..models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, Tier
+from ..models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, SyncKind, Tier
 from ..models.records import ServiceMethod
 from ..permissions import has_role
 from ..roles import Role
@@ -370,6 +370,8 @@ def record_serve(
 
     def after(record: Record) -> None:
         rules.close_deadline(record, "service")
+        if record.public:
+            sync.emit(record, SyncKind.CREATE, on=served_on)
 
     return perform_step(
         acting_user=acting_user,
@@ -393,15 +395,9 @@ _AMENDABLE = {
 
 
 # T14 ──────────────────────────────────────────────────────────────────────────────
-def record_amend(
-    *,
-    acting_user,
-    record_id: int,
-    changes: dict,
-    reason: str,
-    ip_address: str | None = None,
-) -> Record:
-    reason = require_text(reason, "reason", _("更正须说明理由。"))
+def amendment(changes: dict):
+    """Check `changes` to a decided record and return the function that applies them to
+    the locked record (T14; also used by an objection decided as 更正/补充)."""
     unknown = set(changes) - _AMENDABLE
     if unknown:
         raise DomainError(
@@ -423,26 +419,58 @@ def record_amend(
             setattr(record, name, value)
         if {"tier", "must_disclose"} & set(changes) and record.determination_date:
             window = rules.disclosure_window(
-                record.tier,
-                record.determination_date,
-                must_disclose=record.must_disclose,
+                record.tier, record.determination_date, must_disclose=record.must_disclose
             )
-            record.disclosure_rule, record.rule_version = (
-                window.rule,
-                window.rule.rule_version,
-            )
+            record.disclosure_rule, record.rule_version = window.rule, window.rule.rule_version
             record.min_end, record.max_end = window.min_end, window.max_end
         if record.state == S.EFFECTIVE:
-            record.public = should_publish(record, clock.today())
+            was_public, record.public = record.public, should_publish(record, clock.today())
+            if was_public or record.public:
+                record._sync = SyncKind.UPDATE
 
+    return change
+
+
+def _emit_pending_sync(record: Record) -> None:
+    kind = getattr(record, "_sync", None)
+    if kind:
+        sync.emit(record, kind)
+
+
+def record_amend(
+    *,
+    acting_user,
+    record_id: int,
+    changes: dict,
+    reason: str,
+    ip_address: str | None = None,
+) -> Record:
+    reason = require_text(reason, "reason", _("更正须说明理由。"))
     return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="amend",
-        change=change,
+        change=amendment(changes),
+        after=_emit_pending_sync,
         reason=reason,
         ip_address=ip_address,
     )
+
+
+def revocation(reason: str, document: str):
+    """The (change, after) pair of T10, for record_revoke and for an objection decided as
+    撤销: display stops at once, the platform must know within 3 WD (scenario 6)."""
+    reason = require_text(reason, "reason", _("撤销须说明理由。"))
+    document = require_text(document, "document", _("请填写撤销依据文书。"))
+
+    def change(record: Record) -> None:
+        record.closing_reason, record.closing_document = reason, document
+        record.public, record.objection_pending = False, False
+
+    def after(record: Record) -> None:
+        sync.emit(record, SyncKind.REVOKE)
+
+    return change, after
 
 
 # T10 ──────────────────────────────────────────────────────────────────────────────
@@ -454,16 +482,7 @@ def record_revoke(
     document: str,
     ip_address: str | None = None,
 ) -> Record:
-    reason = require_text(reason, "reason", _("撤销须说明理由。"))
-    document = require_text(document, "document", _("请填写撤销依据文书。"))
-
-    def change(record: Record) -> None:
-        record.closing_reason, record.closing_document = reason, document
-        record.public, record.objection_pending = False, False
-
-    def after(record: Record) -> None:
-        rules.open_deadline(record, "withdraw_display", clock.today())
-
+    change, after = revocation(reason, document)
     return perform_step(
         acting_user=acting_user,
         record_id=record_id,
@@ -480,9 +499,15 @@ def record_expire(*, acting_user=None, record_id: int) -> Record:
     def change(record: Record) -> None:
         if record.max_end is None or clock.today() <= record.max_end:
             raise DomainError(_("最长公示期尚未届满。"), field="max_end", code="not_expired")
-        record.public = False
+        record._was_public, record.public = record.public, False
 
-    return perform_step(acting_user=acting_user, record_id=record_id, step="expire", change=change)
+    def after(record: Record) -> None:
+        if record._was_public:
+            sync.emit(record, SyncKind.EXPIRE)
+
+    return perform_step(
+        acting_user=acting_user, record_id=record_id, step="expire", change=change, after=after
+    )
 
 
 # T13 ──────────────────────────────────────────────────────────────────────────────

@@ -74,35 +74,66 @@ def perform(
     ip_address: str | None = None,
     capture: Callable[[models.Model], dict] = snapshot,
 ):
-    """Run one step. The state read before the lock tells a lost race (ConflictError, 409)
-    from a step that was never allowed (DomainError, 400)."""
+    """Run one step in its own transaction. The state read before the lock tells a lost
+    race (ConflictError, 409) from a step that was never allowed (DomainError, 400)."""
     seen_state = machine.get(acting_user, pk, lock=False).state
     with transaction.atomic(durable=True):
         obj = machine.get(acting_user, pk, lock=True)
-        record = machine.record_of(obj)
-        role = acting_role(acting_user, record, machine.steps[step])
+        role = acting_role(acting_user, machine.record_of(obj), machine.steps[step])
         if not can_proceed(getattr(obj, step)):
             _refuse(machine, obj, step, seen_state)
-        before, from_state = capture(obj), obj.state
-        change(obj)
-        getattr(obj, step)()
-        try:
-            obj.save()
-        except ConcurrentTransition:
-            raise ConflictError(_("该事项刚被他人处理，请刷新后重试。"), code="conflict") from None
-        after(obj)
-        audit.append(
-            actor=acting_user,
+        return apply_step(
+            machine,
+            obj,
+            acting_user=acting_user,
             role=role,
-            obj=obj,
-            record=record,
-            action=step if not machine.record_path else f"{machine.model._meta.model_name}.{step}",
-            from_state=from_state,
-            to_state=obj.state,
+            step=step,
+            change=change,
+            after=after,
             reason=reason,
             ip_address=ip_address,
-            diff=audit.field_diff(before, capture(obj)),
+            capture=capture,
         )
+
+
+def apply_step(
+    machine: Machine,
+    obj,
+    *,
+    acting_user,
+    role: str,
+    step: str,
+    change: Callable = lambda obj: None,
+    after: Callable = lambda obj: None,
+    reason: str = "",
+    ip_address: str | None = None,
+    capture: Callable[[models.Model], dict] = snapshot,
+):
+    """Take `step` on `obj`, already locked inside the caller's transaction, with the role
+    the caller established: how one use case moves a second object (an objection decided
+    as 撤销 revokes its record) in the same transaction."""
+    if not can_proceed(getattr(obj, step)):
+        _refuse(machine, obj, step, obj.state)
+    before, from_state = capture(obj), obj.state
+    change(obj)
+    getattr(obj, step)()
+    try:
+        obj.save()
+    except ConcurrentTransition:
+        raise ConflictError(_("该事项刚被他人处理，请刷新后重试。"), code="conflict") from None
+    after(obj)
+    audit.append(
+        actor=acting_user,
+        role=role,
+        obj=obj,
+        record=machine.record_of(obj),
+        action=step if not machine.record_path else f"{machine.model._meta.model_name}.{step}",
+        from_state=from_state,
+        to_state=obj.state,
+        reason=reason,
+        ip_address=ip_address,
+        diff=audit.field_diff(before, capture(obj)),
+    )
     return obj
 
 
