@@ -6,9 +6,7 @@ from .base import *
 from .base import SECRET_KEY, env
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured(
-        "SECRET_KEY must be set (at least 50 characters) in production."
-    )
+    raise ImproperlyConfigured("SECRET_KEY must be set (at least 50 characters) in production.")
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,51 @@
+"""config.settings.production, loaded in a fresh process as a deployment would load it."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Variables that would change what production means; each test sets what it needs.
+OVERRIDES = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+
+
+def manage(tmp_path, *args, **env):
+    base = {key: value for key, value in os.environ.items() if key not in OVERRIDES}
+    base.update(DJANGO_SETTINGS_MODULE="config.settings.production", CHENGXIN_VAR_DIR=str(tmp_path))
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_deploy_is_clean(tmp_path):
+    run = manage(
+        tmp_path, "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(48)
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "System check identified no issues" in run.stdout, run.stdout + run.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    missing = manage(tmp_path, "check")
+    assert missing.returncode != 0
+    assert "SECRET_KEY must be set" in missing.stderr
+
+    too_short = manage(tmp_path, "check", SECRET_KEY="short-and-guessable")
+    assert too_short.returncode != 0
+    assert "SECRET_KEY must be set" in too_short.stderr
+
+
+def test_debug_is_off_in_production_even_when_asked_for(tmp_path):
+    code = "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)"
+    run = manage(
+        tmp_path, "shell", "--no-imports", "-c", code, SECRET_KEY=secrets.token_urlsafe(48), DEBUG="True"
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["False", "True"]
