@@ -74,14 +74,67 @@ def append(
     diff: dict | None = None,
     record=None,
 ) -> AuditEntry:
+    return append_many(
+        [
+            dict(
+                actor=actor,
+                role=role,
+                obj=obj,
+                action=action,
+                from_state=from_state,
+                to_state=to_state,
+                reason=reason,
+                ip_address=ip_address,
+                diff=diff,
+                record=record,
+            )
+        ]
+    )[0]
+
+
+def append_many(entries) -> list[AuditEntry]:
+    """Append several entries (each a dict of `append`'s arguments) with one lock of the
+    head and one INSERT: how a set-based sweep audits every row it changed."""
+    entries = list(entries)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.append must run inside the audited change's transaction")
+    if not entries:
+        return []
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    entry = AuditEntry(
-        seq=head.seq + 1,
-        created_at=timezone.now(),
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(actor.get_full_name() or actor.get_username()) if getattr(actor, "pk", None) else "系统",
+    now, seq, prev_hash, built = timezone.now(), head.seq, head.hash, []
+    for fields in entries:
+        seq += 1
+        entry = _new_entry(seq=seq, prev_hash=prev_hash, created_at=now, **fields)
+        entry.hash = prev_hash = entry_digest(entry)
+        built.append(entry)
+    # Batches keep one INSERT under PostgreSQL's 65,535-parameter limit however many entries.
+    AuditEntry.objects.bulk_create(built, batch_size=1000)
+    AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
+    return built
+
+
+def _new_entry(
+    *,
+    seq: int,
+    prev_hash: str,
+    created_at,
+    actor,
+    role: str,
+    obj: models.Model,
+    action: str,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+    ip_address: str | None = None,
+    diff: dict | None = None,
+    record=None,
+) -> AuditEntry:
+    is_user = getattr(actor, "pk", None) is not None
+    return AuditEntry(
+        seq=seq,
+        created_at=created_at,
+        actor=actor if is_user else None,
+        actor_name=(actor.get_full_name() or actor.get_username()) if is_user else "系统",
         actor_role=role,
         content_type=ContentType.objects.get_for_model(obj),
         object_id=str(obj.pk),
@@ -93,12 +146,8 @@ def append(
         reason=reason,
         ip_address=ip_address,
         diff=_canonical(diff or {}),
-        prev_hash=head.hash,
+        prev_hash=prev_hash,
     )
-    entry.hash = entry_digest(entry)
-    entry.save()
-    AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
-    return entry
 
 
 def field_diff(before: dict, after: dict) -> dict:
@@ -147,4 +196,4 @@ def verify(batch_size: int = 2000) -> VerifyResult:
     return VerifyResult(True, count)
 
 
-__all__ = ["VerifyResult", "append", "field_diff", "verify"]
+__all__ = ["VerifyResult", "append", "append_many", "field_diff", "verify"]

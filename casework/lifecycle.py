@@ -143,7 +143,8 @@ OBJECTION_STEPS = _table(
     _step("request_supplement", _("通知补正"), [OS.SUBMITTED], OS.NEEDS_SUPPLEMENT, [Role.OFFICER], "§6.2"),
     _step("supplement", _("补正材料"), [OS.NEEDS_SUPPLEMENT], OS.SUBMITTED, SUBJECT_ROLES, "§6.2"),
     _step("accept", _("受理异议"), [OS.SUBMITTED], OS.ACCEPTED, [Role.OFFICER], "§6.2"),
-    _step("refuse", _("不予受理"), [OS.SUBMITTED], OS.NOT_ACCEPTED, [Role.OFFICER], "§6.2"),
+    # SYSTEM: a repeated objection (same grounds, no new evidence) is refused on filing.
+    _step("refuse", _("不予受理"), [OS.SUBMITTED], OS.NOT_ACCEPTED, [Role.OFFICER, Role.SYSTEM], "§6.2"),
     _step("start_verification", _("开始核查"), [OS.ACCEPTED], OS.VERIFYING, [Role.OFFICER], "§6.2"),
     _step("extend", _("延期处理"), [OS.VERIFYING], OS.EXTENDED, [Role.APPROVER], "§6.2"),
     _step("decide", _("作出异议处理决定"), [OS.VERIFYING, OS.EXTENDED], OS.DECIDED, [Role.APPROVER], "§6.2"),
@@ -288,8 +289,14 @@ REPAIR_STEPS = _table(
     _step("accept", _("受理修复申请"), [PS.SUBMITTED], PS.ACCEPTED, [Role.OFFICER, Role.SYSTEM], "§6.5"),
     _step("extend", _("延长决定期限"), [PS.ACCEPTED], PS.EXTENDED, [Role.APPROVER], "§6.5"),
     _step("grant", _("准予修复"), [PS.ACCEPTED, PS.EXTENDED], PS.GRANTED, [Role.APPROVER], "§6.5"),
+    # SYSTEM: an application failing an eligibility condition is refused on filing.
     _step(
-        "refuse", _("不予修复"), [PS.SUBMITTED, PS.ACCEPTED, PS.EXTENDED], PS.REFUSED, [Role.APPROVER], "§6.5"
+        "refuse",
+        _("不予修复"),
+        [PS.SUBMITTED, PS.ACCEPTED, PS.EXTENDED],
+        PS.REFUSED,
+        [Role.APPROVER, Role.SYSTEM],
+        "§6.5",
     ),
     _step("revoke", _("撤销修复"), [PS.GRANTED], PS.REVOKED, [Role.APPROVER], "§6.5"),
 )

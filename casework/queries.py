@@ -7,12 +7,38 @@ exist for them: `*_get` raises NotFoundError (404), never a permission error.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import NotFoundError
-from .models import AuditEntry, Deadline, Organisation, Person, Record
-from .permissions import visible_organisations, visible_people, visible_records
+from .lifecycle import AccountabilityState, RecordState, RectificationState
+from .models import (
+    Accountability,
+    Appeal,
+    Attachment,
+    AuditEntry,
+    ConflictDeclaration,
+    Deadline,
+    ExtensionRequest,
+    Objection,
+    Organisation,
+    Person,
+    Record,
+    Rectification,
+    RectificationItem,
+    RepairApplication,
+    Sanction,
+)
+from .permissions import (
+    SEE_ALL_ROLES,
+    UNIT_ROLES,
+    roles_of,
+    visible_organisations,
+    visible_people,
+    visible_records,
+)
+from .roles import Role
 
 
 def record_list(*, user) -> QuerySet[Record]:
@@ -61,3 +87,247 @@ def organisation_get(*, user, organisation_id: int) -> Organisation:
         return organisation_list(user=user).get(pk=organisation_id)
     except (Organisation.DoesNotExist, ValueError, TypeError):
         raise NotFoundError(_("单位不存在或您无权查看。"), code="not_found") from None
+
+
+# ── objections (异议, DOMAIN §6.2): visible exactly when their record is ──────────────
+
+
+def objection_list(*, user) -> QuerySet[Objection]:
+    return Objection.objects.filter(record__in=visible_records(user)).select_related(
+        "record", "filed_by", "decided_by"
+    )
+
+
+def objection_list_for_record(*, user, record_id: int) -> QuerySet[Objection]:
+    record = record_get(user=user, record_id=record_id)
+    return objection_list(user=user).filter(record=record)
+
+
+def objection_get(*, user, objection_id: int) -> Objection:
+    try:
+        return objection_list(user=user).get(pk=objection_id)
+    except (Objection.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("异议不存在或您无权查看。"), code="not_found") from None
+
+
+# ── accountability (责任追究/问责/处分, DOMAIN §6.4) ────────────────────────────────────
+# A case is seen by the commission's staff when its record is, by HR from the decision on,
+# and by the persons and the unit concerned from the hearing on (S14 Art 43: they are told
+# the facts before the decision; before that the case is an internal investigation). A
+# civil servant sees only their own decisions in a case against several persons.
+
+_AS = AccountabilityState
+ACCOUNTABILITY_SUBJECT_STATES = (
+    _AS.HEARING,
+    _AS.DELIBERATION,
+    _AS.DECIDED,
+    _AS.SERVED,
+    _AS.EXECUTING,
+    _AS.IN_PERIOD,
+    _AS.APPEALED,
+    _AS.RELEASED,
+    _AS.CLOSED,
+)
+ACCOUNTABILITY_HR_STATES = ACCOUNTABILITY_SUBJECT_STATES[2:]
+_CASE_PERSONS = Accountability.persons.through.objects
+
+
+def _cases_of_person(person_ids) -> Q:
+    return Q(pk__in=_CASE_PERSONS.filter(person__in=person_ids).values("accountability"))
+
+
+def _accountability_scopes(user) -> tuple[Q, Q]:
+    """(cases where the user sees every decision, cases where they see only their own)."""
+    roles = roles_of(user)
+    whole, own = Q(pk__in=[]), Q(pk__in=[])
+    if roles & SEE_ALL_ROLES:
+        whole |= Q(record__in=visible_records(user))
+    if roles & {Role.OFFICER, Role.APPROVER}:
+        whole |= Q(record__isnull=True)
+    if Role.HR_ADMIN in roles:
+        whole |= Q(state__in=ACCOUNTABILITY_HR_STATES) & Q(pk__in=_CASE_PERSONS.values("accountability"))
+    if roles & UNIT_ROLES and user.organisation_id:
+        whole |= Q(state__in=ACCOUNTABILITY_SUBJECT_STATES, unit_id=user.organisation_id)
+    if Role.CIVIL_SERVANT in roles and user.person_id:
+        own |= Q(state__in=ACCOUNTABILITY_SUBJECT_STATES) & _cases_of_person([user.person_id])
+    return whole, own
+
+
+def _conflicted_cases(user) -> Q:
+    """回避 (S14 Art 47) hides a case about a person or unit the user declared a conflict with."""
+    conflicts = ConflictDeclaration.objects.filter(user=user)
+    return _cases_of_person(conflicts.filter(person__isnull=False).values("person")) | Q(
+        unit__in=conflicts.filter(organisation__isnull=False).values("organisation")
+    )
+
+
+def _visible_cases(user, scope: Q) -> QuerySet[Accountability]:
+    if not roles_of(user):
+        return Accountability.objects.none()
+    return Accountability.objects.filter(scope).exclude(_conflicted_cases(user))
+
+
+def visible_accountabilities(user) -> QuerySet[Accountability]:
+    whole, own = _accountability_scopes(user)
+    return _visible_cases(user, whole | own)
+
+
+def sanction_list(*, user) -> QuerySet[Sanction]:
+    whole, own = _accountability_scopes(user)
+    mine = Q(accountability__in=_visible_cases(user, own), person_id=user.person_id)
+    return Sanction.objects.filter(Q(accountability__in=_visible_cases(user, whole)) | mine).select_related(
+        "person", "accountability"
+    )
+
+
+def sanction_get(*, user, sanction_id: int) -> Sanction:
+    try:
+        return sanction_list(user=user).get(pk=sanction_id)
+    except (Sanction.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("处分/问责决定不存在或您无权查看。"), code="not_found") from None
+
+
+def appeal_get(*, user, appeal_id: int) -> Appeal:
+    qs = Appeal.objects.filter(sanction__in=sanction_list(user=user)).select_related("sanction")
+    try:
+        return qs.get(pk=appeal_id)
+    except (Appeal.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("复审/复核/申诉不存在或您无权查看。"), code="not_found") from None
+
+
+def accountability_list(*, user) -> QuerySet[Accountability]:
+    return visible_accountabilities(user).select_related("record", "unit")
+
+
+def accountability_get(*, user, accountability_id: int) -> Accountability:
+    """One case with what this user may see of it: `visible_sanctions` (their appeals
+    prefetched) and `visible_persons`."""
+    sanctions = sanction_list(user=user).prefetch_related("appeals")
+    qs = accountability_list(user=user).prefetch_related(
+        Prefetch("sanctions", queryset=sanctions, to_attr="visible_sanctions"),
+        Prefetch("persons", queryset=visible_people(user), to_attr="visible_persons"),
+    )
+    try:
+        return qs.get(pk=accountability_id)
+    except (Accountability.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("责任追究案件不存在或您无权查看。"), code="not_found") from None
+
+
+def accountability_deadlines(case: Accountability) -> QuerySet[Deadline]:
+    """The time limits running on a case the caller already fetched through the queries
+    above: its appeal window and HR execution limit, and its appeals' decision limits."""
+    appeals = Appeal.objects.filter(sanction__accountability=case).values("pk")
+    return Deadline.objects.filter(
+        Q(owner_type=ContentType.objects.get_for_model(Accountability), owner_id=case.pk)
+        | Q(owner_type=ContentType.objects.get_for_model(Appeal), owner_id__in=appeals)
+    ).order_by("due_on", "id")
+
+
+# ── credit repair (信用修复, DOMAIN §6.5) and public display (§6.6) ──────────────────
+
+
+def public_records() -> QuerySet[Record]:
+    """What the public site (信用东莞) shows: effective records on display. Not scoped to a
+    user: the public view is the same for everyone."""
+    return Record.objects.filter(state=RecordState.EFFECTIVE, public=True).select_related(
+        "subject_organisation", "subject_person"
+    )
+
+
+def repair_list(*, user) -> QuerySet[RepairApplication]:
+    return RepairApplication.objects.filter(record__in=visible_records(user)).select_related(
+        "record", "applicant", "commitment_signed_by", "decided_by"
+    )
+
+
+def repair_list_for_record(*, user, record_id: int) -> QuerySet[RepairApplication]:
+    record = record_get(user=user, record_id=record_id)
+    return repair_list(user=user).filter(record=record)
+
+
+def repair_get(*, user, application_id: int) -> RepairApplication:
+    try:
+        return repair_list(user=user).get(pk=application_id)
+    except (RepairApplication.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("信用修复申请不存在或您无权查看。"), code="not_found") from None
+
+
+# ── rectification (整改, DOMAIN §6.3) and attachments (issue #3 item 8) ──────────────
+
+#: Until it is served, a rectification order is the commission's internal draft.
+_UNSERVED = (RectificationState.DRAFT, RectificationState.ISSUED)
+
+
+def visible_rectifications(user) -> QuerySet[Rectification]:
+    qs = Rectification.objects.filter(record__in=visible_records(user))
+    if roles_of(user) & SEE_ALL_ROLES:
+        return qs
+    return qs.exclude(state__in=_UNSERVED)
+
+
+def visible_rectification_items(user) -> QuerySet[RectificationItem]:
+    return RectificationItem.objects.filter(rectification__in=visible_rectifications(user))
+
+
+def rectification_list(*, user, record_id: int | None = None) -> QuerySet[Rectification]:
+    qs = visible_rectifications(user).select_related("record__subject_organisation")
+    if record_id is not None:
+        qs = qs.filter(record=record_get(user=user, record_id=record_id))
+    return qs.order_by("-created_at", "-id")
+
+
+def rectification_get(*, user, rectification_id: int) -> Rectification:
+    """One order with its items, their reviews and extension requests, and (as
+    `owned_deadlines` / `owned_attachments` on the order and each item) what they own."""
+    items = RectificationItem.objects.order_by("number").prefetch_related("reviews__reviewer", "extensions")
+    qs = visible_rectifications(user).select_related(
+        "record__subject_organisation", "drafted_by", "issued_by", "head_signed_by"
+    )
+    try:
+        rectification = qs.prefetch_related(Prefetch("items", queryset=items)).get(pk=rectification_id)
+    except (Rectification.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("整改不存在或您无权查看。"), code="not_found") from None
+    _attach_owned(rectification)
+    return rectification
+
+
+def _attach_owned(rectification: Rectification) -> None:
+    """Deadlines and attachments point at their owner generically: two queries for all."""
+    owners = [rectification, *rectification.items.all()]
+    owned = Q(pk__in=[])
+    for owner in owners:
+        owned |= Q(owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk)
+    deadlines = Deadline.objects.filter(owned).order_by("id")
+    attachments = Attachment.objects.filter(owned).select_related("uploaded_by").order_by("uploaded_at", "id")
+    for owner in owners:
+        key = (ContentType.objects.get_for_model(owner).pk, owner.pk)
+        owner.owned_deadlines = [d for d in deadlines if (d.owner_type_id, d.owner_id) == key]
+        owner.owned_attachments = [a for a in attachments if (a.owner_type_id, a.owner_id) == key]
+
+
+def extension_request_get(*, user, request_id: int) -> ExtensionRequest:
+    qs = ExtensionRequest.objects.filter(item__in=visible_rectification_items(user))
+    try:
+        return qs.select_related("item", "requested_by", "decided_by").get(pk=request_id)
+    except (ExtensionRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("延期申请不存在或您无权查看。"), code="not_found") from None
+
+
+def rectification_item_get(*, user, item_id: int) -> RectificationItem:
+    try:
+        return visible_rectification_items(user).select_related("rectification").get(pk=item_id)
+    except (RectificationItem.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("整改事项不存在或您无权查看。"), code="not_found") from None
+
+
+def attachment_list(*, user, record_id: int) -> QuerySet[Attachment]:
+    record = record_get(user=user, record_id=record_id)
+    return Attachment.objects.filter(record=record).select_related("uploaded_by", "owner_type")
+
+
+def attachment_get(*, user, attachment_id: int) -> Attachment:
+    """An attachment is served to exactly the users who may see its record."""
+    try:
+        return Attachment.objects.filter(record__in=visible_records(user)).get(pk=attachment_id)
+    except (Attachment.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("附件不存在或您无权查看。"), code="not_found") from None

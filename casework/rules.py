@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from . import calendar
 from .errors import DomainError
-from .models import Deadline, DeadlineRule, DisclosureRule, Record, Tier
+from .models import Deadline, DeadlineRule, DisclosureRule, Record
 
 
 @dataclass(frozen=True)
@@ -29,16 +29,17 @@ def disclosure_rule(tier: str, on: dt.date) -> DisclosureRule:
 
 def disclosure_window(tier: str, determined_on: dt.date, *, must_disclose: bool = False) -> DisclosureWindow:
     """The disclosure period runs from the determination date; status durations do not
-    roll forward (DOMAIN §4.3, §7 rule 4). A 轻微 record flagged for disclosure is shown
-    for at most its rule's maximum (3 months, scenario 15)."""
+    roll forward (DOMAIN §4.3, §7 rule 4).
+
+    A 轻微 record keeps its rule's window (at most 3 months, scenario 15) whether or not it
+    is flagged for disclosure: the flag decides whether it is *shown* (records.should_publish),
+    while the window is also how long the record stays in force internally (honours
+    eligibility, integrity file) unless it is repaired first."""
     rule = disclosure_rule(tier, determined_on)
-    max_months = rule.max_months
-    if tier == Tier.MINOR and not must_disclose:
-        max_months = rule.min_months
     return DisclosureWindow(
         rule,
         calendar.add_months_plain(determined_on, rule.min_months),
-        calendar.add_months_plain(determined_on, max_months),
+        calendar.add_months_plain(determined_on, rule.max_months),
     )
 
 

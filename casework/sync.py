@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from . import calendar, clock, rules
@@ -18,10 +20,20 @@ _DUE_RULE = {SyncKind.REVOKE: "withdraw_display"}
 
 
 def emit(record: Record, kind: str, *, on: dt.date | None = None) -> SyncEvent:
-    on = on or clock.today()
+    return SyncEvent.objects.create(record=record, kind=kind, due_on=_due(kind, on), payload=payload(record))
+
+
+def emit_many(records, kind: str, *, on: dt.date | None = None) -> list[SyncEvent]:
+    """One event of `kind` per record, in one INSERT (the set-based sweeps)."""
+    due = _due(kind, on)
+    return SyncEvent.objects.bulk_create(
+        SyncEvent(record=record, kind=kind, due_on=due, payload=payload(record)) for record in records
+    )
+
+
+def _due(kind: str, on: dt.date | None) -> dt.date:
     rule = rules.deadline_rule(_DUE_RULE.get(kind, "publish"))
-    due = calendar.add(on, rule.amount, rule.unit, roll=rule.roll_forward).date
-    return SyncEvent.objects.create(record=record, kind=kind, due_on=due, payload=payload(record))
+    return calendar.add(on or clock.today(), rule.amount, rule.unit, roll=rule.roll_forward).date
 
 
 def payload(record: Record) -> dict:
@@ -45,3 +57,20 @@ def acknowledge(event_ids) -> int:
     return SyncEvent.objects.filter(pk__in=list(event_ids), acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now()
     )
+
+
+def deliver_pending(today: dt.date | None = None) -> int:
+    """Send every unacknowledged event to the provincial platform and store its answer.
+
+    The platform is a stub here: it accepts every event at once. Each delivery counts an
+    attempt; rows another worker is delivering are skipped (SKIP LOCKED), and an event
+    acknowledged already is never sent again, so running this twice changes nothing.
+    `today` keeps the sweeps' common signature; the stub does not need it.
+    """
+    with transaction.atomic():
+        pending = SyncEvent.objects.filter(acknowledged_at__isnull=True).select_for_update(skip_locked=True)
+        ids = list(pending.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        SyncEvent.objects.filter(pk__in=ids, acknowledged_at__isnull=True).update(attempts=F("attempts") + 1)
+        return acknowledge(ids)

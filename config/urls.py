@@ -6,8 +6,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
+    path("api/notices/", include("notices.api")),
     path("api/", include("casework.api.urls")),
+    path("", include("workflows.urls")),  # /api/inbox/, /api/queue/, /api/processes/, /inbox/
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("verify/", include("notices.verify")),
 ]

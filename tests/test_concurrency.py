@@ -16,7 +16,9 @@ from casework.services import records as svc
 from . import lifecycle
 from .factories import OrganisationFactory, UserFactory
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the migrations' reference data is restored for every transactional test,
+# and the flush after each one leaves the content types for the next to restore.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def _wait_for_lock_waiters(count: int, timeout: float = 10.0) -> None:

@@ -1,3 +1,202 @@
-"""API endpoints of the accountability sub-process (to be filled in)."""
+"""API endpoints of the accountability sub-process (责任追究/问责/处分, DOMAIN §6.4) and of
+the honours-eligibility check (评优评先查询, §9.7).
 
-urlpatterns: list = []
+- POST /api/records/{id}/accountability/: open a case on a record;
+- GET /api/accountability/, GET /api/accountability/{id}/: the cases this user may see;
+- POST /api/accountability/{id}/<step>/: one endpoint per step of ACCOUNTABILITY_STEPS;
+- POST /api/sanctions/{id}/appeal/: the person (or the unit) appeals one decision;
+- POST /api/appeals/{id}/decide/: the decision on an appeal;
+- POST /api/honours/check/: an eligibility query, always logged.
+
+A case, decision or appeal the user may not see answers 404 before any input is looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import queries
+from ..lifecycle import ACCOUNTABILITY_STEPS
+from ..services import accountability as svc
+from ..services import appeals, honours
+from . import accountability_serializers as s
+from .serializers import EmptyInput
+from .views import ERRORS, client_ip, parse
+
+
+def case_detail(request: Request, case_id: int) -> dict:
+    case = queries.accountability_get(user=request.user, accountability_id=case_id)
+    return s.AccountabilityDetailSerializer(case).data
+
+
+@extend_schema(tags=["accountability"])
+class RecordAccountabilityApi(APIView):
+    @extend_schema(
+        operation_id="accountability_initiate",
+        summary=_("启动责任追究"),
+        description="DOMAIN §6.4",
+        request=s.AccountabilityInitiateInput,
+        responses={201: s.AccountabilityDetailSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
+        data = parse(s.AccountabilityInitiateInput, request)
+        case = svc.accountability_initiate(
+            acting_user=request.user,
+            record_id=pk,
+            track=data["track"],
+            reason=data["reason"],
+            person_ids=data.get("persons") or (),
+            unit_id=data.get("unit"),
+            rectification_id=data.get("rectification"),
+            initiated_on=data.get("initiated_on"),
+            ip_address=client_ip(request),
+        )
+        return Response(case_detail(request, case.pk), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["accountability"])
+class AccountabilityListApi(generics.ListAPIView):
+    serializer_class = s.AccountabilityListSerializer
+
+    def get_queryset(self):
+        return queries.accountability_list(user=self.request.user)
+
+
+@extend_schema(tags=["accountability"], responses={200: s.AccountabilityDetailSerializer, 404: ERRORS[404]})
+class AccountabilityDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(case_detail(request, pk))
+
+
+class AccountabilityActionApi(APIView):
+    """POST /api/accountability/{id}/<step>/: parse, call the step's one service, answer the case."""
+
+    input_serializer: type[serializers.Serializer] = EmptyInput
+    service: Callable
+
+    def post(self, request: Request, pk: int) -> Response:
+        queries.accountability_get(user=request.user, accountability_id=pk)  # 404 before input errors
+        data = self.service_kwargs(parse(self.input_serializer, request))
+        self.service(acting_user=request.user, accountability_id=pk, ip_address=client_ip(request), **data)
+        return Response(case_detail(request, pk))
+
+    def service_kwargs(self, data: dict) -> dict:
+        return data
+
+
+class DecideApi(AccountabilityActionApi):
+    def service_kwargs(self, data: dict) -> dict:
+        decisions = [
+            {"person_id": d["person"], **{k: v for k, v in d.items() if k != "person"}}
+            for d in data.pop("decisions", [])
+        ]
+        combined = {c["person"]: c["months"] for c in data.pop("combined_periods", [])}
+        return {**data, "decisions": decisions, "combined_periods": combined}
+
+
+def _action(step: str, service: Callable, input_serializer=EmptyInput, base=AccountabilityActionApi):
+    schema = extend_schema(
+        operation_id=f"accountability_{step}",
+        summary=ACCOUNTABILITY_STEPS[step].label,
+        description=f"DOMAIN {ACCOUNTABILITY_STEPS[step].domain_ref}",
+        tags=["accountability"],
+        request=None if input_serializer is EmptyInput else input_serializer,
+        responses={200: s.AccountabilityDetailSerializer, **ERRORS},
+    )
+    attrs = {"input_serializer": input_serializer, "service": staticmethod(service)}
+    view = type(f"Accountability{step.title().replace('_', '')}Api", (base,), attrs)
+    return extend_schema_view(post=schema)(view)
+
+
+STEPS = {
+    "investigate": _action("investigate", svc.accountability_investigate, s.AccountabilityInvestigateInput),
+    "hear": _action("hear", svc.accountability_hear, s.AccountabilityHearInput),
+    "deliberate": _action("deliberate", svc.accountability_deliberate, s.AccountabilityDeliberateInput),
+    "decide": _action("decide", svc.accountability_decide, s.AccountabilityDecideInput, base=DecideApi),
+    "serve": _action("serve", svc.accountability_serve, s.AccountabilityServeInput),
+    "execute": _action("execute", svc.accountability_execute, s.AccountabilityNoteInput),
+    "start-period": _action("start_period", svc.accountability_start_period),
+    "release": _action("release", svc.accountability_release),
+    "close": _action("close", svc.accountability_close, s.AccountabilityCloseInput),
+}
+
+
+@extend_schema(tags=["accountability"])
+class SanctionAppealApi(APIView):
+    @extend_schema(
+        operation_id="sanctions_appeal",
+        summary=ACCOUNTABILITY_STEPS["appeal"].label,
+        description="DOMAIN §6.4; scenarios 20, 21",
+        request=s.SanctionAppealInput,
+        responses={201: s.AppealSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        queries.sanction_get(user=request.user, sanction_id=pk)  # 404 before input errors
+        data = parse(s.SanctionAppealInput, request)
+        appeal = appeals.accountability_appeal(
+            acting_user=request.user, sanction_id=pk, ip_address=client_ip(request), **data
+        )
+        return Response(s.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["accountability"])
+class AppealDecideApi(APIView):
+    @extend_schema(
+        operation_id="appeals_decide",
+        summary=ACCOUNTABILITY_STEPS["decide_appeal"].label,
+        description="DOMAIN §6.4; scenario 20",
+        request=s.AppealDecideInput,
+        responses={200: s.AppealSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        queries.appeal_get(user=request.user, appeal_id=pk)  # 404 before input errors
+        data = parse(s.AppealDecideInput, request)
+        appeal = appeals.accountability_decide_appeal(
+            acting_user=request.user, appeal_id=pk, ip_address=client_ip(request), **data
+        )
+        return Response(s.AppealSerializer(appeal).data)
+
+
+@extend_schema(tags=["honours"])
+class HonoursCheckApi(APIView):
+    @extend_schema(
+        operation_id="honours_check",
+        summary=_("评优评先资格查询"),
+        description="DOMAIN §9.7; scenarios 19, 31",
+        request=s.HonoursCheckInput,
+        responses={200: s.HonourResultSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = parse(s.HonoursCheckInput, request)
+        result = honours.honours_check(
+            acting_user=request.user,
+            person_id=data.get("person"),
+            organisation_id=data.get("organisation"),
+            purpose=data["purpose"],
+            on=data.get("on"),
+            ip_address=client_ip(request),
+        )
+        return Response(s.HonourResultSerializer(result).data)
+
+
+urlpatterns = [
+    path("records/<int:pk>/accountability/", RecordAccountabilityApi.as_view(), name="record-accountability"),
+    path("accountability/", AccountabilityListApi.as_view(), name="accountability-list"),
+    path("accountability/<int:pk>/", AccountabilityDetailApi.as_view(), name="accountability-detail"),
+    *[
+        path(f"accountability/<int:pk>/{slug}/", view.as_view(), name=f"accountability-{slug}")
+        for slug, view in STEPS.items()
+    ],
+    path("sanctions/<int:pk>/appeal/", SanctionAppealApi.as_view(), name="sanction-appeal"),
+    path("appeals/<int:pk>/decide/", AppealDecideApi.as_view(), name="appeal-decide"),
+    path("honours/check/", HonoursCheckApi.as_view(), name="honours-check"),
+]

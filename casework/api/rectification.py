@@ -1,3 +1,216 @@
-"""API endpoints of the rectification sub-process (to be filled in)."""
+"""API endpoints of the rectification (整改) sub-process, DOMAIN §6.3.
 
-urlpatterns: list = []
+- GET/POST /api/records/{id}/rectifications/: the record's orders; an officer drafts one;
+- GET /api/rectifications/, GET /api/rectifications/{id}/: the orders the user may see
+  (the subject sees an order once it is served);
+- POST /api/rectifications/{id}/<step>/: issue, serve, explanation, sign-off, submit,
+  start-review, review;
+- POST /api/rectification-items/{id}/evidence/ (multipart `file`), …/extension/;
+- POST /api/extension-requests/{id}/decide/.
+
+An object the user may not see answers 404 before any input is looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import queries
+from ..errors import DomainError
+from ..lifecycle import RECTIFICATION_STEPS
+from ..services import rectification as svc
+from ..services import rectification_extension as ext
+from . import rectification_serializers as s
+from .attachments import AttachmentFileInput, AttachmentSerializer
+from .serializers import EmptyInput
+from .views import ERRORS, client_ip, parse
+
+TAGS = ["rectification"]
+
+
+def rectification_detail(user, rectification_id: int) -> dict:
+    rectification = queries.rectification_get(user=user, rectification_id=rectification_id)
+    return s.RectificationSerializer(rectification).data
+
+
+@extend_schema(tags=TAGS)
+class RecordRectificationsApi(APIView):
+    @extend_schema(
+        operation_id="record_rectifications_list",
+        responses={200: s.RectificationListSerializer(many=True), 404: ERRORS[404]},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        rectifications = queries.rectification_list(user=request.user, record_id=pk)
+        return Response(s.RectificationListSerializer(rectifications, many=True).data)
+
+    @extend_schema(
+        operation_id="rectifications_draft",
+        summary=svc.DRAFT.label,
+        description="DOMAIN §6.3",
+        request=s.RectificationDraftInput,
+        responses={201: s.RectificationSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
+        data = parse(s.RectificationDraftInput, request)
+        items = [{k: v for k, v in item.items() if v is not None} for item in data["items"]]
+        rectification = svc.rectification_draft(
+            acting_user=request.user, record_id=pk, items=items, ip_address=client_ip(request)
+        )
+        return Response(rectification_detail(request.user, rectification.pk), status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=TAGS)
+class RectificationListApi(generics.ListAPIView):
+    serializer_class = s.RectificationListSerializer
+
+    def get_queryset(self):
+        return queries.rectification_list(user=self.request.user)
+
+
+@extend_schema(tags=TAGS, responses={200: s.RectificationSerializer, 404: ERRORS[404]})
+class RectificationDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(rectification_detail(request.user, pk))
+
+
+class RectificationActionApi(APIView):
+    """POST /api/rectifications/{id}/<step>/: parse, call the step's one service, answer the order."""
+
+    input_serializer: type[serializers.Serializer] = EmptyInput
+    service: Callable
+
+    def post(self, request: Request, pk: int) -> Response:
+        queries.rectification_get(user=request.user, rectification_id=pk)  # 404 before input errors
+        data = self.service_kwargs(parse(self.input_serializer, request))
+        self.service(acting_user=request.user, rectification_id=pk, ip_address=client_ip(request), **data)
+        return Response(rectification_detail(request.user, pk))
+
+    def service_kwargs(self, data: dict) -> dict:
+        return data
+
+
+def _review_kwargs(self, data: dict) -> dict:
+    decisions = {}
+    for entry in data["decisions"]:
+        if entry["item"] in decisions:
+            raise DomainError(_("同一事项只能有一个审核结论。"), field="decisions", code="duplicate")
+        decisions[entry["item"]] = (entry["decision"], entry["reason"])
+    return {"decisions": decisions}
+
+
+def _action(step: str, service: Callable, input_serializer=EmptyInput, kwargs: Callable | None = None):
+    table_step = RECTIFICATION_STEPS.get(step)
+    schema = extend_schema(
+        operation_id=f"rectifications_{step}",
+        summary=table_step.label if table_step else svc.EXPLAIN.label,
+        description="DOMAIN §6.3",
+        tags=TAGS,
+        request=None if input_serializer is EmptyInput else input_serializer,
+        responses={200: s.RectificationSerializer, **ERRORS},
+    )
+    attrs = {"input_serializer": input_serializer, "service": staticmethod(service)}
+    if kwargs:
+        attrs["service_kwargs"] = kwargs
+    view = type(f"Rectification{step.title().replace('_', '')}Api", (RectificationActionApi,), attrs)
+    return extend_schema_view(post=schema)(view)
+
+
+STEPS = {
+    "issue": _action("issue", svc.rectification_issue),
+    "serve": _action("serve", svc.rectification_serve, s.RectificationServeInput),
+    "explanation": _action("explain", svc.rectification_explain, s.RectificationExplanationInput),
+    "sign-off": _action("sign_off", svc.rectification_sign_off, s.RectificationSignOffInput),
+    "submit": _action("submit", svc.rectification_submit, s.RectificationSubmitInput),
+    "start-review": _action("start_review", svc.rectification_start_review),
+    "review": _action("review", svc.rectification_review, s.RectificationReviewInput, _review_kwargs),
+}
+
+
+@extend_schema(tags=TAGS)
+class ItemEvidenceApi(APIView):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(
+        operation_id="rectification_items_add_evidence",
+        summary=gettext_lazy("上传整改材料"),
+        request={"multipart/form-data": AttachmentFileInput},
+        responses={201: AttachmentSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        queries.rectification_item_get(user=request.user, item_id=pk)  # 404 before input errors
+        data = parse(AttachmentFileInput, request)
+        attachment = svc.rectification_item_add_evidence(
+            acting_user=request.user, item_id=pk, uploaded_file=data["file"], ip_address=client_ip(request)
+        )
+        return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=TAGS)
+class ItemExtensionApi(APIView):
+    @extend_schema(
+        operation_id="rectification_items_request_extension",
+        summary=ext.REQUEST.label,
+        description="DOMAIN §6.3, scenario 11",
+        request=s.ExtensionRequestInput,
+        responses={201: s.ExtensionRequestSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        queries.rectification_item_get(user=request.user, item_id=pk)  # 404 before input errors
+        data = parse(s.ExtensionRequestInput, request)
+        extension = ext.rectification_request_extension(
+            acting_user=request.user, item_id=pk, ip_address=client_ip(request), **data
+        )
+        return Response(s.ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=TAGS)
+class DecideExtensionApi(APIView):
+    @extend_schema(
+        operation_id="extension_requests_decide",
+        summary=ext.DECIDE.label,
+        description="DOMAIN §6.3",
+        request=s.ExtensionDecisionInput,
+        responses={200: s.ExtensionRequestSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        queries.extension_request_get(user=request.user, request_id=pk)  # 404 before input errors
+        data = parse(s.ExtensionDecisionInput, request)
+        extension = ext.rectification_decide_extension(
+            acting_user=request.user, request_id=pk, ip_address=client_ip(request), **data
+        )
+        return Response(s.ExtensionRequestSerializer(extension).data)
+
+
+urlpatterns = [
+    path("records/<int:pk>/rectifications/", RecordRectificationsApi.as_view(), name="record-rectifications"),
+    path("rectifications/", RectificationListApi.as_view(), name="rectification-list"),
+    path("rectifications/<int:pk>/", RectificationDetailApi.as_view(), name="rectification-detail"),
+    *[
+        path(f"rectifications/<int:pk>/{slug}/", view.as_view(), name=f"rectification-{slug}")
+        for slug, view in STEPS.items()
+    ],
+    path(
+        "rectification-items/<int:pk>/evidence/",
+        ItemEvidenceApi.as_view(),
+        name="rectification-item-evidence",
+    ),
+    path(
+        "rectification-items/<int:pk>/extension/",
+        ItemExtensionApi.as_view(),
+        name="rectification-item-extension",
+    ),
+    path(
+        "extension-requests/<int:pk>/decide/", DecideExtensionApi.as_view(), name="extension-request-decide"
+    ),
+]

@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from . import accountability, objections, rectification, repair, views
+from . import accountability, attachments, objections, rectification, repair, views
 
 router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -35,6 +35,7 @@ urlpatterns = [
     ],
     *objections.urlpatterns,
     *rectification.urlpatterns,
+    *attachments.urlpatterns,
     *accountability.urlpatterns,
     *repair.urlpatterns,
     *router.urls,

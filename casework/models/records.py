@@ -403,6 +403,9 @@ class Deadline(models.Model):
         default=DeadlineStatus.OPEN,
     )
     rule_version = models.CharField(_("规则版本"), max_length=30, blank=True)
+    # Set once by the overdue sweep (casework.services.deadlines) on the day it found the
+    # deadline passed while still open: the inbox's overdue marker and the audit alert.
+    overdue_since = models.DateField(_("逾期起始日"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("办理期限")
@@ -420,6 +423,12 @@ class Deadline(models.Model):
                 fields=["kind", "due_on"], name="deadline_open_due", condition=models.Q(status="OPEN")
             ),
             models.Index(fields=["owner_type", "owner_id"], name="deadline_owner"),
+            # The overdue sweep's scan: open deadlines not flagged yet (a small, shrinking set).
+            models.Index(
+                fields=["due_on"],
+                name="deadline_unflagged_due",
+                condition=models.Q(status="OPEN", overdue_since__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,12 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from ..lifecycle import REPAIR_STEPS, RepairState
+from .audit import AppendOnlyError
+from .records import DeadlineRule
 
 
 class RefusalReason(models.TextChoices):
@@ -57,6 +60,7 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
     refusal_detail = models.TextField(_("不予修复说明"), blank=True)
     rule_version = models.CharField(_("规则版本"), max_length=30, blank=True)
     revoked_reason = models.TextField(_("撤销修复理由"), blank=True)
+    revoked_on = models.DateField(_("撤销修复日期"), null=True, blank=True)
     fraud = models.BooleanField(_("以欺骗手段取得修复"), default=False)
 
     class Meta:
@@ -83,6 +87,23 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
 
     @transition(state, source=_S["revoke"].sources, target=_S["revoke"].target)
     def revoke(self) -> None: ...
+
+
+class RepairRule(models.Model):
+    """The credit-repair regulation in force from a date (DOMAIN §6.5): a decision stores
+    the `rule_version` in force on its decision date (scenario 35)."""
+
+    valid_from = models.DateField(_("施行日期"), unique=True)
+    rule_version = models.CharField(_("规则版本"), max_length=30)
+    source = models.CharField(_("依据"), max_length=200)
+
+    class Meta:
+        verbose_name = _("信用修复规则")
+        verbose_name_plural = _("信用修复规则")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return f"{self.rule_version}（{self.valid_from} 起施行）"
 
 
 class SyncKind(models.TextChoices):
@@ -125,8 +146,40 @@ class SyncEvent(models.Model):
         return f"{self.record} {self.get_kind_display()}"
 
 
+def honour_query_cutoff():
+    """Queries made on or after this date are inside their retention period (rule row
+    `honours_query_retention`); None when the rule is missing: then every query is kept."""
+    from ..calendar import add_months_plain  # pure date arithmetic, no model import
+
+    rule = DeadlineRule.objects.filter(code="honours_query_retention").first()
+    return None if rule is None else add_months_plain(timezone.localdate(), -rule.amount)
+
+
+def _retained(queries: models.QuerySet) -> bool:
+    cutoff = honour_query_cutoff()
+    return (queries if cutoff is None else queries.filter(queried_at__date__gte=cutoff)).exists()
+
+
+class HonourQueryQuerySet(models.QuerySet):
+    """The query log is never changed, and a row is deleted only once its retention ran out."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("honours queries cannot be updated")
+
+    def delete(self):
+        if _retained(self):
+            raise AppendOnlyError("honours queries are kept for the retention period")
+        return super().delete()
+
+    def _raw_delete(self, using):
+        if _retained(self):
+            raise AppendOnlyError("honours queries are kept for the retention period")
+        return super()._raw_delete(using)
+
+
 class HonourQuery(models.Model):
-    """An honours-eligibility query (评优评先), kept ≥ 5 years (S10 Art 45, scenario 31)."""
+    """An honours-eligibility query (评优评先), kept ≥ 5 years (S10 Art 45, scenario 31):
+    written once by casework.services.honours, never updated, not deletable before then."""
 
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查询人")
@@ -143,6 +196,8 @@ class HonourQuery(models.Model):
     reasons = models.JSONField(_("不符合原因"), default=list)
     queried_at = models.DateTimeField(_("查询时间"), auto_now_add=True)
 
+    objects = HonourQueryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("评优评先查询记录")
         verbose_name_plural = _("评优评先查询记录")
@@ -150,3 +205,13 @@ class HonourQuery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person or self.organisation} {self.on_date}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("honours queries cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if _retained(HonourQuery.objects.filter(pk=self.pk)):
+            raise AppendOnlyError("honours queries are kept for the retention period")
+        return super().delete(*args, **kwargs)

@@ -1,1 +1,403 @@
-"""Use cases of the accountability sub-process (to be filled in)."""
+"""Use cases of the accountability sub-process (责任追究/问责/处分, DOMAIN §6.4): open a case
+on a record, investigate, hear, deliberate, decide, serve, execute, run and release the
+sanction period, close. Appeals are in casework.services.appeals; periods and severity in
+casework.services.sanctions.
+
+Every case hangs off a record (its audit trail and deadlines are the record's). The case
+is visible as casework.queries.visible_accountabilities says, which is wider than the
+record for the persons and the unit concerned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from .. import audit, clock, rules
+from ..errors import DomainError, NotFoundError, PermissionDeniedError
+from ..lifecycle import AccountabilityState, RecordState
+from ..models import (
+    Accountability,
+    Appeal,
+    Deadline,
+    Organisation,
+    Person,
+    Rectification,
+    Sanction,
+    Track,
+    User,
+)
+from ..permissions import has_conflict, has_role, roles_of
+from ..roles import Role
+from . import sanctions
+from .accountability_case import (
+    CASE,
+    FIRST_APPEAL_WINDOW,
+    case_deadlines,
+    case_snapshot,
+    case_step,
+    case_type,
+)
+from .record_steps import RECORD
+from .steps import apply_step, notify_step
+from .validation import require_choice, require_past_date, require_text
+
+AS = AccountabilityState
+#: A case follows a finding: the record must be determined and not revoked (S14 Art 49).
+INITIATE_RECORD_STATES = frozenset(
+    {RecordState.DETERMINED, RecordState.EFFECTIVE, RecordState.REPAIRED, RecordState.EXPIRED}
+)
+
+
+# ── open a case ─────────────────────────────────────────────────────────────────────
+def _initiating_role(acting_user, record) -> str:
+    """Creation is not a transition of the table: an officer, or the system escalating an
+    overdue rectification (scenario 9), opens a case."""
+    if acting_user is None:
+        return Role.SYSTEM
+    if not has_role(acting_user, Role.OFFICER):
+        raise PermissionDeniedError(_("只有办案人员可以启动责任追究。"), code="permission_denied")
+    if has_conflict(acting_user, record):
+        raise PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code="conflict_of_interest")
+    return Role.OFFICER
+
+
+def _case_record(acting_user, record_id: int):
+    if acting_user is not None:
+        record = RECORD.get(acting_user, record_id, lock=False)
+    else:
+        record = RECORD.model.objects.filter(pk=record_id).first()
+        if record is None:
+            raise NotFoundError(str(RECORD.not_found), code="not_found")
+    return record
+
+
+def _check_record_state(record) -> None:
+    if record.state not in INITIATE_RECORD_STATES:
+        raise DomainError(
+            _("失信记录处于“%(state)s”状态，不能启动责任追究。") % {"state": record.get_state_display()},
+            field="record",
+            code="record_state",
+        )
+
+
+def _subjects(record, person_ids: Iterable[int], unit_id: int | None) -> tuple[list[Person], int | None]:
+    """The persons and unit held to account; by default the record's own subject."""
+    ids = list(dict.fromkeys(person_ids or []))
+    if not ids and not unit_id:
+        return list(Person.objects.filter(pk=record.subject_person_id)), record.subject_organisation_id
+    persons = list(Person.objects.filter(pk__in=ids))
+    if len(persons) != len(ids):
+        raise DomainError(_("被追责人员不存在。"), field="persons", code="not_found")
+    if unit_id and not Organisation.objects.filter(pk=unit_id).exists():
+        raise DomainError(_("被追责单位不存在。"), field="unit", code="not_found")
+    return persons, unit_id
+
+
+def _check_rectification(record, rectification_id: int | None) -> None:
+    if rectification_id and not Rectification.objects.filter(pk=rectification_id, record=record).exists():
+        raise DomainError(_("该整改不属于这条失信记录。"), field="rectification", code="not_found")
+
+
+@transaction.atomic  # not durable: the rectification escalation opens a case inside its own step
+def accountability_initiate(
+    *,
+    acting_user,
+    record_id: int,
+    track: str,
+    reason: str,
+    person_ids: Sequence[int] = (),
+    unit_id: int | None = None,
+    rectification_id: int | None = None,
+    initiated_on: dt.date | None = None,
+    ip_address: str | None = None,
+) -> Accountability:
+    require_choice(track, Track, "track", _("程序"))
+    reason = require_text(reason, "reason", _("请填写立案事由。"))
+    day = require_past_date(initiated_on or clock.today(), "initiated_on", _("立案日期"))
+    record = _case_record(acting_user, record_id)
+    role = _initiating_role(acting_user, record)
+    _check_record_state(record)
+    persons, unit_id = _subjects(record, person_ids, unit_id)
+    _check_rectification(record, rectification_id)
+    case = Accountability.objects.create(
+        record=record,
+        rectification_id=rectification_id,
+        unit_id=unit_id,
+        track=track,
+        reason=reason,
+        initiated_by=acting_user,
+        initiated_on=day,
+    )
+    case.persons.set(persons)
+    audit.append(
+        actor=acting_user,
+        role=role,
+        obj=case,
+        record=record,
+        action="accountability.initiate",
+        to_state=case.state,
+        reason=reason,
+        ip_address=ip_address,
+        diff=audit.field_diff({}, case_snapshot(case)),
+    )
+    notify_step(case, "created", acting_user=acting_user, role=role)
+    return case
+
+
+# ── investigation, hearing, deliberation ────────────────────────────────────────────
+def _investigators(ids: Sequence[int]) -> list[User]:
+    """S14 Art 42: at least two investigators, each a case officer."""
+    users = [u for u in User.objects.filter(pk__in=set(ids or [])) if Role.OFFICER in roles_of(u)]
+    if len(users) < 2:
+        raise DomainError(_("调查须由两名以上办案人员进行。"), field="investigators", code="investigators")
+    return users
+
+
+def accountability_investigate(
+    *, acting_user, accountability_id: int, investigators: Sequence[int], ip_address: str | None = None
+) -> Accountability:
+    names = "、".join(u.get_full_name() or u.get_username() for u in _investigators(investigators))
+    return case_step(
+        accountability_id,
+        "investigate",
+        acting_user=acting_user,
+        reason=_("调查人员：%(names)s") % {"names": names},
+        ip_address=ip_address,
+    )
+
+
+def accountability_hear(
+    *,
+    acting_user,
+    accountability_id: int,
+    notified_on: dt.date,
+    statement: str = "",
+    ip_address: str | None = None,
+) -> Accountability:
+    """S14 Art 43: the person is told the facts and the intended basis, and heard."""
+    require_past_date(notified_on, "notified_on", _("告知日期"))
+    reason = _("%(date)s 告知拟处理事实和依据。") % {"date": notified_on}
+    return case_step(
+        accountability_id,
+        "hear",
+        acting_user=acting_user,
+        reason=f"{reason}{(statement or '').strip()}",
+        ip_address=ip_address,
+    )
+
+
+def accountability_deliberate(
+    *, acting_user, accountability_id: int, opinion: str, ip_address: str | None = None
+) -> Accountability:
+    opinion = require_text(opinion, "opinion", _("请填写审理意见。"))
+    return case_step(
+        accountability_id, "deliberate", acting_user=acting_user, reason=opinion, ip_address=ip_address
+    )
+
+
+# ── decision ────────────────────────────────────────────────────────────────────────
+def _record_decisions(case: Accountability, combined: Mapping[int, int]) -> None:
+    rows = sanctions.create_sanctions(case, case._decisions, combined)
+    if any(r.decision_type in sanctions.HR_EXECUTION_TYPES for r in rows):
+        rules.open_deadline(case.record, "hr_execution", case.decided_on, owner=case)
+
+
+def accountability_decide(
+    *,
+    acting_user,
+    accountability_id: int,
+    decisions: Sequence[Mapping],
+    decided_on: dt.date | None = None,
+    combined_periods: Mapping[int, int] | None = None,
+    unit_measure: str = "",
+    reason: str = "",
+    ip_address: str | None = None,
+) -> Accountability:
+    """The collective decision (S14 Art 4, 44). `decisions`: [{person_id, decision_type,
+    basis, effective_on}]; `combined_periods`: {person_id: months} for a person with
+    several sanctions, within [longest, min(sum, cap)] (default: min(sum, cap)).
+    No decision at all is 撤销案件 and needs a reason."""
+    day = require_past_date(decided_on or clock.today(), "decided_on", _("决定日期"))
+    if unit_measure and unit_measure not in sanctions.UNIT_MEASURES:
+        raise DomainError(_("对单位的问责方式无效。"), field="unit_measure", code="invalid_choice")
+    if not decisions and not unit_measure:
+        reason = require_text(reason, "reason", _("不作处理须说明理由。"))
+    combined = {int(k): int(v) for k, v in (combined_periods or {}).items()}
+
+    def change(case: Accountability) -> None:
+        if case.initiated_by_id and acting_user and case.initiated_by_id == acting_user.pk:
+            raise PermissionDeniedError(_("立案人不能审批本案的处理决定。"), code="separation_of_duties")
+        if day < case.initiated_on:
+            raise DomainError(_("决定日期不能早于立案日期。"), field="decided_on", code="date_order")
+        case._decisions = sanctions.parse_decisions(decisions, case.track, day)
+        sanctions.check_decisions(case, case._decisions, unit_measure, combined)
+        case.decided_on = day
+
+    measure = sanctions.D(unit_measure).label if unit_measure else ""
+    return case_step(
+        accountability_id,
+        "decide",
+        acting_user=acting_user,
+        change=change,
+        after=lambda case: _record_decisions(case, combined),
+        reason="；".join(p for p in (str(measure), reason.strip()) if p),
+        ip_address=ip_address,
+    )
+
+
+# ── service, execution, period ──────────────────────────────────────────────────────
+def _open_appeal_window(case: Accountability) -> None:
+    if case.sanctions.exclude(decision_type__in=sanctions.NOT_APPEALABLE).exists():
+        rules.open_deadline(case.record, FIRST_APPEAL_WINDOW[case.track], case.served_on, owner=case)
+
+
+def accountability_serve(
+    *, acting_user, accountability_id: int, served_on: dt.date, ip_address: str | None = None
+) -> Accountability:
+    """S14 Art 46: served on the person and the unit; the appeal window runs from here."""
+    require_past_date(served_on, "served_on", _("送达日期"))
+
+    def change(case: Accountability) -> None:
+        if served_on < case.decided_on:
+            raise DomainError(_("送达日期不能早于决定日期。"), field="served_on", code="date_order")
+        case.served_on = served_on
+
+    return case_step(
+        accountability_id,
+        "serve",
+        acting_user=acting_user,
+        change=change,
+        after=_open_appeal_window,
+        ip_address=ip_address,
+    )
+
+
+def accountability_execute(
+    *, acting_user, accountability_id: int, note: str = "", ip_address: str | None = None
+) -> Accountability:
+    """HR applies the consequences (post, rank, pay) and files the decision (S14 Art 54)."""
+    return case_step(
+        accountability_id,
+        "execute",
+        acting_user=acting_user,
+        after=lambda case: rules.close_deadline(case.record, "hr_execution", owner=case),
+        reason=(note or "").strip(),
+        ip_address=ip_address,
+    )
+
+
+def accountability_start_period(
+    *, acting_user, accountability_id: int, ip_address: str | None = None
+) -> Accountability:
+    return case_step(accountability_id, "start_period", acting_user=acting_user, ip_address=ip_address)
+
+
+def _running(on: dt.date) -> models.Q:
+    return models.Q(revoked=False, released_on__isnull=True, period_end__gte=on)
+
+
+def _release_ended(case: Accountability, on: dt.date) -> None:
+    if case.sanctions.filter(_running(on)).exists():
+        raise DomainError(_("处分期尚未届满。"), field="period_end", code="period_running")
+    case.sanctions.filter(revoked=False, released_on__isnull=True, period_end__lt=on).update(released_on=on)
+
+
+def accountability_release(
+    *, acting_user, accountability_id: int, ip_address: str | None = None
+) -> Accountability:
+    """S14 Art 26: released at the end of the period (normally by the daily sweep)."""
+    today = clock.today()
+    return case_step(
+        accountability_id,
+        "release",
+        acting_user=acting_user,
+        change=lambda case: _release_ended(case, today),
+        ip_address=ip_address,
+    )
+
+
+def _check_closable(case: Accountability) -> None:
+    today = clock.today()
+    if case.sanctions.filter(_running(today)).exists():
+        raise DomainError(_("仍有处分在处分期内，不能办结。"), field="state", code="period_running")
+    if Appeal.objects.filter(sanction__accountability=case, outcome="").exists():
+        raise DomainError(_("仍有未决的复审/复核/申诉，不能办结。"), field="state", code="appeal_pending")
+    windows = case_deadlines(case).filter(kind__in=FIRST_APPEAL_WINDOW.values(), due_on__gte=today)
+    if windows.exists():
+        raise DomainError(
+            _("申请复审/复核/申诉的期限尚未届满，不能办结。"), field="state", code="window_open"
+        )
+
+
+def accountability_close(
+    *, acting_user, accountability_id: int, reason: str = "", ip_address: str | None = None
+) -> Accountability:
+    return case_step(
+        accountability_id,
+        "close",
+        acting_user=acting_user,
+        change=_check_closable,
+        after=lambda case: case_deadlines(case).update(status="CANCELLED"),
+        reason=(reason or "").strip(),
+        ip_address=ip_address,
+    )
+
+
+# ── the daily sweep ─────────────────────────────────────────────────────────────────
+def _release_entry(sanction: Sanction) -> dict:
+    return dict(
+        actor=None,
+        role=Role.SYSTEM,
+        obj=sanction,
+        record=sanction.accountability.record,
+        action="sanction.release",
+        reason=_("处分期满自动解除"),
+        diff={"released_on": [None, sanction.released_on]},
+    )
+
+
+def _release_sanctions(today: dt.date) -> int:
+    due = Sanction.objects.select_for_update(skip_locked=True).filter(
+        revoked=False, released_on__isnull=True, period_end__lt=today
+    )
+    ids = list(due.order_by("pk").values_list("pk", flat=True))
+    stamped = Sanction.objects.filter(pk__in=ids, released_on__isnull=True).update(released_on=today)
+    if stamped != len(ids):
+        # Only without row locks (SQLite): another sweep got there first; leave it to it.
+        transaction.set_rollback(True)
+        return 0
+    released = Sanction.objects.filter(pk__in=ids).select_related("accountability__record").order_by("pk")
+    audit.append_many(_release_entry(s) for s in released)
+    return len(ids)
+
+
+def _release_cases(today: dt.date) -> None:
+    running = Sanction.objects.filter(_running(today)).values("accountability")
+    cases = Accountability.objects.select_for_update(skip_locked=True, of=("self",))
+    for case in cases.filter(state=AS.IN_PERIOD).exclude(pk__in=running).select_related("record"):
+        apply_step(CASE, case, acting_user=None, role=Role.SYSTEM, step="release", capture=case_snapshot)
+
+
+def _lapsed_windows(on: dt.date) -> models.QuerySet[Deadline]:
+    return Deadline.objects.filter(
+        owner_type=case_type(), kind__in=FIRST_APPEAL_WINDOW.values(), status="OPEN", due_on__lt=on
+    )
+
+
+def sanctions_release_due(today: dt.date | None = None) -> int:
+    """Release every sanction whose period ended before `today` (S14 Art 26: automatic at
+    the end of the period), move the cases with nothing left running from IN_PERIOD to
+    RELEASED, and close the appeal windows that lapsed unused. Set-based and idempotent;
+    rows another worker holds are skipped. Returns the number of sanctions released."""
+    today = today or clock.today()
+    with transaction.atomic(durable=True):
+        count = _release_sanctions(today)
+        if transaction.get_rollback():
+            return 0
+        _release_cases(today)
+        _lapsed_windows(today).update(status="MET")
+    return count

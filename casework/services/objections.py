@@ -1,1 +1,393 @@
-"""Use cases of the objections sub-process (to be filled in)."""
+"""Use cases of the objection (异议) sub-process, DOMAIN §6.2. Each step runs through
+casework.services.steps in one durable transaction; what a step does to the record (the
+"异议处理中" flag, the outcome of the decision) is in objection_effects.
+
+Time limits come from the rule table: objection_accept (2 WD from the complete filing),
+objection_decide (10 WD from acceptance) and objection_extension (+5 WD once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import audit, clock, rules
+from ..errors import DomainError
+from ..lifecycle import OBJECTION_STEPS, SUBJECT_ROLES, ObjectionState, RecordState, Step
+from ..models import Objection, ObjectionGround, ObjectionOutcome, Record
+from ..permissions import acting_role
+from ..roles import Role
+from . import objection_effects as effects
+from . import objection_evidence as evidence
+from .record_steps import RECORD
+from .steps import Machine, apply_step, notify_step, perform, snapshot
+from .validation import require_choice, require_past_date, require_text
+
+OS = ObjectionState
+
+OBJECTION = Machine(
+    model=Objection,
+    steps=OBJECTION_STEPS,
+    states=ObjectionState,
+    record_path="record",
+    not_found=gettext_lazy("异议不存在或您无权查看。"),
+)
+
+#: Filing is not a transition of the table (nothing exists yet), but it has its actors.
+FILE_STEP = Step("file", gettext_lazy("提出异议"), (), OS.SUBMITTED, frozenset(SUBJECT_ROLES), "§6.2")
+
+#: The record states an objection may be filed in: the decided record the subject was
+#: told of, until it is archived (DOMAIN §6.2 "When"). Not PRE_NOTICE (that is the
+#: 陈述申辩 of §6.1), not REVOKED (nothing is left on display to object to).
+OBJECTABLE_STATES = (RecordState.DETERMINED, RecordState.EFFECTIVE, RecordState.REPAIRED, RecordState.EXPIRED)
+
+REPEAT_REASON = gettext_lazy("同一理由重复提出且无新证据")
+
+
+def objection_snapshot(objection: Objection) -> dict:
+    data = snapshot(objection)
+    data.pop("fingerprint", None)
+    data["attachments"] = (
+        sorted(evidence.attachments_of(objection).values_list("pk", flat=True)) if objection.pk else []
+    )
+    return data
+
+
+def _step(step: str, *, acting_user, objection_id: int, ip_address: str | None, **kwargs) -> Objection:
+    return perform(
+        OBJECTION,
+        acting_user=acting_user,
+        pk=objection_id,
+        step=step,
+        ip_address=ip_address,
+        capture=objection_snapshot,
+        **kwargs,
+    )
+
+
+# ── filing ─────────────────────────────────────────────────────────────────────────
+
+
+def _check_objectable(record: Record) -> None:
+    if record.state not in OBJECTABLE_STATES:
+        raise DomainError(
+            _("失信记录当前状态为“%(state)s”，不能提出或受理异议。")
+            % {"state": RecordState(record.state).label},
+            field="record",
+            code="not_objectable",
+        )
+
+
+@transaction.atomic(durable=True)
+def objection_file(
+    *,
+    acting_user,
+    record_id: int,
+    ground: str,
+    statement: str,
+    attachment_ids: Iterable[int] = (),
+    received_on: dt.date | None = None,
+    ip_address: str | None = None,
+) -> Objection:
+    """The subject objects to its record. The record is locked, so two identical filings
+    at once still see each other: the second is a repeat, created and refused at once by
+    the system with the reason (a 不予受理 the subject can be notified of)."""
+    record = RECORD.get(acting_user, record_id, lock=True)
+    role = acting_role(acting_user, record, FILE_STEP)
+    _check_objectable(record)
+    require_choice(ground, ObjectionGround, "ground", _("异议理由类别"))
+    statement = require_text(statement, "statement", _("请填写异议内容。"))
+    received_on = require_past_date(received_on or clock.today(), "received_on", _("收到日期"))
+    attachments = evidence.claimable(acting_user, record, attachment_ids)
+    fingerprint = evidence.grounds_fingerprint(ground, statement)
+    repeat = evidence.is_repeat(record, fingerprint, attachments)
+    objection = Objection.objects.create(
+        record=record,
+        ground=ground,
+        statement=statement,
+        fingerprint=fingerprint,
+        filed_by=acting_user,
+        received_on=received_on,
+        complete_on=received_on,
+    )
+    evidence.attach(attachments, objection)
+    audit.append(
+        actor=acting_user,
+        role=role,
+        obj=objection,
+        record=record,
+        action="objection.file",
+        to_state=objection.state,
+        ip_address=ip_address,
+        diff=audit.field_diff({}, objection_snapshot(objection)),
+    )
+    notify_step(objection, "created", acting_user=acting_user, role=role)
+    if repeat:
+        return _refuse_repeat(objection)
+    rules.open_deadline(record, "objection_accept", received_on, owner=objection)
+    return objection
+
+
+def _refuse_repeat(objection: Objection) -> Objection:
+    reason = str(REPEAT_REASON)
+
+    def change(obj: Objection) -> None:
+        obj.not_accepted_reason = reason
+
+    return apply_step(
+        OBJECTION,
+        objection,
+        acting_user=None,
+        role=Role.SYSTEM,
+        step="refuse",
+        change=change,
+        reason=reason,
+        capture=objection_snapshot,
+    )
+
+
+# ── completeness: accept, refuse, or ask once for what is missing ─────────────────────
+
+
+def objection_request_supplement(
+    *, acting_user, objection_id: int, missing_items: str, ip_address: str | None = None
+) -> Objection:
+    """One-time list of what is missing (一次性告知, S23 Art 30): the accept clock stops
+    and restarts from the complete filing."""
+    missing_items = require_text(missing_items, "missing_items", _("请一次性列明需补正的全部材料。"))
+
+    def change(obj: Objection) -> None:
+        if obj.missing_items:
+            raise DomainError(
+                _("需补正的材料应一次性告知，该异议已通知过补正。"),
+                field="missing_items",
+                code="already_requested",
+            )
+        obj.missing_items, obj.complete_on = missing_items, None
+
+    def after(obj: Objection) -> None:
+        rules.close_deadline(obj.record, "objection_accept", owner=obj, status="CANCELLED")
+
+    return _step(
+        "request_supplement",
+        acting_user=acting_user,
+        objection_id=objection_id,
+        change=change,
+        after=after,
+        reason=missing_items,
+        ip_address=ip_address,
+    )
+
+
+def objection_supplement(
+    *,
+    acting_user,
+    objection_id: int,
+    complete_on: dt.date,
+    statement_addition: str = "",
+    attachment_ids: Iterable[int] = (),
+    ip_address: str | None = None,
+) -> Objection:
+    """Scenario 5: the accept clock restarts from the day the material is complete."""
+    require_past_date(complete_on, "complete_on", _("材料齐全日期"))
+    addition = (statement_addition or "").strip()
+    if not addition and not attachment_ids:
+        raise DomainError(_("请补充异议内容或上传补正材料。"), field="statement_addition", code="required")
+
+    def change(obj: Objection) -> None:
+        if complete_on < obj.received_on:
+            raise DomainError(_("材料齐全日期不能早于收到日期。"), field="complete_on", code="date_order")
+        evidence.attach(evidence.claimable(acting_user, obj.record, attachment_ids, obj), obj)
+        if addition:
+            obj.statement = f"{obj.statement}\n\n{_('【补正】')}{addition}"
+            obj.fingerprint = evidence.grounds_fingerprint(obj.ground, obj.statement)
+        obj.complete_on = complete_on
+
+    def after(obj: Objection) -> None:
+        rules.open_deadline(obj.record, "objection_accept", complete_on, owner=obj)
+
+    return _step(
+        "supplement",
+        acting_user=acting_user,
+        objection_id=objection_id,
+        change=change,
+        after=after,
+        reason=addition,
+        ip_address=ip_address,
+    )
+
+
+def objection_accept(
+    *, acting_user, objection_id: int, accepted_on: dt.date | None = None, ip_address: str | None = None
+) -> Objection:
+    """The record shows "异议处理中" from today, in this same transaction (scenario 4);
+    the decision is due 10 WD after acceptance (scenario 2)."""
+    accepted_on = require_past_date(accepted_on or clock.today(), "accepted_on", _("受理日期"))
+
+    def change(obj: Objection) -> None:
+        if accepted_on < obj.complete_on:
+            raise DomainError(_("受理日期不能早于材料齐全日期。"), field="accepted_on", code="date_order")
+        obj.accepted_on = accepted_on
+
+    def after(obj: Objection) -> None:
+        record = effects.locked_record(obj)
+        _check_objectable(record)
+        role = acting_role(acting_user, record, OBJECTION_STEPS["accept"])
+        effects.flag_on(record, actor=acting_user, role=role, reason=_("异议已受理"))
+        rules.close_deadline(record, "objection_accept", owner=obj)
+        rules.open_deadline(record, "objection_decide", accepted_on, owner=obj)
+
+    return _step(
+        "accept",
+        acting_user=acting_user,
+        objection_id=objection_id,
+        change=change,
+        after=after,
+        ip_address=ip_address,
+    )
+
+
+def objection_refuse(
+    *, acting_user, objection_id: int, reason: str, ip_address: str | None = None
+) -> Objection:
+    reason = require_text(reason, "reason", _("不予受理须说明理由。"))
+
+    def change(obj: Objection) -> None:
+        obj.not_accepted_reason = reason
+
+    def after(obj: Objection) -> None:
+        rules.close_deadline(obj.record, "objection_accept", owner=obj)
+
+    return _step(
+        "refuse",
+        acting_user=acting_user,
+        objection_id=objection_id,
+        change=change,
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
+# ── verification and decision ──────────────────────────────────────────────────────
+
+
+def objection_start_verification(
+    *, acting_user, objection_id: int, ip_address: str | None = None
+) -> Objection:
+    return _step(
+        "start_verification", acting_user=acting_user, objection_id=objection_id, ip_address=ip_address
+    )
+
+
+def _open_decide_deadline(obj: Objection):
+    return obj.record.deadlines.filter(
+        owner_type=ContentType.objects.get_for_model(Objection),
+        owner_id=obj.pk,
+        kind="objection_decide",
+        status="OPEN",
+    ).first()
+
+
+def objection_extend(
+    *, acting_user, objection_id: int, reason: str, ip_address: str | None = None
+) -> Objection:
+    """Once (the table reaches EXTENDED only from VERIFYING), before the decision is due.
+    The decision deadline keeps its start (the acceptance) and grows by the extension
+    rule's length: N working days after acceptance plus M more is N+M after it."""
+    reason = require_text(reason, "reason", _("延期须说明理由。"))
+
+    def change(obj: Objection) -> None:
+        current = _open_decide_deadline(obj)
+        if current and clock.today() > current.due_on:
+            raise DomainError(
+                _("处理决定期限已于 %(date)s 届满，不能再延期。") % {"date": current.due_on},
+                field="deadline",
+                code="deadline_passed",
+            )
+        obj.extension_reason = reason
+
+    def after(obj: Objection) -> None:
+        amount = (
+            rules.deadline_rule("objection_decide").amount + rules.deadline_rule("objection_extension").amount
+        )
+        rules.open_deadline(obj.record, "objection_decide", obj.accepted_on, owner=obj, amount=amount)
+
+    return _step(
+        "extend",
+        acting_user=acting_user,
+        objection_id=objection_id,
+        change=change,
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
+def objection_decide(
+    *,
+    acting_user,
+    objection_id: int,
+    outcome: str,
+    reason: str,
+    corrections: dict | None = None,
+    document: str = "",
+    ip_address: str | None = None,
+) -> Objection:
+    """The decision and its effect on the record in one transaction (DOMAIN §6.2, T10,
+    T14, scenario 6). A decision after the due date is still taken: flagging it overdue
+    is the sweep's job."""
+    require_choice(outcome, ObjectionOutcome, "outcome", _("处理结果"))
+    reason = require_text(reason, "reason", _("请填写处理理由。"))
+    document = (document or "").strip()
+    effect = effects.outcome_effect(outcome, reason=reason, corrections=corrections, document=document)
+    keep_corrections = outcome in (ObjectionOutcome.CORRECT, ObjectionOutcome.SUPPLEMENT)
+
+    def change(obj: Objection) -> None:
+        obj._record = effects.locked_record(obj)
+        effects.check_outcome_applies(obj._record, outcome)
+        obj.outcome, obj.decision_reason = outcome, reason
+        obj.corrections = dict(corrections or {}) if keep_corrections else {}
+        obj.decided_by, obj.decided_on = acting_user, clock.today()
+
+    def after(obj: Objection) -> None:
+        role = acting_role(acting_user, obj._record, OBJECTION_STEPS["decide"])
+        effect(obj._record, obj, actor=acting_user, role=role)
+        rules.close_deadline(obj._record, "objection_decide", owner=obj)
+
+    return _step(
+        "decide",
+        acting_user=acting_user,
+        objection_id=objection_id,
+        change=change,
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
+# ── service of the result, and closing ─────────────────────────────────────────────
+
+
+def objection_serve(
+    *, acting_user, objection_id: int, served_on: dt.date, ip_address: str | None = None
+) -> Objection:
+    require_past_date(served_on, "served_on", _("送达日期"))
+
+    def change(obj: Objection) -> None:
+        if served_on < obj.decided_on:
+            raise DomainError(_("送达日期不能早于决定日期。"), field="served_on", code="date_order")
+        obj.served_on = served_on
+
+    return _step(
+        "serve", acting_user=acting_user, objection_id=objection_id, change=change, ip_address=ip_address
+    )
+
+
+def objection_close(*, acting_user, objection_id: int, ip_address: str | None = None) -> Objection:
+    return _step("close", acting_user=acting_user, objection_id=objection_id, ip_address=ip_address)

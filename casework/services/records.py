@@ -19,6 +19,7 @@ from ..models.records import ServiceMethod
 from ..permissions import has_role
 from ..roles import Role
 from .record_steps import perform_step, snapshot
+from .steps import notify_step
 from .validation import require_choice, require_past_date, require_text
 
 S = RecordState
@@ -88,6 +89,7 @@ def record_register_lead(
         ip_address=ip_address,
         diff=audit.field_diff({}, snapshot(record)),
     )
+    notify_step(record, "created", acting_user=acting_user, role=role)
     return record
 
 

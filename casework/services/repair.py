@@ -1,1 +1,366 @@
-"""Use cases of the repair sub-process (to be filled in)."""
+"""Use cases of the credit-repair (信用修复) sub-process, DOMAIN §6.5.
+
+An application is decided on filing by the eligibility check (repair_eligibility): if
+every condition passes, the system accepts it at once (S10 "当场受理") and the decision
+(3 WD, +3 once) and answer (10 WD) time limits start; if one fails, the system refuses it
+at once with the first failing condition as the reason, so the applicant holds a formal
+不予修复 answer. Granting repairs the record in the same transaction; revoking a repair
+obtained by fraud reinstates it and starts the fraud bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import audit, clock, rules, sync
+from ..errors import DomainError, PermissionDeniedError
+from ..lifecycle import REPAIR_STEPS, SUBJECT_ROLES, RecordState, RepairState, Step
+from ..models import Deadline, Record, RefusalReason, RepairApplication, SyncKind, User
+from ..models.repair import RepairRule
+from ..permissions import acting_role, has_conflict, has_role
+from ..roles import Role
+from . import record_steps
+from .record_steps import RECORD
+from .records import should_publish
+from .repair_eligibility import Eligibility, repair_eligibility
+from .steps import Machine, apply_step, notify_step, perform, snapshot
+from .validation import require_choice, require_past_date, require_text
+
+PS = RepairState
+
+REPAIR = Machine(
+    model=RepairApplication,
+    steps=REPAIR_STEPS,
+    states=RepairState,
+    record_path="record",
+    not_found=gettext_lazy("信用修复申请不存在或您无权查看。"),
+)
+
+#: Applying is not a transition of the table (nothing exists yet), but it has its actors.
+APPLY_STEP = Step("apply", gettext_lazy("申请信用修复"), (), PS.SUBMITTED, frozenset(SUBJECT_ROLES), "§6.5")
+OPEN_STATES = (PS.SUBMITTED, PS.ACCEPTED, PS.EXTENDED)
+DECISION_DEADLINES = ("repair_decide", "repair_decide_extension")
+ALL_DEADLINES = (*DECISION_DEADLINES, "repair_answer")
+
+
+def repair_rule_version(on: dt.date) -> str:
+    """The repair regulation in force on `on` (scenario 35)."""
+    rule = RepairRule.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    if rule is None:
+        raise DomainError(_("没有适用于该日期的信用修复规则。"), field="decided_on", code="no_rule")
+    return rule.rule_version
+
+
+# ── applying ─────────────────────────────────────────────────────────────────────────
+
+
+@transaction.atomic(durable=True)
+def repair_apply(
+    *,
+    acting_user,
+    record_id: int,
+    commitment: str,
+    commitment_signed_by_id: int | None = None,
+    ip_address: str | None = None,
+) -> RepairApplication:
+    """The subject applies with its credit commitment (信用承诺书): for a unit, signed by
+    the unit head (R6); for a civil servant, by themself. Accepted or refused at once."""
+    record = RECORD.get(acting_user, record_id, lock=True)
+    role = acting_role(acting_user, record, APPLY_STEP)
+    commitment = require_text(commitment, "commitment", _("请提交信用承诺书。"))
+    signer = _commitment_signer(acting_user, record, commitment_signed_by_id)
+    _check_applicable(record)
+    today = clock.today()
+    application = RepairApplication.objects.create(
+        record=record,
+        applicant=acting_user,
+        submitted_on=today,
+        commitment=commitment,
+        commitment_signed_by=signer,
+    )
+    audit.append(
+        actor=acting_user,
+        role=role,
+        obj=application,
+        record=record,
+        action="repairapplication.apply",
+        to_state=application.state,
+        ip_address=ip_address,
+        diff=audit.field_diff({}, snapshot(application)),
+    )
+    notify_step(application, "created", acting_user=acting_user, role=role)
+    eligibility = repair_eligibility(record, today)
+    if eligibility.eligible:
+        return _accept(application, today)
+    return _refuse_ineligible(application, eligibility, today)
+
+
+def _commitment_signer(acting_user, record: Record, signer_id: int | None) -> User:
+    if record.is_person_record:
+        return acting_user  # a civil servant commits for themself
+    if signer_id is None and has_role(acting_user, Role.UNIT_HEAD):
+        signer_id = acting_user.pk
+    signer = User.objects.filter(pk=signer_id, organisation_id=record.subject_organisation_id).first()
+    if signer is None or not has_role(signer, Role.UNIT_HEAD):
+        raise DomainError(
+            _("单位的信用承诺书须由本单位主要负责人签署。"),
+            field="commitment_signed_by",
+            code="commitment_signer",
+        )
+    return signer
+
+
+def _check_applicable(record: Record) -> None:
+    if record.state != RecordState.EFFECTIVE:
+        raise DomainError(
+            _("只有生效的失信记录可以申请信用修复，该记录状态为“%(state)s”。")
+            % {"state": RecordState(record.state).label},
+            field="record",
+            code="not_effective",
+        )
+    if record.repairs.filter(state__in=OPEN_STATES).exists():
+        raise DomainError(
+            _("该记录已有办理中的信用修复申请。"),
+            field="record",
+            code="repair_pending",
+        )
+
+
+def _accept(application: RepairApplication, today: dt.date) -> RepairApplication:
+    def change(app: RepairApplication) -> None:
+        app.accepted_on = today
+
+    def after(app: RepairApplication) -> None:
+        rules.open_deadline(app.record, "repair_decide", app.accepted_on, owner=app)
+        rules.open_deadline(app.record, "repair_answer", app.submitted_on, owner=app)
+
+    role = acting_role(None, application.record, REPAIR_STEPS["accept"])
+    return apply_step(
+        REPAIR, application, acting_user=None, role=role, step="accept", change=change, after=after
+    )
+
+
+def _refuse_ineligible(
+    application: RepairApplication, eligibility: Eligibility, today: dt.date
+) -> RepairApplication:
+    failing = eligibility.failing
+    detail = "；".join(c.reason for c in failing)
+
+    def change(app: RepairApplication) -> None:
+        app.refusal_reason, app.refusal_detail = failing[0].code, detail
+        app.decided_on, app.rule_version = today, repair_rule_version(today)
+
+    role = acting_role(None, application.record, REPAIR_STEPS["refuse"])
+    return apply_step(
+        REPAIR,
+        application,
+        acting_user=None,
+        role=role,
+        step="refuse",
+        change=change,
+        reason=str(RefusalReason(failing[0].code).label),
+    )
+
+
+# ── deciding ─────────────────────────────────────────────────────────────────────────
+
+
+def repair_extend(
+    *, acting_user, application_id: int, reason: str, ip_address: str | None = None
+) -> RepairApplication:
+    """One extension of the decision time limit, with the leader's approval (+3 WD from
+    the original due date; the state table allows it once)."""
+    reason = require_text(reason, "reason", _("延长决定期限须说明理由。"))
+
+    def change(app: RepairApplication) -> None:
+        app.extension_reason = reason
+
+    def after(app: RepairApplication) -> None:
+        due = _open_deadline(app, "repair_decide")
+        start = due.due_on if due else clock.today()
+        rules.close_deadline(app.record, "repair_decide", owner=app, status="CANCELLED")
+        rules.open_deadline(app.record, "repair_decide_extension", start, owner=app)
+
+    return _step("extend", acting_user, application_id, change, after, reason, ip_address)
+
+
+def repair_grant(*, acting_user, application_id: int, ip_address: str | None = None) -> RepairApplication:
+    """准予修复: the record becomes REPAIRED and leaves public display at once; the platform
+    learns of it by the next working day (sync REPAIR)."""
+    today = clock.today()
+
+    def change(app: RepairApplication) -> None:
+        _decided(app, acting_user, today)
+
+    def after(app: RepairApplication) -> None:
+        _close_deadlines(app)
+        _move_record(app, acting_user, "repair", _repair_record, ip_address)
+
+    return _step("grant", acting_user, application_id, change, after, "", ip_address)
+
+
+def repair_refuse(
+    *, acting_user, application_id: int, reason: str, detail: str, ip_address: str | None = None
+) -> RepairApplication:
+    """不予修复, with a reason from the fixed list (DOMAIN §6.5) and its explanation."""
+    require_choice(reason, RefusalReason, "reason", _("不予修复理由"))
+    detail = require_text(detail, "detail", _("请说明不予修复的具体情况。"))
+    today = clock.today()
+
+    def change(app: RepairApplication) -> None:
+        _decided(app, acting_user, today)
+        app.refusal_reason, app.refusal_detail = reason, detail
+
+    return _step("refuse", acting_user, application_id, change, _close_deadlines, detail, ip_address)
+
+
+def repair_revoke(
+    *,
+    acting_user,
+    application_id: int,
+    reason: str,
+    fraud: bool = True,
+    ip_address: str | None = None,
+) -> RepairApplication:
+    """撤销修复: the record is EFFECTIVE again, displayed again if still within its maximum
+    period; a repair obtained by fraud bars the subject from repair for the rule's period."""
+    reason = require_text(reason, "reason", _("撤销修复须说明理由。"))
+    today = clock.today()
+
+    def change(app: RepairApplication) -> None:
+        app.revoked_reason, app.fraud, app.revoked_on = reason, bool(fraud), today
+
+    def after(app: RepairApplication) -> None:
+        _move_record(app, acting_user, "reinstate", _reinstate_record, ip_address, reason=reason)
+
+    return _step("revoke", acting_user, application_id, change, after, reason, ip_address)
+
+
+def _step(step, acting_user, application_id, change, after, reason, ip_address) -> RepairApplication:
+    return perform(
+        REPAIR,
+        acting_user=acting_user,
+        pk=application_id,
+        step=step,
+        change=change,
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
+def _decided(app: RepairApplication, acting_user, today: dt.date) -> None:
+    app.decided_on, app.decided_by, app.rule_version = today, acting_user, repair_rule_version(today)
+
+
+def _open_deadline(app: RepairApplication, kind: str) -> Deadline | None:
+    owner_type = ContentType.objects.get_for_model(app)
+    return Deadline.objects.filter(owner_type=owner_type, owner_id=app.pk, kind=kind, status="OPEN").first()
+
+
+def _close_deadlines(app: RepairApplication) -> None:
+    for kind in ALL_DEADLINES:
+        rules.close_deadline(app.record, kind, owner=app)
+
+
+# ── what a decision does to the record ──────────────────────────────────────────────
+
+
+def _move_record(app: RepairApplication, acting_user, step: str, change, ip_address, reason: str = ""):
+    """Take the record's `step` in the application's transaction, the record locked."""
+    record = Record.objects.select_for_update(of=("self",)).get(pk=app.record_id)
+    role = acting_role(acting_user, record, step)
+    return apply_step(
+        RECORD,
+        record,
+        acting_user=acting_user,
+        role=role,
+        step=step,
+        change=change,
+        after=_emit_pending_sync,
+        reason=reason,
+        ip_address=ip_address,
+        capture=record_steps.snapshot,
+    )
+
+
+def _repair_record(record: Record) -> None:
+    # The objection flag is left as it is: an objection runs on its own.
+    record._sync = SyncKind.REPAIR if (record.public or _platform_knows(record)) else None
+    record.public = False
+
+
+def _reinstate_record(record: Record) -> None:
+    record.public = should_publish(record, clock.today())
+    record._sync = SyncKind.UPDATE if (record.public or _platform_knows(record)) else None
+
+
+def _platform_knows(record: Record) -> bool:
+    return record.sync_events.exists()
+
+
+def _emit_pending_sync(record: Record) -> None:
+    if getattr(record, "_sync", None):
+        sync.emit(record, record._sync)
+
+
+# ── obligations performed (scenario 15, 18) ─────────────────────────────────────────
+
+
+@transaction.atomic(durable=True)
+def record_mark_obligations_fulfilled(
+    *, acting_user, record_id: int, on: dt.date, evidence: str, ip_address: str | None = None
+) -> Record:
+    """The officer registers that the judgment or legal obligation behind the record was
+    performed (履行完毕), with its evidence: a condition of repair for JUD/DEF and 轻微."""
+    record = RECORD.get(acting_user, record_id, lock=True)
+    if not has_role(acting_user, Role.OFFICER):
+        raise PermissionDeniedError(_("只有办案人员可以登记义务履行情况。"), code="permission_denied")
+    if has_conflict(acting_user, record):
+        raise PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code="conflict_of_interest")
+    require_past_date(on, "on", _("义务履行完毕日期"))
+    evidence = require_text(evidence, "evidence", _("请填写义务履行完毕的证明材料。"))
+    if record.state not in (RecordState.DETERMINED, RecordState.EFFECTIVE):
+        raise DomainError(
+            _("只有已认定或生效的记录可以登记义务履行情况。"), field="state", code="illegal_state"
+        )
+    before = record_steps.snapshot(record)
+    record.obligations_fulfilled_on = on
+    record.save(update_fields=["obligations_fulfilled_on", "updated_at"])
+    audit.append(
+        actor=acting_user,
+        role=Role.OFFICER,
+        obj=record,
+        record=record,
+        action="mark_obligations_fulfilled",
+        from_state=record.state,
+        to_state=record.state,
+        reason=evidence,
+        ip_address=ip_address,
+        diff=audit.field_diff(before, record_steps.snapshot(record)),
+    )
+    return record
+
+
+# ── sweeps ───────────────────────────────────────────────────────────────────────────
+
+
+def repair_overdue(today: dt.date) -> int:
+    """How many applications are past their decision time limit on `today` (one query;
+    a read: the inbox marks them overdue from their Deadline rows)."""
+    owner_type = ContentType.objects.get_for_model(RepairApplication)
+    overdue = Deadline.objects.filter(
+        owner_type=owner_type, kind__in=DECISION_DEADLINES, status="OPEN", due_on__lt=today
+    )
+    return (
+        RepairApplication.objects.filter(
+            state__in=(PS.ACCEPTED, PS.EXTENDED), pk__in=overdue.values("owner_id")
+        )
+        .distinct()
+        .count()
+    )

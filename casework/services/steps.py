@@ -20,6 +20,24 @@ from ..lifecycle import Step
 from ..models import Record
 from ..permissions import acting_role, visible_records
 
+#: Called inside the step's transaction, right after its audit entry, as
+#: `listener(obj=, step=, acting_user=, role=)`; `step` is "created" for a new object.
+#: The one way a layer above (workflows) keeps its state in step with the legal state
+#: without casework importing it; registered from that app's AppConfig.ready().
+STEP_LISTENERS: list[Callable[..., None]] = []
+
+
+def on_step(listener: Callable[..., None]) -> Callable[..., None]:
+    if listener not in STEP_LISTENERS:
+        STEP_LISTENERS.append(listener)
+    return listener
+
+
+def notify_step(obj, step: str, *, acting_user, role: str) -> None:
+    """Tell the listeners that `obj` took `step` (or was "created"), in the caller's transaction."""
+    for listener in STEP_LISTENERS:
+        listener(obj=obj, step=step, acting_user=acting_user, role=role)
+
 
 @dataclass(frozen=True)
 class Machine:
@@ -134,6 +152,7 @@ def apply_step(
         ip_address=ip_address,
         diff=audit.field_diff(before, capture(obj)),
     )
+    notify_step(obj, step, acting_user=acting_user, role=role)
     return obj
 
 

@@ -113,3 +113,4 @@ LOGIN_URL = "admin:login"
 from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
 from .rest import *  # noqa: E402
+from .storage import *  # noqa: E402

@@ -1,6 +1,10 @@
 """Celery: an embedded filesystem broker by default, Redis (or any URL) in production."""
 
+from zoneinfo import ZoneInfo
+
 import environ
+from celery.schedules import schedule as _every
+from django_celery_beat.tzcrontab import TzAwareCrontab
 
 from .base import VAR_DIR
 
@@ -34,3 +38,40 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# ── Deadline sweeps (workflows.tasks; issue #3 item 7) ─────────────────────────────────────
+# Beat's DatabaseScheduler copies these entries into its tables on start, so `make run` and any
+# deployment run them with no extra step, and an administrator sees them in the admin.
+# Legal dates change at midnight in Asia/Shanghai: the date-based sweeps run at 00:05 and again
+# every CHENGXIN_SWEEP_INTERVAL seconds, which catches a missed night (beat or broker down) and is
+# harmless otherwise (each sweep is idempotent on the same day). Delivery to the province and
+# viewflow timers are not about dates: they run on the interval only. A queued sweep expires after
+# one interval, so a worker that was down does not face a backlog of identical runs.
+CHENGXIN_SWEEP_INTERVAL = env.int("CHENGXIN_SWEEP_INTERVAL", default=300)
+# The queue the beat sends to and the worker reads (Celery's default name); the real-worker tests
+# give their worker and beat a queue of their own on a shared Redis.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+
+_DATE_BASED_SWEEPS = (
+    "rectification",
+    "repair_decisions",
+    "overdue_deadlines",
+    "disclosure_expiry",
+    "accountability_releases",
+)
+_CONTINUOUS_SWEEPS = ("sync_delivery", "viewflow_timers")
+_AFTER_MIDNIGHT = TzAwareCrontab(minute=5, hour=0, tz=ZoneInfo(CELERY_TIMEZONE))
+_EXPIRY = {"expire_seconds": CHENGXIN_SWEEP_INTERVAL}
+
+
+def _sweep_entry(name: str, when) -> dict:
+    return {"task": f"workflows.tasks.sweep_{name}", "schedule": when, "options": _EXPIRY}
+
+
+CELERY_BEAT_SCHEDULE = {
+    **{f"sweep {name} at 00:05": _sweep_entry(name, _AFTER_MIDNIGHT) for name in _DATE_BASED_SWEEPS},
+    **{
+        f"sweep {name}": _sweep_entry(name, _every(CHENGXIN_SWEEP_INTERVAL))
+        for name in (*_DATE_BASED_SWEEPS, *_CONTINUOUS_SWEEPS)
+    },
+}

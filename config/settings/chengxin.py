@@ -1,5 +1,9 @@
 """Chengxin's own policy switches: choices DOMAIN.md leaves open (see docs/decisions.md)."""
 
+import environ
+
+env = environ.Env()
+
 CHENGXIN = {
     # Record states from which the subject (its unit liaison/head, or the civil servant)
     # may see the record: before the prior notice the case is an internal investigation.
@@ -14,6 +18,30 @@ CHENGXIN = {
     ],
     # Record categories whose person records may be made public (DOMAIN §4.3, scenario 30).
     "PUBLIC_PERSON_CATEGORIES": ["ACC"],
+    # Record categories that law, regulation or central policy declares unrepairable
+    # (DOMAIN §4.3, §6.5 "tier ≠ excluded"); none by default.
+    "UNREPAIRABLE_CATEGORIES": [],
     # Roles that see personal ID-card numbers unmasked.
     "ID_NUMBER_ROLES": ["officer", "approver", "hr_admin"],
+    # Deadline kinds that are the subject's window to act (to defend, to appeal), not a
+    # handler's time limit: their passing is not "overdue" (casework.services.deadlines).
+    "DEADLINE_WINDOW_KINDS": [
+        "defence_window",
+        "appeal_review_apply",
+        "appeal_re_review_apply",
+        "appeal_cs_review_apply",
+        "appeal_complaint_apply",
+        "appeal_complaint_direct_apply",
+        "appeal_party_appeal_apply",
+    ],
 }
+
+# The legal "today" (casework.clock) for demos and for the real-worker tests, whose worker and
+# beat subprocesses cannot take a test's settings override: YYYY-MM-DD, unset in production.
+CHENGXIN_TODAY = env.str("CHENGXIN_TODAY", default=None)
+
+# The public address of this site, printed (as a QR code and a URL) on every issued notice
+# so that anyone can check it at {CHENGXIN_PUBLIC_BASE_URL}/verify/<code>.
+CHENGXIN_PUBLIC_BASE_URL = env.str("CHENGXIN_PUBLIC_BASE_URL", default="http://127.0.0.1:8000")
+# The largest PDF the public verification page accepts.
+CHENGXIN_VERIFY_MAX_UPLOAD = 20 * 1024 * 1024

@@ -24,5 +24,19 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set used under several field names (record output vs. serve input).
-    "ENUM_NAME_OVERRIDES": {"ServiceMethodEnum": "casework.models.records.ServiceMethod"},
+    "ENUM_NAME_OVERRIDES": {
+        "ServiceMethodEnum": "casework.models.records.ServiceMethod",
+        # Every sub-process has a `state` (and some an `outcome`): one name per choice set.
+        "RecordStateEnum": "casework.lifecycle.RecordState",
+        "ObjectionStateEnum": "casework.lifecycle.ObjectionState",
+        "RectificationStateEnum": "casework.lifecycle.RectificationState",
+        "RectificationItemStateEnum": "casework.lifecycle.ItemState",
+        "ExtensionRequestStateEnum": "casework.models.rectification.RequestState",
+        "ObjectionOutcomeEnum": "casework.models.objections.ObjectionOutcome",
+        "RepairStateEnum": "casework.lifecycle.RepairState",
+        "RefusalReasonEnum": "casework.models.repair.RefusalReason",
+        "AccountabilityStateEnum": "casework.lifecycle.AccountabilityState",
+        "DecisionTypeEnum": "casework.models.accountability.DecisionType",
+        "AppealOutcomeEnum": "casework.models.accountability.AppealOutcome",
+    },
 }

@@ -1,0 +1,146 @@
+"""What the objection endpoints read and write (DOMAIN §6.2). Input serializers only parse
+(types, dates, choices); the rules live in casework.services.objections."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import (
+    Attachment,
+    Category,
+    Deadline,
+    Domain,
+    Objection,
+    ObjectionGround,
+    ObjectionOutcome,
+    Tier,
+)
+from .serializers import DeadlineSerializer
+
+# ── output ──────────────────────────────────────────────────────────────────────────
+
+
+class ObjectionAttachmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Attachment
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class ObjectionSerializer(serializers.ModelSerializer):
+    record_reference = serializers.CharField(source="record.reference", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    ground_display = serializers.CharField(source="get_ground_display", read_only=True)
+    outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
+    filed_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField()
+    attachments = serializers.SerializerMethodField()
+    deadlines = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Objection
+        fields = [
+            "id",
+            "record",
+            "record_reference",
+            "state",
+            "state_display",
+            "ground",
+            "ground_display",
+            "statement",
+            "filed_by",
+            "received_on",
+            "complete_on",
+            "missing_items",
+            "not_accepted_reason",
+            "accepted_on",
+            "extension_reason",
+            "outcome",
+            "outcome_display",
+            "decision_reason",
+            "corrections",
+            "decided_by",
+            "decided_on",
+            "served_on",
+            "created_at",
+            "attachments",
+            "deadlines",
+        ]
+
+    def _owned(self, model, objection: Objection):
+        return model.objects.filter(
+            owner_type=ContentType.objects.get_for_model(Objection), owner_id=objection.pk
+        )
+
+    @extend_schema_field(ObjectionAttachmentSerializer(many=True))
+    def get_attachments(self, objection: Objection) -> list:
+        return ObjectionAttachmentSerializer(self._owned(Attachment, objection), many=True).data
+
+    @extend_schema_field(DeadlineSerializer(many=True))
+    def get_deadlines(self, objection: Objection) -> list:
+        return DeadlineSerializer(self._owned(Deadline, objection), many=True).data
+
+
+# ── input: one per service; field names are the service's keyword arguments ───────
+
+
+def _attachment_ids():
+    return serializers.ListField(
+        label=_("附件"), child=serializers.IntegerField(), required=False, default=list
+    )
+
+
+class FileObjectionInput(serializers.Serializer):
+    ground = serializers.ChoiceField(label=_("异议理由类别"), choices=ObjectionGround.choices)
+    statement = serializers.CharField(label=_("异议内容"))
+    attachment_ids = _attachment_ids()
+    received_on = serializers.DateField(label=_("收到日期"), required=False, allow_null=True)
+
+
+class ObjectionRequestSupplementInput(serializers.Serializer):
+    missing_items = serializers.CharField(label=_("需补正材料"))
+
+
+class ObjectionSupplementInput(serializers.Serializer):
+    complete_on = serializers.DateField(label=_("材料齐全日期"))
+    statement_addition = serializers.CharField(
+        label=_("补充异议内容"), required=False, allow_blank=True, default=""
+    )
+    attachment_ids = _attachment_ids()
+
+
+class ObjectionAcceptInput(serializers.Serializer):
+    accepted_on = serializers.DateField(label=_("受理日期"), required=False, allow_null=True)
+
+
+class ObjectionRefuseInput(serializers.Serializer):
+    reason = serializers.CharField(label=_("不予受理理由"))
+
+
+class ObjectionExtendInput(serializers.Serializer):
+    reason = serializers.CharField(label=_("延期理由"))
+
+
+class ObjectionCorrectionsInput(serializers.Serializer):
+    """The fields present are the correction (DOMAIN §5.1 T14); the others stay as they are."""
+
+    category = serializers.ChoiceField(label=_("失信类别"), choices=Category.choices, required=False)
+    domain = serializers.ChoiceField(label=_("重点领域"), choices=Domain.choices, required=False)
+    tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices, required=False)
+    tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True)
+    facts = serializers.CharField(label=_("失信事实"), required=False)
+    legal_basis = serializers.CharField(label=_("认定依据"), required=False)
+    must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False)
+
+
+class ObjectionDecideInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(label=_("处理结果"), choices=ObjectionOutcome.choices)
+    reason = serializers.CharField(label=_("处理理由"))
+    corrections = ObjectionCorrectionsInput(label=_("更正/补充内容"), required=False, allow_null=True)
+    document = serializers.CharField(label=_("依据文书"), required=False, allow_blank=True, default="")
+
+
+class ObjectionServeInput(serializers.Serializer):
+    served_on = serializers.DateField(label=_("送达日期"))

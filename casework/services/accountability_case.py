@@ -1,0 +1,82 @@
+"""The accountability case as a step machine (DOMAIN §6.4): how its steps find, lock, check
+and audit a case, shared by casework.services.accountability and .appeals."""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy
+
+from .. import queries
+from ..lifecycle import ACCOUNTABILITY_STEPS, AccountabilityState
+from ..models import Accountability, Appeal, Deadline, Track
+from .steps import Machine, perform, snapshot
+
+#: The appeal open to the person on service, per track (S15 Art 56; S16 Art 95; S19).
+FIRST_APPEAL_WINDOW = {
+    Track.SUPERVISORY: "appeal_review_apply",
+    Track.APPOINTING: "appeal_cs_review_apply",
+    Track.PARTY: "appeal_party_appeal_apply",
+}
+
+
+class CaseMachine(Machine):
+    def visible(self, acting_user) -> models.QuerySet:
+        if acting_user is None:
+            return self.model.objects.all()
+        return queries.visible_accountabilities(acting_user)
+
+
+CASE = CaseMachine(
+    model=Accountability,
+    steps=ACCOUNTABILITY_STEPS,
+    states=AccountabilityState,
+    record_path="record",
+    not_found=gettext_lazy("责任追究案件不存在或您无权查看。"),
+)
+
+
+def case_snapshot(case: Accountability) -> dict:
+    """The case's fields, its persons and every decision and appeal in it: one audit
+    entry shows what a decision or an appeal changed."""
+    data = snapshot(case)
+    if case.pk:
+        data["persons"] = sorted(case.persons.values_list("pk", flat=True))
+        data["sanctions"] = [
+            [
+                s.pk,
+                s.person_id,
+                s.decision_type,
+                s.effective_on,
+                s.period_months,
+                s.period_end,
+                s.released_on,
+                s.revoked,
+            ]
+            for s in case.sanctions.order_by("pk")
+        ]
+        appeals = Appeal.objects.filter(sanction__accountability=case).order_by("pk")
+        data["appeals"] = [[a.pk, a.sanction_id, a.kind, a.outcome] for a in appeals]
+    return data
+
+
+def case_step(case_id: int, step: str, *, acting_user, change=lambda c: None, after=lambda c: None, **kw):
+    return perform(
+        CASE,
+        acting_user=acting_user,
+        pk=case_id,
+        step=step,
+        change=change,
+        after=after,
+        capture=case_snapshot,
+        **kw,
+    )
+
+
+def case_deadlines(case: Accountability) -> models.QuerySet[Deadline]:
+    """The open time limits owned by the case itself (not by its appeals)."""
+    return Deadline.objects.filter(owner_type=case_type(), owner_id=case.pk, status="OPEN")
+
+
+def case_type() -> ContentType:
+    return ContentType.objects.get_for_model(Accountability)

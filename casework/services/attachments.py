@@ -1,0 +1,221 @@
+"""Attachments (附件): who may add a file to which object, and storing it (issue #3 item 8).
+
+A file belongs to one record and to an owner on that record (the record itself, an
+objection, a rectification item…). Adding one needs the record to be visible to the user
+and the user to hold one of the owner's upload roles; subject-side roles act only for
+their own subject (casework.permissions.acting_role). The bytes are checked and kept by
+casework.uploads; the row, the owner's own bookkeeping and the audit entry are written
+in one transaction, and the file is given its final name in that same transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import reduce
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .. import audit, uploads
+from ..errors import DomainError, NotFoundError
+from ..lifecycle import (
+    ITEM_STEPS,
+    RECTIFICATION_STEPS,
+    SUBJECT_ROLES,
+    RectificationState,
+    Step,
+)
+from ..models import (
+    Accountability,
+    Attachment,
+    Objection,
+    Record,
+    Rectification,
+    RectificationItem,
+    RepairApplication,
+)
+from ..permissions import acting_role
+from ..roles import Role
+from .record_steps import RECORD
+from .steps import notify_step
+from .validation import require_text
+
+#: Item and rectification states in which the unit may still change its evidence.
+EVIDENCE_ITEM_STATES = frozenset(ITEM_STEPS["submit"].sources)
+EVIDENCE_RECTIFICATION_STATES = frozenset(RECTIFICATION_STEPS["submit"].sources)
+
+
+def _noop(owner, acting_user, role, attachment) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class OwnerPolicy:
+    """Who may attach files to one kind of owner, and what attaching one does to it.
+
+    `guard(owner)` refuses while the owner does not take files; `effect(owner, acting_user,
+    role, attachment)` runs in the upload's transaction with the owner locked.
+    """
+
+    roles: tuple[str, ...]
+    record_path: str  # from the owner to its record; "" for the record itself
+    guard: Callable[[models.Model], None] = lambda owner: None
+    effect: Callable[..., None] = _noop
+    lock_first: Callable[[int], None] = lambda pk: None  # rows to lock before the owner
+
+    @property
+    def step(self) -> Step:
+        return Step("attach", gettext_lazy("上传附件"), (), None, frozenset(self.roles), "issue #3 item 8")
+
+    def record_of(self, owner) -> Record:
+        return reduce(getattr, self.record_path.split("__"), owner) if self.record_path else owner
+
+
+# ── rectification evidence: any change invalidates an earlier head sign-off (scenario 12) ──
+
+
+def _refuse_state(label: str, state_label: str) -> DomainError:
+    return DomainError(
+        _("%(owner)s当前状态为“%(state)s”，不能上传整改材料。") % {"owner": label, "state": state_label},
+        field="state",
+        code="illegal_state",
+    )
+
+
+def _item_takes_evidence(item: RectificationItem) -> None:
+    if item.state not in EVIDENCE_ITEM_STATES:
+        raise _refuse_state(_("整改事项"), item.get_state_display())
+    _rectification_takes_evidence(item.rectification)
+
+
+def _rectification_takes_evidence(rectification: Rectification) -> None:
+    if rectification.state not in EVIDENCE_RECTIFICATION_STATES:
+        raise _refuse_state(_("整改"), RectificationState(rectification.state).label)
+
+
+def _evidence_changed(owner, acting_user, role, attachment: Attachment) -> None:
+    rectification = owner if isinstance(owner, Rectification) else owner.rectification
+    before, now = rectification.evidence_changed_at, timezone.now()
+    Rectification.objects.filter(pk=rectification.pk).update(evidence_changed_at=now)
+    rectification.evidence_changed_at = now
+    audit.append(
+        actor=acting_user,
+        role=role,
+        obj=rectification,
+        record=rectification.record,
+        action="rectification.evidence_changed",
+        reason=_("上传整改材料“%(name)s”") % {"name": attachment.original_name},
+        diff={"evidence_changed_at": [before, now]},
+    )
+    # Not an FSM step, but it decides whose turn it is (the head must sign again).
+    notify_step(rectification, "evidence_changed", acting_user=acting_user, role=role)
+
+
+def _lock_rectification_of_item(item_pk: int) -> None:
+    # Same order as rectification_submit (the rectification, then its items): no deadlock.
+    list(Rectification.objects.select_for_update().filter(items__pk=item_pk).values_list("pk"))
+
+
+_STAFF = (Role.OFFICER, Role.APPROVER)
+POLICIES: dict[type[models.Model], OwnerPolicy] = {
+    # Case documents from the commission; the subject's own papers before they become an
+    # objection's grounds or a repair application's proof (those services re-own them).
+    Record: OwnerPolicy((*_STAFF, *SUBJECT_ROLES), ""),
+    Objection: OwnerPolicy((Role.OFFICER, *SUBJECT_ROLES), "record"),
+    RepairApplication: OwnerPolicy((*_STAFF, *SUBJECT_ROLES), "record"),
+    Accountability: OwnerPolicy((*_STAFF, Role.HR_ADMIN), "record"),
+    # The unit's 情况说明 / 整改报告 and each item's evidence (DOMAIN §6.3).
+    Rectification: OwnerPolicy(
+        (Role.UNIT_LIAISON, Role.UNIT_HEAD), "record", _rectification_takes_evidence, _evidence_changed
+    ),
+    RectificationItem: OwnerPolicy(
+        (Role.UNIT_LIAISON,),
+        "rectification__record",
+        _item_takes_evidence,
+        _evidence_changed,
+        _lock_rectification_of_item,
+    ),
+}
+
+
+def policy_for(owner) -> OwnerPolicy:
+    policy = POLICIES.get(type(owner))
+    if policy is None or owner.pk is None:
+        raise DomainError(_("不能为该对象上传附件。"), field="owner", code="owner")
+    return policy
+
+
+# ── the use case ───────────────────────────────────────────────────────────────────
+
+
+def _authorise(acting_user, record_id: int, owner, policy: OwnerPolicy, *, lock: bool):
+    """The visible record, the owner (locked when asked), the role: or 404/403/400."""
+    record = RECORD.get(acting_user, record_id, lock=False)
+    if lock:
+        policy.lock_first(owner.pk)
+        owner = type(owner).objects.select_for_update(of=("self",)).get(pk=owner.pk)
+    if policy.record_of(owner).pk != record.pk:
+        raise NotFoundError(_("附件所属对象不存在或不属于该失信记录。"), field="owner", code="not_found")
+    role = acting_role(acting_user, record, policy.step)
+    policy.guard(owner)
+    return owner, record, role
+
+
+def _purpose(purpose: str) -> str:
+    purpose = require_text(purpose, "purpose", _("请说明附件用途。"))
+    if len(purpose) > Attachment._meta.get_field("purpose").max_length:
+        raise DomainError(_("附件用途过长。"), field="purpose", code="max_length")
+    return purpose
+
+
+def attachment_upload(
+    *,
+    acting_user,
+    record_id: int,
+    owner: models.Model,
+    purpose: str,
+    uploaded_file,
+    ip_address: str | None = None,
+) -> Attachment:
+    """Check who may add what before a byte is read, then the bytes (casework.uploads),
+    then store row, effects and audit entry in one transaction; nothing stays on refusal."""
+    policy, purpose = policy_for(owner), _purpose(purpose)
+    _authorise(acting_user, record_id, owner, policy, lock=False)
+    with uploads.received(uploaded_file) as incoming, transaction.atomic(durable=True):
+        owner, record, role = _authorise(acting_user, record_id, owner, policy, lock=True)
+        attachment = Attachment.objects.create(
+            record=record,
+            owner_type=ContentType.objects.get_for_model(owner),
+            owner_id=owner.pk,
+            purpose=purpose,
+            original_name=incoming.original_name,
+            stored_name=incoming.stored_name,
+            content_type=incoming.kind.content_type,
+            size=incoming.size,
+            sha256=incoming.sha256,
+            uploaded_by=acting_user,
+        )
+        policy.effect(owner, acting_user, role, attachment)
+        _audit_upload(attachment, owner, record, acting_user, role, ip_address)
+        incoming.place()
+    return attachment
+
+
+def _audit_upload(attachment: Attachment, owner, record: Record, acting_user, role, ip_address) -> None:
+    fields = ("purpose", "original_name", "stored_name", "content_type", "size", "sha256")
+    after = {name: getattr(attachment, name) for name in fields}
+    after["owner"] = f"{owner._meta.model_name}:{owner.pk}"
+    audit.append(
+        actor=acting_user,
+        role=role,
+        obj=attachment,
+        record=record,
+        action="attachment.upload",
+        reason=attachment.original_name,
+        ip_address=ip_address,
+        diff=audit.field_diff({}, after),
+    )

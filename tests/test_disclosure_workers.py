@@ -1,0 +1,97 @@
+"""Two sweep workers at once on PostgreSQL (issue #3 item 7): each expired record and each
+delivered event is handled exactly once."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connections, transaction
+
+from casework import audit, sync
+from casework.lifecycle import RecordState
+from casework.models import AuditEntry, Record, SyncEvent, SyncKind
+from casework.roles import Role
+from casework.services.disclosure import records_expire_due
+
+from .factories import OrganisationFactory, UserFactory
+from .repair_cases import effective_record
+
+# serialized_rollback: the migrations' reference data (role groups, rules, calendar) is
+# restored for every transactional test.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+EXPIRY_DAY = dt.date(2027, 1, 16)
+
+
+@pytest.fixture
+def records(settings):
+    officer = UserFactory(roles=[Role.OFFICER])
+    approver = UserFactory(roles=[Role.APPROVER])
+    unit = OrganisationFactory()
+    return [
+        effective_record(
+            settings,
+            officer=officer,
+            approver=approver,
+            organisation=unit,
+            determined_on=dt.date(2026, 1, 15),
+            content=f"第{n}项拖欠账款",
+        )
+        for n in range(6)
+    ]
+
+
+def _in_threads(*calls):
+    results, guard, start = [], threading.Lock(), threading.Barrier(len(calls))
+
+    def run(call):
+        try:
+            start.wait()
+            result = call()
+        except Exception as exc:  # collected and asserted by the caller
+            result = exc
+        finally:
+            connections.close_all()
+        with guard:
+            results.append(result)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+def test_two_workers_expire_each_record_exactly_once(records):
+    results = _in_threads(lambda: records_expire_due(EXPIRY_DAY), lambda: records_expire_due(EXPIRY_DAY))
+
+    assert all(isinstance(r, int) for r in results), results
+    assert sum(results) == len(records)
+    assert Record.objects.filter(state=RecordState.EXPIRED).count() == len(records)
+    for record in records:
+        assert AuditEntry.objects.filter(record=record, action="expire").count() == 1
+        assert SyncEvent.objects.filter(record=record, kind=SyncKind.EXPIRE).count() == 1
+    assert audit.verify().ok
+
+
+def test_a_record_another_worker_holds_is_left_for_the_next_run(records):
+    held = records[0]
+    with transaction.atomic():
+        Record.objects.select_for_update().get(pk=held.pk)  # another worker is on it
+        (skipping,) = _in_threads(lambda: records_expire_due(EXPIRY_DAY))
+
+    assert skipping == len(records) - 1
+    held.refresh_from_db()
+    assert held.state == RecordState.EFFECTIVE
+    assert records_expire_due(EXPIRY_DAY) == 1
+    assert records_expire_due(EXPIRY_DAY) == 0
+
+
+def test_two_deliveries_at_once_send_each_event_once(records):
+    pending = SyncEvent.objects.filter(acknowledged_at__isnull=True).count()
+
+    results = _in_threads(sync.deliver_pending, sync.deliver_pending)
+
+    assert sum(results) == pending
+    assert set(SyncEvent.objects.values_list("attempts", flat=True)) == {1}

@@ -1,0 +1,114 @@
+"""Two workers running the same sweep at once on PostgreSQL: every row changes, and is audited, once.
+
+Delivery is at least once and a deployment may run several workers, so beat's sweep can run
+twice at the same moment. The main thread holds the audit chain's head while both sweeps start:
+whichever claims rows first keeps them locked while it waits for the head, so the other one
+meets them locked (SKIP LOCKED) instead of finishing before the race begins.
+"""
+
+import datetime as dt
+import threading
+import time
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, connections, transaction
+from django.db.models import Count
+
+from casework import audit
+from casework.models import AuditEntry, AuditHead, Deadline, RectificationItem
+from workflows import sweeps
+
+from .factories import OrganisationFactory, UserFactory
+from .sweep_cases import served_rectification
+
+# serialized_rollback: the rule and calendar rows of the migrations are back for each test,
+# whichever transactional test flushed the database before.
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+ORDERS, ITEMS = 3, 3
+
+
+@pytest.fixture
+def overdue_orders(settings):
+    """Three served orders of three items each (due 2026-10-08), whose written explanations
+    (due 2026-09-15) were never given: on 2026-10-09 every item and every explanation is late."""
+    officer = UserFactory(roles=["officer"])
+    approver = UserFactory(roles=["approver"])
+    settings.CHENGXIN_TODAY = "2026-09-01"
+    orders = [
+        served_rectification(officer=officer, approver=approver, unit=OrganisationFactory(), items=ITEMS)
+        for _ in range(ORDERS)
+    ]
+    settings.CHENGXIN_TODAY = "2026-10-09"
+    return orders
+
+
+def _lock_waiters() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # statistics are snapshotted per transaction
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0]
+
+
+def _run_twice_at_once(name: str, today: dt.date) -> list[object]:
+    outcomes: list[object] = []
+    guard, start = threading.Lock(), threading.Barrier(2)
+
+    def run():
+        try:
+            start.wait()
+            result: object = sweeps.run(name, today)
+        except Exception as exc:  # collected and asserted by the caller
+            result = exc
+        finally:
+            connections.close_all()
+        with guard:
+            outcomes.append(result)
+
+    with transaction.atomic():
+        AuditHead.objects.select_for_update().get(pk=1)
+        threads = [threading.Thread(target=run) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 15
+        while _lock_waiters() < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _lock_waiters() >= 1, "no sweep got as far as the audit append"
+        time.sleep(0.5)  # the other sweep: skipped every locked row and finished, or waits too
+    for thread in threads:
+        thread.join(30)
+    assert len(outcomes) == 2 and not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    return outcomes
+
+
+def _entries_per_object(model, action: str) -> dict[str, int]:
+    entries = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), action=action)
+    return dict(entries.values_list("object_id").annotate(n=Count("id")))
+
+
+def test_two_rectification_sweeps_at_once_urge_and_audit_each_item_once(overdue_orders):
+    outcomes = _run_twice_at_once("rectification", dt.date(2026, 10, 9))
+
+    assert sum(o["items_overdue"] for o in outcomes) == ORDERS * ITEMS
+    items = RectificationItem.objects.filter(rectification__in=overdue_orders)
+    assert set(items.values_list("state", flat=True)) == {"URGED"}
+    per_item = _entries_per_object(RectificationItem, "rectificationitem.mark_overdue")
+    assert per_item == {str(pk): 1 for pk in items.values_list("pk", flat=True)}
+    assert Deadline.objects.filter(kind="overdue_reminder", status="OPEN").count() == ORDERS * ITEMS
+    assert sweeps.run("rectification", dt.date(2026, 10, 9))["items_overdue"] == 0
+    assert audit.verify().ok
+
+
+def test_two_overdue_markers_at_once_flag_and_audit_each_deadline_once(overdue_orders):
+    outcomes = _run_twice_at_once("overdue_deadlines", dt.date(2026, 10, 9))
+
+    assert sum(o["deadlines_overdue"] for o in outcomes) == ORDERS
+    late = Deadline.objects.filter(kind="written_explanation")
+    assert set(late.values_list("overdue_since", flat=True)) == {dt.date(2026, 10, 9)}
+    per_deadline = _entries_per_object(Deadline, "deadline_overdue")
+    assert per_deadline == {str(pk): 1 for pk in late.values_list("pk", flat=True)}
+    assert sweeps.run("overdue_deadlines", dt.date(2026, 10, 9)) == {"deadlines_overdue": 0}
+    assert audit.verify().ok

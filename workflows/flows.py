@@ -1,0 +1,325 @@
+"""The case flows: who must do what next, for the record and each sub-process.
+
+Each flow mirrors its object's state table (casework.lifecycle) instead of repeating it:
+`route` looks at the object's CURRENT legal state and opens the one task that state
+needs (`NODES`), or ends the process when the state needs nobody. A task is never done
+inside viewflow: the user calls the casework service (API, admin, page or scheduler),
+the service's step listener (workflows.follow) completes the waiting task in the same
+transaction, and the flow comes back to `route`. So work state cannot drift from legal
+state, and every caller takes the same path.
+
+Node names are stored in the database: never rename one (add a node, keep the old).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import nodes
+from viewflow.workflow.base import Flow
+
+from casework.lifecycle import (
+    AccountabilityState,
+    ObjectionState,
+    RecordState,
+    RectificationState,
+    RepairState,
+)
+from casework.models import (
+    Accountability,
+    Appeal,
+    Objection,
+    Record,
+    Rectification,
+    RectificationItem,
+    RepairApplication,
+)
+from casework.permissions import visible_records
+from casework.queries import visible_accountabilities
+from casework.roles import Role
+from casework.services.rectification import sign_off_is_current
+
+from .models import (
+    AccountabilityProcess,
+    ObjectionProcess,
+    RecordProcess,
+    RectificationProcess,
+    RepairProcess,
+    subject_key,
+)
+from .nodes import case_officer, role_task, state_lock, subject_task
+
+OFFICER, APPROVER, HR = Role.OFFICER, Role.APPROVER, Role.HR_ADMIN
+
+
+def at(node_name: str):
+    """Switch condition: the followed object's state needs `node_name` now."""
+
+    def condition(activation) -> bool:
+        process = activation.process
+        return process.flow_class.node_for(process.subject) == node_name
+
+    return condition
+
+
+def router(*node_names: str) -> nodes.Switch:
+    switch = nodes.Switch()
+    for name in node_names:
+        switch.Case(getattr(this, name), at(name))
+    return switch.Default(this.end)
+
+
+class CaseFlow(Flow):
+    """A flow following one domain object. Subclasses name the object's model, the link
+    from the process to it (`subject_field`), the path from it to its record, and the
+    state → node table."""
+
+    lock_impl = state_lock
+    kind: str = ""
+    model: type[models.Model]
+    subject_field: str = ""
+    record_path: str = "record"
+    NODES: dict[str, str] = {}
+    #: Objects under the followed one whose time limits are also its tasks' (model, path
+    #: from that model to the followed object).
+    deadline_children: tuple[tuple[type[models.Model], str], ...] = ()
+
+    @classmethod
+    def node_for(cls, obj) -> str | None:
+        """The node whose task the object's current state needs (None: nothing, the end)."""
+        return cls.NODES.get(obj.state)
+
+    @classmethod
+    def record_of(cls, obj):
+        return obj if not cls.record_path else getattr(obj, cls.record_path)
+
+    @classmethod
+    def visible(cls, user) -> models.QuerySet:
+        """The followed objects `user` may see: its process and tasks are visible with them."""
+        return cls.model.objects.filter(**{f"{cls.record_path}__in": visible_records(user)})
+
+    def start_process(self, activation, obj):
+        process = activation.process
+        if self.subject_field:
+            setattr(process, self.subject_field, obj)
+        process.record = self.record_of(obj)
+        process.artifact = obj
+        process.key = subject_key(obj)
+        return process
+
+
+RS = RecordState
+
+
+class RecordFlow(CaseFlow):
+    """失信认定 (DOMAIN §5.1 T2–T8): from lead to a served decision; what follows an
+    effective record runs in the sub-process flows."""
+
+    process_class = RecordProcess
+    process_title = _("失信认定")
+    kind = "record"
+    model = Record
+
+    record_path = ""
+    NODES = {
+        RS.LEAD: "verify",
+        RS.VERIFYING: "propose",
+        RS.PROPOSED: "approve_pre_notice",
+        RS.PRE_NOTICE: "determine",
+        RS.DETERMINED: "serve",
+    }
+
+    @classmethod
+    def visible(cls, user) -> models.QuerySet:
+        return visible_records(user)
+
+    @classmethod
+    def node_for(cls, record) -> str | None:
+        # T6: a statement made after the prior notice must be answered before re-notice.
+        if record.state == RS.PROPOSED and record.defence_statement and not record.defence_reply:
+            return "answer_defence"
+        return super().node_for(record)
+
+    start = nodes.StartHandle(this.start_process).Next(this.route)
+    route = router("verify", "propose", "answer_defence", "approve_pre_notice", "determine", "serve")
+    verify = role_task(_("开始核查"), OFFICER).Next(this.route)
+    propose = role_task(_("核查并提出拟认定"), OFFICER, assign=case_officer).Next(this.route)
+    answer_defence = role_task(_("答复陈述申辩"), OFFICER, assign=case_officer).Next(this.route)
+    approve_pre_notice = role_task(_("审批拟认定并送达事前告知"), APPROVER).Next(this.route)
+    determine = role_task(_("作出认定决定"), APPROVER).Next(this.route)
+    serve = role_task(_("登记送达"), OFFICER, assign=case_officer).Next(this.route)
+    end = nodes.End()
+
+
+OS = ObjectionState
+
+
+class ObjectionFlow(CaseFlow):
+    """异议处理 (DOMAIN §6.2)."""
+
+    process_class = ObjectionProcess
+    process_title = _("异议处理")
+    kind = "objection"
+    model = Objection
+
+    subject_field = "objection"
+    NODES = {
+        OS.SUBMITTED: "accept",
+        OS.NEEDS_SUPPLEMENT: "supplement",
+        OS.ACCEPTED: "verify",
+        OS.VERIFYING: "decide",
+        OS.EXTENDED: "decide",
+        OS.DECIDED: "serve",
+        OS.SERVED: "close",
+    }
+
+    start = nodes.StartHandle(this.start_process).Next(this.route)
+    route = router("accept", "supplement", "verify", "decide", "serve", "close")
+    accept = role_task(_("审查异议材料并决定是否受理"), OFFICER).Next(this.route)
+    supplement = subject_task(_("补正异议材料")).Next(this.route)
+    verify = role_task(_("开始异议核查"), OFFICER).Next(this.route)
+    decide = role_task(_("作出异议处理决定"), APPROVER).Next(this.route)
+    serve = role_task(_("送达异议处理结果"), OFFICER).Next(this.route)
+    close = role_task(_("异议办结"), OFFICER).Next(this.route)
+    end = nodes.End()
+
+
+TS = RectificationState
+
+
+class RectificationFlow(CaseFlow):
+    """整改 (DOMAIN §6.3), at the level of the order; each item's deadline counts
+    towards the task's due date. Overdue items, reminders and escalation are the
+    sweeps' (item steps); an escalated order ends here, its work goes on as accountability."""
+
+    process_class = RectificationProcess
+    process_title = _("整改")
+    kind = "rectification"
+    model = Rectification
+
+    subject_field = "rectification"
+    deadline_children = ((RectificationItem, "rectification"),)
+    NODES = {
+        TS.DRAFT: "issue",
+        TS.ISSUED: "serve",
+        TS.IN_PROGRESS: "submit",
+        TS.RETURNED: "submit",
+        TS.SUBMITTED: "start_review",
+        TS.REVIEWING: "review",
+    }
+
+    @classmethod
+    def node_for(cls, rectification) -> str | None:
+        # Scenario 12: evidence changed since the head's last signature → the head signs
+        # first; otherwise the liaison uploads what is owed and submits.
+        node = super().node_for(rectification)
+        if node == "submit" and rectification.evidence_changed_at and not sign_off_is_current(rectification):
+            return "sign_off"
+        return node
+
+    start = nodes.StartHandle(this.start_process).Next(this.route)
+    route = router("issue", "serve", "submit", "sign_off", "start_review", "review")
+    issue = role_task(_("签发整改通知"), APPROVER).Next(this.route)
+    serve = role_task(_("送达整改通知"), OFFICER).Next(this.route)
+    submit = subject_task(_("上传整改材料并提交整改报告")).Next(this.route)
+    sign_off = subject_task(_("主要负责人审阅签字"), Role.UNIT_HEAD).Next(this.route)
+    start_review = role_task(_("接收整改报告"), OFFICER).Next(this.route)
+    review = role_task(_("逐项审核整改材料"), OFFICER).Next(this.route)
+    end = nodes.End()
+
+
+AS = AccountabilityState
+
+
+class AccountabilityFlow(CaseFlow):
+    """责任追究 (DOMAIN §6.4). The sanction period runs in IN_PERIOD, where the task is
+    its release; an appeal does not stop it (S15 Art 56)."""
+
+    process_class = AccountabilityProcess
+    process_title = _("责任追究")
+    kind = "accountability"
+    model = Accountability
+
+    subject_field = "accountability"
+    deadline_children = ((Appeal, "sanction__accountability"),)
+    NODES = {
+        AS.INITIATED: "investigate",
+        AS.INVESTIGATING: "hear",
+        AS.HEARING: "deliberate",
+        AS.DELIBERATION: "decide",
+        AS.DECIDED: "serve",
+        AS.SERVED: "execute",
+        AS.EXECUTING: "start_period",
+        AS.IN_PERIOD: "release",
+        AS.APPEALED: "decide_appeal",
+        AS.RELEASED: "close",
+    }
+
+    @classmethod
+    def visible(cls, user) -> models.QuerySet:
+        # Its own rule: HR from the decision on, the unit from the hearing on (queries).
+        return visible_accountabilities(user)
+
+    @classmethod
+    def record_of(cls, accountability):
+        if accountability.record_id or not accountability.rectification_id:
+            return accountability.record
+        return accountability.rectification.record
+
+    start = nodes.StartHandle(this.start_process).Next(this.route)
+    route = router(
+        "investigate",
+        "hear",
+        "deliberate",
+        "decide",
+        "serve",
+        "execute",
+        "start_period",
+        "release",
+        "decide_appeal",
+        "close",
+    )
+    investigate = role_task(_("立案调查"), OFFICER).Next(this.route)
+    hear = role_task(_("告知并听取陈述申辩"), OFFICER).Next(this.route)
+    deliberate = role_task(_("提请审理"), OFFICER).Next(this.route)
+    decide = role_task(_("集体审议并作出决定"), APPROVER).Next(this.route)
+    serve = role_task(_("送达决定"), OFFICER).Next(this.route)
+    execute = role_task(_("执行处分决定"), HR).Next(this.route)
+    start_period = role_task(_("登记处分期开始"), HR).Next(this.route)
+    release = role_task(_("处分期满解除"), HR).Next(this.route)
+    decide_appeal = role_task(_("作出复审/复核/申诉决定"), APPROVER).Next(this.route)
+    close = role_task(_("责任追究办结"), OFFICER).Next(this.route)
+    end = nodes.End()
+
+
+PS = RepairState
+
+
+class RepairFlow(CaseFlow):
+    """信用修复 (DOMAIN §6.5): accept at once, decide in 3 WD (+3 once)."""
+
+    process_class = RepairProcess
+    process_title = _("信用修复")
+    kind = "repair"
+    model = RepairApplication
+
+    subject_field = "repair"
+    NODES = {PS.SUBMITTED: "accept", PS.ACCEPTED: "decide", PS.EXTENDED: "decide"}
+
+    start = nodes.StartHandle(this.start_process).Next(this.route)
+    route = router("accept", "decide")
+    accept = role_task(_("受理信用修复申请"), OFFICER).Next(this.route)
+    decide = role_task(_("作出信用修复决定"), APPROVER).Next(this.route)
+    end = nodes.End()
+
+
+FLOWS: tuple[type[CaseFlow], ...] = (
+    RecordFlow,
+    ObjectionFlow,
+    RectificationFlow,
+    AccountabilityFlow,
+    RepairFlow,
+)
+FLOW_BY_MODEL = {flow.model: flow for flow in FLOWS}
+FLOW_BY_KIND = {flow.kind: flow for flow in FLOWS}

@@ -1,0 +1,143 @@
+"""Read paths of the work state, already scoped to the user (ARCHITECTURE §7).
+
+A process — and every task of it — is visible exactly when the object it follows is,
+by that object's own casework rule (the record's visible_records; an accountability
+case's visible_accountabilities): a unit liaison sees only its unit's work, a 回避
+conflict hides the subject's processes. A task of the subject's side can only be
+claimed by the subject's own unit (or the civil servant), whatever the role grants.
+
+Tasks carry their due date — the earliest OPEN casework Deadline of the followed object
+or of its children (a rectification's items, an accountability case's appeals) — and
+come sorted by it, earliest first, undated last; overdue when before clock.today().
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.utils.translation import gettext as _
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from casework import clock
+from casework.errors import NotFoundError
+from casework.models import Deadline
+
+from .flows import FLOWS
+from .models import CaseProcess
+from .nodes import PERSON_PERMISSIONS, SUBJECT_PERMISSIONS, UNIT_PERMISSIONS
+
+#: From a task to the objects that decide its visibility and due date.
+RECORD = "process__caseprocess__record"
+SUBCLASSES = (
+    "recordprocess",
+    "objectionprocess__objection",
+    "rectificationprocess__rectification",
+    "accountabilityprocess__accountability",
+    "repairprocess__repair",
+)
+
+
+def visible_q(user, prefix: str = "") -> Q:
+    """Processes whose followed object the user may see, each by its own casework rule."""
+    condition = Q(pk__in=[])
+    for flow in FLOWS:
+        link = flow.process_class._meta.model_name
+        if flow.subject_field:
+            condition |= Q(**{f"{prefix}{link}__{flow.subject_field}__in": flow.visible(user)})
+        else:
+            condition |= Q(**{f"{prefix}{link}__isnull": False, f"{prefix}record__in": flow.visible(user)})
+    return condition
+
+
+def visible_processes(user) -> QuerySet[CaseProcess]:
+    return (
+        CaseProcess.objects.filter(visible_q(user))
+        .select_related("record__subject_organisation", "record__subject_person", *SUBCLASSES)
+        .order_by("-created", "-pk")
+    )
+
+
+def process_get(user, process_id: int) -> CaseProcess:
+    try:
+        return visible_processes(user).get(pk=process_id)
+    except (CaseProcess.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("流程不存在或您无权查看。"), code="not_found") from None
+
+
+def _due_on() -> Subquery:
+    """The earliest open time limit of the task's followed object or of its children."""
+    process = "process__caseprocess__"
+    owners = Q(
+        owner_type=OuterRef("process__artifact_content_type"),
+        owner_id=OuterRef("process__artifact_object_id"),
+    )
+    for flow in FLOWS:
+        for model, path in flow.deadline_children:
+            subject = f"{process}{flow.process_class._meta.model_name}__{flow.subject_field}_id"
+            children = model.objects.filter(**{path: OuterRef(OuterRef(subject))}).values("pk")
+            owners |= Q(owner_type=ContentType.objects.get_for_model(model), owner_id__in=children)
+    earliest = Deadline.objects.filter(owners, status="OPEN").order_by("due_on").values("due_on")[:1]
+    return Subquery(earliest)
+
+
+def visible_tasks(user) -> QuerySet[Task]:
+    """Human tasks of the processes the user may see, with `due_on` and `overdue`,
+    earliest due first."""
+    today = clock.today()
+    return (
+        Task.objects.filter(visible_q(user, "process__caseprocess__"), flow_task_type="HUMAN")
+        .select_related("owner", f"{RECORD}__subject_organisation", f"{RECORD}__subject_person")
+        .annotate(due_on=_due_on())
+        .annotate(
+            overdue=Case(
+                When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by(F("due_on").asc(nulls_last=True), "created", "pk")
+    )
+
+
+def inbox(user) -> QuerySet[Task]:
+    """The tasks assigned to the user."""
+    return visible_tasks(user).filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+
+
+def queue(user) -> QuerySet[Task]:
+    """Unassigned tasks the user may claim: their role's, and of the subject's side only
+    their own unit's (or their own, for a civil servant)."""
+    own_side = Q(pk__in=[])
+    if user.organisation_id:
+        own_side |= Q(
+            owner_permission__in=UNIT_PERMISSIONS,
+            **{f"{RECORD}__subject_organisation_id": user.organisation_id},
+        )
+    if user.person_id:
+        own_side |= Q(
+            owner_permission__in=PERSON_PERMISSIONS, **{f"{RECORD}__subject_person_id": user.person_id}
+        )
+    return (
+        visible_tasks(user)
+        .filter(status=STATUS.NEW, owner__isnull=True, owner_permission__in=user.get_all_permissions())
+        .filter(~Q(owner_permission__in=SUBJECT_PERMISSIONS) | own_side)
+    )
+
+
+def may_claim(user, task: Task) -> bool:
+    return bool(user and user.is_authenticated) and queue(user).filter(pk=task.pk).exists()
+
+
+def task_get(user, task_id: int) -> Task:
+    try:
+        return visible_tasks(user).get(pk=task_id)
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("任务不存在或您无权查看。"), code="not_found") from None
+
+
+def process_tasks(process: CaseProcess) -> QuerySet[Task]:
+    """Every human task of a process the caller already found visible, oldest first."""
+    return (
+        Task.objects.filter(process_id=process.pk, flow_task_type="HUMAN")
+        .select_related("owner")
+        .order_by("pk")
+    )

@@ -1,0 +1,92 @@
+"""The deadline sweeps (issue #3 item 7; ARCHITECTURE §5): what makes time limits act by themselves.
+
+Each sweep is a thin call of set-based domain functions in `casework` (or viewflow's timer
+dispatcher) for one legal date, returning how many rows it changed under fixed names. The
+Celery tasks (workflows.tasks, one per sweep, scheduled by beat) and `manage.py sweep_deadlines`
+both go through `run`: the command is the tasks' code path, run once in process.
+
+The domain functions carry the guarantees: a constant number of queries, idempotent on the
+same day (at-least-once delivery), safe with two workers (rows claimed with SKIP LOCKED and
+changed by conditional UPDATEs). Nothing here holds a transaction across them: each commits
+on its own, so a failing sweep never rolls another one back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from viewflow.workflow import timers
+
+from casework import clock, sync
+from casework.services import accountability, deadlines, disclosure, rectification_sweeps, repair
+
+Counts = dict[str, int]
+
+
+def overdue_deadlines(today: dt.date) -> Counts:
+    """Handlers' time limits passed yesterday or before: flagged once, audited (scenario 2)."""
+    return _flagged("deadlines_overdue", deadlines.deadlines_flag_overdue(today))
+
+
+def rectification_items(today: dt.date) -> Counts:
+    """Scenario 9: items past their deadline are urged; urged items past the reminder escalate."""
+    return {
+        "items_overdue": rectification_sweeps.items_mark_overdue(today),
+        "items_escalated": rectification_sweeps.items_escalate(today),
+    }
+
+
+def repair_decisions(today: dt.date) -> Counts:
+    """Repair applications past their decision (or answer) time limit: flagged once, audited.
+    (`repair_overdue` only counts them, which a second run would print again.)"""
+    return _flagged("repair_overdue", deadlines.deadlines_flag_overdue(today, kinds=repair.ALL_DEADLINES))
+
+
+def disclosure_expiry(today: dt.date) -> Counts:
+    """T12: EFFECTIVE records past their maximum disclosure period expire."""
+    return {"records_expired": disclosure.records_expire_due(today)}
+
+
+def accountability_releases(today: dt.date) -> Counts:
+    return {"sanctions_released": accountability.sanctions_release_due(today)}
+
+
+def sync_delivery(today: dt.date) -> Counts:
+    return {"sync_delivered": sync.deliver_pending(today)}
+
+
+def viewflow_timers(today: dt.date) -> Counts:
+    """viewflow's own dispatcher (its Celery task is PRO-only): due `flow.Timer` tasks fire.
+    Timers are datetimes, not legal dates, so `today` does not apply."""
+    return {"timers_fired": timers.fire_due_timers()}
+
+
+def _flagged(name: str, per_kind: dict[str, int]) -> Counts:
+    """The total under `name`, then one count per deadline kind (`name.kind`)."""
+    return {name: sum(per_kind.values())} | {f"{name}.{kind}": n for kind, n in sorted(per_kind.items())}
+
+
+#: In the order `manage.py sweep_deadlines` runs them: the specific sweeps before the generic
+#: overdue marker (which flags whatever they leave), the state-changing ones before the delivery
+#: of the platform events they emitted, so one pass leaves nothing pending.
+SWEEPS: dict[str, Callable[[dt.date], Counts]] = {
+    "rectification": rectification_items,
+    "repair_decisions": repair_decisions,
+    "overdue_deadlines": overdue_deadlines,
+    "disclosure_expiry": disclosure_expiry,
+    "accountability_releases": accountability_releases,
+    "sync_delivery": sync_delivery,
+    "viewflow_timers": viewflow_timers,
+}
+
+
+def run(name: str, today: dt.date | str | None = None) -> Counts:
+    """Run one sweep for `today` (default: casework.clock.today(), the legal date now)."""
+    return SWEEPS[name](_legal_date(today))
+
+
+def _legal_date(today: dt.date | str | None) -> dt.date:
+    if today is None:
+        return clock.today()
+    return today if isinstance(today, dt.date) else dt.date.fromisoformat(today)
