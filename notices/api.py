@@ -1,0 +1,267 @@
+"""/api/notices/: read notices, download their PDFs, and one POST per step of their life.
+
+- GET  /api/notices/                 the notices the user may see (filters: record, state, type_code)
+- POST /api/notices/                 draft a notice
+- GET  /api/notices/{id}/            one notice
+- GET  /api/notices/{id}/download/   the stored PDF (a draft: its watermarked preview)
+- POST /api/notices/{id}/approve/ | issue/ | void/
+- POST /api/notices/serve/           one service event for several notices
+
+There is no PUT, PATCH or DELETE: an issued notice is never written through the API, and a
+download returns the stored bytes, never a new rendering. A notice the user may not see
+answers 404 before any input is looked at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+import django_filters
+from django.http import HttpResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from casework.api.serializers import EmptyInput, ErrorSerializer, ReasonInput
+from casework.api.views import client_ip, parse
+from casework.errors import ConflictError
+
+from . import queries, services
+from .models import Notice, NoticeState, ServiceEvent, ServiceMethod
+
+ERRORS = {code: ErrorSerializer for code in (400, 403, 404, 409)}
+
+# ── serializers ───────────────────────────────────────────────────────────────────
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    title = serializers.CharField(read_only=True)
+    # Plain text, not a choice field: the state's choices need no enum of their own in the schema.
+    state = serializers.CharField(read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    issuer_name = serializers.CharField(source="issuer.name", read_only=True)
+    record_reference = serializers.CharField(source="record.reference", read_only=True)
+    pdf_ready = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "type_code",
+            "title",
+            "record",
+            "record_reference",
+            "issuer",
+            "issuer_name",
+            "state",
+            "state_display",
+            "number",
+            "issued_on",
+            "verify_code",
+            "sha256",
+            "pdf_ready",
+            "template_version",
+            "data",
+            "drafted_at",
+            "approved_at",
+            "issued_at",
+            "voided_at",
+            "void_reason",
+        ]
+        read_only_fields = fields
+
+
+class ServiceEventSerializer(serializers.ModelSerializer):
+    method_display = serializers.CharField(source="get_method_display", read_only=True)
+
+    class Meta:
+        model = ServiceEvent
+        fields = [
+            "id",
+            "record",
+            "notices",
+            "method",
+            "method_display",
+            "served_on",
+            "proof",
+            "recipient_consent",
+        ]
+        read_only_fields = fields
+
+
+class DraftInput(serializers.Serializer):
+    type_code = serializers.CharField(label=gettext_lazy("文书类型"), max_length=4)
+    record = serializers.IntegerField(label=gettext_lazy("失信记录"))
+    data = serializers.DictField(label=gettext_lazy("文书内容"), required=False, default=dict)
+    issuer = serializers.IntegerField(label=gettext_lazy("发文机关"), required=False, allow_null=True)
+
+
+class ServeNoticesInput(serializers.Serializer):
+    notices = serializers.ListField(
+        label=gettext_lazy("文书"), child=serializers.IntegerField(), min_length=1
+    )
+    method = serializers.ChoiceField(label=gettext_lazy("送达方式"), choices=ServiceMethod.choices)
+    served_on = serializers.DateField(label=gettext_lazy("送达日期"))
+    proof = serializers.CharField(label=gettext_lazy("送达回证"))
+    consent = serializers.BooleanField(
+        label=gettext_lazy("受送达人同意电子送达"), required=False, default=False
+    )
+
+
+class NoticeFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=NoticeState.choices)
+
+    class Meta:
+        model = Notice
+        fields = ["record", "state", "type_code"]
+
+
+# ── read ──────────────────────────────────────────────────────────────────────────
+
+
+@extend_schema(tags=["notices"])
+class NoticeListApi(generics.ListAPIView):
+    serializer_class = NoticeSerializer
+    filterset_class = NoticeFilter
+
+    def get_queryset(self):
+        return queries.visible_notices(self.request.user).order_by("-id")
+
+    @extend_schema(
+        operation_id="notices_draft",
+        summary=gettext_lazy("拟稿"),
+        request=DraftInput,
+        responses={201: NoticeSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = parse(DraftInput, request)
+        notice = services.notice_draft(
+            acting_user=request.user,
+            type_code=data["type_code"],
+            record_id=data["record"],
+            data=data["data"],
+            issuer_id=data.get("issuer"),
+            ip_address=client_ip(request),
+        )
+        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["notices"], responses={200: NoticeSerializer, 404: ErrorSerializer})
+class NoticeDetailApi(APIView):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(NoticeSerializer(queries.notice_get(user=request.user, notice_id=pk)).data)
+
+
+class NoticeDownloadApi(APIView):
+    """The stored PDF of an issued notice, byte for byte; a draft's preview for staff."""
+
+    @extend_schema(
+        tags=["notices"],
+        operation_id="notices_download",
+        summary=gettext_lazy("下载文书 PDF"),
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY),
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        notice = queries.notice_get(user=request.user, notice_id=pk)
+        if not notice.was_issued:
+            return pdf_response(services.notice_preview(notice), f"{notice.title}（样稿）.pdf")
+        if not notice.pdf_ready:
+            raise ConflictError(_("文书正在生成，请稍后再试。"), code="pdf_pending")
+        response = pdf_response(bytes(notice.pdf), f"{notice.number}.pdf")
+        response["ETag"] = f'"{notice.sha256}"'
+        response["X-Content-SHA256"] = notice.sha256
+        return response
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ── write: one endpoint per step ──────────────────────────────────────────────────
+
+
+class NoticeActionApi(APIView):
+    input_serializer: type[serializers.Serializer] = EmptyInput
+    service: Callable[..., Notice]
+
+    def post(self, request: Request, pk: int) -> Response:
+        queries.notice_get(user=request.user, notice_id=pk)  # 404 before input errors
+        data = parse(self.input_serializer, request)
+        notice = self.service(acting_user=request.user, notice_id=pk, ip_address=client_ip(request), **data)
+        return Response(NoticeSerializer(notice).data)
+
+
+def step(name: str, input_serializer: type[serializers.Serializer] = EmptyInput):
+    def decorate(cls):
+        cls.input_serializer = input_serializer
+        label = services.NOTICE_STEPS[name].label
+        schema = extend_schema(
+            operation_id=f"notices_{name}",
+            summary=label,
+            tags=["notices"],
+            request=input_serializer,
+            responses={200: NoticeSerializer, **ERRORS},
+        )
+        return extend_schema_view(post=schema)(cls)
+
+    return decorate
+
+
+@step("approve")
+class NoticeApproveApi(NoticeActionApi):
+    service = staticmethod(services.notice_approve)
+
+
+@step("issue")
+class NoticeIssueApi(NoticeActionApi):
+    service = staticmethod(services.notice_issue)
+
+
+@step("void", ReasonInput)
+class NoticeVoidApi(NoticeActionApi):
+    service = staticmethod(services.notice_void)
+
+
+class NoticeServeApi(APIView):
+    @extend_schema(
+        tags=["notices"],
+        operation_id="notices_serve",
+        summary=gettext_lazy("送达文书"),
+        request=ServeNoticesInput,
+        responses={201: ServiceEventSerializer, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        data = parse(ServeNoticesInput, request)
+        event = services.notice_serve(
+            acting_user=request.user,
+            notice_ids=data.pop("notices"),
+            ip_address=client_ip(request),
+            **data,
+        )
+        return Response(ServiceEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+urlpatterns = [
+    path("", NoticeListApi.as_view(), name="notice-list"),
+    path("serve/", NoticeServeApi.as_view(), name="notice-serve"),
+    path("<int:pk>/", NoticeDetailApi.as_view(), name="notice-detail"),
+    path("<int:pk>/download/", NoticeDownloadApi.as_view(), name="notice-download"),
+    path("<int:pk>/approve/", NoticeApproveApi.as_view(), name="notice-approve"),
+    path("<int:pk>/issue/", NoticeIssueApi.as_view(), name="notice-issue"),
+    path("<int:pk>/void/", NoticeVoidApi.as_view(), name="notice-void"),
+]

@@ -1,0 +1,38 @@
+"""A notice's life on one screen: its states, and for each step the states it leaves from,
+the state it reaches and the roles that may take it. The FSM methods on Notice and the
+services read this table (the same `Step` as casework's lifecycles)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.lifecycle import Step
+from casework.roles import Role
+
+
+class NoticeState(models.TextChoices):
+    DRAFT = "DRAFT", _("草稿")
+    APPROVED = "APPROVED", _("已核准")
+    ISSUED = "ISSUED", _("已签发")
+    SERVED = "SERVED", _("已送达")
+    VOIDED = "VOIDED", _("已作废")
+
+
+S = NoticeState
+STAFF = frozenset({Role.OFFICER, Role.APPROVER})
+
+
+def _step(name, label, sources, target, roles) -> Step:
+    return Step(name, label, tuple(sources), target, frozenset(roles), "issue #4")
+
+
+NOTICE_STEPS: dict[str, Step] = {
+    step.name: step
+    for step in [
+        _step("draft", _("拟稿"), [], S.DRAFT, [Role.OFFICER]),
+        _step("approve", _("核准文书"), [S.DRAFT], S.APPROVED, [Role.APPROVER]),
+        _step("issue", _("签发文书"), [S.APPROVED], S.ISSUED, STAFF),
+        _step("serve", _("送达文书"), [S.ISSUED], S.SERVED, [Role.OFFICER]),
+        # Approvers only, for an issued notice: checked by notices.services.notice_void.
+        _step("void", _("作废文书"), [S.DRAFT, S.APPROVED, S.ISSUED], S.VOIDED, STAFF),
+    ]
+}

@@ -1,0 +1,46 @@
+"""Who sees which notices: one queryset per reader, applied by the API, the admin and downloads.
+
+- Officers and approvers see every notice of the records they may see (a 回避 conflict hides
+  the subject's records, and so its notices), drafts included.
+- The subject (its unit's liaison or head for an organisation; the civil servant for a
+  person) sees the notices issued to it, once issued: never a draft, never a voided one.
+- Everyone else sees nothing: a notice they may not see answers 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from casework.errors import NotFoundError
+from casework.permissions import UNIT_ROLES, roles_of, visible_records
+from casework.roles import Role
+
+from .models import Notice, NoticeState
+
+STAFF_ROLES = frozenset({Role.OFFICER, Role.APPROVER})
+SUBJECT_STATES = (NoticeState.ISSUED, NoticeState.SERVED)
+
+
+def visible_notices(user) -> QuerySet[Notice]:
+    roles = roles_of(user)
+    notices = Notice.objects.select_related("issuer", "record")
+    if roles & STAFF_ROLES:
+        return notices.filter(record__in=visible_records(user))
+    subject = Q(pk__in=[])
+    if roles & UNIT_ROLES and user.organisation_id:
+        subject |= Q(record__subject_organisation_id=user.organisation_id)
+    if Role.CIVIL_SERVANT in roles and user.person_id:
+        subject |= Q(record__subject_person_id=user.person_id)
+    return notices.filter(subject, state__in=SUBJECT_STATES)
+
+
+def is_staff_reader(user) -> bool:
+    return bool(roles_of(user) & STAFF_ROLES)
+
+
+def notice_get(*, user, notice_id) -> Notice:
+    try:
+        return visible_notices(user).get(pk=notice_id)
+    except (Notice.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("文书不存在或您无权查看。"), code="not_found") from None

@@ -1,0 +1,385 @@
+"""Use cases of a notice's life (issue #4): draft → approve → issue → (PDF) → serve, or void.
+
+Each one is a durable transaction that checks the role, locks the notice, moves its state,
+writes the audit entry (with the record) and schedules side effects on commit; the step
+machinery is casework's (`Machine`/`perform`/`apply_step`), with the notice's own table.
+
+Issuing allocates the number and freezes the data in the same transaction; the PDF is then
+rendered by the Celery task `notices.tasks.render_notice` (time-limited, on commit), which
+stores its bytes and SHA-256 exactly once (`notice_store_pdf`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from casework import audit, clock
+from casework.errors import DomainError, NotFoundError, PermissionDeniedError
+from casework.models import Record
+from casework.permissions import acting_role, has_role, visible_records
+from casework.roles import Role
+from casework.services.steps import Machine, apply_step, notify_step, perform
+from casework.services.validation import require_choice, require_past_date, require_text
+
+from . import numbering, render, types
+from .lifecycle import NOTICE_STEPS, NoticeState
+from .models import Issuer, Notice, ServiceEvent, ServiceMethod, VoidedNumber
+
+S = NoticeState
+NOTICES = Machine(
+    model=Notice,
+    steps=NOTICE_STEPS,
+    states=NoticeState,
+    not_found=gettext_lazy("文书不存在或您无权查看。"),
+)
+#: 两书同达 (S6): these two are served in one event or not at all.
+SERVED_TOGETHER = ("N2", "N3")
+VERIFY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
+VERIFY_LENGTH = 10  # 50 bits
+
+
+def capture(notice: Notice) -> dict:
+    """The audited fields (the data snapshot is audited once, when drafted)."""
+    fields = ("number", "issued_on", "verify_code", "template_version", "sha256", "void_reason")
+    return {"state": notice.state, **{name: getattr(notice, name) for name in fields}}
+
+
+# ── draft ─────────────────────────────────────────────────────────────────────────
+
+
+def notice_draft(
+    *,
+    acting_user,
+    type_code: str,
+    record_id: int,
+    obj: models.Model | None = None,
+    data: dict | None = None,
+    issuer_id: int | None = None,
+    ip_address: str | None = None,
+) -> Notice:
+    """A new draft of notice `type_code` about a record (and `obj`, its sub-process object).
+
+    The data comes from the type's builder (when it has one) overlaid with `data`; every
+    required field must be there (scenario 24). The preview is rendered on download.
+    """
+    notice_type = _notice_type(type_code)
+    with transaction.atomic(durable=True):
+        record = _visible_record(acting_user, record_id)
+        role = acting_role(acting_user, record, NOTICE_STEPS["draft"])
+        _check_about(record, obj)
+        issuer = _issuer(acting_user, issuer_id)
+        snapshot = _snapshot(notice_type, record, obj, data, issuer)
+        _validate(notice_type, snapshot)
+        notice = Notice.objects.create(
+            type_code=notice_type.code,
+            record=record,
+            about=obj,
+            issuer=issuer,
+            data=snapshot,
+            template_version=_template_version(notice_type),
+            drafted_by=acting_user,
+        )
+        audit.append(
+            actor=acting_user,
+            role=role,
+            obj=notice,
+            record=record,
+            action="notice.draft",
+            to_state=notice.state,
+            ip_address=ip_address,
+            diff={"type_code": [None, notice.type_code], "data": [None, snapshot]},
+        )
+        notify_step(notice, "created", acting_user=acting_user, role=role)
+    return notice
+
+
+def _notice_type(type_code: str):
+    try:
+        return types.get(type_code)
+    except KeyError:
+        raise DomainError(
+            _("文书类型“%(code)s”不存在。") % {"code": type_code}, field="type_code", code="invalid_choice"
+        ) from None
+
+
+def _visible_record(acting_user, record_id: int) -> Record:
+    try:
+        return visible_records(acting_user).get(pk=record_id)
+    except (Record.DoesNotExist, ValueError, TypeError):
+        raise NotFoundError(_("失信记录不存在或您无权查看。"), code="not_found") from None
+
+
+def _check_about(record: Record, obj) -> None:
+    owner = getattr(obj, "record_id", None)
+    if obj is not None and owner is not None and owner != record.pk:
+        raise DomainError(_("文书所涉事项不属于该失信记录。"), field="object", code="record_mismatch")
+
+
+def _snapshot(notice_type, record: Record, obj, data: dict | None, issuer: Issuer) -> dict:
+    builder = getattr(notice_type, "build_data", None)
+    snapshot = {**(builder(record, obj) if builder else {}), **(data or {})}
+    # The notice speaks for the issuer that numbers and seals it, whatever the defaults said.
+    snapshot["issuer"] = {**(snapshot.get("issuer") or {}), "name": issuer.name, "code": issuer.agency_code}
+    if not snapshot.get("contact") and issuer.contact:
+        snapshot["contact"] = issuer.contact
+    # JSON in and out: the snapshot is exactly what the database and the PDF attachment hold.
+    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+
+
+def _validate(notice_type, data: dict) -> None:
+    problems = notice_type.validate(data)
+    if problems:
+        raise DomainError(
+            _("%(title)s不完整：%(problems)s")
+            % {"title": notice_type.title, "problems": "；".join(problems)},
+            field="data",
+            code="notice_incomplete",
+        )
+
+
+def _template_version(notice_type) -> str:
+    return str(getattr(notice_type, "template_version", "") or "1")
+
+
+def _issuer(acting_user, issuer_id: int | None) -> Issuer:
+    """The issuer named, else the one of the user's organisation, else the default one."""
+    active = Issuer.objects.filter(is_active=True)
+    if issuer_id is not None:
+        issuer = active.filter(pk=issuer_id).first()
+    else:
+        own = active.filter(organisation_id=acting_user.organisation_id, organisation__isnull=False)
+        issuer = own.first() or active.filter(is_default=True).first()
+    if issuer is None:
+        raise DomainError(_("未找到有效的发文机关，请联系管理员配置。"), field="issuer", code="issuer")
+    return issuer
+
+
+# ── approve, issue, void ──────────────────────────────────────────────────────────
+
+
+def notice_approve(*, acting_user, notice_id: int, ip_address: str | None = None) -> Notice:
+    """The approver checks the draft; whoever drafted it cannot approve it."""
+
+    def change(notice: Notice) -> None:
+        if notice.drafted_by_id == acting_user.pk:
+            raise PermissionDeniedError(_("拟稿人不能核准自己起草的文书。"), code="separation_of_duties")
+        _validate(types.get(notice.type_code), notice.data)
+        notice.approved_by, notice.approved_at = acting_user, timezone.now()
+
+    return perform(
+        NOTICES,
+        acting_user=acting_user,
+        pk=notice_id,
+        step="approve",
+        change=change,
+        ip_address=ip_address,
+        capture=capture,
+    )
+
+
+def notice_issue(*, acting_user, notice_id: int, ip_address: str | None = None) -> Notice:
+    """Number, date and freeze the notice in one transaction; the PDF follows on commit."""
+    from .tasks import render_notice
+
+    def change(notice: Notice) -> None:
+        notice_type = types.get(notice.type_code)
+        _validate(notice_type, notice.data)
+        if not notice.issuer.has_seal:
+            raise DomainError(
+                _("发文机关“%(issuer)s”尚未设置印章，不能签发。") % {"issuer": notice.issuer.name},
+                field="issuer",
+                code="no_seal",
+            )
+        today = clock.today()
+        notice.sequence, notice.number = numbering.allocate(notice.issuer, notice.type_code, today.year)
+        notice.year, notice.issued_on = today.year, today
+        notice.issued_by, notice.issued_at = acting_user, timezone.now()
+        notice.template_version = _template_version(notice_type)
+        notice.verify_code = _new_verify_code()
+
+    def after(notice: Notice) -> None:
+        render_notice.delay_on_commit(notice.pk)
+
+    return perform(
+        NOTICES,
+        acting_user=acting_user,
+        pk=notice_id,
+        step="issue",
+        change=change,
+        after=after,
+        ip_address=ip_address,
+        capture=capture,
+    )
+
+
+def _new_verify_code() -> str:
+    while True:
+        code = "".join(secrets.choice(VERIFY_ALPHABET) for _ in range(VERIFY_LENGTH))
+        if not Notice.objects.filter(verify_code=code).exists():
+            return code
+
+
+def notice_void(*, acting_user, notice_id: int, reason: str, ip_address: str | None = None) -> Notice:
+    """Withdraw a draft, or (approvers only) an issued notice not yet served: it keeps its
+    number, bytes and hash, and the number is logged as voided, never given out again."""
+    reason = require_text(reason, "reason", _("作废文书须说明理由。"))
+
+    def change(notice: Notice) -> None:
+        if notice.was_issued and not has_role(acting_user, Role.APPROVER):
+            raise PermissionDeniedError(_("已签发的文书只能由审批人员作废。"), code="permission_denied")
+        notice.voided_by, notice.voided_at, notice.void_reason = acting_user, timezone.now(), reason
+
+    def after(notice: Notice) -> None:
+        if notice.was_issued:
+            VoidedNumber.objects.create(
+                notice=notice,
+                number=notice.number,
+                reason=reason,
+                voided_by=acting_user,
+                voided_at=notice.voided_at,
+            )
+
+    return perform(
+        NOTICES,
+        acting_user=acting_user,
+        pk=notice_id,
+        step="void",
+        change=change,
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+        capture=capture,
+    )
+
+
+# ── the PDF ───────────────────────────────────────────────────────────────────────
+
+
+def notice_store_pdf(*, notice_id: int) -> bool:
+    """Render an issued notice and store its PDF and SHA-256, unless already stored.
+
+    Rendering runs outside any transaction (no lock held for ~0.3 s); the write is a
+    conditional UPDATE, so a duplicate task delivery renders in vain but never overwrites.
+    The hash goes into the audit chain in the same transaction as the bytes.
+    """
+    notice = Notice.objects.select_related("issuer", "record").get(pk=notice_id)
+    if not notice.was_issued or notice.pdf_ready:
+        return False
+    pdf = render.notice_pdf(notice, draft=False)
+    digest = hashlib.sha256(pdf).hexdigest()
+    with transaction.atomic(durable=True):
+        if not Notice.objects.store_pdf(notice.pk, pdf=pdf, sha256=digest, rendered_at=timezone.now()):
+            return False
+        audit.append(
+            actor=None,
+            role=Role.SYSTEM,
+            obj=notice,
+            record=notice.record,
+            action="notice.render",
+            diff={"sha256": ["", digest], "size": [None, len(pdf)]},
+        )
+    return True
+
+
+def notice_preview(notice: Notice) -> bytes:
+    """A draft's watermarked preview, rendered on request and never stored."""
+    return render.notice_pdf(notice, draft=True)
+
+
+# ── serve ─────────────────────────────────────────────────────────────────────────
+
+
+def notice_serve(
+    *,
+    acting_user,
+    notice_ids: Iterable[int],
+    method: str,
+    served_on: dt.date,
+    proof: str,
+    consent: bool = False,
+    ip_address: str | None = None,
+) -> ServiceEvent:
+    """Record one act of service of issued notices of one record (两书同达 enforced)."""
+    ids = sorted(set(notice_ids or []))
+    if not ids:
+        raise DomainError(_("请选择要送达的文书。"), field="notices", code="required")
+    require_choice(method, ServiceMethod, "method", _("送达方式"))
+    require_past_date(served_on, "served_on", _("送达日期"))
+    proof = require_text(proof, "proof", _("请填写送达回证信息。"))
+    if method == ServiceMethod.ELECTRONIC and not consent:
+        raise DomainError(_("电子送达须经受送达人同意。"), field="method", code="consent_required")
+    with transaction.atomic(durable=True):
+        notices = _locked_for_service(acting_user, ids)
+        record = notices[0].record
+        role = acting_role(acting_user, record, NOTICE_STEPS["serve"])
+        _check_service(notices, served_on)
+        event = ServiceEvent.objects.create(
+            record=record,
+            method=method,
+            served_on=served_on,
+            proof=proof,
+            recipient_consent=bool(consent),
+            recorded_by=acting_user,
+        )
+        event.notices.set(notices)
+        for notice in notices:
+            apply_step(
+                NOTICES,
+                notice,
+                acting_user=acting_user,
+                role=role,
+                step="serve",
+                reason=f"{event.get_method_display()} {served_on.isoformat()} {proof}",
+                ip_address=ip_address,
+                capture=capture,
+            )
+    return event
+
+
+def _locked_for_service(acting_user, ids: list[int]) -> list[Notice]:
+    qs = NOTICES.visible(acting_user).select_for_update(of=("self",)).select_related("record")
+    notices = list(qs.filter(pk__in=ids).order_by("pk"))
+    if len(notices) != len(ids):
+        raise NotFoundError(_("文书不存在或您无权查看。"), code="not_found")
+    return notices
+
+
+def _check_service(notices: list[Notice], served_on: dt.date) -> None:
+    if len({n.record_id for n in notices}) > 1:
+        raise DomainError(_("一次送达只能包含同一失信记录的文书。"), field="notices", code="mixed_records")
+    for notice in notices:
+        if notice.state != S.ISSUED:
+            raise DomainError(
+                _("文书“%(title)s”当前状态为“%(state)s”，不能送达。")
+                % {"title": notice.title, "state": notice.get_state_display()},
+                field="notices",
+                code="not_issued",
+            )
+        if not notice.pdf_ready:
+            raise DomainError(
+                _("文书“%(title)s”正在生成，请稍后再送达。") % {"title": notice.title},
+                field="notices",
+                code="pdf_pending",
+            )
+        if served_on < notice.issued_on:
+            raise DomainError(_("送达日期不能早于成文日期。"), field="served_on", code="date_order")
+    codes = {n.type_code for n in notices}
+    present = [code for code in SERVED_TOGETHER if code in codes]
+    if present and len(present) < len(SERVED_TOGETHER):
+        missing = next(code for code in SERVED_TOGETHER if code not in codes)
+        raise DomainError(
+            _("%(present)s与%(missing)s须同时送达（两书同达）。")
+            % {"present": types.get(present[0]).title, "missing": types.get(missing).title},
+            field="notices",
+            code="serve_together",
+        )
