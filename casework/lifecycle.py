@@ -256,7 +256,7 @@ ACCOUNTABILITY_STEPS = _table(
         _("申请复审/复核/申诉"),
         [AS.SERVED, AS.EXECUTING, AS.IN_PERIOD],
         AS.APPEALED,
-        SUBJECT_ROLES,
+        [Role.CIVIL_SERVANT],  # the sanctioned person's own right (DOMAIN §2 R7)
         "scenario 20",
     ),
     _step(

@@ -193,14 +193,17 @@ def test_a_late_appeal_is_refused_with_the_field_named(settings, civil_servant, 
     assert AuditEntry.objects.count() == entries and not Appeal.objects.exists()
 
 
-def test_the_units_liaison_may_appeal_a_decision_in_a_case_against_the_unit(
+def test_the_units_liaison_sees_but_may_not_appeal_a_decision_on_a_colleague(
     liaison, other_liaison, case, colleague
 ):
+    """The appeal is the sanctioned person's own (DOMAIN §2 R7); R5 acts for the unit only."""
     theirs = Sanction.objects.get(person=colleague.person)
     body = {"kind": "REVIEW", "filed_on": "2026-09-10", "grounds": "单位认为处理过重。"}
     assert (
         api(other_liaison).post(f"/api/sanctions/{theirs.pk}/appeal/", body, format="json").status_code == 404
     )
     response = api(liaison).post(f"/api/sanctions/{theirs.pk}/appeal/", body, format="json")
+    assert response.status_code == 403, response.data
+    response = api(colleague).post(f"/api/sanctions/{theirs.pk}/appeal/", body, format="json")
     assert response.status_code == 201, response.data
     assert Accountability.objects.get().state == AS.APPEALED

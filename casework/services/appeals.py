@@ -18,7 +18,7 @@ from .. import audit, calendar, clock, queries, rules
 from ..errors import ConflictError, DomainError, PermissionDeniedError
 from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction, Track
-from ..permissions import UNIT_ROLES, acting_role, roles_of
+from ..permissions import acting_role, roles_of
 from ..roles import Role
 from . import sanctions
 from .accountability_case import CASE, FIRST_APPEAL_WINDOW, case_snapshot
@@ -63,15 +63,15 @@ def appeal_window_end(sanction: Sanction, kind: str) -> dt.date:
     return _due(code, start)
 
 
-def _subject_role(user, case: Accountability, sanction: Sanction) -> str:
-    """The sanctioned civil servant, or for a case against a unit its liaison or head."""
+def _subject_role(user, sanction: Sanction) -> str:
+    """The sanctioned civil servant alone: every decision row is on a person, and the
+    appeal is that person's own right (DOMAIN §2 R7; S14 Art 55, S16 Art 95). The unit's
+    liaison or head sees the case but acts only "for the unit" (R5), never for a colleague."""
     roles = roles_of(user) & ACCOUNTABILITY_STEPS["appeal"].roles
     if Role.CIVIL_SERVANT in roles and user.person_id == sanction.person_id:
         return Role.CIVIL_SERVANT
-    if roles & UNIT_ROLES and case.unit_id and user.organisation_id == case.unit_id:
-        return sorted(roles & UNIT_ROLES)[0]
     raise PermissionDeniedError(
-        _("只有受处理的公务员本人或被追责单位可以申请复审、复核或申诉。"), code="permission_denied"
+        _("只有受处理的公务员本人可以申请复审、复核或申诉。"), code="permission_denied"
     )
 
 
@@ -145,7 +145,7 @@ def accountability_appeal(
     with transaction.atomic(durable=True):
         case = CASE.get(acting_user, sanction.accountability_id, lock=True)
         sanction = Sanction.objects.select_related("accountability").get(pk=sanction_id)
-        role = _subject_role(acting_user, case, sanction)
+        role = _subject_role(acting_user, sanction)
         _check_appealable(case, sanction, kind, filed_on)
         created = []
 

@@ -1,6 +1,6 @@
 """What an objection does to its record, inside the objection's own transaction (DOMAIN
 §5.1 T10/T14, §6.2): the "异议处理中" flag, the outcome of the decision, and the linked
-effects of a revocation (scenario 6). Every function here expects the record locked by
+effects of a revocation (scenario 6, in revocation_effects). Every function here expects the record locked by
 `locked_record` and writes its audit entries in the caller's transaction."""
 
 from __future__ import annotations
@@ -8,36 +8,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from .. import audit, sync
 from ..errors import DomainError
-from ..lifecycle import (
-    ITEM_STEPS,
-    RECTIFICATION_STEPS,
-    ItemState,
-    ObjectionState,
-    RecordState,
-    RectificationState,
-)
-from ..models import (
-    Accountability,
-    Deadline,
-    Objection,
-    ObjectionOutcome,
-    Record,
-    Rectification,
-    RectificationItem,
-    SyncKind,
-)
+from ..lifecycle import ObjectionState, RecordState
+from ..models import Objection, ObjectionOutcome, Record, SyncKind
 from ..permissions import acting_role
-from ..roles import Role
 from . import records
 from .record_steps import RECORD, snapshot
-from .steps import Machine, apply_step
+from .revocation_effects import revocation_cascade
+from .steps import apply_step
 
 Outcome = ObjectionOutcome
 
@@ -46,9 +28,6 @@ PENDING_STATES = (ObjectionState.ACCEPTED, ObjectionState.VERIFYING, ObjectionSt
 
 # The record step an outcome takes, where it takes one (T14 for 更正/补充, T10 for 撤销).
 OUTCOME_STEPS = {Outcome.CORRECT: "amend", Outcome.SUPPLEMENT: "amend", Outcome.REVOKE: "revoke"}
-
-_RECTIFICATION = Machine(Rectification, RECTIFICATION_STEPS, RectificationState, "record")
-_ITEM = Machine(RectificationItem, ITEM_STEPS, ItemState, "rectification__record")
 
 
 def locked_record(objection: Objection) -> Record:
@@ -184,48 +163,4 @@ def _revoke(steps, reason: str, record: Record, objection: Objection, *, actor, 
         after=after,
         reason=reason,
     )
-    cascade_reason = _("异议处理决定撤销失信记录：%(reason)s") % {"reason": reason}
-    close_rectifications_moot(record, reason=cascade_reason)
-    flag_accountability(record, reason=cascade_reason)
-
-
-def close_rectifications_moot(record: Record, *, reason: str) -> None:
-    """The cascade runs as the system: the item table lets only SYSTEM close an item as
-    moot, and the approver's own decision is the objection's audit entry."""
-    open_states = RECTIFICATION_STEPS["close_moot"].sources
-    cases = Rectification.objects.select_for_update().filter(record=record, state__in=open_states)
-    for case in cases:
-        items = RectificationItem.objects.select_for_update().filter(
-            rectification=case, state__in=ITEM_STEPS["close_moot"].sources
-        )
-        for item in items:
-            apply_step(_ITEM, item, acting_user=None, role=Role.SYSTEM, step="close_moot", reason=reason)
-        apply_step(_RECTIFICATION, case, acting_user=None, role=Role.SYSTEM, step="close_moot", reason=reason)
-        _cancel_deadlines(case)
-
-
-def _cancel_deadlines(case: Rectification) -> None:
-    owners = Q(owner_type=ContentType.objects.get_for_model(Rectification), owner_id=case.pk) | Q(
-        owner_type=ContentType.objects.get_for_model(RectificationItem),
-        owner_id__in=case.items.values("pk"),
-    )
-    Deadline.objects.filter(owners, status="OPEN").update(status="CANCELLED")
-
-
-def flag_accountability(record: Record, *, reason: str) -> None:
-    linked = Q(record=record) | Q(rectification__record=record)
-    cases = Accountability.objects.select_for_update(of=("self",)).filter(linked, needs_reexamination=False)
-    for case in cases:
-        case.needs_reexamination = True
-        case.save(update_fields=["needs_reexamination"])
-        audit.append(
-            actor=None,
-            role=Role.SYSTEM,
-            obj=case,
-            record=record,
-            action="accountability.flag_reexamination",
-            from_state=case.state,
-            to_state=case.state,
-            reason=reason,
-            diff={"needs_reexamination": [False, True]},
-        )
+    revocation_cascade(record, reason=_("异议处理决定撤销失信记录：%(reason)s") % {"reason": reason})

@@ -73,6 +73,22 @@ def _step(step: str, *, acting_user, objection_id: int, ip_address: str | None, 
 # ── filing ─────────────────────────────────────────────────────────────────────────
 
 
+def _received_today(day: dt.date | None, field: str, label: str) -> dt.date:
+    """The day the commission receives the filing (DOMAIN §7 rule 5: the clock starts on
+    receipt of complete materials). Only the subject side files and supplements, and the
+    subject may not start the commission's clock on a day of its choosing."""
+    today = clock.today()
+    day = require_past_date(day or today, field, label)
+    if day < today:
+        raise DomainError(
+            _("%(label)s以本机关收到材料之日（%(today)s）为准，不能提前。")
+            % {"label": label, "today": today},
+            field=field,
+            code="date_order",
+        )
+    return day
+
+
 def _check_objectable(record: Record) -> None:
     if record.state not in OBJECTABLE_STATES:
         raise DomainError(
@@ -102,7 +118,7 @@ def objection_file(
     _check_objectable(record)
     require_choice(ground, ObjectionGround, "ground", _("异议理由类别"))
     statement = require_text(statement, "statement", _("请填写异议内容。"))
-    received_on = require_past_date(received_on or clock.today(), "received_on", _("收到日期"))
+    received_on = _received_today(received_on, "received_on", _("收到日期"))
     attachments = evidence.claimable(acting_user, record, attachment_ids)
     fingerprint = evidence.grounds_fingerprint(ground, statement)
     repeat = evidence.is_repeat(record, fingerprint, attachments)
@@ -194,7 +210,7 @@ def objection_supplement(
     ip_address: str | None = None,
 ) -> Objection:
     """Scenario 5: the accept clock restarts from the day the material is complete."""
-    require_past_date(complete_on, "complete_on", _("材料齐全日期"))
+    complete_on = _received_today(complete_on, "complete_on", _("材料齐全日期"))
     addition = (statement_addition or "").strip()
     if not addition and not attachment_ids:
         raise DomainError(_("请补充异议内容或上传补正材料。"), field="statement_addition", code="required")
