@@ -3,17 +3,21 @@
 - Officers and approvers see every notice of the records they may see (a 回避 conflict hides
   the subject's records, and so its notices), drafts included.
 - The subject (its unit's liaison or head for an organisation; the civil servant for a
-  person) sees the notices issued to it, once issued: never a draft, never a voided one.
+  person) sees the notices issued to it, once issued: never a draft, never a voided one;
+  a notice about a sub-process object only once that object is the subject's to see (an
+  整改通知书 issued before the order is served is not yet).
 - Everyone else sees nothing: a notice they may not see answers 404.
 """
 
 from __future__ import annotations
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from casework.errors import NotFoundError
 from casework.permissions import UNIT_ROLES, roles_of, visible_records
+from casework.queries import visible_objects
 from casework.roles import Role
 
 from .models import Notice, NoticeState
@@ -32,7 +36,16 @@ def visible_notices(user) -> QuerySet[Notice]:
         subject |= Q(record__subject_organisation_id=user.organisation_id)
     if Role.CIVIL_SERVANT in roles and user.person_id:
         subject |= Q(record__subject_person_id=user.person_id)
-    return notices.filter(subject, state__in=SUBJECT_STATES)
+    return notices.filter(subject, _about_visible(user), state__in=SUBJECT_STATES)
+
+
+def _about_visible(user) -> Q:
+    condition = Q(content_type__isnull=True)
+    for model, visible in visible_objects(user).items():
+        condition |= Q(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=visible.values("pk")
+        )
+    return condition
 
 
 def is_staff_reader(user) -> bool:

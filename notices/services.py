@@ -25,9 +25,13 @@ from django.utils.translation import gettext_lazy
 
 from casework import audit, clock
 from casework.errors import DomainError, NotFoundError, PermissionDeniedError
+from casework.lifecycle import RECORD_STEPS, RecordState
 from casework.models import Record
 from casework.permissions import acting_role, has_role, visible_records
 from casework.roles import Role
+from casework.services import records as record_services
+from casework.services.record_steps import RECORD
+from casework.services.record_steps import snapshot as record_snapshot
 from casework.services.steps import Machine, apply_step, notify_step, perform
 from casework.services.validation import require_choice, require_past_date, require_text
 
@@ -86,7 +90,7 @@ def notice_draft(
             about=obj,
             issuer=issuer,
             data=snapshot,
-            template_version=_template_version(notice_type),
+            template_version=template_version_of(notice_type),
             drafted_by=acting_user,
         )
         audit.append(
@@ -128,6 +132,10 @@ def _check_about(record: Record, obj) -> None:
 def _snapshot(notice_type, record: Record, obj, data: dict | None, issuer: Issuer) -> dict:
     builder = getattr(notice_type, "build_data", None)
     snapshot = {**(builder(record, obj) if builder else {}), **(data or {})}
+    return finish_snapshot(snapshot, issuer)
+
+
+def finish_snapshot(snapshot: dict, issuer: Issuer) -> dict:
     # The notice speaks for the issuer that numbers and seals it, whatever the defaults said.
     snapshot["issuer"] = {**(snapshot.get("issuer") or {}), "name": issuer.name, "code": issuer.agency_code}
     if not snapshot.get("contact") and issuer.contact:
@@ -147,7 +155,7 @@ def _validate(notice_type, data: dict) -> None:
         )
 
 
-def _template_version(notice_type) -> str:
+def template_version_of(notice_type) -> str:
     return str(getattr(notice_type, "template_version", "") or "1")
 
 
@@ -204,7 +212,7 @@ def notice_issue(*, acting_user, notice_id: int, ip_address: str | None = None) 
         notice.sequence, notice.number = numbering.allocate(notice.issuer, notice.type_code, today.year)
         notice.year, notice.issued_on = today.year, today
         notice.issued_by, notice.issued_at = acting_user, timezone.now()
-        notice.template_version = _template_version(notice_type)
+        notice.template_version = template_version_of(notice_type)
         notice.verify_code = _new_verify_code()
 
     def after(notice: Notice) -> None:
@@ -309,7 +317,11 @@ def notice_serve(
     consent: bool = False,
     ip_address: str | None = None,
 ) -> ServiceEvent:
-    """Record one act of service of issued notices of one record (两书同达 enforced)."""
+    """Record one act of service of issued notices of one record (两书同达 enforced).
+
+    Serving the 政务失信记录告知书 with the 信用修复告知书 is the record's own service (T8):
+    a DETERMINED record becomes EFFECTIVE in the same transaction, or nothing is recorded.
+    """
     ids = sorted(set(notice_ids or []))
     if not ids:
         raise DomainError(_("请选择要送达的文书。"), field="notices", code="required")
@@ -343,7 +355,30 @@ def notice_serve(
                 ip_address=ip_address,
                 capture=capture,
             )
+        if set(SERVED_TOGETHER) <= {n.type_code for n in notices}:
+            _serve_record(acting_user, record.pk, event, ip_address)
     return event
+
+
+def _serve_record(acting_user, record_id: int, event: ServiceEvent, ip_address: str | None) -> None:
+    """T8 on the locked record, with the event's method, date and proof (scenario 27)."""
+    record = Record.objects.select_for_update().get(pk=record_id)
+    if record.state != RecordState.DETERMINED:
+        return  # served before through the record's own service, or no longer in force
+    change, after = record_services.service_change(
+        event.served_on, event.method, event.proof, event.recipient_consent
+    )
+    apply_step(
+        RECORD,
+        record,
+        acting_user=acting_user,
+        role=acting_role(acting_user, record, RECORD_STEPS["serve"]),
+        step="serve",
+        change=change,
+        after=after,
+        ip_address=ip_address,
+        capture=record_snapshot,
+    )
 
 
 def _locked_for_service(acting_user, ids: list[int]) -> list[Notice]:

@@ -2,7 +2,9 @@
 # Prepare this machine for Chengxin; quick when nothing changed. Called by the Makefile.
 #
 #   scripts/bootstrap.sh run     Debian packages for PDFs, .venv, requirements-dev.txt
-#   scripts/bootstrap.sh test    the same plus poppler-utils (the PDF tests read PDFs back)
+#   scripts/bootstrap.sh test    the same plus poppler-utils, qpdf and zbar-tools (the PDF tests read
+#                                PDFs back, check their structure and decode their QR codes) and, as root,
+#                                Chromium for the browser tests (tests/e2e)
 #   scripts/bootstrap.sh python  only .venv and requirements-dev.txt (lint, messages)
 #
 # Debian packages are checked with `dpkg -s` and installed with apt-get when running as root;
@@ -20,7 +22,7 @@ say() { printf '[setup] %s\n' "$*"; }
 packages=()
 case "$mode" in
   run) packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk) ;;
-  test) packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils) ;;
+  test) packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils qpdf zbar-tools) ;;
   python) ;;
   *) echo "usage: $0 [run|test|python]" >&2; exit 2 ;;
 esac
@@ -78,6 +80,31 @@ if [ "${#packages[@]}" -gt 0 ]; then
     fi
   else
     say "not a Debian system: make sure these (or their equivalents) are installed: ${packages[*]}"
+  fi
+fi
+
+# Chromium for the browser tests (tests/e2e, Playwright driving Debian's build: never `playwright install`).
+# Optional for `make test`: without it the browser tests are skipped and pytest says so at the end.
+# CHENGXIN_REQUIRE_BROWSER=1 (set by .ci/run) makes a missing Chromium an error instead.
+browser_missing() {
+  echo "browser tests will be skipped: /usr/bin/chromium not found. To run them:"
+  echo
+  echo "    sudo apt-get update && sudo apt-get install -y --no-install-recommends chromium"
+  echo
+  if [ "${CHENGXIN_REQUIRE_BROWSER:-0}" = 1 ]; then
+    echo "CHENGXIN_REQUIRE_BROWSER=1: the browser tests must run." >&2
+    exit 1
+  fi
+}
+
+if [ "$mode" = test ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Chromium for the browser tests"
+    export DEBIAN_FRONTEND=noninteractive
+    # Without --no-install-recommends apt pulls in ~100 more packages (systemd, cups, avahi…).
+    { apt-get update -q && apt-get install -y --no-install-recommends chromium; } || browser_missing >&2
+  else
+    browser_missing >&2
   fi
 fi
 

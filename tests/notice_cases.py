@@ -112,5 +112,8 @@ def issuer_fixture(db):
 
 @pytest.fixture(name="record")
 def record_fixture(officer, approver, unit, fixed_today):
-    """An EFFECTIVE record about `unit` (served 2026-01-16; today is 2026-02-02)."""
-    return lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    """An EFFECTIVE record about `unit` (served 2026-01-16; today is 2026-02-02), without the
+    drafts its steps produced (test_notice_transitions covers those): tests draft their own."""
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    Notice.objects.filter(record=record, drafted_by__isnull=True).delete()
+    return record

@@ -97,7 +97,7 @@ def draft_data(record):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_fifty_notices_issued_at_once_get_numbers_one_to_fifty(settings, no_rendering):
     settings.CHENGXIN_TODAY = "2026-02-02"
     make_issuer()

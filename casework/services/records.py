@@ -18,6 +18,7 @@ from ..models import Category, Domain, LeadSource, Measure, Organisation, Person
 from ..models.records import ServiceMethod
 from ..permissions import has_role
 from ..roles import Role
+from . import revocation_effects
 from .record_steps import perform_step, snapshot
 from .steps import notify_step
 from .validation import require_choice, require_past_date, require_text
@@ -344,20 +345,13 @@ def should_publish(record: Record, on: dt.date) -> bool:
 
 
 # T8 (+T9) ──────────────────────────────────────────────────────────────────────────
-def record_serve(
-    *,
-    acting_user,
-    record_id: int,
-    served_on: dt.date,
-    method: str,
-    proof: str,
-    recipient_consent: bool = False,
-    ip_address: str | None = None,
-) -> Record:
+def service_change(served_on: dt.date, method: str, proof: str, consent: bool = False):
+    """The (change, after) pair of T8, for record_serve and for the service of the recording
+    notice with the repair notice in one event (notices.services.notice_serve)."""
     require_past_date(served_on, "served_on", _("送达日期"))
     require_choice(method, ServiceMethod, "method", _("送达方式"))
     proof = require_text(proof, "proof", _("请填写送达回证信息。"))
-    if method == ServiceMethod.ELECTRONIC and not recipient_consent:
+    if method == ServiceMethod.ELECTRONIC and not consent:
         raise DomainError(_("电子送达须经受送达人同意。"), field="method", code="consent_required")
 
     def change(record: Record) -> None:
@@ -375,6 +369,20 @@ def record_serve(
         if record.public:
             sync.emit(record, SyncKind.CREATE, on=served_on)
 
+    return change, after
+
+
+def record_serve(
+    *,
+    acting_user,
+    record_id: int,
+    served_on: dt.date,
+    method: str,
+    proof: str,
+    recipient_consent: bool = False,
+    ip_address: str | None = None,
+) -> Record:
+    change, after = service_change(served_on, method, proof, recipient_consent)
     return perform_step(
         acting_user=acting_user,
         record_id=record_id,
@@ -485,12 +493,21 @@ def record_revoke(
     ip_address: str | None = None,
 ) -> Record:
     change, after = revocation(reason, document)
+
+    def after_and_cascade(record: Record) -> None:
+        # The same linked effects as an objection decided as 撤销 (scenario 6): nothing
+        # keeps running, nor escalates, on a revoked record.
+        after(record)
+        revocation_effects.revocation_cascade(
+            record, reason=_("失信记录已撤销：%(reason)s") % {"reason": reason}
+        )
+
     return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="revoke",
         change=change,
-        after=after,
+        after=after_and_cascade,
         reason=reason,
         ip_address=ip_address,
     )

@@ -20,6 +20,7 @@ from ..models import Deadline, ExtensionRequest, RectificationItem, RequestState
 from ..permissions import acting_role
 from ..roles import Role
 from .rectification_steps import ITEM
+from .steps import notify_step
 from .validation import require_text
 
 REQUEST = Step(
@@ -163,4 +164,5 @@ def rectification_decide_extension(
             ip_address=ip_address,
             diff=diff,
         )
+        notify_step(request, DECIDE.name, acting_user=acting_user, role=role)
     return request

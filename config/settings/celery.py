@@ -74,4 +74,10 @@ CELERY_BEAT_SCHEDULE = {
         f"sweep {name}": _sweep_entry(name, _every(CHENGXIN_SWEEP_INTERVAL))
         for name in (*_DATE_BASED_SWEEPS, *_CONTINUOUS_SWEEPS)
     },
+    # Issued notices still without a PDF (a rendering task lost or failed): queued again (issue #4).
+    "render pending notices": {
+        "task": "notices.tasks.render_pending",
+        "schedule": _every(CHENGXIN_SWEEP_INTERVAL),
+        "options": _EXPIRY,
+    },
 }
