@@ -8,7 +8,8 @@ exist for them: `*_get` raises NotFoundError (404), never a permission error.
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import CharField, Model, Prefetch, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from .errors import NotFoundError
@@ -46,7 +47,8 @@ def record_list(*, user) -> QuerySet[Record]:
 
 
 def record_get(*, user, record_id: int) -> Record:
-    qs = record_list(user=user).select_related("determining_unit").prefetch_related("measures", "deadlines")
+    deadlines = Prefetch("deadlines", queryset=visible_deadlines(user))
+    qs = record_list(user=user).select_related("determining_unit").prefetch_related("measures", deadlines)
     try:
         return qs.get(pk=record_id)
     except (Record.DoesNotExist, ValueError, TypeError):
@@ -56,15 +58,15 @@ def record_get(*, user, record_id: int) -> Record:
 def record_audit_entries(*, user, record_id: int) -> QuerySet[AuditEntry]:
     """The audit trail of one record, oldest first; 404 when the record is not visible."""
     record = record_get(user=user, record_id=record_id)
-    return AuditEntry.objects.filter(record=record).order_by("seq")
+    return visible_audit_entries(user).filter(record=record).order_by("seq")
 
 
 def audit_entry_list(*, user) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(record__in=visible_records(user)).select_related("record")
+    return visible_audit_entries(user).select_related("record")
 
 
 def deadline_list(*, user) -> QuerySet[Deadline]:
-    return Deadline.objects.filter(record__in=visible_records(user)).select_related("record")
+    return visible_deadlines(user).select_related("record")
 
 
 def person_list(*, user) -> QuerySet[Person]:
@@ -322,12 +324,83 @@ def rectification_item_get(*, user, item_id: int) -> RectificationItem:
 
 def attachment_list(*, user, record_id: int) -> QuerySet[Attachment]:
     record = record_get(user=user, record_id=record_id)
-    return Attachment.objects.filter(record=record).select_related("uploaded_by", "owner_type")
+    return visible_attachments(user).filter(record=record).select_related("uploaded_by", "owner_type")
 
 
 def attachment_get(*, user, attachment_id: int) -> Attachment:
-    """An attachment is served to exactly the users who may see its record."""
+    """An attachment is served to exactly the users who may see what it belongs to."""
     try:
-        return Attachment.objects.filter(record__in=visible_records(user)).get(pk=attachment_id)
+        return visible_attachments(user).get(pk=attachment_id)
     except (Attachment.DoesNotExist, ValueError, TypeError):
         raise NotFoundError(_("附件不存在或您无权查看。"), code="not_found") from None
+
+
+# ── what points at a case object: attachments, deadlines, audit entries ────────────
+# Each belongs to one object of a record and is visible when that object is, by the
+# object's own rule above: the record's rule alone would show its subject the file of a
+# case still under investigation, or the drafting of an order not yet served.
+
+
+def visible_objects(user) -> dict[type[Model], QuerySet]:
+    """For each kind of case object that others point at: those of them `user` may see."""
+    if not roles_of(user):  # anonymous (the schema generator too), or no role: nothing
+        return {}
+    items, sanctions = visible_rectification_items(user), sanction_list(user=user)
+    return {
+        Record: visible_records(user),
+        Objection: objection_list(user=user),
+        Rectification: visible_rectifications(user),
+        RectificationItem: items,
+        ExtensionRequest: ExtensionRequest.objects.filter(item__in=items),
+        Accountability: visible_accountabilities(user),
+        Sanction: sanctions,
+        Appeal: Appeal.objects.filter(sanction__in=sanctions),
+        RepairApplication: repair_list(user=user),
+    }
+
+
+def _about_visible(objects: dict, type_field: str, id_field: str, *, text_ids: bool = False) -> Q:
+    """Rows naming (by `type_field`, `id_field`) one of `objects`; any other kind of object
+    (a notice, a deadline rule…) is left out: the caller decides who sees those."""
+    condition = Q(pk__in=[])
+    for model, visible in objects.items():
+        ids = (
+            visible.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
+            if text_ids
+            else visible.values("pk")
+        )
+        condition |= Q(**{type_field: ContentType.objects.get_for_model(model), f"{id_field}__in": ids})
+    return condition
+
+
+def _sees_whole_records(user) -> bool:
+    """The commission's roles see everything on the records they see (notices included)."""
+    return bool(roles_of(user) & SEE_ALL_ROLES)
+
+
+def visible_attachments(user) -> QuerySet[Attachment]:
+    qs = Attachment.objects.filter(record__in=visible_records(user))
+    if _sees_whole_records(user):
+        return qs
+    return qs.filter(_about_visible(visible_objects(user), "owner_type", "owner_id"))
+
+
+def visible_deadlines(user) -> QuerySet[Deadline]:
+    qs = Deadline.objects.filter(record__in=visible_records(user))
+    if _sees_whole_records(user):
+        return qs
+    return qs.filter(_about_visible(visible_objects(user), "owner_type", "owner_id"))
+
+
+def visible_audit_entries(user) -> QuerySet[AuditEntry]:
+    """Entries about what the user may see; outside the commission, entries about objects of
+    other apps (notices: their drafts are internal) are not shown in a record's trail."""
+    qs = AuditEntry.objects.filter(record__in=visible_records(user))
+    if _sees_whole_records(user):
+        return qs
+    objects = {
+        **visible_objects(user),
+        Attachment: visible_attachments(user),
+        Deadline: visible_deadlines(user),
+    }
+    return qs.filter(_about_visible(objects, "content_type", "object_id", text_ids=True))

@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("verify/", include("notices.verify")),
+    path("", include("portal.urls")),  # /public/records/, /accounts/login/, /accounts/logout/
 ]

@@ -18,7 +18,7 @@ from .accountability_steps import decision, served
 from .factories import OrganisationFactory, PersonFactory, UserFactory
 from .test_concurrency import _wait_for_lock_waiters
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @override_settings(CHENGXIN_TODAY="2026-09-10")

@@ -114,7 +114,7 @@ def test_the_viewflow_admin_lists_only_visible_processes_and_tasks(two_units, li
     assert listing.status_code == 200
     assert f"/admin/viewflow/process/{own.pk}/change/" in listing.content.decode()
     assert f"/admin/viewflow/process/{theirs.pk}/change/" not in listing.content.decode()
-    assert client.get(f"/admin/viewflow/process/{theirs.pk}/change/").status_code == 302  # "does not exist"
+    assert client.get(f"/admin/viewflow/process/{theirs.pk}/change/").status_code == 404
     theirs_task = open_task(two_units["theirs"], "supplement")
     assert (
         f"/admin/viewflow/task/{theirs_task.pk}/change/"

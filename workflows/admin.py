@@ -3,6 +3,8 @@ model's view permission (its model: "a user with flow view permission sees all",
 Replace them with read-only subclasses scoped like every other list (workflows.inbox)."""
 
 from django.contrib import admin
+from django.http import Http404
+from django.utils.translation import gettext
 from viewflow.workflow import admin as viewflow_admin
 from viewflow.workflow.models import Process, Task
 
@@ -15,6 +17,13 @@ class _ReadOnly:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_object(self, request, object_id, from_field=None):
+        # Out of scope is a real 404, as on every casework admin page (casework.admin.records).
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None:
+            raise Http404(gettext("对象不存在或您无权查看。"))
+        return obj
 
 
 class ScopedProcessAdmin(_ReadOnly, viewflow_admin.ProcessAdmin):

@@ -36,7 +36,7 @@ from casework.models import (
     RepairApplication,
 )
 from casework.permissions import visible_records
-from casework.queries import visible_accountabilities
+from casework.queries import visible_accountabilities, visible_rectifications
 from casework.roles import Role
 from casework.services.rectification import sign_off_is_current
 
@@ -217,6 +217,11 @@ class RectificationFlow(CaseFlow):
         if node == "submit" and rectification.evidence_changed_at and not sign_off_is_current(rectification):
             return "sign_off"
         return node
+
+    @classmethod
+    def visible(cls, user) -> models.QuerySet:
+        # Its own rule: the subject sees an order once it is served (queries).
+        return visible_rectifications(user)
 
     start = nodes.StartHandle(this.start_process).Next(this.route)
     route = router("issue", "serve", "submit", "sign_off", "start_review", "review")

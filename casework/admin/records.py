@@ -191,19 +191,39 @@ class MeasureAdmin(admin.ModelAdmin):
 # ── records ───────────────────────────────────────────────────────────────────────
 
 
-class DeadlineInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = Deadline
+class ScopedInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A record's page lists only the rows `scope(user)` returns: a deadline or an audit entry
+    about something on the record the user may not see (a case still under investigation,
+    an order not yet served) stays hidden on the record's page too."""
+
     extra = 0
+
+    def scope(self, user):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        if request.user.is_superuser:
+            return super().get_queryset(request)
+        return self.scope(request.user).order_by(*(self.ordering or ()))
+
+
+class DeadlineInline(ScopedInline):
+    model = Deadline
     fields = ["label", "start_on", "amount", "unit", "due_on", "provisional", "status", "rule_version"]
     readonly_fields = fields
 
+    def scope(self, user):
+        return queries.visible_deadlines(user)
 
-class AuditEntryInline(ReadOnlyAdminMixin, admin.TabularInline):
+
+class AuditEntryInline(ScopedInline):
     model = AuditEntry
-    extra = 0
     fields = ["seq", "created_at", "actor_name", "actor_role", "action", "from_state", "to_state", "reason"]
     readonly_fields = fields
     ordering = ["seq"]
+
+    def scope(self, user):
+        return queries.visible_audit_entries(user)
 
 
 def _run_step(modeladmin, request, queryset, service) -> None:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "casework",
     "notices",
     "workflows",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -105,10 +106,15 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# The project's own CSS and images: every asset is served by this site (no CDN, no web fonts).
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "static"
 MEDIA_ROOT = VAR_DIR / "media"
 
-LOGIN_URL = "admin:login"
+# The site's own sign-in page (portal): the admin's refuses users who are not staff.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workflow-inbox-page"
+LOGOUT_REDIRECT_URL = "home"
 
 from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
