@@ -1,6 +1,6 @@
 # Chengxin 诚信. On a fresh Debian 12 machine with Python 3.11:
 #   make run    set up, migrate, seed the demo, serve http://127.0.0.1:8000 with a Celery worker and beat
-#   make test   set up, run the whole test suite
+#   make test   set up (as root: Chromium too), run the whole suite; browser tests skip, and say so, without Chromium
 #   make lint   ruff check + ruff format --check
 # Every target sets up first: Debian packages, .venv, requirements (see scripts/bootstrap.sh).
 

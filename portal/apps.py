@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The screens of issue #5 (public pages first). It sits on the top floor: it may import
+    casework, workflows and notices, and nothing imports it."""
+
+    name = "portal"
+    verbose_name = _("门户")

@@ -1,0 +1,130 @@
+"""The public disclosure pages (信用东莞 style; DOMAIN §6.6, scenario 30): no login needed.
+
+What is shown: effective records on display (casework.queries.public_records) whose display
+period has not ended; organisation records, and person records only of the categories
+configured public (CHENGXIN["PUBLIC_PERSON_CATEGORIES"], e.g. 问责决定).
+
+Templates never receive a Record, only a `PublicRecord` carrying the fields the public may
+see, so a template edit cannot reach an ID number, a post or the internal case file. Free
+text written by staff (facts, basis) is scrubbed of anything shaped like an ID-card number,
+in full or masked, as a second line of defence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from casework import clock
+from casework.models import Record
+from casework.queries import public_records
+
+PER_PAGE = 20
+#: Longest search text taken from the query string.
+MAX_QUERY = 50
+
+# An 18-character ID-card number (region, birth date, sequence, check) or a 15-digit old one,
+# and the masked form this site prints for staff (`4419**********1234`).
+_ID_NUMBER = re.compile(
+    r"(?<![0-9A-Za-z])(?:\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
+    r"|\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])"
+)
+_MASKED_ID = re.compile(r"\d{2,}\*{4,}[\dXx]{2,}")
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """One disclosed record as the public sees it. For a person: name, unit and the decision
+    (category, tier, basis, determining unit and date); never the ID number, post or facts."""
+
+    reference: str
+    is_person: bool
+    subject_name: str
+    credit_code: str
+    unit_name: str
+    category: str
+    tier: str
+    facts: str
+    legal_basis: str
+    determining_unit: str
+    determination_date: dt.date
+    disclosure_end: dt.date
+    objection_pending: bool
+
+
+def scrub(text: str) -> str:
+    """Free text with every ID-card number, full or masked, replaced by a placeholder."""
+    hidden = _("［身份证号码已隐去］")
+    return _MASKED_ID.sub(hidden, _ID_NUMBER.sub(hidden, text or ""))
+
+
+def project(record: Record) -> PublicRecord:
+    person, organisation = record.subject_person, record.subject_organisation
+    return PublicRecord(
+        reference=record.reference,
+        is_person=person is not None,
+        subject_name=person.name if person else organisation.name,
+        credit_code="" if person else (organisation.credit_code or ""),
+        unit_name=person.unit.name if person else "",
+        category=record.get_category_display(),
+        tier=record.get_tier_display(),
+        facts="" if person else scrub(record.facts),
+        legal_basis=scrub(record.legal_basis),
+        determining_unit=record.determining_unit.name if record.determining_unit else "",
+        determination_date=record.determination_date,
+        disclosure_end=record.max_end,
+        objection_pending=record.objection_pending,
+    )
+
+
+def disclosed(*, today: dt.date) -> QuerySet[Record]:
+    """Records on public display today, newest determination first. The display window is
+    checked here too: the expiry sweep runs once a day, the law counts from the day after."""
+    people = settings.CHENGXIN["PUBLIC_PERSON_CATEGORIES"]
+    shown = Q(subject_organisation__isnull=False) | Q(subject_person__isnull=False, category__in=people)
+    return (
+        public_records()
+        .filter(shown, max_end__gte=today)
+        .select_related("determining_unit", "subject_person__unit")
+        .order_by("-determination_date", "-pk")
+    )
+
+
+def search(records: QuerySet[Record], text: str) -> QuerySet[Record]:
+    """Records of the units whose current name, short name or an earlier name contains
+    `text`; a person record is found by the name of the person's unit."""
+    text = text.strip()[:MAX_QUERY]
+    if not text:
+        return records
+    unit = (
+        Q(subject_organisation__name__icontains=text)
+        | Q(subject_organisation__short_name__icontains=text)
+        | Q(subject_organisation__names__name__icontains=text)
+        | Q(subject_person__unit__name__icontains=text)
+    )
+    return records.filter(pk__in=Record.objects.filter(unit).values("pk"))
+
+
+@require_safe
+def record_list(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:MAX_QUERY]
+    page = Paginator(search(disclosed(today=clock.today()), text), PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "records": [project(r) for r in page.object_list], "q": text}
+    return render(request, "public/records.html", context)
+
+
+@require_safe
+def record_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    record = disclosed(today=clock.today()).filter(reference=reference).first()
+    if record is None:
+        raise Http404(_("该记录未公示或已停止公示。"))
+    return render(request, "public/record.html", {"record": project(record)})

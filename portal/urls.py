@@ -1,0 +1,17 @@
+"""The portal's pages: the public disclosure pages (no login) and the site's own sign-in."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import public
+
+urlpatterns = [
+    path("public/records/", public.record_list, name="public-records"),
+    path("public/records/<str:reference>/", public.record_detail, name="public-record"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="public/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+]
