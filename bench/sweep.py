@@ -2,14 +2,20 @@
 """Benchmark of the rectification overdue sweep (issue #3, must-show 6). Not a test.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chengxin_bench .venv/bin/python bench/sweep.py \\
-        [--items 10000 100000] [--repeat 3] [--keep]
+        [--items 10000 100000] [--late orders scattered] [--repeat 3] [--keep]
 
-For each size N: N open rectification items (10 per order, one order per record), each with
-its `rectification` Deadline row, 1% of them past their deadline. On one copy of that data it
-times the real sweep, `items_mark_overdue` (claim, OVERDUE→URGED, reminder deadlines, two audit
-entries per item), and counts its queries; on an identical fresh copy it times one raw SQL
-UPDATE marking the same rows OVERDUE. Prints both times (the median of --repeat runs, each on
-fresh copies), the query count and the ratio.
+For each size N and each distribution of the late items: N open rectification items (10 per
+order, one order per EFFECTIVE record, 100 units), each with its `rectification` Deadline row,
+1% of them past their deadline (`--late`: whole orders, or one item in each of 10% of the
+orders), an active default issuer and an audit chain already started, as in any deployment.
+
+On one copy of that data it times the real sweep, `items_mark_overdue` (what the beat task
+runs: claim FOR UPDATE SKIP LOCKED, OPEN → URGED, the missed deadlines CANCELLED, the reminder
+deadlines opened, one audit entry per order), counts its queries, then times the drafting of
+the 整改逾期催办函 that the beat task runs next in its own transaction
+(`notices.overdue_reminders.draft_overdue_reminders`, one letter per order). On an identical fresh copy
+it times one raw SQL UPDATE marking the same rows OVERDUE, committed. Prints the median and the
+minimum of --repeat runs (each on fresh copies), the query counts and the ratio sweep / UPDATE.
 
 The database named in DATABASE_URL is created (dropped first if it exists), migrated and used
 as a template for the copies (CREATE DATABASE … TEMPLATE); every database is dropped at the end.
@@ -32,6 +38,14 @@ sys.path.insert(0, str(ROOT))
 TODAY = dt.date(2026, 10, 9)  # scenario 9: items due 2026-10-08 are overdue on 10-09
 ITEMS_PER_ORDER = 10
 OVERDUE_EVERY = 100  # 1%
+#: Which items are late (1% either way). Items of an order are issued together with the same
+#: default period (DOMAIN §6.3: 30 days, complex items up to 60) and submitted together, so an
+#: order is normally late as a whole: "orders" (every 100th order, all its items). "scattered",
+#: one late item in each of 10% of the orders, is the worst case for the per-order audit entries.
+LATE = {
+    "orders": lambda i: (i // ITEMS_PER_ORDER) % OVERDUE_EVERY == 0,
+    "scattered": lambda i: i % OVERDUE_EVERY == 0,
+}
 BATCH = 5000
 
 
@@ -40,6 +54,13 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--items", type=int, nargs="+", default=[10_000, 100_000], help="open items per run")
     parser.add_argument("--repeat", type=int, default=5, help="measurements per size, each on fresh copies")
     parser.add_argument("--keep", action="store_true", help="keep the data databases (for EXPLAIN)")
+    parser.add_argument(
+        "--late",
+        choices=sorted(LATE),
+        nargs="+",
+        default=["orders", "scattered"],
+        help="which 1%% of the items is late: whole orders, or one item in each of 10%% of the orders",
+    )
     return parser.parse_args()
 
 
@@ -84,13 +105,19 @@ def use(name: str) -> None:
 # ── data ──────────────────────────────────────────────────────────────────────────────
 
 
-def build(items: int) -> None:
+def build(items: int, late: str) -> None:
     """`items` open items with their deadlines, 1% due yesterday; bulk INSERTs in batches."""
     from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
 
+    from casework import audit
     from casework.models import Deadline, Organisation, Record, Rectification, RectificationItem, User
+    from notices.models import Issuer
 
     officer = User.objects.create(username="bench-officer")
+    Issuer.objects.create(name="东莞市监察委员会", agency_code="东监", is_default=True)
+    with transaction.atomic():  # a deployed database has an audit chain (its head row) already
+        audit.append(actor=None, role="system", obj=officer, action="bench.build")
     units = Organisation.objects.bulk_create(
         Organisation(name=f"基准单位{n}", type="DEPARTMENT", credit_code=f"91441900{n:010d}")
         for n in range(100)
@@ -111,7 +138,7 @@ def build(items: int) -> None:
     )
     item_type = ContentType.objects.get_for_model(RectificationItem)
     Deadline.objects.bulk_create(
-        (_deadline(item, item_type, overdue=i % OVERDUE_EVERY == 0) for i, item in enumerate(rows)),
+        (_deadline(item, item_type, overdue=LATE[late](i)) for i, item in enumerate(rows)),
         batch_size=BATCH,
     )
 
@@ -120,6 +147,7 @@ def _record(n: int, unit) -> object:
     from casework.models import Record
 
     return Record(
+        reference=f"ZWSX-2026-{n + 1:06d}",
         state="EFFECTIVE",
         subject_organisation=unit,
         source="HOTLINE",
@@ -191,18 +219,26 @@ def warm_process() -> None:
     calendar.add(TODAY, 1, "wd")
 
 
-def measure_sweep() -> tuple[float, int, int]:
-    """(seconds, queries, items changed) of the real domain function."""
+def measure_sweep() -> tuple[float, int, int, float, int, int]:
+    """(seconds, queries, items changed) of the real domain function, then the same of the
+    drafting of the letters, which the beat task runs after it."""
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from casework.services.rectification_sweeps import items_mark_overdue
+    from notices.overdue_reminders import draft_overdue_reminders
 
     warm_process()
     connection.ensure_connection()
+    return (*_timed(items_mark_overdue), *_timed(draft_overdue_reminders))
+
+
+def _timed(sweep) -> tuple[float, int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     with CaptureQueriesContext(connection) as queries:
         start = time.perf_counter()
-        changed = items_mark_overdue(TODAY)
+        changed = sweep(TODAY)
         elapsed = time.perf_counter() - start
     return elapsed, len(queries), changed
 
@@ -224,12 +260,12 @@ def measure_raw() -> tuple[float, int]:
     return time.perf_counter() - start, rows
 
 
-def run_size(server: Server, items: int, repeat: int, keep: bool) -> dict:
+def run_size(server: Server, items: int, late: str, repeat: int, keep: bool) -> dict:
     use(server.base)  # closes the connection: a template must have none
-    data = server.create(f"{server.base}_n{items}", template=server.base)
+    data = server.create(f"{server.base}_n{items}_{late}", template=server.base)
     use(data)
     started = time.perf_counter()
-    build(items)
+    build(items, late)
     analyze()
     built = time.perf_counter() - started
     sweeps, raws = [], []
@@ -242,39 +278,60 @@ def run_size(server: Server, items: int, repeat: int, keep: bool) -> dict:
             server.drop(f"{data}_{name}")
     if not keep:
         server.drop(data)
-    return _summary(items, built, sweeps, raws)
+    return _summary(items, late, built, sweeps, raws)
 
 
-def _summary(items: int, built: float, sweeps: list, raws: list) -> dict:
-    sweep_runs, raw_runs = [s * 1000 for s, _, _ in sweeps], [s * 1000 for s, _ in raws]
-    counts = {q for _, q, _ in sweeps}
-    changed = {c for _, _, c in sweeps} | {r for _, r in raws}
+def _summary(items: int, late: str, built: float, sweeps: list, raws: list) -> dict:
+    changed = {run[2] for run in sweeps} | {rows for _, rows in raws}
     assert len(changed) == 1, f"the sweep and the UPDATE changed different numbers of rows: {changed}"
+    overdue, orders = changed.pop(), overdue_orders(sweeps)
     return {
         "items": items,
-        "overdue": changed.pop(),
+        "late": late,
+        "overdue": overdue,
+        "orders": orders,
         "built_s": built,
-        "sweep_runs": sweep_runs,
-        "sql_runs": raw_runs,
-        "queries": counts.pop() if len(counts) == 1 else sorted(counts),
+        "sweep_runs": [run[0] * 1000 for run in sweeps],
+        "sql_runs": [seconds * 1000 for seconds, _ in raws],
+        "queries": _one({run[1] for run in sweeps}),
+        "draft_runs": [run[3] * 1000 for run in sweeps],
+        "draft_queries": _one({run[4] for run in sweeps}),
     }
+
+
+def overdue_orders(sweeps: list) -> int:
+    """The number of late orders: one letter each, drafted after every run."""
+    letters = {run[5] for run in sweeps}
+    assert len(letters) == 1, f"different numbers of letters drafted: {letters}"
+    return letters.pop()
+
+
+def _one(values: set):
+    return values.pop() if len(values) == 1 else sorted(values)
 
 
 def report(results: list[dict]) -> None:
     """Medians, and minimums (the least disturbed run: on a shared machine the spread is wide)."""
-    print(f"\n{'items':>8} {'overdue':>8} {'queries':>8} {'':>5} {'sweep ms':>9} {'SQL ms':>8} {'ratio':>6}")
+    print(
+        f"\n{'items':>8} {'late':>9} {'overdue':>8} {'orders':>7} {'queries':>8} {'':>6} "
+        f"{'sweep ms':>9} {'SQL ms':>8} {'ratio':>6}   {'N11 ms':>7} {'N11 q':>6}"
+    )
     for r in results:
         for label, pick in (("median", statistics.median), ("min", min)):
-            sweep, sql = pick(r["sweep_runs"]), pick(r["sql_runs"])
+            sweep, sql, draft = pick(r["sweep_runs"]), pick(r["sql_runs"]), pick(r["draft_runs"])
             print(
-                f"{r['items']:>8} {r['overdue']:>8} {r['queries']!s:>8} {label:>6} "
-                f"{sweep:>9.1f} {sql:>8.1f} {sweep / sql:>6.2f}"
+                f"{r['items']:>8} {r['late']:>9} {r['overdue']:>8} {r['orders']:>7} {r['queries']!s:>8} "
+                f"{label:>6} {sweep:>9.1f} {sql:>8.1f} {sweep / sql:>6.2f}   {draft:>7.1f} {r['draft_queries']!s:>6}"
             )
     for r in results:
         runs = ", ".join(f"{s:.0f}/{q:.0f}" for s, q in zip(r["sweep_runs"], r["sql_runs"], strict=True))
-        print(f"  {r['items']} items: runs (sweep/SQL ms) {runs}; data built in {r['built_s']:.1f} s")
+        print(
+            f"  {r['items']} items, {r['late']}: runs (sweep/SQL ms) {runs}; data built in {r['built_s']:.1f} s"
+        )
     counts = {str(r["queries"]) for r in results}
+    drafts = {str(r["draft_queries"]) for r in results}
     print("sweep query count constant across sizes:", "yes" if len(counts) == 1 else f"NO {sorted(counts)}")
+    print("N11 drafting query count constant:", "yes" if len(drafts) == 1 else f"NO {sorted(drafts)}")
 
 
 def main() -> int:
@@ -295,7 +352,9 @@ def main() -> int:
 
         django.setup()
         call_command("migrate", verbosity=0)
-        results = [run_size(server, n, args.repeat, args.keep) for n in args.items]
+        results = [
+            run_size(server, n, late, args.repeat, args.keep) for late in args.late for n in args.items
+        ]
     finally:
         use(server.base)
         from django.db import connection

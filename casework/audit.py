@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -20,9 +22,23 @@ from django.utils import timezone
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+#: The actor name of an entry written by the system (a sweep, a listener), not by a user.
+SYSTEM_NAME = "系统"
+_IP_ADDRESS = AuditEntry._meta.get_field("ip_address")
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
 def _canonical(value):
+    # Exact types first: a sweep canonicalises thousands of small diffs per run.
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): _canonical(v) for k, v in value.items()}
+    if kind is list:
+        return [_canonical(v) for v in value]
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, models.Model):
@@ -33,12 +49,35 @@ def _canonical(value):
         return [_canonical(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _canonical(v) for k, v in value.items()}
-    if value is None or isinstance(value, bool | int | float | str):
+    if isinstance(value, bool | int | float | str):  # str and int subclasses: choices, enums
         return value
     return str(value)
 
 
-def entry_digest(entry: AuditEntry) -> str:
+class Line(NamedTuple):
+    """One entry as the plain column values it is stored and hashed from. `entry_digest` reads
+    the same attribute names from a `Line` before it is written and from the stored
+    `AuditEntry` when `verify` walks the chain."""
+
+    seq: int
+    created_at: dt.datetime
+    actor_id: int | None
+    actor_name: str
+    actor_role: str
+    content_type_id: int
+    object_id: str
+    object_repr: str
+    record_id: int | None
+    action: str
+    from_state: str
+    to_state: str
+    reason: str
+    ip_address: str | None
+    diff: dict
+    prev_hash: str
+
+
+def entry_digest(entry: AuditEntry | Line) -> str:
     content = {
         "seq": entry.seq,
         "created_at": entry.created_at.astimezone(dt.UTC).isoformat(),
@@ -73,8 +112,8 @@ def append(
     ip_address: str | None = None,
     diff: dict | None = None,
     record=None,
-) -> AuditEntry:
-    return append_many(
+) -> Line:
+    [line] = append_many(
         [
             dict(
                 actor=actor,
@@ -89,65 +128,129 @@ def append(
                 record=record,
             )
         ]
-    )[0]
+    )
+    return line
 
 
-def append_many(entries) -> list[AuditEntry]:
-    """Append several entries (each a dict of `append`'s arguments) with one lock of the
-    head and one INSERT: how a set-based sweep audits every row it changed."""
+def append_many(entries: Iterable[dict]) -> list[Line]:
+    """Append several entries with one lock of the head and one INSERT: how a set-based sweep
+    audits every row it changed, in a fixed number of statements.
+
+    Each entry is a dict of `append`'s arguments; instead of model instances a sweep may pass
+    plain values (`content_type_id`, `object_id`, `object_repr` for `obj`, `record_id` for
+    `record`, `actor_id` and `actor_name` for `actor`) and build no instance per row."""
     entries = list(entries)
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.append must run inside the audited change's transaction")
     if not entries:
         return []
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-    now, seq, prev_hash, built = timezone.now(), head.seq, head.hash, []
+    now, seq, prev_hash, hashed = timezone.now(), head.seq, head.hash, []
     for fields in entries:
         seq += 1
-        entry = _new_entry(seq=seq, prev_hash=prev_hash, created_at=now, **fields)
-        entry.hash = prev_hash = entry_digest(entry)
-        built.append(entry)
-    # Batches keep one INSERT under PostgreSQL's 65,535-parameter limit however many entries.
-    AuditEntry.objects.bulk_create(built, batch_size=1000)
+        line = _line(seq=seq, prev_hash=prev_hash, created_at=now, **fields)
+        prev_hash = entry_digest(line)
+        hashed.append((line, prev_hash))
+    _insert(hashed)
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
-    return built
+    return [line for line, _digest in hashed]
 
 
-def _new_entry(
+def _line(
     *,
     seq: int,
     prev_hash: str,
-    created_at,
-    actor,
+    created_at: dt.datetime,
     role: str,
-    obj: models.Model,
     action: str,
+    actor=None,
+    obj: models.Model | None = None,
+    record=None,
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
     ip_address: str | None = None,
     diff: dict | None = None,
-    record=None,
-) -> AuditEntry:
-    is_user = getattr(actor, "pk", None) is not None
-    return AuditEntry(
+    **plain,
+) -> Line:
+    if obj is not None:
+        plain |= {
+            "content_type_id": ContentType.objects.get_for_model(obj).pk,
+            "object_id": obj.pk,
+            "object_repr": str(obj),
+        }
+    if getattr(actor, "pk", None) is not None:
+        plain |= {"actor_id": actor.pk, "actor_name": actor.get_full_name() or actor.get_username()}
+    if record is not None:
+        plain["record_id"] = record.pk
+    return Line(
         seq=seq,
         created_at=created_at,
-        actor=actor if is_user else None,
-        actor_name=(actor.get_full_name() or actor.get_username()) if is_user else "系统",
+        actor_id=plain.get("actor_id"),
+        actor_name=plain.get("actor_name") or SYSTEM_NAME,
         actor_role=role,
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        record=record,
+        content_type_id=plain["content_type_id"],
+        object_id=str(plain["object_id"]),
+        object_repr=plain["object_repr"][:200],
+        record_id=plain.get("record_id"),
         action=action,
         from_state=from_state,
         to_state=to_state,
         reason=reason,
-        ip_address=ip_address,
+        ip_address=_IP_ADDRESS.get_prep_value(ip_address) or None,  # as stored: "" → NULL, IPv6 compressed
         diff=_canonical(diff or {}),
         prev_hash=prev_hash,
     )
+
+
+# ── writing the lines ───────────────────────────────────────────────────────────────
+
+_COLUMNS = (*Line._fields, "hash")
+#: PostgreSQL: one INSERT … SELECT FROM jsonb_to_recordset() of one JSON document holding
+#: every line, whatever their number: one parameter (no 65,535-parameter limit), serialised
+#: by json.dumps and parsed by the server, no model instance and no per-value adaptation.
+_TYPES = dict.fromkeys(_COLUMNS, "text") | {
+    "seq": "bigint",
+    "created_at": "timestamptz",
+    "actor_id": "bigint",
+    "content_type_id": "integer",
+    "record_id": "bigint",
+    "ip_address": "inet",
+    "diff": "jsonb",
+}
+
+
+def _insert(hashed: list[tuple[Line, str]]) -> None:
+    table, columns = AuditEntry._meta.db_table, ", ".join(_COLUMNS)
+    connection = transaction.get_connection()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            rows = [{**line._asdict(), "hash": digest} for line, digest in hashed]
+            types = ", ".join(f"{column} {kind}" for column, kind in _TYPES.items())
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) SELECT {columns} FROM jsonb_to_recordset(%s::jsonb) AS x({types})",
+                [json.dumps(rows, ensure_ascii=False, default=_isoformat)],
+            )
+        else:
+            adapt = connection.ops.adapt_datetimefield_value
+            rows = [
+                (
+                    *line[:1],
+                    adapt(line.created_at),
+                    *line[2:-2],
+                    json.dumps(line.diff),
+                    line.prev_hash,
+                    digest,
+                )
+                for line, digest in hashed
+            ]
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(_COLUMNS))})", rows
+            )
+
+
+def _isoformat(value: dt.datetime) -> str:
+    return value.isoformat()
 
 
 def field_diff(before: dict, after: dict) -> dict:

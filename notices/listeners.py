@@ -109,8 +109,8 @@ PRODUCED_AT: dict[tuple[type, str], tuple[Produce, ...]] = {
     (Rectification, "issue"): (Produce("N8"),),
     (Rectification, "return_items"): (Produce("N9"),),
     (ExtensionRequest, "decide_extension"): (Produce("N10"),),
-    # N11 (整改逾期催办函): TODO — items are urged by the set-based sweep
-    # (casework.services.rectification_sweeps.items_mark_overdue), which notifies no step.
+    # N11 (整改逾期催办函): items are urged by a set-based sweep, not a step; their letters,
+    # one per order, are drafted in bulk after it (notices.overdue_reminders, run by workflows.sweeps).
     (Rectification, "escalate"): (Produce("N12"),),  # 督办通知书 (约谈: the officer changes the variant)
     (Rectification, "accept"): (Produce("N13"),),
     # Accountability (§6.4), by track

@@ -20,6 +20,7 @@ from config.celery import app as celery_app
 from workflows import sweeps, tasks
 
 from . import lifecycle
+from .notice_cases import issuer_fixture  # noqa: F401
 from .sweep_cases import objection_under_decision, served_rectification
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +158,7 @@ def test_sweep_deadlines_prints_a_count_for_every_sweep_even_when_nothing_is_due
     call_command("sweep_deadlines", "--today=2026-10-09", stdout=out)
     names = [line.split(":")[0] for line in out.getvalue().splitlines()[1:]]
     assert names == list(sweeps.SWEEPS)
-    assert "items_overdue=0 items_escalated=0" in out.getvalue()
+    assert "items_overdue=0 reminders_drafted=0 items_escalated=0" in out.getvalue()
 
 
 def test_sweep_deadlines_refuses_a_malformed_date():
@@ -168,15 +169,24 @@ def test_sweep_deadlines_refuses_a_malformed_date():
 # ── the Celery tasks ─────────────────────────────────────────────────────────────────
 
 
-def test_the_rectification_task_returns_what_it_changed(officer, approver, unit, settings):
+def test_the_rectification_task_returns_what_it_changed(officer, approver, unit, settings, issuer):
     settings.CHENGXIN_TODAY = "2026-09-01"
     served_rectification(officer=officer, approver=approver, unit=unit, items=3)
     settings.CHENGXIN_TODAY = "2026-10-09"
 
-    assert tasks.sweep_rectification.delay().get() == {"items_overdue": 3, "items_escalated": 0}
-    assert tasks.sweep_rectification.delay().get() == {"items_overdue": 0, "items_escalated": 0}
+    assert tasks.sweep_rectification.delay().get() == {
+        "items_overdue": 3,
+        "reminders_drafted": 1,  # one 整改逾期催办函 for the order
+        "items_escalated": 0,
+    }
+    assert tasks.sweep_rectification.delay().get() == {
+        "items_overdue": 0,
+        "reminders_drafted": 0,
+        "items_escalated": 0,
+    }
     assert tasks.sweep_rectification.delay(today="2026-10-23").get() == {
         "items_overdue": 0,
+        "reminders_drafted": 0,
         "items_escalated": 3,
     }
 

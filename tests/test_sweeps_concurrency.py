@@ -17,9 +17,11 @@ from django.db.models import Count
 
 from casework import audit
 from casework.models import AuditEntry, AuditHead, Deadline, RectificationItem
+from notices.models import Notice
 from workflows import sweeps
 
 from .factories import OrganisationFactory, UserFactory
+from .notice_cases import make_issuer
 from .sweep_cases import served_rectification
 
 # serialized_rollback: the rule and calendar rows of the migrations are back for each test,
@@ -89,16 +91,28 @@ def _entries_per_object(model, action: str) -> dict[str, int]:
     return dict(entries.values_list("object_id").annotate(n=Count("id")))
 
 
-def test_two_rectification_sweeps_at_once_urge_and_audit_each_item_once(overdue_orders):
+def test_two_rectification_sweeps_at_once_urge_audit_and_write_to_each_order_once(overdue_orders):
+    """Each item is urged once and listed in exactly one audit entry of its order, and each
+    order gets one 整改逾期催办函, whichever worker drafted it."""
+    make_issuer()
     outcomes = _run_twice_at_once("rectification", dt.date(2026, 10, 9))
 
     assert sum(o["items_overdue"] for o in outcomes) == ORDERS * ITEMS
+    assert sum(o["reminders_drafted"] for o in outcomes) == ORDERS
     items = RectificationItem.objects.filter(rectification__in=overdue_orders)
     assert set(items.values_list("state", flat=True)) == {"URGED"}
-    per_item = _entries_per_object(RectificationItem, "rectificationitem.mark_overdue")
-    assert per_item == {str(pk): 1 for pk in items.values_list("pk", flat=True)}
+    listed = [
+        pk
+        for diff in AuditEntry.objects.filter(action="rectification.urge_items").values_list(
+            "diff", flat=True
+        )
+        for pk in diff["items"]
+    ]
+    assert sorted(listed) == sorted(str(pk) for pk in items.values_list("pk", flat=True))
     assert Deadline.objects.filter(kind="overdue_reminder", status="OPEN").count() == ORDERS * ITEMS
-    assert sweeps.run("rectification", dt.date(2026, 10, 9))["items_overdue"] == 0
+    letters = Notice.objects.filter(type_code="N11").values_list("object_id", flat=True)
+    assert sorted(letters) == sorted(order.pk for order in overdue_orders)
+    assert set(sweeps.run("rectification", dt.date(2026, 10, 9)).values()) == {0}
     assert audit.verify().ok
 
 

@@ -1,9 +1,10 @@
 """The deadline sweeps (issue #3 item 7; ARCHITECTURE §5): what makes time limits act by themselves.
 
-Each sweep is a thin call of set-based domain functions in `casework` (or viewflow's timer
-dispatcher) for one legal date, returning how many rows it changed under fixed names. The
-Celery tasks (workflows.tasks, one per sweep, scheduled by beat) and `manage.py sweep_deadlines`
-both go through `run`: the command is the tasks' code path, run once in process.
+Each sweep is a thin call of set-based domain functions in `casework` (with the notices they
+call for, from `notices`; or viewflow's timer dispatcher) for one legal date, returning how
+many rows it changed under fixed names. The Celery tasks (workflows.tasks, one per sweep,
+scheduled by beat) and `manage.py sweep_deadlines` both go through `run`: the command is the
+tasks' code path, run once in process.
 
 The domain functions carry the guarantees: a constant number of queries, idempotent on the
 same day (at-least-once delivery), safe with two workers (rows claimed with SKIP LOCKED and
@@ -20,6 +21,7 @@ from viewflow.workflow import timers
 
 from casework import clock, sync
 from casework.services import accountability, deadlines, disclosure, rectification_sweeps, repair
+from notices import overdue_reminders
 
 Counts = dict[str, int]
 
@@ -30,9 +32,12 @@ def overdue_deadlines(today: dt.date) -> Counts:
 
 
 def rectification_items(today: dt.date) -> Counts:
-    """Scenario 9: items past their deadline are urged; urged items past the reminder escalate."""
+    """Scenario 9: items past their deadline are urged, then their 整改逾期催办函 drafted, one
+    per order (its own transaction: it catches up any urging still without one); urged items
+    past the reminder escalate."""
     return {
         "items_overdue": rectification_sweeps.items_mark_overdue(today),
+        "reminders_drafted": overdue_reminders.draft_overdue_reminders(today),
         "items_escalated": rectification_sweeps.items_escalate(today),
     }
 

@@ -385,17 +385,20 @@ class Deadline(models.Model):
     )
     # What the time limit runs on: the record itself, or one of its sub-process objects
     # (an objection, a rectification item, a repair application…).
-    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    # No single-column indexes on owner_type or kind: `deadline_owner` and the partial
+    # indexes below serve every lookup, and each index is written on every sweep's
+    # hundreds of INSERTs and UPDATEs (docs/performance.md, deadline sweep).
+    owner_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
     owner_id = models.PositiveBigIntegerField()
     owner = GenericForeignKey("owner_type", "owner_id")
-    kind = models.SlugField(_("类型"), max_length=50)
+    kind = models.SlugField(_("类型"), max_length=50, db_index=False)
     label = models.CharField(_("名称"), max_length=100)
     start_on = models.DateField(_("起算日"))
     amount = models.PositiveSmallIntegerField(_("期限"))
     unit = models.CharField(_("单位"), max_length=2, choices=DeadlineUnit.choices)
     roll_forward = models.BooleanField(_("遇休息日顺延"), default=True)
-    due_on = models.DateField(_("截止日"), db_index=True)
-    provisional = models.BooleanField(_("暂定"), default=False, db_index=True)
+    due_on = models.DateField(_("截止日"))
+    provisional = models.BooleanField(_("暂定"), default=False)
     status = models.CharField(
         _("状态"),
         max_length=10,
@@ -419,15 +422,13 @@ class Deadline(models.Model):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["kind", "due_on"], name="deadline_open_due", condition=models.Q(status="OPEN")
-            ),
+            # Every sweep and list asks for open deadlines by due date (overdue, due this week);
+            # closed ones are history, read by owner or record.
+            models.Index(fields=["due_on"], name="deadline_open_due", condition=models.Q(status="OPEN")),
             models.Index(fields=["owner_type", "owner_id"], name="deadline_owner"),
-            # The overdue sweep's scan: open deadlines not flagged yet (a small, shrinking set).
+            # Loading a year's holidays recomputes the provisional ones: a few, near year end.
             models.Index(
-                fields=["due_on"],
-                name="deadline_unflagged_due",
-                condition=models.Q(status="OPEN", overdue_since__isnull=True),
+                fields=["due_on"], name="deadline_provisional", condition=models.Q(provisional=True)
             ),
         ]
 

@@ -2,17 +2,23 @@
 deadline sweeps (Celery beat, `sweep_deadlines`) and anything else that runs them.
 
 - `items_mark_overdue(today)`: an item still owed whose deadline passed before `today`
-  becomes OVERDUE and is at once URGED: the 整改逾期催办函 goes out that day (audited;
-  the PDF is issue #4) with a new `overdue_reminder` deadline.
+  becomes OVERDUE and is at once URGED, with a new `overdue_reminder` deadline. The
+  整改逾期催办函 (N11), one per order listing its late items, is drafted right after, in a
+  transaction of its own, by the sweep's caller (workflows.sweeps → notices.overdue_reminders).
 - `items_escalate(today)`: an URGED item whose reminder deadline passed is ESCALATED; its
   rectification is escalated (督办/约谈, with the `escalation` deadline), an accountability
   case is opened and an RCT lead is registered for the same subject (seed §二(三)8).
 
 Each call is one transaction with a fixed number of statements however many items are
-due (claim, bulk UPDATE, bulk INSERT, one audit append), and changes nothing when run again
-the same day. The only per-object work is the workflow listeners' (casework.services.steps):
-once per escalated order, its new case and its new lead, never per item. Items are claimed with SELECT … FOR UPDATE SKIP LOCKED and then updated by
-id, so two sweepers at once never change, nor audit, the same item twice.
+due (rectification_claims.take: claim, label the orders, move; then supersede, INSERT …
+SELECT, one audit append), and changes nothing when run again the same day. The audit trail gets one entry
+per order and run for what happened to its items (`rectification.urge_items`,
+`rectification.escalate_items`: the numbers in the reason, each item's state and dates in
+the diff); the items' own history is in their rows and their Deadline rows (the missed one
+CANCELLED, kept; the next one opened). The only per-object work is the workflow listeners'
+(casework.services.steps): once per escalated order, its new case and its new lead, never
+per item. Items are claimed with SELECT … FOR UPDATE SKIP LOCKED and then updated by id,
+so two sweepers at once never change, nor audit, the same item twice.
 """
 
 from __future__ import annotations
@@ -20,28 +26,26 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import Value
 from django.db.models.functions import Cast, Concat, LPad
 from django.utils.translation import gettext as _
 
-from .. import audit, calendar, clock, rules
+from .. import audit, clock
 from ..lifecycle import RECTIFICATION_STEPS, AccountabilityState, ItemState, RecordState, RectificationState
 from ..models import (
     Accountability,
     Category,
-    Deadline,
     LeadSource,
     Record,
     Rectification,
     RectificationItem,
-    RequestState,
     Tier,
     Track,
 )
 from ..roles import Role
 from .records import _fact_hash
+from .rectification_claims import Order, content_type_id, item_ids, open_deadlines, supersede, take
 from .steps import notify_step
 
 IS, RS = ItemState, RectificationState
@@ -51,98 +55,6 @@ REMINDER = "overdue_reminder"
 TIER_ABOVE = {Tier.MINOR: Tier.GENERAL, Tier.GENERAL: Tier.SERIOUS, Tier.SERIOUS: Tier.SERIOUS}
 #: Rows per INSERT: PostgreSQL takes at most 65,535 parameters in one statement.
 BATCH = 1000
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """A claimed item: an unsaved stand-in enough for the audit entry, and what it missed."""
-
-    item: RectificationItem
-    state: str
-    record_id: int
-    missed_on: dt.date
-
-
-def _item_type() -> ContentType:
-    return ContentType.objects.get_for_model(RectificationItem)
-
-
-def _late(kinds, today: dt.date) -> models.QuerySet:
-    return Deadline.objects.filter(owner_type=_item_type(), kind__in=kinds, status="OPEN", due_on__lt=today)
-
-
-def _claim(kinds, states, today: dt.date, *, waiting_ok: bool = True) -> list[Claimed]:
-    """Lock the items in `states` with a passed deadline of `kinds`, skipping rows another
-    transaction holds; one statement."""
-    late = _late(kinds, today)
-    qs = RectificationItem.objects.filter(state__in=states, pk__in=late.values("owner_id"))
-    if not waiting_ok:  # a pending extension request holds the deadline until it is decided
-        qs = qs.exclude(extensions__state=RequestState.PENDING)
-    missed = Subquery(late.filter(owner_id=OuterRef("pk")).order_by("due_on").values("due_on")[:1])
-    rows = (
-        qs.select_for_update(skip_locked=True, of=("self",))
-        .annotate(missed_on=missed)
-        .values_list(
-            "pk",
-            "state",
-            "number",
-            "requirement",
-            "rectification_id",
-            "rectification__record_id",
-            "missed_on",
-        )
-        .order_by("pk")
-    )
-    return [
-        Claimed(
-            RectificationItem(pk=pk, number=n, requirement=req, rectification_id=rid),
-            state,
-            record_id,
-            missed,
-        )
-        for pk, state, n, req, rid, record_id, missed in rows
-    ]
-
-
-def _set_state(claimed: list[Claimed], state: str) -> None:
-    RectificationItem.objects.filter(pk__in=[c.item.pk for c in claimed]).update(state=state)
-
-
-def _supersede(owner_type: ContentType, owner_ids: list[int], kinds) -> None:
-    """The missed deadlines give way to the next one (CANCELLED: superseded, not met)."""
-    Deadline.objects.filter(
-        owner_type=owner_type, owner_id__in=owner_ids, kind__in=kinds, status="OPEN"
-    ).update(status="CANCELLED")
-
-
-def _open_many(code: str, today: dt.date, owners: list[tuple[int, models.Model]]) -> dt.date:
-    """One `code` deadline from `today` per (record id, owner), in one INSERT; its due date."""
-    rule = rules.deadline_rule(code)
-    due = calendar.add(today, rule.amount, rule.unit, roll=rule.roll_forward)
-    common = dict(
-        kind=code,
-        label=rule.label,
-        start_on=today,
-        amount=rule.amount,
-        unit=rule.unit,
-        roll_forward=rule.roll_forward,
-        due_on=due.date,
-        provisional=due.provisional,
-        rule_version=rule.rule_version,
-    )
-    Deadline.objects.bulk_create(
-        (
-            Deadline(
-                record_id=record_id,
-                owner_type=ContentType.objects.get_for_model(owner),
-                owner_id=owner.pk,
-                **common,
-            )
-            for record_id, owner in owners
-        ),
-        batch_size=BATCH,
-    )
-    return due.date
 
 
 def _entry(obj, record, action: str, from_state: str, to_state: str, reason: str, diff=None) -> dict:
@@ -159,34 +71,54 @@ def _entry(obj, record, action: str, from_state: str, to_state: str, reason: str
     )
 
 
+def _order_entries(orders: list[Order], action: str, to_state: str, reason: str, due: dt.date | None):
+    """One entry per order for what happened to its claimed items; `reason` (translated
+    once per run) takes the item numbers, the diff each item's state and dates."""
+    rectification_type = content_type_id(Rectification)
+    new_due = due.isoformat() if due else None
+    for order in orders:
+        items = {
+            str(item.pk): {
+                "number": item.number,
+                "state": [item.state, to_state],
+                "due_on": [item.missed_on.isoformat(), new_due],
+            }
+            for item in order.items
+        }
+        yield dict(
+            role=Role.SYSTEM,
+            content_type_id=rectification_type,
+            object_id=order.pk,
+            object_repr=order.label,
+            record_id=order.record_id,
+            action=action,
+            reason=reason % {"numbers": order.numbers, "date": new_due},
+            diff={"items": items},
+        )
+
+
 # ── first overdue: OVERDUE, then URGED with a reminder ───────────────────────────────
 
 
 def items_mark_overdue(today: dt.date | None = None) -> int:
     """Scenario 9: nothing submitted by the end of 2026-10-08 → on 2026-10-09 the item is
-    OVERDUE, the 整改逾期催办函 is issued that day, new deadline 10 WD later (10-22)."""
+    OVERDUE and urged, new deadline 10 WD later (10-22); the caller drafts the order's
+    整改逾期催办函 that day (notices.overdue_reminders). The number of items urged."""
     today = today or clock.today()
     with transaction.atomic(durable=True):
-        claimed = _claim(MISSABLE, [IS.OPEN, IS.RETURNED], today, waiting_ok=False)
-        if not claimed:
+        orders = take(MISSABLE, [IS.OPEN, IS.RETURNED], IS.URGED, today, waiting_ok=False)
+        if not orders:
             return 0
-        _set_state(claimed, IS.URGED)
-        _supersede(_item_type(), [c.item.pk for c in claimed], (*MISSABLE, REMINDER))
-        due = _open_many(REMINDER, today, [(c.record_id, c.item) for c in claimed])
-        audit.append_many(_overdue_entries(claimed, due))
-    return len(claimed)
-
-
-def _overdue_entries(claimed: list[Claimed], due: dt.date) -> list[dict]:
-    entries = []
-    for c in claimed:
-        record = Record(pk=c.record_id)
-        missed = _("整改期限 %(date)s 届满，未提交整改材料。") % {"date": c.missed_on}
-        urged = _("已发出整改逾期催办函，新的整改期限为 %(date)s。") % {"date": due}
-        entries.append(_entry(c.item, record, "rectificationitem.mark_overdue", c.state, IS.OVERDUE, missed))
-        diff = {"state": [IS.OVERDUE, IS.URGED], "due_on": [None, due]}
-        entries.append(_entry(c.item, record, "rectificationitem.urge", IS.OVERDUE, IS.URGED, urged, diff))
-    return entries
+        ids = item_ids(orders)
+        supersede(RectificationItem, ids, (*MISSABLE, REMINDER))
+        due = open_deadlines(
+            REMINDER, today, RectificationItem, [o for order in orders for o in order.item_owners]
+        )
+        reason = _(
+            "整改通知第 %(numbers)s 项整改期限届满未提交整改材料，已逾期，予以催办；新的整改期限为 %(date)s。"
+        )
+        audit.append_many(_order_entries(orders, "rectification.urge_items", IS.URGED, reason, due))
+    return len(ids)
 
 
 # ── second overdue: ESCALATED, accountability, RCT lead ─────────────────────────────────
@@ -196,21 +128,16 @@ def items_escalate(today: dt.date | None = None) -> int:
     """Scenario 9, second half: the reminder deadline passed too (DOMAIN §6.3 "second overdue")."""
     today = today or clock.today()
     with transaction.atomic(durable=True):
-        claimed = _claim((REMINDER,), [IS.URGED], today)
-        if claimed:
-            _set_state(claimed, IS.ESCALATED)
-            _supersede(_item_type(), [c.item.pk for c in claimed], (REMINDER,))
+        orders = take((REMINDER,), [IS.URGED], IS.ESCALATED, today)
+        ids = item_ids(orders)
+        if ids:
+            supersede(RectificationItem, ids, (REMINDER,))
         escalated = _escalate_rectifications(today)
-        audit.append_many([_escalation_entry(c) for c in claimed] + escalated.entries)
+        reason = _("整改通知第 %(numbers)s 项催办期限届满仍未整改，督办。")
+        entries = _order_entries(orders, "rectification.escalate_items", IS.ESCALATED, reason, None)
+        audit.append_many([*entries, *escalated.entries])
         escalated.notify()
-    return len(claimed)
-
-
-def _escalation_entry(c: Claimed) -> dict:
-    reason = _("催办期限届满仍未整改，督办。")
-    return _entry(
-        c.item, Record(pk=c.record_id), "rectificationitem.escalate", IS.URGED, IS.ESCALATED, reason
-    )
+    return len(ids)
 
 
 def _claim_rectifications() -> list[Rectification]:
@@ -251,7 +178,7 @@ def _escalate_rectifications(today: dt.date) -> Escalated:
         return Escalated([], [], [])
     ids = [r.pk for r in rectifications]
     Rectification.objects.filter(pk__in=ids).update(state=RS.ESCALATED)
-    _open_many("escalation", today, [(r.record_id, r) for r in rectifications])
+    open_deadlines("escalation", today, Rectification, [(r.record_id, r.pk) for r in rectifications])
     numbers = _escalated_numbers(ids)
     cases = _open_cases(rectifications, numbers, today)
     leads = _register_rct_leads(rectifications, numbers, today)
