@@ -4,10 +4,13 @@
 - POST /api/notices/                 draft a notice
 - GET  /api/notices/{id}/            one notice
 - GET  /api/notices/{id}/download/   the stored PDF (a draft: its watermarked preview)
+- POST /api/notices/{id}/revise/     complete or correct a draft's data (officers)
 - POST /api/notices/{id}/approve/ | issue/ | void/
 - POST /api/notices/serve/           one service event for several notices
 
-There is no PUT, PATCH or DELETE: an issued notice is never written through the API, and a
+There is no PUT, PATCH or DELETE: only a draft's data can be changed, through revise/ (the
+notices.drafts service, which checks the merged data as approval will); an issued notice is
+never written through the API, and a
 download returns the stored bytes, never a new rendering. A notice the user may not see
 answers 404 before any input is looked at.
 """
@@ -101,6 +104,19 @@ class DraftInput(serializers.Serializer):
     record = serializers.IntegerField(label=gettext_lazy("失信记录"))
     data = serializers.DictField(label=gettext_lazy("文书内容"), required=False, default=dict)
     issuer = serializers.IntegerField(label=gettext_lazy("发文机关"), required=False, allow_null=True)
+
+
+class ReviseInput(serializers.Serializer):
+    data = serializers.DictField(
+        label=gettext_lazy("修改的文书内容"),
+        allow_empty=False,
+        help_text=gettext_lazy(
+            "字段名 → 新值；“subject.post”这样的点分字段名修改嵌套项，列表整体替换，null 删除可选项"
+        ),
+    )
+    reason = serializers.CharField(
+        label=gettext_lazy("修改说明"), required=False, allow_blank=True, default="", max_length=500
+    )
 
 
 class ServeNoticesInput(serializers.Serializer):
@@ -222,6 +238,29 @@ def step(name: str, input_serializer: type[serializers.Serializer] = EmptyInput)
     return decorate
 
 
+class NoticeReviseApi(APIView):
+    """Complete a draft (one the system drafted with blanks, typically) before approval."""
+
+    @extend_schema(
+        tags=["notices"],
+        operation_id="notices_revise",
+        summary=gettext_lazy("完善文书草稿"),
+        request=ReviseInput,
+        responses={200: NoticeSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        queries.notice_get(user=request.user, notice_id=pk)  # 404 before input errors
+        data = parse(ReviseInput, request)
+        notice = services.notice_revise_draft(
+            acting_user=request.user,
+            notice_id=pk,
+            fields=data["data"],
+            reason=data["reason"],
+            ip_address=client_ip(request),
+        )
+        return Response(NoticeSerializer(notice).data)
+
+
 @step("approve")
 class NoticeApproveApi(NoticeActionApi):
     service = staticmethod(services.notice_approve)
@@ -261,6 +300,7 @@ urlpatterns = [
     path("serve/", NoticeServeApi.as_view(), name="notice-serve"),
     path("<int:pk>/", NoticeDetailApi.as_view(), name="notice-detail"),
     path("<int:pk>/download/", NoticeDownloadApi.as_view(), name="notice-download"),
+    path("<int:pk>/revise/", NoticeReviseApi.as_view(), name="notice-revise"),
     path("<int:pk>/approve/", NoticeApproveApi.as_view(), name="notice-approve"),
     path("<int:pk>/issue/", NoticeIssueApi.as_view(), name="notice-issue"),
     path("<int:pk>/void/", NoticeVoidApi.as_view(), name="notice-void"),

@@ -1,5 +1,8 @@
 """Use cases of a notice's life (issue #4): draft → approve → issue → (PDF) → serve, or void.
 
+Drafting and completing a draft live in notices.drafts; their services are importable from
+here too, as they always were (`services.notice_draft`, `services.finish_snapshot`).
+
 Each one is a durable transaction that checks the role, locks the notice, moves its state,
 writes the audit entry (with the record) and schedules side effects on commit; the step
 machinery is casework's (`Machine`/`perform`/`apply_step`), with the notice's own table.
@@ -13,12 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import secrets
 from collections.abc import Iterable
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,17 +28,24 @@ from casework import audit, clock
 from casework.errors import DomainError, NotFoundError, PermissionDeniedError
 from casework.lifecycle import RECORD_STEPS, RecordState
 from casework.models import Record
-from casework.permissions import acting_role, has_role, visible_records
+from casework.permissions import acting_role, has_role
 from casework.roles import Role
 from casework.services import records as record_services
 from casework.services.record_steps import RECORD
 from casework.services.record_steps import snapshot as record_snapshot
-from casework.services.steps import Machine, apply_step, notify_step, perform
+from casework.services.steps import Machine, apply_step, perform
 from casework.services.validation import require_choice, require_past_date, require_text
 
 from . import numbering, render, types
+from .drafts import (  # noqa: F401 (notice_draft, finish_snapshot…: imported from here by callers)
+    check_complete,
+    finish_snapshot,
+    notice_draft,
+    notice_revise_draft,
+    template_version_of,
+)
 from .lifecycle import NOTICE_STEPS, NoticeState
-from .models import Issuer, Notice, ServiceEvent, ServiceMethod, VoidedNumber
+from .models import Notice, ServiceEvent, ServiceMethod, VoidedNumber
 
 S = NoticeState
 NOTICES = Machine(
@@ -53,123 +61,9 @@ VERIFY_LENGTH = 10  # 50 bits
 
 
 def capture(notice: Notice) -> dict:
-    """The audited fields (the data snapshot is audited once, when drafted)."""
+    """The audited fields (the data snapshot is audited when drafted and when revised)."""
     fields = ("number", "issued_on", "verify_code", "template_version", "sha256", "void_reason")
     return {"state": notice.state, **{name: getattr(notice, name) for name in fields}}
-
-
-# ── draft ─────────────────────────────────────────────────────────────────────────
-
-
-def notice_draft(
-    *,
-    acting_user,
-    type_code: str,
-    record_id: int,
-    obj: models.Model | None = None,
-    data: dict | None = None,
-    issuer_id: int | None = None,
-    ip_address: str | None = None,
-) -> Notice:
-    """A new draft of notice `type_code` about a record (and `obj`, its sub-process object).
-
-    The data comes from the type's builder (when it has one) overlaid with `data`; every
-    required field must be there (scenario 24). The preview is rendered on download.
-    """
-    notice_type = _notice_type(type_code)
-    with transaction.atomic(durable=True):
-        record = _visible_record(acting_user, record_id)
-        role = acting_role(acting_user, record, NOTICE_STEPS["draft"])
-        _check_about(record, obj)
-        issuer = _issuer(acting_user, issuer_id)
-        snapshot = _snapshot(notice_type, record, obj, data, issuer)
-        _validate(notice_type, snapshot)
-        notice = Notice.objects.create(
-            type_code=notice_type.code,
-            record=record,
-            about=obj,
-            issuer=issuer,
-            data=snapshot,
-            template_version=template_version_of(notice_type),
-            drafted_by=acting_user,
-        )
-        audit.append(
-            actor=acting_user,
-            role=role,
-            obj=notice,
-            record=record,
-            action="notice.draft",
-            to_state=notice.state,
-            ip_address=ip_address,
-            diff={"type_code": [None, notice.type_code], "data": [None, snapshot]},
-        )
-        notify_step(notice, "created", acting_user=acting_user, role=role)
-    return notice
-
-
-def _notice_type(type_code: str):
-    try:
-        return types.get(type_code)
-    except KeyError:
-        raise DomainError(
-            _("文书类型“%(code)s”不存在。") % {"code": type_code}, field="type_code", code="invalid_choice"
-        ) from None
-
-
-def _visible_record(acting_user, record_id: int) -> Record:
-    try:
-        return visible_records(acting_user).get(pk=record_id)
-    except (Record.DoesNotExist, ValueError, TypeError):
-        raise NotFoundError(_("失信记录不存在或您无权查看。"), code="not_found") from None
-
-
-def _check_about(record: Record, obj) -> None:
-    owner = getattr(obj, "record_id", None)
-    if obj is not None and owner is not None and owner != record.pk:
-        raise DomainError(_("文书所涉事项不属于该失信记录。"), field="object", code="record_mismatch")
-
-
-def _snapshot(notice_type, record: Record, obj, data: dict | None, issuer: Issuer) -> dict:
-    builder = getattr(notice_type, "build_data", None)
-    snapshot = {**(builder(record, obj) if builder else {}), **(data or {})}
-    return finish_snapshot(snapshot, issuer)
-
-
-def finish_snapshot(snapshot: dict, issuer: Issuer) -> dict:
-    # The notice speaks for the issuer that numbers and seals it, whatever the defaults said.
-    snapshot["issuer"] = {**(snapshot.get("issuer") or {}), "name": issuer.name, "code": issuer.agency_code}
-    if not snapshot.get("contact") and issuer.contact:
-        snapshot["contact"] = issuer.contact
-    # JSON in and out: the snapshot is exactly what the database and the PDF attachment hold.
-    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
-
-
-def _validate(notice_type, data: dict) -> None:
-    problems = notice_type.validate(data)
-    if problems:
-        raise DomainError(
-            _("%(title)s不完整：%(problems)s")
-            % {"title": notice_type.title, "problems": "；".join(problems)},
-            field="data",
-            code="notice_incomplete",
-        )
-
-
-def template_version_of(notice_type) -> str:
-    return str(getattr(notice_type, "template_version", "") or "1")
-
-
-def _issuer(acting_user, issuer_id: int | None) -> Issuer:
-    """The issuer named, else the one of the user's organisation, else the default one."""
-    active = Issuer.objects.filter(is_active=True)
-    if issuer_id is not None:
-        issuer = active.filter(pk=issuer_id).first()
-    else:
-        own = active.filter(organisation_id=acting_user.organisation_id, organisation__isnull=False)
-        issuer = own.first() or active.filter(is_default=True).first()
-    if issuer is None:
-        raise DomainError(_("未找到有效的发文机关，请联系管理员配置。"), field="issuer", code="issuer")
-    return issuer
 
 
 # ── approve, issue, void ──────────────────────────────────────────────────────────
@@ -181,7 +75,7 @@ def notice_approve(*, acting_user, notice_id: int, ip_address: str | None = None
     def change(notice: Notice) -> None:
         if notice.drafted_by_id == acting_user.pk:
             raise PermissionDeniedError(_("拟稿人不能核准自己起草的文书。"), code="separation_of_duties")
-        _validate(types.get(notice.type_code), notice.data)
+        check_complete(types.get(notice.type_code), notice.data)
         notice.approved_by, notice.approved_at = acting_user, timezone.now()
 
     return perform(
@@ -201,7 +95,7 @@ def notice_issue(*, acting_user, notice_id: int, ip_address: str | None = None) 
 
     def change(notice: Notice) -> None:
         notice_type = types.get(notice.type_code)
-        _validate(notice_type, notice.data)
+        check_complete(notice_type, notice.data)
         if not notice.issuer.has_seal:
             raise DomainError(
                 _("发文机关“%(issuer)s”尚未设置印章，不能签发。") % {"issuer": notice.issuer.name},

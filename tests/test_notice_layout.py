@@ -187,6 +187,18 @@ def test_the_red_head_has_its_line_4_mm_under_the_number(pdfs, code):
     assert top - number_bottom == pytest.approx(4, abs=0.5)
 
 
+@pytest.mark.parametrize("code", [t.code for t in types.all_types() if not t.letter_format])
+def test_the_text_under_the_red_head_sits_on_the_22_line_grid(pdfs, code):
+    """The head (35 mm, mark, number, red line) is no whole number of lines; the text under
+    the title still takes the lines of the grid the next pages fill, the 22nd the last."""
+    page = pdfs[code].pages[0]
+    title_top = min(em_top(page, c) for c in sized(page, 22))
+    body = [line for line in lines_of(body_chars(page), page) if em_top(page, line[0]) > title_top]
+    slots = [(em_top(page, line[0]) - 37) / LINE for line in body]
+    assert slots == pytest.approx([round(slot) for slot in slots], abs=0.02)
+    assert round(slots[-1]) <= 21
+
+
 @pytest.mark.parametrize("code", [t.code for t in types.all_types() if t.letter_format])
 def test_letters_have_red_double_lines_under_the_mark_and_20_mm_from_the_bottom(pdfs, code):
     page = pdfs[code].pages[0]
