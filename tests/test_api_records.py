@@ -83,7 +83,11 @@ def test_a_lead_becomes_effective_through_the_api(officer, approver, liaison, un
     assert AuditEntry.objects.filter(record_id=record["id"], ip_address="127.0.0.1").count() == 9
     # The unit reads its record and the trail, without the commission's IP addresses.
     assert ok(liaison_api.get(f"{path}/"))["state"] == "EFFECTIVE"
-    assert {e["ip_address"] for e in ok(liaison_api.get(f"{path}/audit/"))} == {None}
+    unit_trail = ok(liaison_api.get(f"{path}/audit/"))
+    assert {e["ip_address"] for e in unit_trail} == {None}
+    # Field diffs carry the raw lead and internal notes: the commission's, not the subject's.
+    assert any(e["diff"] for e in trail)
+    assert [e["diff"] for e in unit_trail] == [{}] * len(unit_trail)
 
 
 def test_a_record_in_force_is_amended_revoked_and_archived(officer, approver, unit):

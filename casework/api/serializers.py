@@ -162,9 +162,11 @@ class RecordDetailSerializer(RecordListSerializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    """`ip_address` only for the commission's own roles (context `internal`)."""
+    """`ip_address` and the field-level `diff` only for the commission's own roles (context
+    `internal`): a diff can carry the raw lead and internal notes the subject may not read."""
 
     ip_address = serializers.SerializerMethodField()
+    diff = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEntry
@@ -185,6 +187,10 @@ class AuditEntrySerializer(serializers.ModelSerializer):
     @extend_schema_field(OpenApiTypes.STR)
     def get_ip_address(self, entry: AuditEntry) -> str | None:
         return entry.ip_address if self.context.get("internal") else None
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_diff(self, entry: AuditEntry) -> dict:
+        return entry.diff if self.context.get("internal") else {}
 
 
 class ErrorSerializer(serializers.Serializer):
