@@ -1,0 +1,173 @@
+"""Everything the case page shows of one record, read through the scoped queries: each
+sub-process with its open deadlines, files and the actions this user may take on it."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
+
+from casework import clock, queries
+from casework.models.records import DeadlineStatus
+from casework.permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
+from notices import queries as notice_queries
+from portal.public import scrub
+
+from .actions import available_actions
+from .timeline import timeline
+
+
+@dataclass(frozen=True)
+class DueDate:
+    label: str
+    due_on: object
+    days_left: int
+    overdue: bool  # a handler's time limit that has passed
+    lapsed: bool  # a window for the subject (to defend, to appeal) that has closed
+    provisional: bool
+
+    @property
+    def days_over(self) -> int:
+        return -self.days_left
+
+
+def due_dates(deadlines) -> list[DueDate]:
+    today, windows = clock.today(), set(settings.CHENGXIN["DEADLINE_WINDOW_KINDS"])
+    shown = []
+    for d in deadlines:
+        if d.status != DeadlineStatus.OPEN:
+            continue
+        passed = d.due_on < today
+        shown.append(
+            DueDate(
+                label=d.label,
+                due_on=d.due_on,
+                days_left=(d.due_on - today).days,
+                overdue=passed and d.kind not in windows,
+                lapsed=passed and d.kind in windows,
+                provisional=d.provisional,
+            )
+        )
+    return sorted(shown, key=lambda d: d.due_on)
+
+
+@dataclass
+class Part:
+    """One object of the case (an objection, an order, a case…) as the page shows it."""
+
+    obj: object
+    actions: list
+    deadlines: list
+    files: list
+    children: list  # items of an order, decisions of a case
+    extra: list  # extension requests of an item, appeals of a decision
+
+
+class Owned:
+    """The record's deadlines and files, by the object they belong to."""
+
+    def __init__(self, deadlines, files):
+        self.deadlines, self.files = defaultdict(list), defaultdict(list)
+        for d in deadlines:
+            self.deadlines[(d.owner_type_id, d.owner_id)].append(d)
+        for f in files:
+            self.files[(f.owner_type_id, f.owner_id)].append(f)
+
+    @staticmethod
+    def key(obj) -> tuple[int, int]:
+        return ContentType.objects.get_for_model(obj).pk, obj.pk
+
+    def part(self, user, obj, children=(), extra=(), deadlines=None, files=None) -> Part:
+        key = self.key(obj)
+        return Part(
+            obj=obj,
+            actions=available_actions(user, obj),
+            deadlines=due_dates(self.deadlines[key] if deadlines is None else deadlines),
+            files=self.files[key] if files is None else files,
+            children=list(children),
+            extra=list(extra),
+        )
+
+
+def _rectifications(user, record, owned: Owned) -> list[Part]:
+    parts = []
+    for listed in queries.rectification_list(user=user, record_id=record.pk):
+        order = queries.rectification_get(user=user, rectification_id=listed.pk)
+        items = [
+            owned.part(
+                user,
+                item,
+                extra=[owned.part(user, x, deadlines=[], files=[]) for x in item.extensions.all()],
+                deadlines=item.owned_deadlines,
+                files=item.owned_attachments,
+            )
+            for item in order.items.all()
+        ]
+        parts.append(
+            owned.part(
+                user, order, children=items, deadlines=order.owned_deadlines, files=order.owned_attachments
+            )
+        )
+    return parts
+
+
+def _accountability(user, record, owned: Owned) -> list[Part]:
+    parts = []
+    for listed in queries.accountability_list(user=user).filter(record=record).order_by("pk"):
+        case = queries.accountability_get(user=user, accountability_id=listed.pk)
+        decisions = [
+            owned.part(
+                user,
+                sanction,
+                extra=[owned.part(user, a, deadlines=[], files=[]) for a in sanction.appeals.all()],
+                deadlines=[],
+                files=[],
+            )
+            for sanction in case.visible_sanctions
+        ]
+        parts.append(
+            owned.part(user, case, children=decisions, deadlines=queries.accountability_deadlines(case))
+        )
+    return parts
+
+
+def _subject(user, record) -> dict:
+    person, organisation = record.subject_person, record.subject_organisation
+    if organisation is not None:
+        return {"name": organisation.name, "credit_code": organisation.credit_code or "", "is_person": False}
+    return {
+        "name": person.name,
+        "is_person": True,
+        "unit": person.unit.name,
+        "post": person.post,
+        "id_number": person.id_number if may_see_id_numbers(user) else "",
+    }
+
+
+def build(user, record) -> dict:
+    """The case page's context."""
+    internal = has_role(user, *SEE_ALL_ROLES)
+    clean = (lambda text: text or "") if may_see_id_numbers(user) else scrub
+    owned = Owned(record.deadlines.all(), queries.attachment_list(user=user, record_id=record.pk))
+    objections = queries.objection_list_for_record(user=user, record_id=record.pk).order_by("pk")
+    repairs = queries.repair_list_for_record(user=user, record_id=record.pk).order_by("pk")
+    notices = notice_queries.visible_notices(user).filter(record=record).order_by("pk")
+    return {
+        "record": record,
+        "subject": _subject(user, record),
+        "internal": internal,
+        "lead_content": clean(record.lead_content) if internal else "",
+        "facts": clean(record.facts),
+        "legal_basis": clean(record.legal_basis),
+        "record_part": owned.part(user, record),
+        "objections": [owned.part(user, o) for o in objections],
+        "rectifications": _rectifications(user, record, owned),
+        "accountability": _accountability(user, record, owned),
+        "repairs": [owned.part(user, r) for r in repairs],
+        "notices": [(n, reverse("notice-page", args=[n.pk])) for n in notices],
+        "timeline": timeline(user, record, internal=internal, clean=clean),
+        "today": clock.today(),
+    }

@@ -1,0 +1,57 @@
+"""A notice's page (its facts, its PDF, what this user may do with it) and its PDF.
+
+Both start from notices.queries.notice_get, the query of /api/notices/<pk>/ and its download:
+a notice the user may not see is a 404 here exactly as there.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from casework.errors import NotFoundError
+from notices import queries, services
+from notices.api import pdf_response
+
+from .actions import available_actions
+
+
+def _notice(request: HttpRequest, pk: int):
+    try:
+        return queries.notice_get(user=request.user, notice_id=pk)
+    except NotFoundError as exc:
+        raise Http404(str(exc.message)) from None
+
+
+def _page(request: HttpRequest, notice, message: str = "", status: int = 200) -> HttpResponse:
+    context = {
+        "notice": notice,
+        "actions": available_actions(request.user, notice),
+        "staff": queries.is_staff_reader(request.user),
+        "events": notice.service_events.order_by("served_on", "pk"),
+        "message": message,
+    }
+    return render(request, "portal/cases/notice.html", context, status=status)
+
+
+@login_required
+@require_safe
+def notice_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, _notice(request, pk))
+
+
+@login_required
+@require_safe
+def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored PDF of an issued notice, byte for byte; a draft's watermarked preview."""
+    notice = _notice(request, pk)
+    if not notice.was_issued:
+        return pdf_response(services.notice_preview(notice), f"{notice.title}（样稿）.pdf")
+    if not notice.pdf_ready:
+        return _page(request, notice, _("文书正在生成，请稍后再试。"), status=409)
+    response = pdf_response(bytes(notice.pdf), f"{notice.number}.pdf")
+    response["ETag"] = f'"{notice.sha256}"'
+    return response

@@ -1,0 +1,301 @@
+"""Every action a page may offer on a case object: the API endpoint whose POST is the service
+call, its input serializer, and the lifecycle step that says who may take it and from which
+states (casework.lifecycle, notices.lifecycle; for what creates an object, the services' own
+steps with the record states they accept).
+
+Nothing here decides a rule: the service checks everything again. A step without an
+endpoint (the sweeps, the system's steps) has no spec and is never offered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from casework.api import accountability as acc_api
+from casework.api import accountability_serializers as acc_s
+from casework.api import attachments as att_api
+from casework.api import objection_serializers as obj_s
+from casework.api import objections as obj_api
+from casework.api import rectification as rect_api
+from casework.api import rectification_serializers as rect_s
+from casework.api import repair as repair_api
+from casework.api import repair_serializers as repair_s
+from casework.api.serializers import EmptyInput
+from casework.api.urls import STEPS as RECORD_VIEWS
+from casework.lifecycle import (
+    ACCOUNTABILITY_STEPS,
+    ITEM_STEPS,
+    OBJECTION_STEPS,
+    RECORD_STEPS,
+    RECTIFICATION_STEPS,
+    REPAIR_STEPS,
+    RecordState,
+    Step,
+)
+from casework.models import Record
+from casework.models.rectification import RequestState
+from casework.roles import Role
+from casework.services import rectification as rect_svc
+from casework.services import rectification_extension as ext_svc
+from casework.services.accountability import INITIATE_RECORD_STATES
+from casework.services.attachments import POLICIES
+from casework.services.objections import FILE_STEP, OBJECTABLE_STATES
+from casework.services.repair import APPLY_STEP
+from notices import api as notice_api
+from notices.lifecycle import NOTICE_STEPS
+
+RS = RecordState
+FORMS = "portal/cases/forms/"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    kind: str  # the object's kind in /work/<kind>/<pk>/act/<slug>/
+    slug: str  # the API endpoint's slug
+    step: Step  # the roles that may take it, the states of the object it leaves from
+    view: type  # the API view whose POST does it
+    serializer: type[serializers.Serializer] | None = None  # default: the view's input_serializer
+    label: str = ""  # default: the step's label
+    creates: bool = False  # makes a new object hanging off this one
+    danger: bool = False  # ends or undoes something: set apart on the page
+    when: Callable[[object], bool] | None = None  # a further condition for offering it
+    template: str = ""  # a hand-written form (default: generated from the input serializer)
+
+    @property
+    def title(self) -> str:
+        return str(self.label or self.step.label)
+
+    @property
+    def input(self) -> type[serializers.Serializer]:
+        return self.serializer or getattr(self.view, "input_serializer", None) or EmptyInput
+
+
+def _from(step: Step, sources, **changes) -> Step:
+    """`step` leaving from `sources` (a create has no states of its own: its record's)."""
+    return dataclasses.replace(step, sources=tuple(sources), **changes)
+
+
+def _table(kind: str, table: dict[str, Step], views: dict, *, danger=(), templates=None) -> list:
+    """One spec per endpoint of a step table (slugs are step names with dashes)."""
+    templates = templates or {}
+    return [
+        ActionSpec(
+            kind,
+            slug,
+            table[slug.replace("-", "_")],
+            view,
+            danger=slug in danger,
+            template=templates.get(slug, ""),
+        )
+        for slug, view in views.items()
+        if slug.replace("-", "_") in table
+    ]
+
+
+# ── the record (kind "cases") and what hangs off it ─────────────────────────────────
+
+DECIDED = (RS.DETERMINED, RS.EFFECTIVE)
+ATTACHABLE = (RS.LEAD, RS.VERIFYING, RS.PROPOSED, RS.PRE_NOTICE, RS.DETERMINED, RS.EFFECTIVE, RS.REPAIRED)
+
+
+def _no_running_order(record) -> bool:
+    if record.subject_organisation_id is None:  # orders go to units only
+        return False
+    return not record.rectifications.filter(state__in=rect_svc.RUNNING_STATES).exists()
+
+
+def _record_specs() -> list[ActionSpec]:
+    initiate = Step("initiate", _("启动责任追究"), (), None, frozenset({Role.OFFICER}), "§6.4")
+    fulfilled = Step("fulfilled", _("登记义务履行完毕"), (), None, frozenset({Role.OFFICER}), "§6.5")
+    attach = Step("attach", _("上传附件"), (), None, frozenset(POLICIES[Record].roles), "issue #3")
+    return [
+        *_table(
+            "cases",
+            RECORD_STEPS,
+            RECORD_VIEWS,
+            danger={"dismiss", "revoke", "archive"},
+        ),
+        ActionSpec(
+            "cases",
+            "objection",
+            _from(FILE_STEP, OBJECTABLE_STATES),
+            obj_api.RecordObjectionsApi,
+            obj_s.FileObjectionInput,
+            creates=True,
+        ),
+        ActionSpec(
+            "cases",
+            "repair",
+            _from(APPLY_STEP, [RS.EFFECTIVE]),
+            repair_api.RecordRepairsApi,
+            repair_s.RepairApplyInput,
+            creates=True,
+        ),
+        ActionSpec(
+            "cases",
+            "rectification",
+            _from(rect_svc.DRAFT, rect_svc.RECORD_STATES),
+            rect_api.RecordRectificationsApi,
+            rect_s.RectificationDraftInput,
+            creates=True,
+            when=_no_running_order,
+        ),
+        ActionSpec(
+            "cases",
+            "accountability",
+            _from(initiate, INITIATE_RECORD_STATES),
+            acc_api.RecordAccountabilityApi,
+            acc_s.AccountabilityInitiateInput,
+            creates=True,
+        ),
+        ActionSpec(
+            "cases",
+            "obligations-fulfilled",
+            _from(fulfilled, DECIDED),
+            repair_api.ObligationsFulfilledApi,
+            repair_s.ObligationsFulfilledInput,
+        ),
+        ActionSpec(
+            "cases",
+            "attachment",
+            _from(attach, ATTACHABLE),
+            att_api.RecordAttachmentsApi,
+            att_api.AttachmentUploadInput,
+            creates=True,
+        ),
+        ActionSpec(
+            "cases",
+            "notice",
+            _from(NOTICE_STEPS["draft"], list(RS), label=_("拟制文书")),
+            notice_api.NoticeListApi,
+            notice_api.DraftInput,
+            creates=True,
+        ),
+    ]
+
+
+# ── sub-processes ─────────────────────────────────────────────────────────────────
+
+
+def _rectification_specs() -> list[ActionSpec]:
+    explain = _from(rect_svc.EXPLAIN, RECTIFICATION_STEPS["submit"].sources)
+    review = _from(RECTIFICATION_STEPS["return_items"], [rect_svc.RS.REVIEWING], label=_("审核整改事项"))
+    views = rect_api.STEPS
+    # What the head signs and the liaison submits: every item and its evidence, on the form.
+    report = "portal/unit/report_action.html"
+    return [
+        *_table(
+            "rectifications", RECTIFICATION_STEPS, views, templates={"sign-off": report, "submit": report}
+        ),
+        ActionSpec("rectifications", "explanation", explain, views["explanation"]),
+        ActionSpec(
+            "rectifications", "review", review, views["review"], template=FORMS + "rectification_review.html"
+        ),
+    ]
+
+
+def _may_extend(item) -> bool:
+    return not item.extension_used and not item.extensions.filter(state=RequestState.PENDING).exists()
+
+
+def _item_specs() -> list[ActionSpec]:
+    sources = ITEM_STEPS["submit"].sources
+    evidence = Step("add_evidence", _("上传整改材料"), sources, None, frozenset({Role.UNIT_LIAISON}), "§6.3")
+    return [
+        ActionSpec(
+            "items",
+            "evidence",
+            evidence,
+            rect_api.ItemEvidenceApi,
+            att_api.AttachmentFileInput,
+            creates=True,
+        ),
+        ActionSpec(
+            "items",
+            "extension",
+            _from(ext_svc.REQUEST, sources),
+            rect_api.ItemExtensionApi,
+            rect_s.ExtensionRequestInput,
+            when=_may_extend,
+        ),
+    ]
+
+
+def _accountability_specs() -> list[ActionSpec]:
+    return [
+        *_table(
+            "accountability",
+            ACCOUNTABILITY_STEPS,
+            acc_api.STEPS,
+            danger={"close"},
+        ),
+        ActionSpec(
+            "sanctions",
+            "appeal",
+            ACCOUNTABILITY_STEPS["appeal"],
+            acc_api.SanctionAppealApi,
+            acc_s.SanctionAppealInput,
+            creates=True,
+        ),
+        ActionSpec(
+            "appeals",
+            "decide",
+            ACCOUNTABILITY_STEPS["decide_appeal"],
+            acc_api.AppealDecideApi,
+            acc_s.AppealDecideInput,
+            when=lambda appeal: not appeal.outcome,
+        ),
+    ]
+
+
+def _notice_specs() -> list[ActionSpec]:
+    views = {
+        "approve": notice_api.NoticeApproveApi,
+        "issue": notice_api.NoticeIssueApi,
+        "void": notice_api.NoticeVoidApi,
+    }
+    serve = ActionSpec(
+        "notices",
+        "serve",
+        NOTICE_STEPS["serve"],
+        notice_api.NoticeServeApi,
+        notice_api.ServeNoticesInput,
+        when=lambda notice: notice.pdf_ready,
+    )
+    return [*_table("notices", NOTICE_STEPS, views, danger={"void"}), serve]
+
+
+def _all() -> dict[tuple[str, str], ActionSpec]:
+    specs = [
+        *_record_specs(),
+        *_table("objections", OBJECTION_STEPS, obj_api.STEPS, danger={"refuse"}),
+        *_rectification_specs(),
+        *_item_specs(),
+        ActionSpec(
+            "extensions",
+            "decide",
+            _from(ext_svc.DECIDE, [RequestState.PENDING]),
+            rect_api.DecideExtensionApi,
+            rect_s.ExtensionDecisionInput,
+        ),
+        *_accountability_specs(),
+        *_table("repairs", REPAIR_STEPS, repair_api.STEPS, danger={"refuse", "revoke"}),
+        *_notice_specs(),
+    ]
+    return {(s.kind, s.slug): s for s in specs}
+
+
+SPECS: dict[tuple[str, str], ActionSpec] = _all()
+
+
+def specs_for(kind: str) -> list[ActionSpec]:
+    return [spec for (k, _slug), spec in SPECS.items() if k == kind]
+
+
+def spec_for(kind: str, slug: str) -> ActionSpec | None:
+    return SPECS.get((kind, slug))

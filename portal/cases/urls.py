@@ -1,0 +1,22 @@
+"""The case pages under /work/: the case page, the action forms, the notice pages.
+
+`case-action` has one route per kind of object (the kind given as a default argument), so
+that each route names one kind of object for the visibility matrix; reverse it by keyword:
+`reverse("case-action", kwargs={"kind": "cases", "pk": 1, "step": "propose"})`, or use
+`portal.cases.actions.action_url`.
+"""
+
+from django.urls import path
+
+from . import notice_views, register, views
+from .kinds import KINDS
+
+action = views.CaseActionView.as_view()
+
+urlpatterns = [
+    path("cases/new/", register.RegisterLeadView.as_view(), name="case-register"),
+    path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("notices/<int:pk>/", notice_views.notice_page, name="notice-page"),
+    path("notices/<int:pk>/pdf/", notice_views.notice_pdf, name="notice-pdf"),
+    *[path(f"{kind}/<int:pk>/act/<str:step>/", action, {"kind": kind}, name="case-action") for kind in KINDS],
+]
