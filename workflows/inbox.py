@@ -21,7 +21,9 @@ from viewflow.workflow.status import STATUS
 
 from casework import clock
 from casework.errors import NotFoundError
-from casework.models import Deadline
+from casework.models import Deadline, User
+from casework.permissions import has_role
+from casework.roles import Role, permission_codename
 
 from .flows import FLOWS
 from .models import CaseProcess
@@ -121,6 +123,20 @@ def queue(user) -> QuerySet[Task]:
         .filter(status=STATUS.NEW, owner__isnull=True, owner_permission__in=user.get_all_permissions())
         .filter(~Q(owner_permission__in=SUBJECT_PERMISSIONS) | own_side)
     )
+
+
+#: Who hands commission work out, and to whom (workflows.services.tasks_assign).
+ASSIGN_ROLES = frozenset({Role.OFFICER, Role.APPROVER})
+
+
+def assignees(user) -> QuerySet[User]:
+    """The colleagues `user` may hand commission tasks to: active officers and approvers
+    (by group or by a permission of their own); nobody when the user may not assign."""
+    if not has_role(user, *ASSIGN_ROLES):
+        return User.objects.none()
+    codenames = [permission_codename(r) for r in ASSIGN_ROLES]
+    holds = Q(groups__permissions__codename__in=codenames) | Q(user_permissions__codename__in=codenames)
+    return User.objects.filter(holds, is_active=True).distinct().order_by("first_name", "username")
 
 
 def may_claim(user, task: Task) -> bool:

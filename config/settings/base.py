@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "portal.workbench.access.navigation",  # the role-specific links of base.html
             ],
         },
     },
@@ -113,7 +114,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # The site's own sign-in page (portal): the admin's refuses users who are not staff.
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "workflow-inbox-page"
+LOGIN_REDIRECT_URL = "work-start"  # each role's own start page (portal.workbench.access)
 LOGOUT_REDIRECT_URL = "home"
 
 from .celery import *  # noqa: E402

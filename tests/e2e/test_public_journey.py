@@ -66,8 +66,8 @@ def test_a_liaison_who_types_another_units_case_url_gets_a_404_page(
     open_page(page, f"{base}/accounts/login/")
     screenshot("sign-in")
     sign_in(page, base, liaison)
-    expect(page).to_have_url(f"{base}/inbox/")
-    screenshot("inbox")
+    expect(page).to_have_url(f"{base}/unit/")  # sign-in lands on the unit's own start page
+    screenshot("unit-home")
 
     open_page(page, f"{base}/inbox/processes/{own_case.pk}/")
     expect(page.locator("main")).to_contain_text(own.reference)

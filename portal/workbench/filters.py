@@ -1,0 +1,127 @@
+"""The case list's filters and sorting: the API's RecordFilter (casework.api.filters) as a
+page form. It narrows a queryset the user may already see (portal.workbench.queries.cases),
+so a filter naming another unit's id simply finds nothing."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from casework.api.filters import RecordFilter
+from casework.lifecycle import RecordState
+from casework.models import Record
+from casework.permissions import visible_organisations
+
+from .queries import PROGRESS
+
+MAX_QUERY = 50
+
+PROGRESS_CHOICES = [
+    ("open", _("在办")),
+    ("overdue", _("已逾期")),
+    ("due_soon", _("近期到期（5个工作日内）")),
+]
+SORT_CHOICES = [
+    ("-received", _("收到日期（新→旧）")),
+    ("received", _("收到日期（旧→新）")),
+    ("due", _("下一期限（近→远）")),
+    ("-due", _("下一期限（远→近）")),
+    ("reference", _("案件编号（升序）")),
+    ("-reference", _("案件编号（降序）")),
+    ("state", _("状态（按办理进程）")),
+    ("-state", _("状态（倒序）")),
+]
+_LIFECYCLE_ORDER = Case(
+    *(When(state=value, then=Value(n)) for n, value in enumerate(RecordState.values)),
+    output_field=IntegerField(),
+)
+_SORT_KEYS = {
+    "received": F("received_on"),
+    "due": F("next_due"),
+    "reference": F("reference"),
+    "state": _LIFECYCLE_ORDER,
+}
+
+
+def _organisations(request):
+    return visible_organisations(request.user).order_by("name") if request else Record.objects.none()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CaseListFilter(RecordFilter):
+    q = filters.CharFilter(
+        label=_("关键词"),
+        method="search",
+        max_length=MAX_QUERY,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("案件编号、单位或姓名、事实")}),
+    )
+    state = filters.ChoiceFilter(label=_("状态"), choices=RecordState.choices, empty_label=_("全部"))
+    unit = filters.ModelChoiceFilter(
+        label=_("单位"), queryset=_organisations, method="of_unit", empty_label=_("全部")
+    )
+    progress = filters.ChoiceFilter(
+        label=_("办理进度"), choices=PROGRESS_CHOICES, method="in_progress", empty_label=_("全部")
+    )
+    due_after = filters.DateFilter(
+        label=_("下一期限自"), field_name="next_due", lookup_expr="gte", widget=DateInput()
+    )
+    due_before = filters.DateFilter(
+        label=_("下一期限至"), field_name="next_due", lookup_expr="lte", widget=DateInput()
+    )
+    sort = filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="sort_by", empty_label=None)
+    # The API's subject ids and received-date range are not part of the page's form.
+    subject_organisation = subject_person = received_on = None
+
+    class Meta:
+        model = Record
+        fields = [
+            "q",
+            "state",
+            "category",
+            "tier",
+            "domain",
+            "unit",
+            "progress",
+            "due_after",
+            "due_before",
+            "sort",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("category", "tier", "domain"):
+            self.filters[name].extra["empty_label"] = _("全部")
+
+    def search(self, queryset, name, value):
+        """Every word in the reference, the subject's name (a unit's current, short or
+        earlier name; a civil servant's name or unit) or the facts and lead."""
+        for word in value.split():
+            matches = Record.objects.filter(
+                Q(reference__icontains=word)
+                | Q(subject_organisation__name__icontains=word)
+                | Q(subject_organisation__short_name__icontains=word)
+                | Q(subject_organisation__names__name__icontains=word)
+                | Q(subject_person__name__icontains=word)
+                | Q(subject_person__unit__name__icontains=word)
+                | Q(facts__icontains=word)
+                | Q(lead_content__icontains=word)
+            )
+            queryset = queryset.filter(pk__in=matches.values("pk"))
+        return queryset
+
+    def of_unit(self, queryset, name, value):
+        """A unit's cases: its own records and those of its civil servants."""
+        return queryset.filter(Q(subject_organisation=value) | Q(subject_person__unit=value))
+
+    def in_progress(self, queryset, name, value):
+        return queryset.filter(PROGRESS[value])
+
+    def sort_by(self, queryset, name, value):
+        key = _SORT_KEYS[value.lstrip("-")]
+        order = key.desc(nulls_last=True) if value.startswith("-") else key.asc(nulls_last=True)
+        return queryset.order_by(order, "-pk")

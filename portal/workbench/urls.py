@@ -1,0 +1,12 @@
+"""The commission's workbench under /work/: the dashboard, the case list, its bulk actions."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.dashboard, name="work-dashboard"),
+    path("start/", views.start, name="work-start"),
+    path("cases/", views.case_list, name="work-case-list"),
+    path("cases/bulk/", views.bulk, name="work-bulk"),
+]
