@@ -1,0 +1,131 @@
+"""The department portal's pages (issue #5 item 2): the unit's home and the evidence page of
+one rectification item. Only a unit's liaison or head has a portal: anyone else gets the
+404 of a page that does not exist, and an item of another unit is missing like any other.
+
+The state-table steps (the head's sign-off, submission, extension requests, objections,
+repair applications) are the generic action forms of portal.cases; these pages link to
+the ones the user may take now.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from casework import clock, queries
+from casework.errors import DomainError, NotFoundError
+from casework.models import RectificationItem
+from casework.permissions import UNIT_ROLES, acting_role, has_role
+from casework.services import attachments
+from casework.services.rectification import rectification_item_add_evidence
+
+from . import work
+from .links import actions_for
+
+#: Per-file outcomes of the last plain-form upload, shown once on the page it returns to.
+RESULTS_KEY = "unit_upload_results"
+
+
+def _unit_member(request: HttpRequest):
+    user = request.user
+    if not (has_role(user, *UNIT_ROLES) and user.organisation_id):
+        raise Http404(_("页面不存在。"))
+    return user
+
+
+def _item(user, pk: int) -> RectificationItem:
+    try:
+        item = queries.rectification_item_get(user=user, item_id=pk)
+    except NotFoundError as exc:
+        raise Http404(str(exc)) from None
+    if item.rectification.record.subject_organisation_id != user.organisation_id:
+        raise Http404(_("整改事项不存在或您无权查看。"))
+    return item
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    user = _unit_member(request)
+    rectifications = work.running_rectifications(user)
+    answers = work.answers_owed(user)
+    context = {
+        "unit": user.organisation,
+        "today": clock.today(),
+        "owed": [(i, actions_for(user, i)) for i in work.owed_items(user)],
+        "uploads": has_role(user, *attachments.POLICIES[RectificationItem].roles),
+        "rectifications": [(r, actions_for(user, r)) for r in rectifications],
+        # A time limit left open on what can no longer be answered (an order closed) is not owed.
+        "answers": [(d, a) for d in answers if (a := actions_for(user, d.owner, only=d.answer.step))],
+        "objections": work.objections_filed(user),
+        "repairs": work.repairs_filed(user),
+        "records": [(r, actions_for(user, r)) for r in work.unit_records(user)],
+        "notices": work.unit_notices(user),
+    }
+    return render(request, "portal/unit/home.html", context)
+
+
+def upload_refusal(user, item: RectificationItem) -> str:
+    """Why this user may not add evidence to the item now ("" when they may)."""
+    policy = attachments.policy_for(item)
+    if not has_role(user, *policy.roles):
+        return _("整改材料由单位联络员上传；您可以查看已上传的材料。")
+    try:
+        acting_role(user, item.rectification.record, policy.step)
+        policy.guard(item)
+    except DomainError as exc:
+        return str(exc.message)
+    return ""
+
+
+def _store(request: HttpRequest, item: RectificationItem) -> list[dict]:
+    """Each file through the evidence service on its own: a refused file stores nothing and
+    leaves the others alone."""
+    files = request.FILES.getlist("file")
+    if not files:
+        return [{"name": "", "ok": False, "message": _("请选择要上传的文件。")}]
+    results = []
+    for uploaded in files:
+        try:
+            rectification_item_add_evidence(
+                acting_user=request.user,
+                item_id=item.pk,
+                uploaded_file=uploaded,
+                ip_address=request.META.get("REMOTE_ADDR") or None,
+            )
+        except NotFoundError as exc:
+            raise Http404(str(exc)) from None
+        except DomainError as exc:
+            results.append({"name": uploaded.name, "ok": False, "message": str(exc.message)})
+        else:
+            results.append({"name": uploaded.name, "ok": True, "message": _("已上传。")})
+    return results
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _unit_member(request)
+    item = _item(user, pk)
+    if request.method == "POST":
+        # Post/redirect/get: reloading the page never uploads the files again.
+        request.session[RESULTS_KEY] = {"item": item.pk, "results": _store(request, item)}
+        return redirect("unit-item-evidence", pk=item.pk)
+    shown = request.session.pop(RESULTS_KEY, None) or {}
+    context = {
+        "item": item,
+        "rectification": item.rectification,
+        "record": item.rectification.record,
+        "due": work.item_due(item),
+        "files": work.item_evidence(user, item),
+        "refusal": upload_refusal(user, item),
+        "results": shown.get("results", []) if shown.get("item") == item.pk else [],
+        "max_bytes": settings.CHENGXIN_UPLOAD_MAX_BYTES,
+        "item_actions": actions_for(user, item),
+        "rectification_actions": actions_for(user, item.rectification),
+    }
+    return render(request, "portal/unit/item_evidence.html", context)
