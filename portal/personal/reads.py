@@ -1,0 +1,146 @@
+"""What the civil servant's pages read (issue 5, item 3): the scoped queries of casework and
+notices, narrowed to what is the signed-in person's own. Nothing here widens a scope: each
+function starts from a query that already answers only what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from casework import clock
+from casework.lifecycle import RecordState
+from casework.models import Appeal, HonourQuery, Objection, Person, Record, RepairApplication
+from casework.permissions import has_role
+from casework.queries import (
+    objection_list,
+    person_get,
+    record_get,
+    record_list,
+    repair_list,
+    sanction_list,
+)
+from casework.roles import Role
+from casework.services.honours import HONOURS_ROLES, IntegrityFile, integrity_file
+from casework.services.repair import OPEN_STATES
+from casework.services.repair_eligibility import Eligibility, repair_eligibility
+from notices.models import Notice
+from notices.queries import visible_notices
+from portal.cases.actions import Action, available_actions
+
+#: The case-action step (portal.cases.specs) that files a repair application on a record.
+APPLY_ACTION = "repair"
+#: How many of a user's own honours queries the query page lists.
+RECENT_QUERIES = 10
+
+
+def is_civil_servant(user) -> bool:
+    return bool(user.person_id) and has_role(user, Role.CIVIL_SERVANT)
+
+
+def may_query_honours(user) -> bool:
+    return has_role(user, *HONOURS_ROLES)
+
+
+#: A record in one of these states is no longer held against the person nor displayed.
+CLOSED_STATES = frozenset(
+    {RecordState.REVOKED, RecordState.REPAIRED, RecordState.EXPIRED, RecordState.ARCHIVED}
+)
+
+
+@dataclass(frozen=True)
+class OwnRecord:
+    record: Record
+    actions: list[Action]
+
+    @property
+    def in_force(self) -> bool:
+        """In force: the repair conditions are worth reading."""
+        return self.record.state == RecordState.EFFECTIVE
+
+    @property
+    def closed(self) -> bool:
+        return self.record.state in CLOSED_STATES
+
+
+@dataclass(frozen=True)
+class PersonalFile:
+    """The civil servant's page: their records with the actions open to them, their
+    integrity file, what they filed and the notices issued to them."""
+
+    person: Person
+    today: dt.date
+    records: list[OwnRecord]
+    file: IntegrityFile
+    objections: QuerySet[Objection]
+    repairs: QuerySet[RepairApplication]
+    appeals: QuerySet[Appeal]
+    notices: QuerySet[Notice]
+
+
+def _record_actions(user, record: Record) -> list[Action]:
+    """The record's actions but applying for repair: that goes through the conditions page,
+    which offers it only once every condition is met."""
+    return [a for a in available_actions(user, record) if a.step != APPLY_ACTION]
+
+
+def personal_file(user) -> PersonalFile:
+    person = person_get(user=user, person_id=user.person_id)
+    today = clock.today()
+    records = record_list(user=user).filter(subject_person=person).order_by("-determination_date", "-pk")
+    return PersonalFile(
+        person=person,
+        today=today,
+        records=[OwnRecord(r, _record_actions(user, r)) for r in records],
+        file=integrity_file(person, on=today),
+        objections=objection_list(user=user).filter(filed_by=user).order_by("-received_on", "-pk"),
+        repairs=repair_list(user=user).filter(applicant=user).order_by("-submitted_on", "-pk"),
+        appeals=Appeal.objects.filter(sanction__in=sanction_list(user=user).filter(person=person))
+        .select_related("sanction")
+        .order_by("-filed_on", "-pk"),
+        notices=visible_notices(user).filter(record__subject_person=person).order_by("-issued_on", "-pk"),
+    )
+
+
+@dataclass(frozen=True)
+class RepairOutlook:
+    """Whether the record can be repaired today, each condition with its reason, and the
+    way to apply when it can."""
+
+    record: Record
+    today: dt.date
+    eligibility: Eligibility
+    pending: RepairApplication | None  # an application being handled: no second one
+    applications: QuerySet[RepairApplication]
+    apply: Action | None  # shown only when every condition passes
+
+    @property
+    def waiting_for_date(self) -> bool:
+        earliest = self.eligibility.earliest_date
+        return earliest is not None and earliest > self.today
+
+
+def repair_outlook(user, record_id: int) -> RepairOutlook:
+    record = record_get(user=user, record_id=record_id)
+    today = clock.today()
+    eligibility = repair_eligibility(record, today)
+    applications = repair_list(user=user).filter(record=record).order_by("-submitted_on", "-pk")
+    pending = applications.filter(state__in=OPEN_STATES).first()
+    apply = None
+    if eligibility.eligible and pending is None:
+        apply = next((a for a in available_actions(user, record) if a.step == APPLY_ACTION), None)
+    return RepairOutlook(record, today, eligibility, pending, applications, apply)
+
+
+def recent_honour_queries(user) -> QuerySet[HonourQuery]:
+    """The user's own queries, newest first: the log of everyone's is the auditors' to read."""
+    return HonourQuery.objects.filter(requester=user).select_related("person__unit", "organisation")
+
+
+def honour_query_get(user, query_id: str | None) -> HonourQuery | None:
+    """One of the user's own queries, to show its result after the redirect; another
+    user's query, or no id, is simply no result."""
+    if not query_id or not str(query_id).isdigit():
+        return None
+    return recent_honour_queries(user).filter(pk=int(query_id)).first()
