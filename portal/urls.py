@@ -1,11 +1,15 @@
 """The portal's pages: the public disclosure pages (no login) and the site's own sign-in."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import public
 
 urlpatterns = [
+    path("work/", include("portal.cases.urls")),  # case pages, action forms, notice pages
+    path("work/", include("portal.workbench.urls")),  # dashboard, case list, bulk actions
+    path("unit/", include("portal.unit.urls")),  # department portal
+    path("me/", include("portal.personal.urls")),  # civil-servant portal, honours query
     path("public/records/", public.record_list, name="public-records"),
     path("public/records/<str:reference>/", public.record_detail, name="public-record"),
     path(

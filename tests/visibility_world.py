@@ -224,6 +224,18 @@ KIND_BY_PREFIX = {
     "api/tasks/": "task",
     "inbox/processes/": "process",
     "inbox/tasks/": "task",
+    "me/records/": "record",
+    "unit/items/": "item",
+    "work/cases/": "record",
+    "work/objections/": "objection",
+    "work/rectifications/": "rectification",
+    "work/items/": "item",
+    "work/extensions/": "extension",
+    "work/accountability/": "accountability",
+    "work/sanctions/": "sanction",
+    "work/appeals/": "appeal",
+    "work/repairs/": "repair",
+    "work/notices/": "notice",
     "api/^people/": "person",
     "api/^organisations/": None,
 }
@@ -237,7 +249,7 @@ LISTS = {
     "workflow-process-list": "process",
     "person-list": "person",
 }
-PAGE_POSTS = {"workflow-claim-page", "workflow-release-page"}
+PAGE_POSTS = {"workflow-claim-page", "workflow-release-page", "unit-item-evidence"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):
@@ -266,13 +278,45 @@ def _kind(route: str) -> str | None:
     return KIND_BY_PREFIX[prefix]
 
 
+#: The action form (portal.cases, one route per kind) names a step besides the pk: for each
+#: kind one the unit's liaison may not take on this world's case (the commission's, the
+#: sanctioned person's own appeal, or an item's extension while one is already pending).
+ACTION_STEPS = {
+    "cases": "amend",
+    "objections": "decide",
+    "rectifications": "start-review",
+    "items": "extension",
+    "extensions": "decide",
+    "accountability": "close",
+    "sanctions": "appeal",
+    "appeals": "decide",
+    "repairs": "grant",
+    "notices": "void",
+}
+
+
+class RouteName(str):
+    """A URL name carrying its route's arguments besides the pk, for `url()`."""
+
+    kwargs: dict
+
+
+def _name(pattern: URLPattern) -> str:
+    kind = pattern.default_args.get("kind")
+    if pattern.name != "case-action" or kind is None:
+        return pattern.name
+    name = RouteName(pattern.name)
+    name.kwargs = {"kind": kind, "step": ACTION_STEPS[kind]}
+    return name
+
+
 def object_urls() -> list[tuple[str, str, str]]:
     """(method, URL name, kind) of every URL that names one object by its pk."""
     found = []
     for route, pattern in _patterns(get_resolver()):
         if "pk>" not in route or route.startswith("admin/") or _kind(route) is None:
             continue
-        found += [(m, pattern.name, _kind(route)) for m in _methods(pattern.name, pattern.callback)]
+        found += [(m, _name(pattern), _kind(route)) for m in _methods(pattern.name, pattern.callback)]
     return sorted(found)
 
 
@@ -281,12 +325,16 @@ OUTSIDERS = ["other_liaison", "stranger"]
 
 
 def url(name: str, pk: int) -> str:
-    return reverse(name, kwargs={"pk": pk})
+    return reverse(name, kwargs={"pk": pk, **getattr(name, "kwargs", {})})
 
 
 def call(user, method: str, path: str):
     return getattr(api(user), method)(path, {}, format="json")
 
 
+#: Server-rendered pages (HTML, the anonymous sent to sign in): every route outside the API.
+PAGE_NAMES = {pattern.name for route, pattern in _patterns(get_resolver()) if not route.startswith("api/")}
+
+
 def is_page(name: str) -> bool:
-    return name.endswith("-page")
+    return name in PAGE_NAMES
