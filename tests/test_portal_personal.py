@@ -145,6 +145,38 @@ def test_me_shows_the_persons_sanction_and_their_own_appeal(
     assert record.reference not in html and "李四" not in html  # the unit's record is not theirs
 
 
+def test_me_offers_the_appeal_of_a_sanction_on_the_units_case(
+    officer, approver, unit, civil_servant, colleague, fixed_today
+):
+    """The unit's case page is not theirs (404), so their own sanction and its appeal form
+    are reached from /me/; the colleague's sanction is not listed."""
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    people = [civil_servant.person, colleague.person]
+    served(
+        officer=officer,
+        approver=approver,
+        record=record,
+        persons=people,
+        unit=unit,
+        decisions=[decision(p, "WARNING") for p in people],
+        decided_on=dt.date(2026, 1, 30),
+        served_on=dt.date(2026, 2, 2),
+    )
+    own = Sanction.objects.get(person=civil_servant.person)
+    theirs = Sanction.objects.get(person=colleague.person)
+
+    html = page(civil_servant, HOME)
+
+    section = html.split('id="sanctions-heading"', 1)[1].split('id="filed-heading"', 1)[0]
+    appeal_url = reverse("case-action", kwargs={"kind": "sanctions", "pk": own.pk, "step": "appeal"})
+    assert appeal_url in section and "警告" in section
+    assert reverse("case-action", kwargs={"kind": "sanctions", "pk": theirs.pk, "step": "appeal"}) not in html
+    client = Client()
+    client.force_login(civil_servant)
+    assert client.get(appeal_url).status_code == 200
+    assert client.get(reverse("case-detail", args=[record.pk])).status_code == 404
+
+
 @pytest.mark.parametrize("who", ["officer", "approver", "liaison"])
 def test_me_is_not_there_for_anyone_but_a_civil_servant(request, who):
     page(request.getfixturevalue(who), HOME, status=404)

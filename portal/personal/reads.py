@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from casework import clock
 from casework.lifecycle import RecordState
-from casework.models import Appeal, HonourQuery, Objection, Person, Record, RepairApplication
+from casework.models import Appeal, HonourQuery, Objection, Person, Record, RepairApplication, Sanction
 from casework.permissions import has_role
 from casework.queries import (
     objection_list,
@@ -77,6 +77,9 @@ class PersonalFile:
     repairs: QuerySet[RepairApplication]
     appeals: QuerySet[Appeal]
     notices: QuerySet[Notice]
+    #: Their own sanctions with what they may do about them (an appeal): a sanction on a
+    #: unit's case is theirs even though the unit's case page is not.
+    sanctions: list[tuple[Sanction, list[Action]]]
 
 
 def _record_actions(user, record: Record) -> list[Action]:
@@ -100,6 +103,10 @@ def personal_file(user) -> PersonalFile:
         .select_related("sanction")
         .order_by("-filed_on", "-pk"),
         notices=visible_notices(user).filter(record__subject_person=person).order_by("-issued_on", "-pk"),
+        sanctions=[
+            (sanction, available_actions(user, sanction))
+            for sanction in sanction_list(user=user).filter(person=person).order_by("-pk")
+        ],
     )
 
 
