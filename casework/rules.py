@@ -32,7 +32,7 @@ def disclosure_window(tier: str, determined_on: dt.date, *, must_disclose: bool 
     roll forward (DOMAIN §4.3, §7 rule 4).
 
     A 轻微 record keeps its rule's window (at most 3 months, scenario 15) whether or not it
-    is flagged for disclosure: the flag decides whether it is *shown* (records.should_publish),
+    is flagged for disclosure: the flag decides whether it is *shown* (decided_records.should_publish),
     while the window is also how long the record stays in force internally (honours
     eligibility, integrity file) unless it is repaired first."""
     rule = disclosure_rule(tier, determined_on)

@@ -162,7 +162,7 @@ def n1(record: Record, obj) -> dict:
 
 
 def n2(record: Record, obj) -> dict:
-    from casework.services.records import should_publish
+    from casework.services.decided_records import should_publish
 
     return {
         **record_data(record),

@@ -30,7 +30,7 @@ from casework.lifecycle import RECORD_STEPS, RecordState
 from casework.models import Record
 from casework.permissions import acting_role, has_role
 from casework.roles import Role
-from casework.services import records as record_services
+from casework.services import decided_records
 from casework.services.record_steps import RECORD
 from casework.services.record_steps import snapshot as record_snapshot
 from casework.services.steps import Machine, apply_step, perform
@@ -259,7 +259,7 @@ def _serve_record(acting_user, record_id: int, event: ServiceEvent, ip_address: 
     record = Record.objects.select_for_update().get(pk=record_id)
     if record.state != RecordState.DETERMINED:
         return  # served before through the record's own service, or no longer in force
-    change, after = record_services.service_change(
+    change, after = decided_records.service_change(
         event.served_on, event.method, event.proof, event.recipient_consent
     )
     apply_step(

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from casework.models import Measure
+from casework.services import decided_records as decided
 from casework.services import records as svc
 
 
@@ -60,7 +61,7 @@ def determined(
 
 def effective(*, officer, approver, served=dt.date(2026, 1, 16), **kwargs):
     record = determined(officer=officer, approver=approver, **kwargs)
-    return svc.record_serve(
+    return decided.record_serve(
         acting_user=officer,
         record_id=record.pk,
         served_on=served,

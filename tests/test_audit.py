@@ -13,6 +13,7 @@ from casework import audit
 from casework.errors import DomainError
 from casework.models import AuditEntry, AuditHead, Measure, Record
 from casework.models.audit import AppendOnlyError
+from casework.services import decided_records as decided
 from casework.services import records as svc
 
 from . import lifecycle
@@ -131,7 +132,7 @@ def test_every_transition_appends_exactly_one_entry(officer, approver, unit):
         lambda: svc.record_determine(
             acting_user=approver, record_id=record.pk, determination_date=dt.date(2026, 1, 15)
         ),
-        lambda: svc.record_serve(
+        lambda: decided.record_serve(
             acting_user=officer,
             record_id=record.pk,
             served_on=dt.date(2026, 1, 16),

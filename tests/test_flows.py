@@ -9,6 +9,7 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from casework.errors import DomainError
 from casework.models import Measure
+from casework.services import decided_records as decided
 from casework.services import records as svc
 from workflows.flows import RecordFlow
 from workflows.follow import follow_all
@@ -71,7 +72,7 @@ def test_each_record_step_completes_its_task_and_opens_the_next_one(officer, app
     svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk, served_on=dt.date(2026, 1, 6))
     svc.record_determine(acting_user=approver, record_id=record.pk, determination_date=dt.date(2026, 1, 20))
     assert waiting(record) == [("serve", STATUS.ASSIGNED, "officer")]
-    svc.record_serve(
+    decided.record_serve(
         acting_user=officer,
         record_id=record.pk,
         served_on=dt.date(2026, 1, 21),
@@ -112,7 +113,7 @@ def test_a_step_that_leaves_the_needed_task_unchanged_keeps_the_task_and_its_cla
     record = lifecycle.determined(officer=officer, approver=approver, organisation=unit)
     before = Task.objects.get(process=process_of(record), status=STATUS.ASSIGNED)
 
-    svc.record_amend(
+    decided.record_amend(
         acting_user=approver, record_id=record.pk, changes={"facts": "更正后的事实。"}, reason="笔误"
     )
 

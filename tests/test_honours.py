@@ -9,8 +9,7 @@ from casework.errors import PermissionDeniedError
 from casework.models import AuditEntry, HonourQuery
 from casework.models.audit import AppendOnlyError
 from casework.roles import Role
-from casework.services import honours
-from casework.services import records as record_svc
+from casework.services import decided_records, honours
 
 from . import lifecycle
 from .accountability_steps import decided, decision, set_today
@@ -104,7 +103,7 @@ def test_a_record_in_force_about_the_person_makes_them_ineligible_until_revoked(
     record = lifecycle.effective(officer=officer, approver=approver, person=person)
     result = check(officer, person_id=person.pk)
     assert not result.eligible and record.reference in result.reasons[0]
-    record_svc.record_revoke(
+    decided_records.record_revoke(
         acting_user=approver, record_id=record.pk, reason="原决定被撤销。", document="撤销决定书"
     )
     assert check(officer, person_id=person.pk).eligible

@@ -33,6 +33,7 @@ from casework.models import (
     SyncKind,
 )
 from casework.roles import Role
+from casework.services import decided_records
 from casework.services import objections as objection_svc
 from casework.services import records as record_svc
 from casework.services import rectification as rect_svc
@@ -132,7 +133,7 @@ def test_determination_drafts_n2_and_n3_whose_service_in_one_event_makes_the_rec
         "MAIL",
         "EMS 1234567890",
     )
-    assert record.public is record_svc.should_publish(record, dt.date(2026, 2, 2)) is True
+    assert record.public is decided_records.should_publish(record, dt.date(2026, 2, 2)) is True
     assert SyncEvent.objects.filter(record=record, kind=SyncKind.CREATE).count() == 1
     assert not Deadline.objects.filter(record=record, kind="service", status="OPEN").exists()
     serve = AuditEntry.objects.get(record=record, action="serve")
@@ -211,7 +212,7 @@ def test_a_revocation_gets_n21_but_an_objection_decided_as_revocation_answers_wi
     officer, approver, unit, liaison, issuer
 ):
     revoked = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-    record_svc.record_revoke(
+    decided_records.record_revoke(
         acting_user=approver, record_id=revoked.pk, reason="原判决被撤销", document="（2026）粤19行再1号"
     )
     assert only(revoked, "N21").data["revoking_document"] == "（2026）粤19行再1号"

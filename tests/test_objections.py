@@ -9,8 +9,8 @@ from casework.errors import DomainError, PermissionDeniedError
 from casework.lifecycle import OBJECTION_STEPS, ObjectionState
 from casework.models import AuditEntry, Deadline, Objection
 from casework.roles import Role
+from casework.services import decided_records as decided
 from casework.services import objections as svc
-from casework.services import records as records_svc
 from casework.services.objection_evidence import attachments_of
 
 from . import lifecycle
@@ -247,7 +247,7 @@ def test_new_evidence_or_new_grounds_make_a_new_objection(liaison, record):
 
 def test_an_objection_cannot_be_accepted_once_its_record_is_revoked(officer, approver, liaison, record):
     objection = filed(subject=liaison, record=record)
-    records_svc.record_revoke(
+    decided.record_revoke(
         acting_user=approver, record_id=record.pk, reason="法院撤销原判决", document="（2026）粤19民再1号"
     )
     with pytest.raises(DomainError, match="已撤销") as caught:

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from casework.models import OrganisationName
-from casework.services import records as svc
+from casework.services import decided_records as decided
 from portal.public import scrub
 
 from . import lifecycle
@@ -139,7 +139,7 @@ def test_a_record_not_on_display_is_not_found(disclosed, undisclosed):
 
 
 def test_a_revoked_record_leaves_the_public_pages(disclosed, approver):
-    svc.record_revoke(
+    decided.record_revoke(
         acting_user=approver, record_id=disclosed.pk, reason="法院撤销原判决", document="（2026）粤19民再1号"
     )
     assert disclosed.reference not in page("/public/records/")
@@ -177,7 +177,7 @@ def test_an_id_number_typed_into_the_facts_is_scrubbed_from_the_public_pages(
     disclosed, approver, civil_servant
 ):
     typed = f"经办人身份证号 {civil_servant.person.id_number}，另见 {civil_servant.person.masked_id_number}。"
-    svc.record_amend(
+    decided.record_amend(
         acting_user=approver,
         record_id=disclosed.pk,
         changes={"facts": typed, "legal_basis": f"依据…{civil_servant.person.id_number}"},

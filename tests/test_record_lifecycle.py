@@ -9,6 +9,7 @@ from casework.errors import DomainError, PermissionDeniedError
 from casework.lifecycle import RECORD_STEPS, RecordState
 from casework.models import AuditEntry, ConflictDeclaration, Deadline, Measure, Record, SyncEvent
 from casework.roles import Role
+from casework.services import decided_records as decided
 from casework.services import records as svc
 
 from . import lifecycle
@@ -184,7 +185,7 @@ def test_revocation_withdraws_display_within_three_working_days(officer, approve
     settings.CHENGXIN_TODAY = "2026-06-17"
     record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
     assert record.public
-    record = svc.record_revoke(
+    record = decided.record_revoke(
         acting_user=approver,
         record_id=record.pk,
         reason="异议成立",
@@ -200,20 +201,20 @@ def test_the_scheduler_expires_a_record_only_after_max_end(officer, approver, un
     record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
     settings.CHENGXIN_TODAY = "2027-01-15"
     with pytest.raises(DomainError):
-        svc.record_expire(record_id=record.pk)
+        decided.record_expire(record_id=record.pk)
     settings.CHENGXIN_TODAY = "2027-01-16"
-    record = svc.record_expire(record_id=record.pk)
+    record = decided.record_expire(record_id=record.pk)
     assert record.state == RecordState.EXPIRED and not record.public
     assert AuditEntry.objects.filter(
         record=record, action="expire", actor__isnull=True, actor_role="system"
     ).exists()
-    record = svc.record_archive(acting_user=officer, record_id=record.pk)
+    record = decided.record_archive(acting_user=officer, record_id=record.pk)
     assert record.state == RecordState.ARCHIVED
 
 
 def test_an_amendment_to_a_decided_record_is_audited_with_its_diff(officer, approver, unit):
     record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-    record = svc.record_amend(
+    record = decided.record_amend(
         acting_user=approver,
         record_id=record.pk,
         changes={"tier": "SERIOUS"},
@@ -253,7 +254,7 @@ def test_a_public_record_is_announced_to_the_province_and_its_expiry_too(officer
     # Served Fri 2026-01-16: published by the next working day.
     assert created.due_on == dt.date(2026, 1, 19)
     settings.CHENGXIN_TODAY = "2027-01-16"
-    svc.record_expire(record_id=record.pk)
+    decided.record_expire(record_id=record.pk)
     assert SyncEvent.objects.filter(
         record=record, kind="EXPIRE", due_on=dt.date(2027, 1, 18)
     ).exists()  # Sat → Mon

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from casework.models import RefusalReason
-from casework.services import records
+from casework.services import decided_records as decided
 from casework.services import repair as svc
 from casework.services.repair_eligibility import repair_eligibility
 
@@ -124,7 +124,7 @@ def test_a_record_that_is_not_effective_fails_the_state_condition(settings, offi
         settings, officer=officer, approver=approver, organisation=unit, determined_on=dt.date(2026, 1, 15)
     )
     set_today(settings, "2026-02-02")
-    records.record_revoke(
+    decided.record_revoke(
         acting_user=approver, record_id=record.pk, reason="原判决被撤销", document="（2026）粤19民再1号"
     )
     record.refresh_from_db()

@@ -20,7 +20,8 @@ from casework.models import (
 )
 from casework.roles import Role
 from casework.services import deadlines as deadline_svc
-from casework.services import objections, records, rectification_sweeps
+from casework.services import decided_records as decided
+from casework.services import objections, rectification_sweeps
 from casework.services import rectification_extension as ext
 
 from . import lifecycle
@@ -191,7 +192,7 @@ def test_a_record_revoked_because_its_source_decision_fell_stops_its_rectificati
     order = steps.in_progress(officer=officer, approver=approver, unit=None, record=record, count=2)
     case = opened(officer=officer, record=record, unit=unit, on=day("2026-09-01"))
     settings.CHENGXIN_TODAY = "2026-09-15"
-    records.record_revoke(
+    decided.record_revoke(
         acting_user=approver, record_id=record.pk, reason="原判决已被撤销。", document="（2026）粤19民再1号"
     )
 

@@ -34,6 +34,7 @@ from ..models import (
     User,
 )
 from ..permissions import may_see_id_numbers
+from ..services import decided_records
 from ..services import records as record_services
 
 
@@ -248,7 +249,7 @@ def start_verification(modeladmin, request, queryset):
 
 @admin.action(description=_("归档"))
 def archive(modeladmin, request, queryset):
-    _run_step(modeladmin, request, queryset, record_services.record_archive)
+    _run_step(modeladmin, request, queryset, decided_records.record_archive)
 
 
 @admin.register(Record)

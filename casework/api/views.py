@@ -20,7 +20,7 @@ from .. import queries
 from ..lifecycle import RECORD_STEPS
 from ..models import Record
 from ..permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
-from ..services import records
+from ..services import decided_records, records
 from . import serializers as s
 from .errors import InputError
 from .filters import RecordFilter
@@ -195,12 +195,12 @@ class DetermineApi(RecordActionApi):
 
 @lifecycle_step("serve", s.ServeInput)
 class ServeApi(RecordActionApi):
-    service = staticmethod(records.record_serve)
+    service = staticmethod(decided_records.record_serve)
 
 
 @lifecycle_step("amend", s.AmendInput)
 class AmendApi(RecordActionApi):
-    service = staticmethod(records.record_amend)
+    service = staticmethod(decided_records.record_amend)
 
     def service_kwargs(self, data: dict) -> dict:
         reason = data.pop("reason")
@@ -209,9 +209,9 @@ class AmendApi(RecordActionApi):
 
 @lifecycle_step("revoke", s.RevokeInput)
 class RevokeApi(RecordActionApi):
-    service = staticmethod(records.record_revoke)
+    service = staticmethod(decided_records.record_revoke)
 
 
 @lifecycle_step("archive")
 class ArchiveApi(RecordActionApi):
-    service = staticmethod(records.record_archive)
+    service = staticmethod(decided_records.record_archive)

@@ -21,6 +21,7 @@ from ..calendar import WorkCalendar, current
 from ..lifecycle import RECORD_STEPS
 from ..lifecycle import RecordState as S
 from ..models import Measure, Organisation, Person, Record, User
+from ..services import decided_records as decided
 from ..services import records as svc
 from . import cases_decided, cases_open, cases_people
 from .accounts import ACCOUNTS
@@ -157,7 +158,7 @@ class _Plan:
         self._add(
             "serve",
             day,
-            svc.record_serve,
+            decided.record_serve,
             acting_user=self.officer,
             served_on=day,
             method=method,
@@ -170,7 +171,7 @@ class _Plan:
         self._add(
             "revoke",
             self._after(40),
-            svc.record_revoke,
+            decided.record_revoke,
             acting_user=self.approver,
             reason=c.closing,
             document=c.document,
@@ -180,12 +181,12 @@ class _Plan:
         """The scheduler's run on the day after the longest disclosure period."""
         c = self.case
         window = rules.disclosure_window(c.tier, self.determined_on, must_disclose=c.must_disclose)
-        self._add("expire", max(window.max_end, self.day) + DAY, svc.record_expire, acting_user=None)
+        self._add("expire", max(window.max_end, self.day) + DAY, decided.record_expire, acting_user=None)
 
     def archive(self) -> None:
         by_system = self.case.closed_as == S.EXPIRED
         self._add(
-            "archive", self._after(7), svc.record_archive, acting_user=None if by_system else self.officer
+            "archive", self._after(7), decided.record_archive, acting_user=None if by_system else self.officer
         )
 
 

@@ -16,7 +16,7 @@ from ..errors import DomainError
 from ..lifecycle import ObjectionState, RecordState
 from ..models import Objection, ObjectionOutcome, Record, SyncKind
 from ..permissions import acting_role
-from . import records
+from . import decided_records
 from .record_steps import RECORD, snapshot
 from .revocation_effects import revocation_cascade
 from .steps import apply_step
@@ -102,9 +102,9 @@ def outcome_effect(outcome: str, *, reason: str, corrections: dict | None, docum
                 field="corrections",
                 code="required",
             )
-        return partial(_amend, records.amendment(corrections), reason)
+        return partial(_amend, decided_records.amendment(corrections), reason)
     if outcome == Outcome.REVOKE:
-        return partial(_revoke, records.revocation(reason, document), reason)
+        return partial(_revoke, decided_records.revocation(reason, document), reason)
     note = f"{reason}（{document}）" if document else reason
     # 停止公开 / 移出名单: the record is kept but no longer displayed (S10 Art 51);
     # 维持 / 无法确认: the record is kept as it is, the objection text stays on file.

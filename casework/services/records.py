@@ -1,5 +1,7 @@
-"""Use cases of the record lifecycle (DOMAIN §5.1). Each one: permission, lock, guards,
-FSM transition, audit entry, all in one transaction; views, API, admin and commands call these."""
+"""Use cases of the record lifecycle up to the determination (DOMAIN §5.1 T1–T7): intake,
+verification, proposal, prior notice, defence, determination. Each one: permission, lock,
+guards, FSM transition, audit entry, all in one transaction; views, API, admin and commands
+call these. The steps on a determined record are in `decided_records`."""
 
 from __future__ import annotations
 
@@ -7,18 +9,15 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import audit, clock, rules, sync
+from .. import audit, clock, rules
 from ..errors import DomainError, PermissionDeniedError
 from ..lifecycle import RecordState
-from ..models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, SyncKind, Tier
-from ..models.records import ServiceMethod
+from ..models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, Tier
 from ..permissions import has_role
 from ..roles import Role
-from . import revocation_effects
 from .record_steps import perform_step, snapshot
 from .steps import notify_step
 from .validation import require_choice, require_past_date, require_text
@@ -330,210 +329,5 @@ def record_determine(
         step="determine",
         change=change,
         after=after,
-        ip_address=ip_address,
-    )
-
-
-def should_publish(record: Record, on: dt.date) -> bool:
-    """Organisation records are public per tier; person records only for the categories
-    configured as public (DOMAIN §4.3 design (c), scenario 30)."""
-    if record.max_end is None or on > record.max_end:
-        return False
-    if record.is_person_record:
-        return record.category in settings.CHENGXIN["PUBLIC_PERSON_CATEGORIES"]
-    return record.tier != Tier.MINOR or record.must_disclose
-
-
-# T8 (+T9) ──────────────────────────────────────────────────────────────────────────
-def service_change(served_on: dt.date, method: str, proof: str, consent: bool = False):
-    """The (change, after) pair of T8, for record_serve and for the service of the recording
-    notice with the repair notice in one event (notices.services.notice_serve)."""
-    require_past_date(served_on, "served_on", _("送达日期"))
-    require_choice(method, ServiceMethod, "method", _("送达方式"))
-    proof = require_text(proof, "proof", _("请填写送达回证信息。"))
-    if method == ServiceMethod.ELECTRONIC and not consent:
-        raise DomainError(_("电子送达须经受送达人同意。"), field="method", code="consent_required")
-
-    def change(record: Record) -> None:
-        if served_on < record.determination_date:
-            raise DomainError(_("送达日期不能早于认定日期。"), field="served_on", code="date_order")
-        record.served_on, record.service_method, record.service_proof = (
-            served_on,
-            method,
-            proof,
-        )
-        record.public = should_publish(record, clock.today())
-
-    def after(record: Record) -> None:
-        rules.close_deadline(record, "service")
-        if record.public:
-            sync.emit(record, SyncKind.CREATE, on=served_on)
-
-    return change, after
-
-
-def record_serve(
-    *,
-    acting_user,
-    record_id: int,
-    served_on: dt.date,
-    method: str,
-    proof: str,
-    recipient_consent: bool = False,
-    ip_address: str | None = None,
-) -> Record:
-    change, after = service_change(served_on, method, proof, recipient_consent)
-    return perform_step(
-        acting_user=acting_user,
-        record_id=record_id,
-        step="serve",
-        change=change,
-        after=after,
-        ip_address=ip_address,
-    )
-
-
-_AMENDABLE = {
-    "category",
-    "domain",
-    "tier",
-    "tier_rationale",
-    "facts",
-    "legal_basis",
-    "must_disclose",
-}
-
-
-# T14 ──────────────────────────────────────────────────────────────────────────────
-def amendment(changes: dict):
-    """Check `changes` to a decided record and return the function that applies them to
-    the locked record (T14; also used by an objection decided as 更正/补充)."""
-    unknown = set(changes) - _AMENDABLE
-    if unknown:
-        raise DomainError(
-            _("不能更正以下字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))},
-            field=sorted(unknown)[0],
-        )
-    if not changes:
-        raise DomainError(_("没有需要更正的内容。"), field="changes")
-    for name, choices, label in (
-        ("category", Category, _("失信类别")),
-        ("domain", Domain, _("重点领域")),
-        ("tier", Tier, _("失信等级")),
-    ):
-        if name in changes:
-            require_choice(changes[name], choices, name, label)
-
-    def change(record: Record) -> None:
-        for name, value in changes.items():
-            setattr(record, name, value)
-        if {"tier", "must_disclose"} & set(changes) and record.determination_date:
-            window = rules.disclosure_window(
-                record.tier, record.determination_date, must_disclose=record.must_disclose
-            )
-            record.disclosure_rule, record.rule_version = window.rule, window.rule.rule_version
-            record.min_end, record.max_end = window.min_end, window.max_end
-        if record.state == S.EFFECTIVE:
-            was_public, record.public = record.public, should_publish(record, clock.today())
-            if was_public or record.public:
-                record._sync = SyncKind.UPDATE
-
-    return change
-
-
-def _emit_pending_sync(record: Record) -> None:
-    kind = getattr(record, "_sync", None)
-    if kind:
-        sync.emit(record, kind)
-
-
-def record_amend(
-    *,
-    acting_user,
-    record_id: int,
-    changes: dict,
-    reason: str,
-    ip_address: str | None = None,
-) -> Record:
-    reason = require_text(reason, "reason", _("更正须说明理由。"))
-    return perform_step(
-        acting_user=acting_user,
-        record_id=record_id,
-        step="amend",
-        change=amendment(changes),
-        after=_emit_pending_sync,
-        reason=reason,
-        ip_address=ip_address,
-    )
-
-
-def revocation(reason: str, document: str):
-    """The (change, after) pair of T10, for record_revoke and for an objection decided as
-    撤销: display stops at once, the platform must know within 3 WD (scenario 6)."""
-    reason = require_text(reason, "reason", _("撤销须说明理由。"))
-    document = require_text(document, "document", _("请填写撤销依据文书。"))
-
-    def change(record: Record) -> None:
-        record.closing_reason, record.closing_document = reason, document
-        record.public, record.objection_pending = False, False
-
-    def after(record: Record) -> None:
-        sync.emit(record, SyncKind.REVOKE)
-
-    return change, after
-
-
-# T10 ──────────────────────────────────────────────────────────────────────────────
-def record_revoke(
-    *,
-    acting_user,
-    record_id: int,
-    reason: str,
-    document: str,
-    ip_address: str | None = None,
-) -> Record:
-    change, after = revocation(reason, document)
-
-    def after_and_cascade(record: Record) -> None:
-        # The same linked effects as an objection decided as 撤销 (scenario 6): nothing
-        # keeps running, nor escalates, on a revoked record.
-        after(record)
-        revocation_effects.revocation_cascade(
-            record, reason=_("失信记录已撤销：%(reason)s") % {"reason": reason}
-        )
-
-    return perform_step(
-        acting_user=acting_user,
-        record_id=record_id,
-        step="revoke",
-        change=change,
-        after=after_and_cascade,
-        reason=reason,
-        ip_address=ip_address,
-    )
-
-
-# T12 ──────────────────────────────────────────────────────────────────────────────
-def record_expire(*, acting_user=None, record_id: int) -> Record:
-    def change(record: Record) -> None:
-        if record.max_end is None or clock.today() <= record.max_end:
-            raise DomainError(_("最长公示期尚未届满。"), field="max_end", code="not_expired")
-        record._was_public, record.public = record.public, False
-
-    def after(record: Record) -> None:
-        if record._was_public:
-            sync.emit(record, SyncKind.EXPIRE)
-
-    return perform_step(
-        acting_user=acting_user, record_id=record_id, step="expire", change=change, after=after
-    )
-
-
-# T13 ──────────────────────────────────────────────────────────────────────────────
-def record_archive(*, acting_user, record_id: int, ip_address: str | None = None) -> Record:
-    return perform_step(
-        acting_user=acting_user,
-        record_id=record_id,
-        step="archive",
         ip_address=ip_address,
     )

@@ -25,8 +25,8 @@ from ..models.repair import RepairRule
 from ..permissions import acting_role, has_conflict, has_role
 from ..roles import Role
 from . import record_steps
+from .decided_records import should_publish
 from .record_steps import RECORD
-from .records import should_publish
 from .repair_eligibility import Eligibility, repair_eligibility
 from .steps import Machine, apply_step, notify_step, perform, snapshot
 from .validation import require_choice, require_past_date, require_text

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from casework.services import records as svc
+from casework.services import decided_records as decided
 from workflows.models import CaseProcess, subject_key
 
 from .. import lifecycle
@@ -112,7 +112,7 @@ def test_the_public_pages_show_no_id_number_anywhere(
     base = live_server.url
     record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
     person = civil_servant.person
-    svc.record_amend(
+    decided.record_amend(
         acting_user=approver,
         record_id=record.pk,
         changes={"facts": f"该单位拖欠中小企业账款；经办人{person.name}（身份证号 {person.id_number}）。"},
