@@ -72,7 +72,13 @@ def test_every_kind_of_page_is_light_and_served_by_the_site_alone(
     assert record.state == RecordState.EFFECTIVE and notice is not None
 
     visits = {
-        None: ["/", "/public/records/", f"/public/records/{record.reference}/", "/verify/", "/accounts/login/"],
+        None: [
+            "/",
+            "/public/records/",
+            f"/public/records/{record.reference}/",
+            "/verify/",
+            "/accounts/login/",
+        ],
         officer: [
             "/work/",
             "/work/cases/",
