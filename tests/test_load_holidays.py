@@ -14,6 +14,7 @@ from casework.errors import PermissionDeniedError
 from casework.models import AuditEntry, CalendarDay, CalendarYear, Deadline, DeadlineRule
 from casework.roles import Role
 from casework.services import calendar as svc
+from casework.services import holiday_files
 from casework.services import records as records_svc
 
 from . import lifecycle
@@ -225,7 +226,7 @@ def test_a_plain_json_list_is_accepted():
 )
 def test_a_bad_line_is_refused_by_its_line_number(line, message):
     text, number = csv_2027_with(line)
-    with pytest.raises(svc.HolidayFileError) as caught:
+    with pytest.raises(holiday_files.HolidayFileError) as caught:
         load(text)
     assert caught.value.problems == [f"第 {number} 行：{message}。"]
     assert caught.value.field == "file"
@@ -233,14 +234,14 @@ def test_a_bad_line_is_refused_by_its_line_number(line, message):
 
 def test_every_bad_line_is_reported_at_once():
     text = "date,kind\n2027-02-30,holiday\n2027-03-01,off\n"
-    with pytest.raises(svc.HolidayFileError) as caught:
+    with pytest.raises(holiday_files.HolidayFileError) as caught:
         load(text)
     assert [p.split("：")[0] for p in caught.value.problems] == ["第 2 行", "第 3 行"]
     assert "有 2 处错误，未作任何修改" in caught.value.message
 
 
 def test_a_partial_year_is_refused_because_it_would_replace_the_whole_year():
-    with pytest.raises(svc.HolidayFileError) as caught:
+    with pytest.raises(holiday_files.HolidayFileError) as caught:
         load("2027-01-01,holiday,元旦\n2027-01-02,holiday,元旦\n2027-01-03,holiday,元旦\n")
     assert caught.value.problems == [
         "2027 年：缺少法定节假日 2027-05-01、2027-05-02、2027-10-01、2027-10-02、2027-10-03。"
@@ -267,23 +268,23 @@ def test_a_partial_year_is_refused_because_it_would_replace_the_whole_year():
     ],
 )
 def test_a_bad_json_file_is_refused_naming_the_item(content, message):
-    with pytest.raises(svc.HolidayFileError) as caught:
+    with pytest.raises(holiday_files.HolidayFileError) as caught:
         load(content, "holidays.json")
     assert caught.value.problems[0] == f"{message}。"
 
 
 def test_a_file_that_is_not_text_or_too_big_is_refused():
-    with pytest.raises(svc.HolidayFileError, match="无法识别文件编码"):
+    with pytest.raises(holiday_files.HolidayFileError, match="无法识别文件编码"):
         load(b"\xff\xfe\x00\xd8\x00\x00", "holidays.csv")
-    with pytest.raises(svc.HolidayFileError, match="文件超过 1 MB"):
-        load(b"#" * (svc.MAX_FILE_BYTES + 1), "holidays.csv")
+    with pytest.raises(holiday_files.HolidayFileError, match="文件超过 1 MB"):
+        load(b"#" * (holiday_files.MAX_FILE_BYTES + 1), "holidays.csv")
 
 
 def test_nothing_changes_when_the_file_is_refused(officer, unit, settings):
     verification_opened(officer, unit, settings, "2026-12-30")
     text, _number = csv_2027_with("2027-02-30,holiday,春节")
     before = stored_state()
-    with pytest.raises(svc.HolidayFileError):
+    with pytest.raises(holiday_files.HolidayFileError):
         load(text)
     assert stored_state() == before
 

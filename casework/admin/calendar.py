@@ -22,6 +22,7 @@ from ..models import CalendarDay, CalendarYear, DeadlineRule, DisclosureRule
 from ..permissions import has_role, roles_of
 from ..roles import Role
 from ..services import calendar as svc
+from ..services.holiday_files import MAX_FILE_BYTES, HolidayFileError
 
 
 def _client_ip(request) -> str | None:
@@ -84,7 +85,7 @@ class HolidayUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > svc.MAX_FILE_BYTES:
+        if upload.size > MAX_FILE_BYTES:
             raise forms.ValidationError(_("文件超过 1 MB，不像是一份年度放假安排。"))
         return upload
 
@@ -157,7 +158,7 @@ class CalendarYearAdmin(_ConfigAdmin):
                 source=form.cleaned_data["source"],
                 ip_address=_client_ip(request),
             )
-        except svc.HolidayFileError as exc:
+        except HolidayFileError as exc:
             for problem in exc.problems:
                 form.add_error("file", problem)
             return False
