@@ -1,6 +1,9 @@
-"""The honours eligibility query form (评优评先查询, DOMAIN §9.7): what it parses; the rules
-(one subject, a purpose, who may ask) are the service's, and its errors come back to the
-field they name."""
+"""The honours eligibility query forms (评优评先查询, DOMAIN §9.7).
+
+Finding the subject is a search (GET, `HonoursSearchForm`): a list of every civil servant
+would run to thousands. The query itself (POST, `HonoursForm`) carries the subject from the
+button pressed in the search results; the rules (one subject, a purpose, who may ask) are the
+service's, and its errors come back to the field they name."""
 
 from __future__ import annotations
 
@@ -9,31 +12,51 @@ from django.utils.translation import gettext_lazy as _
 
 from casework.errors import DomainError
 from casework.models import Organisation, Person
+from casework.permissions import may_see_id_numbers
 from casework.queries import organisation_list, person_list
 
-#: The service's field names that this form names otherwise: "which subject" is asked at the
-#: first of the two choices.
+#: The service's field names that this form names otherwise: "which subject" is answered
+#: where the subject is chosen, under the person's results.
 SERVICE_FIELDS = {"subject": "person"}
 
 
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Person) -> str:
-        return f"{obj.name}（{obj.unit.name}）" if obj.unit_id else obj.name
+class HonoursSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("查找查询对象"),
+        max_length=50,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        error_messages={"max_length": _("查找内容不能超过 50 字。")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].help_text = (
+            _("输入公务员姓名、身份证号码后 4 位或单位名称。")
+            if may_see_id_numbers(user)
+            else _("输入公务员姓名或单位名称。")
+        )
+
+    @property
+    def text(self) -> str:
+        return self.cleaned_data.get("q", "") if self.is_valid() else ""
 
 
 class HonoursForm(forms.Form):
-    person = PersonChoice(
+    # The choices are the user's scope (person_list, organisation_list): only checked against
+    # it, never listed, so their size does not matter.
+    person = forms.ModelChoiceField(
         label=_("公务员"),
         queryset=Person.objects.none(),
         required=False,
-        empty_label=_("（不查询个人）"),
+        widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("所选公务员不存在。")},
     )
     organisation = forms.ModelChoiceField(
         label=_("单位"),
         queryset=Organisation.objects.none(),
         required=False,
-        empty_label=_("（不查询单位）"),
+        widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("所选单位不存在。")},
     )
     purpose = forms.CharField(
@@ -52,8 +75,8 @@ class HonoursForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = person_list(user=user).order_by("name", "pk")
-        self.fields["organisation"].queryset = organisation_list(user=user).order_by("name", "pk")
+        self.fields["person"].queryset = person_list(user=user)
+        self.fields["organisation"].queryset = organisation_list(user=user)
 
     def service_arguments(self) -> dict:
         data = self.cleaned_data

@@ -5,17 +5,29 @@ function starts from a query that already answers only what the user may see."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from casework import clock
 from casework.lifecycle import RecordState
-from casework.models import Appeal, HonourQuery, Objection, Person, Record, RepairApplication, Sanction
-from casework.permissions import has_role
+from casework.models import (
+    Appeal,
+    HonourQuery,
+    Objection,
+    Organisation,
+    Person,
+    Record,
+    RepairApplication,
+    Sanction,
+)
+from casework.permissions import has_role, may_see_id_numbers
 from casework.queries import (
     objection_list,
+    organisation_list,
     person_get,
+    person_list,
     record_get,
     record_list,
     repair_list,
@@ -33,6 +45,10 @@ from portal.cases.actions import Action, available_actions
 APPLY_ACTION = "repair"
 #: How many of a user's own honours queries the query page lists.
 RECENT_QUERIES = 10
+#: How many people, and how many organisations, a search lists; past that, ask to refine it.
+SEARCH_LIMIT = 20
+#: The last four characters of an ID number (the check character may be X).
+ID_TAIL = re.compile(r"^\d{3}[\dXx]$")
 
 
 def is_civil_servant(user) -> bool:
@@ -151,3 +167,45 @@ def honour_query_get(user, query_id: str | None) -> HonourQuery | None:
     if not query_id or not str(query_id).isdigit():
         return None
     return recent_honour_queries(user).filter(pk=int(query_id)).first()
+
+
+@dataclass(frozen=True)
+class HonourCandidates:
+    """What a search on the honours page found, each list cut at SEARCH_LIMIT."""
+
+    text: str
+    people: list[Person]
+    organisations: list[Organisation]
+    more_people: bool
+    more_organisations: bool
+    show_id_numbers: bool  # in full; others see none of it
+
+    @property
+    def found(self) -> bool:
+        return bool(self.people or self.organisations)
+
+
+def _first(queryset: QuerySet) -> tuple[list, bool]:
+    rows = list(queryset[: SEARCH_LIMIT + 1])
+    return rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT
+
+
+def honour_candidates(user, text: str) -> HonourCandidates | None:
+    """People and organisations within the user's scope matching `text`: by name; by the ID
+    number's last four characters only for the roles that may read ID numbers, lest the
+    search reveal them to the others. No text, no search."""
+    text = text.strip()
+    if not text:
+        return None
+    ids = may_see_id_numbers(user)
+    match = Q(name__icontains=text)
+    if ids and ID_TAIL.match(text):
+        match |= Q(id_number__iendswith=text)
+    people, more_people = _first(person_list(user=user).filter(match).order_by("name", "pk"))
+    organisations, more_organisations = _first(
+        organisation_list(user=user)
+        .filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(names__name__icontains=text))
+        .distinct()
+        .order_by("name", "pk")
+    )
+    return HonourCandidates(text, people, organisations, more_people, more_organisations, ids)

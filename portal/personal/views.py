@@ -18,7 +18,7 @@ from casework.errors import DomainError, NotFoundError
 from casework.services import honours
 
 from . import reads
-from .forms import HonoursForm
+from .forms import HonoursForm, HonoursSearchForm
 
 
 @login_required
@@ -42,11 +42,13 @@ def repair_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def honours_query(request: HttpRequest) -> HttpResponse:
-    """POST runs one query through the service (which logs it) and redirects to its result,
-    so reloading the result page does not query, nor log, a second time."""
+    """GET `?q=` searches for the subject; POST runs one query through the service (which
+    logs it) and redirects to its result, so reloading the result page does not query, nor
+    log, a second time. A refused POST carries its search along and shows it again."""
     user = request.user
     if not reads.may_query_honours(user):
         raise Http404
+    search = HonoursSearchForm(request.POST or request.GET, user=user)
     form = HonoursForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -58,8 +60,11 @@ def honours_query(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(f"{reverse('honours')}?query={result.query_id}")
     context = {
+        "search": search,
+        "candidates": reads.honour_candidates(user, search.text),
         "form": form,
         "result": reads.honour_query_get(user, request.GET.get("query")),
         "recent": reads.recent_honour_queries(user)[: reads.RECENT_QUERIES],
     }
-    return render(request, "portal/personal/honours.html", context, status=400 if form.errors else 200)
+    status = 400 if form.errors or search.errors else 200
+    return render(request, "portal/personal/honours.html", context, status=status)

@@ -61,16 +61,26 @@ def to_my_records(page: Page) -> None:
 
 
 def honours_query(page: Page, person, screenshot=None):
-    """The honours query page from the navigation: a query without a purpose first (refused
-    next to the field, nothing logged), then with one; the result's panel."""
+    """The honours query page from the navigation: the person found by name and their row's
+    button pressed without a purpose first (refused next to the field, nothing logged; Enter
+    in the purpose field does not press a row's button), then with one; the result's panel."""
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="评优评先查询").click()
-    page.get_by_label("公务员").select_option(label=f"{person.name}（{person.unit.name}）")
-    page.get_by_role("button", name="查询").click()
+    page.get_by_label("查找查询对象").fill(person.name)
+    page.get_by_role("button", name="查找", exact=True).click()
+    row = page.get_by_role("table", name="公务员").locator("tbody tr", has_text=person.name)
+    expect(row).to_contain_text(person.unit.name)
+    row.get_by_role("button", name=f"查询资格：{person.name}（{person.unit.name}）").click()
     expect(page.locator("#id_purpose_error")).to_have_text("请填写查询用途。")
     if screenshot:
         screenshot("honours-purpose-missing")
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot("honours-purpose-missing-phone")
+        page.set_viewport_size({"width": 1366, "height": 768})
     page.get_by_label("查询用途").fill("2026 年度优秀公务员评选")
-    page.get_by_role("button", name="查询").click()
+    page.get_by_label("查询用途").press("Enter")
+    expect(page.locator(".me-verdict")).to_have_count(0)
+    row.get_by_role("button", name=f"查询资格：{person.name}（{person.unit.name}）").click()
     return page.locator(".me-verdict")
 
 
