@@ -19,6 +19,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from .language import official_language
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
@@ -146,11 +147,14 @@ def append_many(entries: Iterable[dict]) -> list[Line]:
         return []
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     now, seq, prev_hash, hashed = timezone.now(), head.seq, head.hash, []
-    for fields in entries:
-        seq += 1
-        line = _line(seq=seq, prev_hash=prev_hash, created_at=now, **fields)
-        prev_hash = entry_digest(line)
-        hashed.append((line, prev_hash))
+    # What the entry names in words (the object's str(), a lazy label in a reason or diff)
+    # is part of the file: in its language, not the reader's.
+    with official_language():
+        for fields in entries:
+            seq += 1
+            line = _line(seq=seq, prev_hash=prev_hash, created_at=now, **fields)
+            prev_hash = entry_digest(line)
+            hashed.append((line, prev_hash))
     _insert(hashed)
     AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev_hash)
     return [line for line, _digest in hashed]

@@ -254,7 +254,7 @@ ACCOUNTABILITY_STEPS = _table(
     _step(
         "appeal",
         _("申请复审/复核/申诉"),
-        [AS.SERVED, AS.EXECUTING, AS.IN_PERIOD],
+        [AS.SERVED, AS.EXECUTING, AS.IN_PERIOD, AS.APPEALED],  # APPEALED: a second person of the case
         AS.APPEALED,
         [Role.CIVIL_SERVANT],  # the sanctioned person's own right (DOMAIN §2 R7)
         "scenario 20",

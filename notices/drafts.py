@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from casework import audit
 from casework.errors import DomainError, NotFoundError
+from casework.language import official_language
 from casework.models import Record
 from casework.permissions import acting_role, visible_records
 from casework.services.steps import notify_step
@@ -203,8 +204,10 @@ def finish_snapshot(snapshot: dict, issuer: Issuer) -> dict:
     snapshot["issuer"] = {**(snapshot.get("issuer") or {}), "name": issuer.name, "code": issuer.agency_code}
     if not snapshot.get("contact") and issuer.contact:
         snapshot["contact"] = issuer.contact
-    # JSON in and out: the snapshot is exactly what the database and the PDF attachment hold.
-    return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+    # JSON in and out: the snapshot is exactly what the database and the PDF attachment hold
+    # (a lazy label in it is written out in the official language).
+    with official_language():
+        return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
 
 
 def check_complete(notice_type, data: dict, *, field_of_first: bool = False) -> None:

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casework import audit
+from casework.language import official_language
 from casework.models import (
     Accountability,
     ExtensionRequest,
@@ -159,7 +160,15 @@ def produce(code: str, record: Record, obj=None, *, data: dict | None = None, ac
     leaves the common data only. Nothing is drafted (None) when an open draft of the same
     type and variant is already about the same object (a replayed step), or when no issuer
     is configured.
+
+    Everything it writes (data snapshot, audit reason) is in the official language,
+    whatever language the user whose step drafts it reads the site in.
     """
+    with official_language():
+        return _produce(code, record, obj, data=data, acting_user=acting_user)
+
+
+def _produce(code: str, record: Record, obj, *, data: dict | None, acting_user):
     notice_type = types.get(code)
     issuer = _issuer(record, acting_user)
     if issuer is None:

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casework import audit, clock
+from casework.language import official_language
 from casework.models import Deadline, Record, Rectification, RectificationItem
 from casework.roles import Role
 from casework.services.rectification_sweeps import MISSABLE, REMINDER
@@ -69,7 +70,10 @@ def draft_overdue_reminders(today: dt.date | None = None) -> int:
             # Lock their reminders (SKIP LOCKED) and look again: a worker drafting at the same
             # time holds them, or has committed its letters by now.
             pending = _without_letter(_locked(pending))
-        return len(_draft(pending)) if pending else 0
+        if not pending:
+            return 0
+        with official_language():  # as listeners.produce: whoever runs the sweep
+            return len(_draft(pending))
 
 
 def _urgings(today: dt.date) -> list[Urging]:

@@ -29,6 +29,8 @@ from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from casework.language import official_language
+
 from . import types
 
 logger = logging.getLogger(__name__)
@@ -174,11 +176,13 @@ def machine_readable(notice, *, draft: bool) -> dict:
 def notice_pdf(notice, *, draft: bool) -> bytes:
     """The PDF of `notice`: the final document, or (draft=True) a watermarked preview."""
     moment = notice.drafted_at if draft else notice.issued_at
-    return html_to_pdf(
-        notice_html(notice, draft=draft),
-        title=f"{notice.title} {'样稿' if draft else notice.number}",
-        author=notice.issuer.name,
-        moment=moment,
-        attachment_name=f"notice-{'draft' if draft else notice.verify_code}.json",
-        attachment_data=machine_readable(notice, draft=draft),
-    )
+    # Whoever downloads it, in whatever language they read the site: the notice is Chinese.
+    with official_language():
+        return html_to_pdf(
+            notice_html(notice, draft=draft),
+            title=f"{notice.title} {'样稿' if draft else notice.number}",
+            author=notice.issuer.name,
+            moment=moment,
+            attachment_name=f"notice-{'draft' if draft else notice.verify_code}.json",
+            attachment_data=machine_readable(notice, draft=draft),
+        )

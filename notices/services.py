@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from casework import audit, clock
 from casework.errors import DomainError, NotFoundError, PermissionDeniedError
+from casework.language import official_language
 from casework.lifecycle import RECORD_STEPS, RecordState
 from casework.models import Record
 from casework.permissions import acting_role, has_role
@@ -238,6 +239,8 @@ def notice_serve(
             recorded_by=acting_user,
         )
         event.notices.set(notices)
+        with official_language():
+            reason = f"{event.get_method_display()} {served_on.isoformat()} {proof}"
         for notice in notices:
             apply_step(
                 NOTICES,
@@ -245,7 +248,7 @@ def notice_serve(
                 acting_user=acting_user,
                 role=role,
                 step="serve",
-                reason=f"{event.get_method_display()} {served_on.isoformat()} {proof}",
+                reason=reason,
                 ip_address=ip_address,
                 capture=capture,
             )

@@ -29,6 +29,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from casework import clock
+from casework.language import official_language
 
 __all__ = ["NoticeType", "Variant", "all_types", "get", "render_html"]
 
@@ -96,7 +97,10 @@ class NoticeType:
         default: the default issuer."""
         from . import context
 
-        return context.build(self.code, record, obj, issuer=issuer)
+        # The snapshot is what the notice says: its labels (类别, 等级, 处理结果…) are the
+        # record's language whoever's action drafted it.
+        with official_language():
+            return context.build(self.code, record, obj, issuer=issuer)
 
     @property
     def template_name(self) -> str:
@@ -169,4 +173,5 @@ def render_html(
         # How the body addresses the subject: 你单位 for a body, 你 for a person.
         "you": "你" if (data.get("subject") or {}).get("kind") == "person" else "你单位",
     }
-    return render_to_string(notice_type.template_name, context)
+    with official_language():  # a notice is printed in the language of the record
+        return render_to_string(notice_type.template_name, context)

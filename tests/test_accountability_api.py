@@ -206,4 +206,5 @@ def test_the_units_liaison_sees_but_may_not_appeal_a_decision_on_a_colleague(
     assert response.status_code == 403, response.data
     response = api(colleague).post(f"/api/sanctions/{theirs.pk}/appeal/", body, format="json")
     assert response.status_code == 201, response.data
-    assert Accountability.objects.get().state == AS.APPEALED
+    # Served but not yet executed: the appeal leaves the case with HR (S15 Art 56).
+    assert Accountability.objects.get().state == AS.SERVED

@@ -33,9 +33,10 @@ def person(civil_servant):
 
 @pytest.fixture
 def sanctioned(settings, officer, approver, record, person):
-    """Scenario 20: a 政务处分 (记过) decided on Mon 2026-08-31, served on Tue 2026-09-01."""
+    """Scenario 20: a 政务处分 (记过) decided on Mon 2026-08-31, served on Tue 2026-09-01,
+    executed and its period started by HR the same day."""
     set_today(settings, "2026-09-01")
-    served(
+    case = served(
         officer=officer,
         approver=approver,
         record=record,
@@ -44,7 +45,14 @@ def sanctioned(settings, officer, approver, record, person):
         decided_on=dt.date(2026, 8, 31),
         served_on=dt.date(2026, 9, 1),
     )
+    in_period(officer, case)
     return Sanction.objects.get()
+
+
+def in_period(officer, case):
+    svc.accountability_execute(acting_user=officer, accountability_id=case.pk)
+    hr = UserFactory(roles=[Role.HR_ADMIN])
+    return svc.accountability_start_period(acting_user=hr, accountability_id=case.pk)
 
 
 def appeal(user, sanction, filed_on, kind="REVIEW"):
@@ -186,7 +194,7 @@ def test_one_persons_appeal_leaves_the_case_appealed_until_every_appeal_is_decid
 ):
     set_today(settings, "2026-09-10")
     other = UserFactory(person=PersonFactory(unit=person.unit), roles=[Role.CIVIL_SERVANT])
-    served(
+    case = served(
         officer=officer,
         approver=approver,
         record=record,
@@ -195,6 +203,7 @@ def test_one_persons_appeal_leaves_the_case_appealed_until_every_appeal_is_decid
         decided_on=dt.date(2026, 8, 31),
         served_on=dt.date(2026, 9, 1),
     )
+    in_period(officer, case)
     first = appeal(civil_servant, Sanction.objects.get(person=person), dt.date(2026, 9, 10))
     second = appeal(other, Sanction.objects.get(person=other.person), dt.date(2026, 9, 10))
     appeals.accountability_decide_appeal(acting_user=approver, appeal_id=first.pk, outcome="UPHELD")

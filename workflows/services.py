@@ -19,6 +19,7 @@ from viewflow.workflow.status import STATUS
 
 from casework import audit
 from casework.errors import ConflictError, DomainError, PermissionDeniedError
+from casework.language import official_language
 from casework.lifecycle import RecordState, Step
 from casework.permissions import acting_role, has_role
 from casework.services.bulk import BulkResult, reference_of, select_records
@@ -145,13 +146,15 @@ def _hand_over(task: Task, assignee, acting_user, role: str, record, ip_address)
         task.assigned = timezone.now()
         task.save(update_fields=["status", "owner", "assigned"])
     name = assignee.get_full_name() or assignee.get_username()
+    with official_language():
+        reason = _("将“%(task)s”分配给 %(name)s。") % {"task": task.flow_task.task_title, "name": name}
     return dict(
         actor=acting_user,
         role=role,
         obj=task,
         record=record,
         action="task_assign",
-        reason=_("将“%(task)s”分配给 %(name)s。") % {"task": task.flow_task.task_title, "name": name},
+        reason=reason,
         ip_address=ip_address,
         diff={"owner": [before, assignee.pk]},
     )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit, clock, rules
 from ..errors import DomainError, NotFoundError, PermissionDeniedError
+from ..language import official_language
 from ..lifecycle import AccountabilityState, RecordState
 from ..models import (
     Accountability,
@@ -157,15 +158,25 @@ def _investigators(ids: Sequence[int]) -> list[User]:
     return users
 
 
+def _end_escalation(case: Accountability) -> None:
+    """DOMAIN §6.3 "second overdue": the 督办 step (≤5 WD) is done once the commission
+    takes up the case the escalation opened; the order's `escalation` limit ends here."""
+    if case.rectification_id:
+        rules.close_deadline(case.record, "escalation", owner=case.rectification)
+
+
 def accountability_investigate(
     *, acting_user, accountability_id: int, investigators: Sequence[int], ip_address: str | None = None
 ) -> Accountability:
     names = "、".join(u.get_full_name() or u.get_username() for u in _investigators(investigators))
+    with official_language():
+        reason = _("调查人员：%(names)s") % {"names": names}
     return case_step(
         accountability_id,
         "investigate",
         acting_user=acting_user,
-        reason=_("调查人员：%(names)s") % {"names": names},
+        after=_end_escalation,
+        reason=reason,
         ip_address=ip_address,
     )
 
@@ -180,7 +191,8 @@ def accountability_hear(
 ) -> Accountability:
     """S14 Art 43: the person is told the facts and the intended basis, and heard."""
     require_past_date(notified_on, "notified_on", _("告知日期"))
-    reason = _("%(date)s 告知拟处理事实和依据。") % {"date": notified_on}
+    with official_language():
+        reason = _("%(date)s 告知拟处理事实和依据。") % {"date": notified_on}
     return case_step(
         accountability_id,
         "hear",
@@ -237,7 +249,8 @@ def accountability_decide(
         sanctions.check_decisions(case, case._decisions, unit_measure, combined)
         case.decided_on = day
 
-    measure = sanctions.D(unit_measure).label if unit_measure else ""
+    with official_language():
+        measure = str(sanctions.D(unit_measure).label) if unit_measure else ""
     return case_step(
         accountability_id,
         "decide",
@@ -290,10 +303,24 @@ def accountability_execute(
     )
 
 
+def _hear_pending_appeals(case: Accountability) -> None:
+    """An appeal filed while the decision was with HR left the case there (it suspends
+    nothing, S15 Art 56); with the period running it is the appeal's turn."""
+    if Appeal.objects.filter(sanction__accountability=case, outcome="").exists():
+        case.appeal()
+        case.save()
+
+
 def accountability_start_period(
     *, acting_user, accountability_id: int, ip_address: str | None = None
 ) -> Accountability:
-    return case_step(accountability_id, "start_period", acting_user=acting_user, ip_address=ip_address)
+    return case_step(
+        accountability_id,
+        "start_period",
+        acting_user=acting_user,
+        after=_hear_pending_appeals,
+        ip_address=ip_address,
+    )
 
 
 def _running(on: dt.date) -> models.Q:

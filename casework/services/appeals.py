@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from .. import audit, calendar, clock, queries, rules
 from ..errors import ConflictError, DomainError, PermissionDeniedError
+from ..language import official_language
 from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction, Track
 from ..permissions import acting_role, roles_of
@@ -95,10 +96,32 @@ def _check_appealable(case: Accountability, sanction: Sanction, kind: str, filed
         )
 
 
+def _unappealed(case: Accountability):
+    """The decisions whose person has not yet appealed: the first window is shared by
+    everyone served with the case, and one person's appeal does not end another's."""
+    live = case.sanctions.filter(revoked=False).exclude(decision_type__in=sanctions.NOT_APPEALABLE)
+    return live.filter(appeals__isnull=True)
+
+
+#: HR has not yet executed the decision or started its period: an appeal suspends neither
+#: (S15 Art 56; S16 Art 96), so the case stays where HR's next step is due and enters
+#: APPEALED when its period starts (casework.services.accountability).
+EXECUTION_PENDING = frozenset({CASE.states.SERVED, CASE.states.EXECUTING})
+
+
+def _keeps_state(case, step: str) -> bool:
+    if case.state in EXECUTION_PENDING:
+        return True
+    if step == "appeal":
+        return case.state == CASE.states.APPEALED
+    return getattr(case, "_others_open", False)
+
+
 def _record_step(case, *, acting_user, role, step, change, reason, ip_address) -> None:
-    """Take `step` when the case state changes with it; when another appeal in the case
-    already holds it APPEALED (or keeps it there), make the change and audit it alone."""
-    if (step == "appeal" and case.state == CASE.states.APPEALED) or getattr(case, "_others_open", False):
+    """Take `step` when the case state changes with it; when the decision is still with HR,
+    or another appeal in the case already holds it APPEALED (or keeps it there), make the
+    change and audit it alone."""
+    if _keeps_state(case, step):
         before = case_snapshot(case)
         change(case)
         audit.append(
@@ -155,7 +178,8 @@ def accountability_appeal(
                 sanction=sanction, kind=kind, filed_on=filed_on, grounds=grounds, decision_due=due
             )
             rules.open_deadline(case.record, _code(kind, "decide"), filed_on, owner=appeal)
-            rules.close_deadline(case.record, FIRST_APPEAL_WINDOW[case.track], owner=case)
+            if not _unappealed(case).exists():
+                rules.close_deadline(case.record, FIRST_APPEAL_WINDOW[case.track], owner=case)
             created.append(appeal)
 
         _record_step(
@@ -247,7 +271,8 @@ def accountability_decide_appeal(
             appeal.save(update_fields=["outcome", "decided_on"])
             rules.close_deadline(case.record, _code(appeal.kind, "decide"), owner=appeal)
 
-        label = AppealOutcome(outcome).label
+        with official_language():
+            label = str(AppealOutcome(outcome).label)
         _record_step(
             case,
             acting_user=acting_user,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import audit, uploads
 from ..errors import DomainError, NotFoundError
+from ..language import official_language
 from ..lifecycle import (
     ITEM_STEPS,
     RECTIFICATION_STEPS,
@@ -102,13 +103,15 @@ def _evidence_changed(owner, acting_user, role, attachment: Attachment) -> None:
     before, now = rectification.evidence_changed_at, timezone.now()
     Rectification.objects.filter(pk=rectification.pk).update(evidence_changed_at=now)
     rectification.evidence_changed_at = now
+    with official_language():
+        reason = _("上传整改材料“%(name)s”") % {"name": attachment.original_name}
     audit.append(
         actor=acting_user,
         role=role,
         obj=rectification,
         record=rectification.record,
         action="rectification.evidence_changed",
-        reason=_("上传整改材料“%(name)s”") % {"name": attachment.original_name},
+        reason=reason,
         diff={"evidence_changed_at": [before, now]},
     )
     # Not an FSM step, but it decides whose turn it is (the head must sign again).

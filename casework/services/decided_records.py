@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .. import clock, rules, sync
 from ..errors import DomainError
+from ..language import official_language
 from ..lifecycle import RecordState
 from ..models import Category, Domain, Record, SyncKind, Tier
 from ..models.records import ServiceMethod
@@ -186,9 +187,9 @@ def record_revoke(
         # The same linked effects as an objection decided as 撤销 (scenario 6): nothing
         # keeps running, nor escalates, on a revoked record.
         after(record)
-        revocation_effects.revocation_cascade(
-            record, reason=_("失信记录已撤销：%(reason)s") % {"reason": reason}
-        )
+        with official_language():
+            cascade_reason = _("失信记录已撤销：%(reason)s") % {"reason": reason}
+        revocation_effects.revocation_cascade(record, reason=cascade_reason)
 
     return perform_step(
         acting_user=acting_user,

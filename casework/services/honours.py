@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import audit, clock
 from ..errors import DomainError, PermissionDeniedError
+from ..language import official_language
 from ..lifecycle import DECIDED_STATES, RecordState
 from ..models import DecisionType, HonourQuery, Organisation, Person, Record, Sanction
 from ..permissions import roles_of
@@ -114,7 +117,9 @@ def honours_check(
     on = on or clock.today()
     subject = _subject(person_id, organisation_id)
     is_person = isinstance(subject, Person)
-    reasons = person_reasons(subject, on) if is_person else organisation_reasons(subject, on)
+    reasons_of = person_reasons if is_person else organisation_reasons
+    with official_language():  # the query is kept on file (S10 Art 45)
+        reasons = reasons_of(subject, on)
     query = HonourQuery.objects.create(
         requester=acting_user,
         person=subject if is_person else None,
@@ -133,7 +138,8 @@ def honours_check(
         ip_address=ip_address,
         diff={"on_date": [None, on], "eligible": [None, not reasons], "reasons": [None, reasons]},
     )
-    return HonourResult(not reasons, reasons, query.pk)
+    shown = reasons if translation.get_language() == settings.LANGUAGE_CODE else reasons_of(subject, on)
+    return HonourResult(not reasons, shown, query.pk)
 
 
 # ── the integrity file (公务员诚信档案, DOMAIN §9.5) ──────────────────────────────────

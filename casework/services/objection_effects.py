@@ -13,6 +13,7 @@ from django_fsm import can_proceed
 
 from .. import audit, sync
 from ..errors import DomainError
+from ..language import official_language
 from ..lifecycle import ObjectionState, RecordState
 from ..models import Objection, ObjectionOutcome, Record, SyncKind
 from ..permissions import acting_role
@@ -163,4 +164,6 @@ def _revoke(steps, reason: str, record: Record, objection: Objection, *, actor, 
         after=after,
         reason=reason,
     )
-    revocation_cascade(record, reason=_("异议处理决定撤销失信记录：%(reason)s") % {"reason": reason})
+    with official_language():
+        cascade_reason = _("异议处理决定撤销失信记录：%(reason)s") % {"reason": reason}
+    revocation_cascade(record, reason=cascade_reason)

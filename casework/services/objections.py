@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import audit, clock, rules
 from ..errors import DomainError
+from ..language import official_language
 from ..lifecycle import OBJECTION_STEPS, SUBJECT_ROLES, ObjectionState, RecordState, Step
 from ..models import Objection, ObjectionGround, ObjectionOutcome, Record
 from ..permissions import acting_role
@@ -150,7 +151,8 @@ def objection_file(
 
 
 def _refuse_repeat(objection: Objection) -> Objection:
-    reason = str(REPEAT_REASON)
+    with official_language():
+        reason = str(REPEAT_REASON)
 
     def change(obj: Objection) -> None:
         obj.not_accepted_reason = reason
@@ -220,7 +222,8 @@ def objection_supplement(
             raise DomainError(_("材料齐全日期不能早于收到日期。"), field="complete_on", code="date_order")
         evidence.attach(evidence.claimable(acting_user, obj.record, attachment_ids, obj), obj)
         if addition:
-            obj.statement = f"{obj.statement}\n\n{_('【补正】')}{addition}"
+            with official_language():
+                obj.statement = f"{obj.statement}\n\n{_('【补正】')}{addition}"
             obj.fingerprint = evidence.grounds_fingerprint(obj.ground, obj.statement)
         obj.complete_on = complete_on
 
@@ -254,7 +257,9 @@ def objection_accept(
         record = effects.locked_record(obj)
         _check_objectable(record)
         role = acting_role(acting_user, record, OBJECTION_STEPS["accept"])
-        effects.flag_on(record, actor=acting_user, role=role, reason=_("异议已受理"))
+        with official_language():
+            reason = _("异议已受理")
+        effects.flag_on(record, actor=acting_user, role=role, reason=reason)
         rules.close_deadline(record, "objection_accept", owner=obj)
         rules.open_deadline(record, "objection_decide", accepted_on, owner=obj)
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import audit, clock, rules
 from ..errors import DomainError, PermissionDeniedError
+from ..language import official_language
 from ..lifecycle import (
     ITEM_STEPS,
     ItemState,
@@ -282,13 +283,15 @@ def rectification_sign_off(
     def change(rectification: Rectification) -> None:
         rectification.head_signed_by, rectification.head_signed_at = acting_user, timezone.now()
 
+    with official_language():
+        reason = _("主要负责人签字确认整改报告")
     return perform(
         RECTIFICATION,
         acting_user=acting_user,
         pk=rectification_id,
         step="sign_off",
         change=change,
-        reason=_("主要负责人签字确认整改报告"),
+        reason=reason,
         ip_address=ip_address,
     )
 

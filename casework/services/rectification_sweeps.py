@@ -32,6 +32,7 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.utils.translation import gettext as _
 
 from .. import audit, clock
+from ..language import official_language
 from ..lifecycle import RECTIFICATION_STEPS, AccountabilityState, ItemState, RecordState, RectificationState
 from ..models import (
     Accountability,
@@ -105,7 +106,9 @@ def items_mark_overdue(today: dt.date | None = None) -> int:
     OVERDUE and urged, new deadline 10 WD later (10-22); the caller drafts the order's
     整改逾期催办函 that day (notices.overdue_reminders). The number of items urged."""
     today = today or clock.today()
-    with transaction.atomic(durable=True):
+    # What it writes (reasons, the case's reason, the lead) is the case file's: in the
+    # official language even when a request, not the beat, runs the sweep.
+    with official_language(), transaction.atomic(durable=True):
         orders = take(MISSABLE, [IS.OPEN, IS.RETURNED], IS.URGED, today, waiting_ok=False)
         if not orders:
             return 0
@@ -127,7 +130,9 @@ def items_mark_overdue(today: dt.date | None = None) -> int:
 def items_escalate(today: dt.date | None = None) -> int:
     """Scenario 9, second half: the reminder deadline passed too (DOMAIN §6.3 "second overdue")."""
     today = today or clock.today()
-    with transaction.atomic(durable=True):
+    # What it writes (reasons, the case's reason, the lead) is the case file's: in the
+    # official language even when a request, not the beat, runs the sweep.
+    with official_language(), transaction.atomic(durable=True):
         orders = take((REMINDER,), [IS.URGED], IS.ESCALATED, today)
         ids = item_ids(orders)
         if ids:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import audit, clock
 from ..errors import PermissionDeniedError
+from ..language import official_language
 from ..lifecycle import RecordState, Step
 from ..models import AuditEntry, Deadline, Record
 from ..permissions import acting_role, has_role
@@ -119,13 +120,15 @@ def _why_not(record: Record, deadlines, reminded_today: set[int]) -> str:
 
 def _entry(actor, role: str, record: Record, deadlines: list[Deadline], today, ip_address) -> dict:
     listed = "；".join(f"{d.label} {d.due_on:%Y-%m-%d}" for d in deadlines)
+    with official_language():
+        reason = _("提醒当事方按期办理：%(deadlines)s。") % {"deadlines": listed}
     return dict(
         actor=actor,
         role=role,
         obj=record,
         record=record,
         action=ACTION,
-        reason=_("提醒当事方按期办理：%(deadlines)s。") % {"deadlines": listed},
+        reason=reason,
         ip_address=ip_address,
         diff={
             "reminded_on": today,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from .. import audit, clock, rules, sync
 from ..errors import DomainError, PermissionDeniedError
+from ..language import official_language
 from ..lifecycle import REPAIR_STEPS, SUBJECT_ROLES, RecordState, RepairState, Step
 from ..models import Deadline, Record, RefusalReason, RepairApplication, SyncKind, User
 from ..models.repair import RepairRule
@@ -94,7 +95,8 @@ def repair_apply(
         diff=audit.field_diff({}, snapshot(application)),
     )
     notify_step(application, "created", acting_user=acting_user, role=role)
-    eligibility = repair_eligibility(record, today)
+    with official_language():  # a refusal stores the failing conditions' reasons
+        eligibility = repair_eligibility(record, today)
     if eligibility.eligible:
         return _accept(application, today)
     return _refuse_ineligible(application, eligibility, today)
@@ -150,6 +152,8 @@ def _refuse_ineligible(
 ) -> RepairApplication:
     failing = eligibility.failing
     detail = "；".join(c.reason for c in failing)
+    with official_language():
+        reason = str(RefusalReason(failing[0].code).label)
 
     def change(app: RepairApplication) -> None:
         app.refusal_reason, app.refusal_detail = failing[0].code, detail
@@ -163,7 +167,7 @@ def _refuse_ineligible(
         role=role,
         step="refuse",
         change=change,
-        reason=str(RefusalReason(failing[0].code).label),
+        reason=reason,
     )
 
 
