@@ -169,7 +169,8 @@ def test_the_notice_page_offers_each_role_its_step(officer, approver, unit, issu
     n2 = Notice.objects.get(record=record, type_code="N2")
     url = reverse("notice-page", args=[n2.pk])
     assert action_labels(page(approver, url)) == ["核准文书", "作废文书"]
-    assert action_labels(page(officer, url)) == ["作废文书"]
+    # a draft is the officer's to complete or correct
+    assert action_labels(page(officer, url)) == ["完善草稿", "作废文书"]
     assert "预览样稿（PDF）" in text(page(officer, url))
 
 

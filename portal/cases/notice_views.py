@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -16,7 +17,8 @@ from casework.errors import NotFoundError
 from notices import queries, services
 from notices.api import pdf_response
 
-from .actions import available_actions
+from .actions import Action, available_actions
+from .notice_revise import may_revise, missing
 
 
 def _notice(request: HttpRequest, pk: int):
@@ -27,9 +29,14 @@ def _notice(request: HttpRequest, pk: int):
 
 
 def _page(request: HttpRequest, notice, message: str = "", status: int = 200) -> HttpResponse:
+    actions = available_actions(request.user, notice)
+    if may_revise(request.user, notice):
+        url = reverse("notice-revise", args=[notice.pk])
+        actions.insert(0, Action(kind="notices", pk=notice.pk, step="revise", label=_("完善草稿"), url=url))
     context = {
         "notice": notice,
-        "actions": available_actions(request.user, notice),
+        "actions": actions,
+        "missing": missing(notice),
         "staff": queries.is_staff_reader(request.user),
         "events": notice.service_events.order_by("served_on", "pk"),
         "message": message,

@@ -8,7 +8,7 @@ that each route names one kind of object for the visibility matrix; reverse it b
 
 from django.urls import path
 
-from . import notice_views, register, views
+from . import notice_revise, notice_views, register, views
 from .kinds import KINDS
 
 action = views.CaseActionView.as_view()
@@ -18,5 +18,6 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("notices/<int:pk>/", notice_views.notice_page, name="notice-page"),
     path("notices/<int:pk>/pdf/", notice_views.notice_pdf, name="notice-pdf"),
+    path("notices/<int:pk>/revise/", notice_revise.NoticeReviseView.as_view(), name="notice-revise"),
     *[path(f"{kind}/<int:pk>/act/<str:step>/", action, {"kind": kind}, name="case-action") for kind in KINDS],
 ]

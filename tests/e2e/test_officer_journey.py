@@ -2,6 +2,9 @@
 serves the recording and repair notices together (两书同达: serving N2 with N3 is the record's
 own service, T8), using only the case page and its action forms. The approver signs in for
 the steps separation of duties gives them: the prior notice, the determination, the notices.
+The 事前告知书 (N1) the system drafts on approving the prior notice lacks its evidence: the
+officer completes it on the notice page (完善草稿), the approver approves and issues it and the
+officer serves it on the service date the approval recorded.
 
 Every step is a click on a page, from the registration of the lead on. The legal clock (CHENGXIN_TODAY) moves on once, so that the
 defence window that kept the approver from determining has passed."""
@@ -22,6 +25,9 @@ from ..notice_cases import make_issuer
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "pass-12345"  # tests.factories.UserFactory
+PRIOR = "失信记录事前告知书"
+FACTS = "该单位在政府采购合同履约中拖欠中小企业账款 120 万元，经催告仍未支付。"
+EVIDENCE = ["《政府采购合同》及验收报告", "供应商催款函及邮寄凭证"]
 
 
 @pytest.fixture
@@ -112,9 +118,7 @@ def test_an_officer_takes_a_lead_to_effective_and_serves_both_notices_at_once(
     expect(page.get_by_label("认定依据")).to_have_value("《保障中小企业款项支付条例》第九条")
     expect(page.get_by_label("失信等级")).to_have_value("GENERAL")
     screenshot("propose-error")
-    page.get_by_label("失信事实").fill(
-        "该单位在政府采购合同履约中拖欠中小企业账款 120 万元，经催告仍未支付。"
-    )
+    page.get_by_label("失信事实").fill(FACTS)
     confirm(page, "提出拟认定")
     state_is(page, "拟认定")
     expect(page.locator(".now")).not_to_contain_text("批准并送达事前告知")  # the approver's step
@@ -138,7 +142,53 @@ def test_an_officer_takes_a_lead_to_effective_and_serves_both_notices_at_once(
     assert Record.objects.get(pk=record.pk).state == "PRE_NOTICE"
     screenshot("determine-too-early")
 
+    sign_out(page)
+
+    # ── the prior notice itself: the system drafted it without its evidence ────
+    sign_in(page, base, officer)
+    page.goto(case_url)
+    page.get_by_role("region", name="文书").get_by_role("link", name=PRIOR).click()
+    expect(page.get_by_role("region", name="待补充")).to_contain_text("缺少“证据摘要”")
+    screenshot("prior-notice-draft")
+    take(page, "完善草稿")
+    expect(page.get_by_label("失信事实")).to_have_value(FACTS)
+    page.get_by_label("修改说明").fill("补充证据摘要")
+    page.get_by_role("button", name="保存草稿").click()  # the evidence is still blank
+    evidence = page.locator(".field.invalid", has=page.get_by_label("证据摘要"))
+    expect(evidence).to_contain_text("失信记录事前告知书不完整：缺少“证据摘要”")
+    expect(page.get_by_label("修改说明")).to_have_value("补充证据摘要")
+    screenshot("prior-notice-complete-error")
+    page.get_by_label("证据摘要").fill("\n".join(EVIDENCE))
+    page.get_by_role("button", name="保存草稿").click()
+    expect(page.locator(".messages")).to_contain_text("已完善文书草稿。")
+    expect(page.locator("main")).not_to_contain_text("待补充")
+    sign_out(page)
+
+    sign_in(page, base, approver)  # approves what the officer completed, and issues it
+    page.goto(case_url)
+    notice_step(page, PRIOR, "核准文书")
+    notice_step(page, PRIOR, "签发文书")
+    page.get_by_role("region", name="文书").get_by_role("link", name=PRIOR).click()
+    expect(page.locator(".flags .badge.state")).to_have_text("已签发")
+    expect(page.get_by_role("link", name="下载 PDF")).to_be_visible()
+    screenshot("prior-notice-issued")
+    sign_out(page)
+
+    # The approval recorded the service date of the prior notice: the officer serves it that day.
+    sign_in(page, base, officer)
+    page.goto(case_url)
+    page.get_by_role("region", name="文书").get_by_role("link", name=PRIOR).click()
+    take(page, "送达文书")
+    page.get_by_label("送达方式").select_option(label="直接送达")
+    page.get_by_label("送达回证").fill("送达回证 2026-001 号，签收人：李四")
+    confirm(page, "送达文书")
+    prior = Notice.objects.get(record=record, type_code="N1")
+    assert (prior.state, prior.data["evidence"]) == ("SERVED", EVIDENCE)
+    assert prior.service_events.get().served_on == Record.objects.get(pk=record.pk).pre_notice_served_on
+    sign_out(page)
+
     settings.CHENGXIN_TODAY = "2026-02-02"  # the window has passed with no defence
+    sign_in(page, base, approver)
     page.goto(case_url)
     expect(page.locator(".now .deadlines li", has_text="陈述申辩")).to_contain_text("期限已届满")
     take(page, "认定")
