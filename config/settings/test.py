@@ -11,3 +11,8 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 CHENGXIN_UPLOAD_ROOT = Path(tempfile.mkdtemp(prefix="chengxin-test-uploads-"))
+
+# Django's flush (after every transactional test) TRUNCATEs every table; the audit trail's
+# trigger lets only a superuser session that asks for it do that (casework migration 0009).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c chengxin.allow_audit_truncate=on"
