@@ -6,6 +6,8 @@ list, detail, API endpoint and admin page, never a Python check after fetching a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -103,6 +105,30 @@ def may_see_id_numbers(user) -> bool:
     return has_role(user, *settings.CHENGXIN["ID_NUMBER_ROLES"])
 
 
+@dataclass(frozen=True)
+class Conflicts:
+    """The subjects a user declared 回避 for, read once (`declared_conflicts`) for a page that
+    asks about many records; the services ask `has_conflict` afresh each time."""
+
+    organisation_ids: frozenset[int]
+    person_ids: frozenset[int]
+
+    def cover(self, record: Record) -> bool:
+        return (
+            record.subject_organisation_id in self.organisation_ids
+            or record.subject_person_id in self.person_ids
+        )
+
+
+def declared_conflicts(user) -> Conflicts:
+    rows = ConflictDeclaration.objects.filter(user=user).values_list("organisation_id", "person_id")
+    rows = list(rows)
+    return Conflicts(
+        frozenset(org for org, _person in rows if org is not None),
+        frozenset(person for _org, person in rows if person is not None),
+    )
+
+
 def has_conflict(user, record: Record) -> bool:
     return ConflictDeclaration.objects.filter(
         Q(user=user)
@@ -124,11 +150,12 @@ def is_subject_side(user, record: Record) -> bool:
     return Role.CIVIL_SERVANT in roles and user.person_id == record.subject_person_id
 
 
-def acting_role(user, record: Record, step: str | Step) -> str:
+def acting_role(user, record: Record, step: str | Step, *, conflicts: Conflicts | None = None) -> str:
     """The role in which `user` may take `step` (a record step's name, or any Step of a
     sub-process table) on `record`'s case, or PermissionDeniedError.
 
-    Subject-side roles act only for their own subject; nobody acts under a 回避 conflict.
+    Subject-side roles act only for their own subject; nobody acts under a 回避 conflict
+    (`conflicts`: the user's declarations already read, for a page listing many records).
     """
     step = RECORD_STEPS[step] if isinstance(step, str) else step
     if user is None:  # the scheduler
@@ -144,6 +171,6 @@ def acting_role(user, record: Record, step: str | Step) -> str:
             _("您没有权限执行“%(step)s”操作。") % {"step": step.label},
             code="permission_denied",
         )
-    if has_conflict(user, record):
+    if conflicts.cover(record) if conflicts is not None else has_conflict(user, record):
         raise PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code="conflict_of_interest")
     return sorted(allowed)[0]

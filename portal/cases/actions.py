@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casework.errors import PermissionDeniedError
-from casework.permissions import acting_role, has_role, roles_of
+from casework.permissions import Conflicts, acting_role, declared_conflicts, has_role, roles_of
 from casework.roles import Role
 
 from .kinds import kind_of
@@ -67,6 +67,14 @@ def _own_sanction(user, sanction) -> None:
         raise PermissionDeniedError(_("只有受处理的公务员本人可以申请复审、复核或申诉。"))
 
 
+def _conflicts(user) -> Conflicts:
+    """The user's 回避 declarations, read once per request (pages list many records, each
+    with several steps); the service the form calls checks them afresh."""
+    if not hasattr(user, "_chengxin_conflicts"):
+        user._chengxin_conflicts = declared_conflicts(user)
+    return user._chengxin_conflicts
+
+
 def refusal(user, obj, spec: ActionSpec) -> str | None:
     """Why `user` cannot take `spec` on `obj` now (a sentence for the page), or None."""
     kind = kind_of(obj)
@@ -83,7 +91,7 @@ def refusal(user, obj, spec: ActionSpec) -> str | None:
             if not spec.step.roles & roles_of(user):
                 raise PermissionDeniedError(_("您没有权限执行“%(step)s”操作。") % {"step": spec.title})
         else:
-            acting_role(user, record, spec.step)
+            acting_role(user, record, spec.step, conflicts=_conflicts(user))
     except PermissionDeniedError as exc:
         return str(exc.message)
     if spec.when is not None and not spec.when(obj):
