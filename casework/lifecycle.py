@@ -59,15 +59,36 @@ RECORD_STEPS: dict[str, Step] = {
             [Role.OFFICER],
             "T2",
         ),
+        # Also from a proposal, until the determination: no proposal is a dead end.
         _step(
             "dismiss",
             _("不予认定"),
-            [S.LEAD, S.VERIFYING],
+            [S.LEAD, S.VERIFYING, S.PROPOSED, S.PRE_NOTICE],
             S.DISMISSED,
             [Role.APPROVER],
             "T3",
         ),
         _step("propose", _("提出拟认定"), [S.VERIFYING], S.PROPOSED, [Role.OFFICER], "T4"),
+        # The approver sends a proposal back for rework (with a reason); the officer
+        # proposes again. The prior notice of the old proposal, if any, no longer applies.
+        _step(
+            "return_proposal",
+            _("退回拟认定"),
+            [S.PROPOSED, S.PRE_NOTICE],
+            S.VERIFYING,
+            [Role.APPROVER],
+            "T4 (c)",
+        ),
+        # The officer corrects the proposal until the determination; once the prior
+        # notice is out, the corrected proposal needs a new one (back to PROPOSED).
+        _step(
+            "amend_proposal",
+            _("修改拟认定"),
+            [S.PROPOSED, S.PRE_NOTICE],
+            S.PROPOSED,
+            [Role.OFFICER],
+            "T4 (c)",
+        ),
         _step(
             "answer_defence",
             _("答复陈述申辩"),

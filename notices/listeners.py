@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import audit
 from casework.language import official_language
+from casework.lifecycle import RECORD_STEPS
 from casework.models import (
     Accountability,
     ExtensionRequest,
@@ -33,13 +35,13 @@ from casework.models import (
 from casework.models.accountability import Track
 from casework.roles import Role
 from casework.services.sanctions import FORMS, PARTY_FORMS
-from casework.services.steps import notify_step
+from casework.services.steps import apply_step, notify_step
 
 from . import types
 from .context import common
 from .lifecycle import NoticeState
 from .models import Issuer, Notice
-from .services import finish_snapshot, template_version_of
+from .services import NOTICES, capture, finish_snapshot, template_version_of
 
 logger = logging.getLogger(__name__)
 
@@ -130,7 +132,19 @@ PRODUCED_AT: dict[tuple[type, str], tuple[Produce, ...]] = {
 }
 
 
+#: (model, step) → the notice types whose open drafts of the record it voids, as the system,
+#: with the step's reason: a proposal dismissed, returned or amended is no longer the one
+#: its 事前告知书 describes. An issued one is the approver's to void (notice_void).
+VOIDED_AT: dict[tuple[type, str], tuple[str, ...]] = {
+    (Record, "dismiss"): ("N1",),
+    (Record, "return_proposal"): ("N1",),
+    (Record, "amend_proposal"): ("N1",),
+}
+
+
 def on_step(*, obj, step: str, acting_user, role: str) -> None:
+    if (type(obj), step) in VOIDED_AT:
+        void_open_drafts(obj, VOIDED_AT[(type(obj), step)], step)
     for rule in PRODUCED_AT.get((type(obj), step), ()):
         for about in rule.about(obj):
             record = record_of(about)
@@ -146,6 +160,33 @@ def record_of(obj) -> Record | None:
     if hasattr(obj, "accountability"):  # a Sanction
         return obj.accountability.record
     return obj.record  # None for an accountability case opened without a record
+
+
+def void_open_drafts(record: Record, codes: tuple[str, ...], step: str) -> list[Notice]:
+    """Void the DRAFT and APPROVED notices `codes` of `record`, in the step's transaction."""
+    drafts = Notice.objects.select_for_update().filter(
+        record=record, type_code__in=codes, state__in=[NoticeState.DRAFT, NoticeState.APPROVED]
+    )
+    entry = record.audit_entries.filter(action=step).order_by("-seq").first()
+    with official_language():
+        reason = f"{RECORD_STEPS[step].label}：{entry.reason if entry else ''}".rstrip("：")
+
+    def change(notice: Notice) -> None:
+        notice.voided_by, notice.voided_at, notice.void_reason = None, timezone.now(), reason
+
+    return [
+        apply_step(
+            NOTICES,
+            notice,
+            acting_user=None,
+            role=Role.SYSTEM,
+            step="void",
+            change=change,
+            reason=reason,
+            capture=capture,
+        )
+        for notice in drafts.order_by("pk")
+    ]
 
 
 # ── drafting ────────────────────────────────────────────────────────────────────────

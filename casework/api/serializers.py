@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
+from rest_framework.utils import html
 
 from ..models import (
     AuditEntry,
@@ -237,6 +239,36 @@ class ProposeInput(serializers.Serializer):
     tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True, default="")
     must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, default=False)
     determining_unit = serializers.IntegerField(label=_("认定单位"), required=False, allow_null=True)
+
+
+class ChoiceListField(serializers.ListField):
+    """A list of ids chosen with checkboxes. An HTML form sends nothing when none is ticked;
+    its form shows every choice, so there nothing means an empty list, not "unchanged"."""
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        if value is empty and html.is_html_input(dictionary):
+            return []
+        return value
+
+
+class ReturnProposalInput(serializers.Serializer):
+    reason = serializers.CharField(label=_("退回理由"))
+
+
+class AmendProposalInput(serializers.Serializer):
+    """The fields present are the amendment; the others stay as they are. `measure_ids`,
+    when present, is the whole new list."""
+
+    category = serializers.ChoiceField(label=_("失信类别"), choices=Category.choices, required=False)
+    domain = serializers.ChoiceField(label=_("重点领域"), choices=Domain.choices, required=False)
+    tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices, required=False)
+    facts = serializers.CharField(label=_("失信事实"), required=False)
+    legal_basis = serializers.CharField(label=_("认定依据"), required=False)
+    measure_ids = ChoiceListField(label=_("惩戒措施"), child=serializers.IntegerField(), required=False)
+    tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True)
+    must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, allow_null=True)
+    reason = serializers.CharField(label=_("修改理由"))
 
 
 class AnswerDefenceInput(serializers.Serializer):

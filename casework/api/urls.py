@@ -14,6 +14,8 @@ STEPS = {
     "start-verification": views.StartVerificationApi,
     "dismiss": views.DismissApi,
     "propose": views.ProposeApi,
+    "return-proposal": views.ReturnProposalApi,
+    "amend-proposal": views.AmendProposalApi,
     "answer-defence": views.AnswerDefenceApi,
     "approve-pre-notice": views.ApprovePreNoticeApi,
     "submit-defence": views.SubmitDefenceApi,

@@ -173,6 +173,16 @@ class ProposeApi(RecordActionApi):
         return data
 
 
+@lifecycle_step("return_proposal", s.ReturnProposalInput)
+class ReturnProposalApi(RecordActionApi):
+    service = staticmethod(records.record_return_proposal)
+
+
+@lifecycle_step("amend_proposal", s.AmendProposalInput)
+class AmendProposalApi(RecordActionApi):
+    service = staticmethod(records.record_amend_proposal)
+
+
 @lifecycle_step("answer_defence", s.AnswerDefenceInput)
 class AnswerDefenceApi(RecordActionApi):
     service = staticmethod(records.record_answer_defence)

@@ -16,6 +16,7 @@ from .. import audit, clock, rules
 from ..errors import DomainError, PermissionDeniedError
 from ..lifecycle import RecordState
 from ..models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, Tier
+from ..models.records import DeadlineStatus
 from ..permissions import has_role
 from ..roles import Role
 from .record_steps import perform_step, snapshot
@@ -120,6 +121,7 @@ def record_dismiss(*, acting_user, record_id: int, reason: str, ip_address: str 
 
     def after(record: Record) -> None:
         rules.close_deadline(record, "verification")
+        _withdraw_prior_notice(record)
 
     return perform_step(
         acting_user=acting_user,
@@ -132,9 +134,27 @@ def record_dismiss(*, acting_user, record_id: int, reason: str, ip_address: str 
     )
 
 
+def _withdraw_prior_notice(record: Record) -> None:
+    """A proposal dismissed, returned or amended: the defence window its prior notice
+    opened no longer runs (the notices app voids the notice's open draft, on the step)."""
+    rules.close_deadline(record, "defence_window", status=DeadlineStatus.CANCELLED)
+
+
 # T4 ───────────────────────────────────────────────────────────────────────────────
-def _validated_measures(measure_ids: Iterable[int], record: Record) -> list[Measure]:
+def _require_some_measure(measure_ids: Iterable[int] | None) -> list[int]:
+    """S3 清单管理: a proposal names its measures, so that no determination waits on them."""
     ids = list(dict.fromkeys(measure_ids or []))
+    if not ids:
+        raise DomainError(
+            _("请从惩戒措施清单中选择至少一项惩戒措施。"),
+            field="measures",
+            code="measure_required",
+        )
+    return ids
+
+
+def _validated_measures(measure_ids: Iterable[int], record: Record) -> list[Measure]:
+    ids = _require_some_measure(measure_ids)
     measures = list(Measure.objects.filter(pk__in=ids, is_active=True))
     if len(measures) != len(ids):
         raise DomainError(
@@ -168,6 +188,7 @@ def record_propose(
     determining_unit_id: int | None = None,
     ip_address: str | None = None,
 ) -> Record:
+    measure_ids = _require_some_measure(measure_ids)
     require_choice(category, Category, "category", _("失信类别"))
     require_choice(domain, Domain, "domain", _("重点领域"))
     require_choice(tier, Tier, "tier", _("失信等级"))
@@ -198,6 +219,125 @@ def record_propose(
         step="propose",
         change=change,
         after=after,
+        ip_address=ip_address,
+    )
+
+
+# Back to the officer: the approver returns a proposal for rework ─────────────────────
+def record_return_proposal(
+    *, acting_user, record_id: int, reason: str, ip_address: str | None = None
+) -> Record:
+    """PROPOSED or PRE_NOTICE → VERIFYING. The officer reworks the case and proposes again;
+    verification runs again for its full period from today (docs/decisions.md)."""
+    reason = require_text(reason, "reason", _("退回拟认定须说明理由。"))
+
+    def after(record: Record) -> None:
+        _withdraw_prior_notice(record)
+        rules.open_deadline(record, "verification", clock.today())
+
+    return perform_step(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="return_proposal",
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+    )
+
+
+# The officer corrects the proposal until the determination ──────────────────────────
+def _proposal_values(*, category, domain, tier, facts, legal_basis, tier_rationale, must_disclose) -> dict:
+    """The fields sent (None: left as they are), each checked as the proposal checks it."""
+    values = {}
+    for name, value, choices, label in (
+        ("category", category, Category, _("失信类别")),
+        ("domain", domain, Domain, _("重点领域")),
+        ("tier", tier, Tier, _("失信等级")),
+    ):
+        if value is not None:
+            values[name] = require_choice(value, choices, name, label)
+    if facts is not None:
+        values["facts"] = require_text(facts, "facts", _("请填写失信事实。"))
+    if legal_basis is not None:
+        values["legal_basis"] = require_text(legal_basis, "legal_basis", _("请填写认定依据。"))
+    if tier_rationale is not None:
+        values["tier_rationale"] = tier_rationale.strip()
+    if must_disclose is not None:
+        values["must_disclose"] = bool(must_disclose)
+    return values
+
+
+def _changed_fields(record: Record, values: dict) -> dict:
+    """What `values` would change on `record`; a 轻微 flag does not outlive a higher tier."""
+    changed = {name: v for name, v in values.items() if getattr(record, name) != v}
+    tier = changed.get("tier", record.tier)
+    must_disclose = changed.get("must_disclose", record.must_disclose) and tier == Tier.MINOR
+    if must_disclose != record.must_disclose:
+        changed["must_disclose"] = must_disclose
+    else:
+        changed.pop("must_disclose", None)
+    return changed
+
+
+def _require_a_change(changed: dict, measures_changed: bool) -> None:
+    if not changed and not measures_changed:
+        raise DomainError(_("拟认定内容没有变化，无需修改。"), field="changes", code="no_change")
+
+
+def record_amend_proposal(
+    *,
+    acting_user,
+    record_id: int,
+    reason: str,
+    category: str | None = None,
+    domain: str | None = None,
+    tier: str | None = None,
+    facts: str | None = None,
+    legal_basis: str | None = None,
+    tier_rationale: str | None = None,
+    must_disclose: bool | None = None,
+    measure_ids: Iterable[int] | None = None,
+    ip_address: str | None = None,
+) -> Record:
+    """修改拟认定: PROPOSED or PRE_NOTICE → PROPOSED, audited with the field diff (measures
+    included). A prior notice already out described the old proposal: the defence window
+    closes, and the approver approves a new prior notice for the amended one."""
+    reason = require_text(reason, "reason", _("请填写修改理由。"))
+    values = _proposal_values(
+        category=category,
+        domain=domain,
+        tier=tier,
+        facts=facts,
+        legal_basis=legal_basis,
+        tier_rationale=tier_rationale,
+        must_disclose=must_disclose,
+    )
+    if measure_ids is not None:
+        measure_ids = _require_some_measure(measure_ids)
+
+    def change(record: Record) -> None:
+        record._measures = None
+        if measure_ids is not None:
+            measures = _validated_measures(measure_ids, record)
+            if {m.pk for m in measures} != set(record.measures.values_list("pk", flat=True)):
+                record._measures = measures
+        changed = _changed_fields(record, values)
+        _require_a_change(changed, record._measures is not None)
+        for name, value in changed.items():
+            setattr(record, name, value)
+
+    def after(record: Record) -> None:
+        if record._measures is not None:
+            record.measures.set(record._measures)
+        _withdraw_prior_notice(record)
+
+    return perform_step(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="amend_proposal",
+        change=change,
+        after=after,
+        reason=reason,
         ip_address=ip_address,
     )
 

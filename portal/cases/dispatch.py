@@ -23,6 +23,8 @@ from .specs import ActionSpec
 #: Endpoints that take no pk in their URL (the object is named in the body).
 NO_PK = frozenset({notice_api.NoticeListApi, notice_api.NoticeServeApi})
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+#: A service names what is wrong in the record's terms; the form field that says it.
+ERROR_FIELD_ON_FORM = {"measures": "measure_ids"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ def read(response, form_fields: set[str], labels: dict[str, str]) -> Answer:
     if not errors:
         errors = {body.get("field") or NON_FIELD: [str(body.get("detail") or _("操作未能完成。"))]}
     for name, messages in errors.items():
+        if ERROR_FIELD_ON_FORM.get(name) in form_fields:
+            name = ERROR_FIELD_ON_FORM[name]
         if name in form_fields:
             answer.by_field.setdefault(name, []).extend(messages)
         elif name in labels:
