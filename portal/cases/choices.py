@@ -101,11 +101,10 @@ def _issuers(ctx: Context):
     return Issuer.objects.filter(is_active=True).values_list("pk", "name")
 
 
-#: Field name → its choices, for the id fields of the input serializers; an organisation is
-#: found with a search box (portal.cases.lookups), never picked from a select of all of them.
+#: Field name → its choices, for the id fields of the input serializers.
 CHOICES = {
-    "determining_unit": ORGANISATIONS,
-    "unit": ORGANISATIONS,
+    "determining_unit": _units,
+    "unit": _units,
     "measure_ids": _measures,
     "persons": _record_people,
     "rectification": _rectifications,
@@ -176,4 +175,21 @@ def initial(kind: str, step: str, ctx: Context, serializer_class) -> dict:
         values["persons"] = [str(ctx.record.subject_person_id)] if ctx.record.subject_person_id else []
     elif (kind, step) == ("cases", "repair") and ctx.user.person_id is None:
         values["commitment_signed_by"] = str(ctx.user.pk)
+    elif (kind, step) in PROPOSAL_FORMS:
+        values.update(_proposal(ctx.record))
+    return values
+
+
+#: The forms that start from the record's proposal: its amendment, and a new proposal after
+#: the approver returned the old one (the officer reworks it, not retypes it).
+PROPOSAL_FORMS = {("cases", "amend-proposal"), ("cases", "propose")}
+PROPOSAL_FIELDS = ("category", "domain", "tier", "facts", "legal_basis", "tier_rationale")
+
+
+def _proposal(record) -> dict:
+    if not record.category:  # never proposed
+        return {}
+    values = {name: getattr(record, name) for name in PROPOSAL_FIELDS}
+    values["measure_ids"] = [str(pk) for pk in record.measures.values_list("pk", flat=True)]
+    values["must_disclose"] = record.must_disclose
     return values
