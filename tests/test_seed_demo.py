@@ -1,16 +1,22 @@
-"""`manage.py seed_demo` (issue #2 §7): the demo data set, made through the record services.
+"""`manage.py seed_demo` (issue #2 §7): the demo data set, made through the record services,
+with its notices issued, rendered and served (a demo that works end to end).
 
 The command runs once per module, inside a transaction rolled back at the end (what
 TestCase.setUpTestData does), so the tests share one seeded database and stay fast.
 """
 
 import datetime as dt
+import hashlib
 import io
+import logging
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
+from django.utils import timezone
 
 from casework import audit
 from casework.demo import codes
@@ -33,6 +39,10 @@ from casework.models import (
 from casework.models.people import validate_id_number
 from casework.permissions import roles_of, visible_records
 from casework.roles import Role
+from notices.admin import checked_seal
+from notices.demo import ISSUERS
+from notices.lifecycle import NoticeState
+from notices.models import Issuer, Notice, ServiceEvent
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -46,18 +56,51 @@ def run_seed() -> str:
     return out.getvalue()
 
 
+class Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
 @pytest.fixture(scope="module")
-def first_run(django_db_setup, django_db_blocker):
+def seeded(django_db_setup, django_db_blocker):
+    """The first run: its output and every log record at WARNING or above it wrote."""
+    collect, root = Collect(), logging.getLogger()
     with django_db_blocker.unblock():
         atomics = TestCase._enter_atomics()
+        root.addHandler(collect)
         try:
-            yield run_seed()
+            output = run_seed()
+        finally:
+            root.removeHandler(collect)
+        try:
+            yield SimpleNamespace(output=output, warnings=collect.records)
         finally:
             TestCase._rollback_atomics(atomics)
 
 
+@pytest.fixture
+def first_run(seeded) -> str:
+    return seeded.output
+
+
 def counts() -> dict[str, int]:
-    models = [Organisation, OrganisationName, Person, User, ConflictDeclaration, Record, Deadline, AuditEntry]
+    models = [
+        Organisation,
+        OrganisationName,
+        Person,
+        User,
+        ConflictDeclaration,
+        Record,
+        Deadline,
+        AuditEntry,
+        Issuer,
+        Notice,
+        ServiceEvent,
+    ]
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -151,8 +194,10 @@ def test_a_declared_conflict_hides_only_its_own_subject(first_run):
 
 def test_a_second_run_changes_nothing_and_says_so(first_run):
     before = counts()
+    states = dict(Notice.objects.values_list("pk", "state"))
     output = run_seed()
     assert counts() == before
+    assert dict(Notice.objects.values_list("pk", "state")) == states
     assert "未作任何更改" in output
     assert "未作任何更改" not in first_run
 
@@ -161,3 +206,136 @@ def test_it_prints_the_demo_accounts(first_run):
     for username in ["officer", "approver", "liaison", "civil_servant", "admin"]:
         assert username in first_run
     assert "chengxin-demo" in first_run and "东莞市交通运输局" in first_run
+
+
+# ── the notices: issuer, seal, issued PDFs, service, portals ──────────────────────────
+
+DECIDED = [
+    RecordState.DETERMINED,
+    RecordState.EFFECTIVE,
+    RecordState.REVOKED,
+    RecordState.EXPIRED,
+    RecordState.ARCHIVED,
+]
+
+
+def issued(record: Record, code: str) -> list[Notice]:
+    return list(record.notices.filter(type_code=code, number__isnull=False).exclude(state=NoticeState.VOIDED))
+
+
+def assert_rendered(notice: Notice) -> None:
+    pdf = bytes(notice.pdf)
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 10_000, notice.number
+    assert hashlib.sha256(pdf).hexdigest() == notice.sha256, notice.number
+
+
+def test_seeding_logs_no_warning(seeded):
+    assert [record.getMessage() for record in seeded.warnings] == []
+    assert "no active issuer" not in seeded.output
+
+
+def test_the_commission_issues_with_a_generated_seal_marked_demo(first_run):
+    issuer = Issuer.objects.get(is_default=True)
+    assert (issuer.name, issuer.agency_code) == (ISSUERS[0].name, ISSUERS[0].agency_code)
+    assert issuer.organisation.short_name == "市监委" and issuer.contact
+    seal = bytes(issuer.seal_image)
+    # It passes the admin's check of an uploaded seal, like a real one would.
+    assert checked_seal(SimpleUploadedFile("seal.png", seal, content_type="image/png")) == seal
+    assert Notice.objects.exclude(issuer=issuer).count() == 0
+
+
+def test_every_decided_record_has_its_issued_notices_with_their_pdfs(first_run):
+    decided = Record.objects.filter(determination_date__isnull=False)
+    assert set(decided.values_list("state", flat=True)) == set(DECIDED)
+    for record in decided:
+        for code in ("N1", "N2", "N3"):
+            notices = issued(record, code)
+            assert notices, f"{record.reference} ({record.state}) has no issued {code}"
+            for notice in notices:
+                assert_rendered(notice)
+
+
+def test_served_records_were_served_by_their_two_notices_together(first_run):
+    served = Record.objects.filter(served_on__isnull=False)
+    assert served.count() >= 30
+    for record in served:
+        [n2], [n3] = issued(record, "N2"), issued(record, "N3")
+        assert n2.state == n3.state == NoticeState.SERVED
+        event = ServiceEvent.objects.get(notices=n2)
+        assert set(event.notices.all()) == {n2, n3}
+        assert event.served_on == record.served_on >= n2.issued_on >= record.determination_date
+        if record.subject_organisation_id:  # T8 calls for the 书面说明原因通知书 to a body
+            assert [n.state for n in issued(record, "N7")] == [NoticeState.SERVED]
+    for record in Record.objects.filter(state=RecordState.DETERMINED):
+        assert {n.state for n in issued(record, "N2") + issued(record, "N3")} == {NoticeState.ISSUED}
+
+
+def test_each_pre_notice_is_issued_and_served_before_the_defence_window(first_run):
+    past_notice = Record.objects.filter(audit_entries__action="approve_pre_notice").distinct()
+    pending = []
+    for record in past_notice:
+        notices = issued(record, "N1")
+        if not notices:
+            pending.append(record)
+            continue
+        for notice in notices:
+            assert_rendered(notice)
+            assert notice.state == NoticeState.SERVED
+            assert notice.drafted_by is not None and notice.approved_by.username == "approver"
+    # One 事前告知书 is left completed, waiting for the approver's 核准.
+    assert [r.state for r in pending] == [RecordState.PRE_NOTICE]
+    [draft] = pending[0].notices.all()
+    assert draft.state == NoticeState.DRAFT and draft.drafted_by is not None
+
+
+def test_revoked_records_have_their_revocation_notice(first_run):
+    revoked = Record.objects.filter(audit_entries__action="revoke").distinct()
+    assert revoked.exists()
+    for record in revoked:
+        [notice] = issued(record, "N21")
+        assert notice.state == NoticeState.SERVED
+        assert_rendered(notice)
+
+
+def test_the_liaison_finds_the_units_notices_on_the_unit_portal(first_run):
+    liaison = User.objects.get(username="liaison")
+    notices = Notice.objects.filter(
+        record__subject_organisation=liaison.organisation, state__in=[NoticeState.ISSUED, NoticeState.SERVED]
+    )
+    assert notices.filter(type_code="N2").count() >= 2
+    client = Client()
+    assert client.login(username="liaison", password="chengxin-demo")
+    page = client.get("/unit/").content.decode()
+    assert "本单位尚未收到文书" not in page
+    for notice in notices:
+        assert notice.number in page
+    pdf = client.get(f"/work/notices/{notices.first().pk}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+
+
+def test_the_civil_servant_finds_their_notices_on_the_personal_portal(first_run):
+    user = User.objects.get(username="civil_servant")
+    notices = Notice.objects.filter(
+        record__subject_person=user.person, state__in=[NoticeState.ISSUED, NoticeState.SERVED]
+    )
+    assert {"N1", "N2", "N3"} <= set(notices.values_list("type_code", flat=True))
+    client = Client()
+    assert client.login(username="civil_servant", password="chengxin-demo")
+    page = client.get("/me/").content.decode()
+    assert "还没有送达给您的文书" not in page
+    for notice in notices:
+        assert notice.number in page
+
+
+def test_dates_spread_over_each_cases_history(first_run):
+    received = list(Record.objects.values_list("received_on", flat=True))
+    assert (max(received) - min(received)).days > 60
+    entries = AuditEntry.objects.order_by("seq")
+    stamped = [timezone.localdate(at) for at in entries.values_list("created_at", flat=True)]
+    assert len(set(stamped)) > 100 and stamped == sorted(stamped)  # one chain, in time order
+    for record in Record.objects.all():
+        first = record.audit_entries.order_by("seq").first()
+        assert timezone.localdate(first.created_at) == record.received_on
+    for notice in Notice.objects.filter(number__isnull=False):
+        assert timezone.localdate(notice.issued_at) == notice.issued_on
+        assert notice.issued_on.year == notice.year and notice.rendered_at == notice.issued_at

@@ -6,17 +6,24 @@ import re
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, TestCase, override_settings
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo_accounts(settings):
-    settings.CHENGXIN_TODAY = "2026-11-28"
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def demo_accounts(django_db_setup, django_db_blocker):
+    """Seeded once for the module (the demo issues and renders its notices: about a minute),
+    inside a transaction rolled back at the end, as in test_seed_demo."""
+    with django_db_blocker.unblock():
+        atomics = TestCase._enter_atomics()
+        try:
+            out = io.StringIO()
+            with override_settings(CHENGXIN_TODAY="2026-11-28"):
+                call_command("seed_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            TestCase._rollback_atomics(atomics)
 
 
 def test_the_home_page_answers_in_chinese():

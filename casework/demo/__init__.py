@@ -1,7 +1,12 @@
 """Demo data for Chengxin (issue #2 §7): the Dongguan organisation tree, about 200 civil
 servants, one account per role and about 60 records in every lifecycle state, each record
-made only through casework.services.records. `seed()` is idempotent: a second run finds
-everything by its natural key and writes nothing."""
+made only through casework.services. Idempotent: a second run finds everything by its
+natural key and writes nothing.
+
+`manage.py seed_demo` lives in the notices app (notices.demo): it drives these cases with
+the notices each step calls for (casework does not know its notices), through `seed_people`,
+`build_records` and a subclass of `Plan`.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from .accounts import account_rows, build_users, grant_view_permissions
-from .cases import Context, DemoError, build_records
+from .cases import Context, DemoError, Plan, build_records
 from .organisations import build_organisations
 from .people import build_people
 
-__all__ = ["DemoError", "Summary", "seed"]
+__all__ = ["Context", "DemoError", "Plan", "Summary", "build_records", "seed_people"]
 
 
 @dataclass
@@ -24,7 +29,7 @@ class Summary:
     users: int = 0  # accounts and 回避 declarations
     permissions: int = 0  # view permissions added to role groups
     records: int = 0
-    steps: int = 0  # lifecycle steps run after registering the leads
+    steps: int = 0  # steps run after registering the leads
     accounts: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
@@ -32,14 +37,12 @@ class Summary:
         return any([self.organisations, self.people, self.users, self.permissions, self.records, self.steps])
 
 
-def seed() -> Summary:
-    summary = Summary()
+def seed_people(summary: Summary) -> Context:
+    """Organisations, people, accounts and role permissions, counted into `summary`."""
     with transaction.atomic():
         orgs, summary.organisations = build_organisations()
         people, summary.people = build_people(orgs)
         summary.permissions = grant_view_permissions()
         users, summary.users = build_users(orgs, people)
-    # Each service call is its own durable transaction, so the records are written outside.
-    summary.records, summary.steps = build_records(Context(users, orgs, people))
     summary.accounts = account_rows(users)
-    return summary
+    return Context(users, orgs, people)

@@ -1,26 +1,37 @@
-"""Drive each demo case through casework.services.records, step by step, on the dates the
-case happened: the clock (casework.clock) is set to each step's date, so deadlines, rule
-versions and the publish decision are those of that day, and every step has its audit entry.
+"""Drive each demo case through casework.services, step by step, on the dates the case
+happened: for each step the clock (casework.clock) is set to the step's date and the wall
+clock (`timezone.now`, which stamps audit entries and timestamps) to a moment of that
+morning, so deadlines, rule versions and the publish decision are those of that day, and
+the case file reads as it would have been written.
 
-A case is found again by its lead text. Each step writes exactly one audit entry, so the
-number of step entries tells how far an earlier, interrupted run got: a re-run resumes there.
+The steps of all cases run in date order, so the audit chain is in time order too.
+
+`Plan` knows the record's own steps; a higher layer (notices.demo) extends it with the
+notices each step calls for, without casework knowing about notices.
+
+A case is found again by its lead text. Each step names the audit action it writes on the
+record; a re-run matches the steps, in order, against the record's audit trail and resumes
+after the last one found: a complete case runs nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zlib
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
+from unittest import mock
 
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from .. import clock, rules
 from ..calendar import WorkCalendar, current
-from ..lifecycle import RECORD_STEPS
 from ..lifecycle import RecordState as S
-from ..models import Measure, Organisation, Person, Record, User
+from ..models import AuditEntry, Measure, Organisation, Person, Record, User
 from ..services import decided_records as decided
 from ..services import records as svc
 from . import cases_decided, cases_open, cases_people
@@ -31,6 +42,9 @@ ALL_CASES: list[Case] = cases_open.CASES + cases_decided.CASES + cases_people.CA
 INTAKE_SOURCES = {"HOTLINE", "PETITION"}  # registered by the 线索登记员; the rest by the officer
 SERVICE_METHODS = ["IN_PERSON", "MAIL", "ELECTRONIC"]
 DAY = dt.timedelta(days=1)
+#: Steps of one day are stamped from 09:00, a few minutes apart.
+OFFICE_OPENS = dt.time(9, 0)
+STEP_MINUTES = 4
 
 
 class DemoError(Exception):
@@ -39,9 +53,9 @@ class DemoError(Exception):
 
 @dataclass(frozen=True)
 class Step:
-    action: str
+    action: str  # the audit action the step writes on the record: how a re-run finds it done
     day: dt.date
-    run: Callable[..., Record]  # called with record_id=
+    run: Callable[..., object]  # called with record_id= (None for registering the lead)
 
 
 @dataclass
@@ -67,36 +81,57 @@ class Context:
         return self.users[case.by]
 
 
-class _Plan:
-    """The steps that take one case to its demo state, each on its own (working) day."""
+class Plan:
+    """The steps that take one case to its demo state, each on its own (working) day.
+
+    The phases (`verify`, `propose`, `notice`, …) add the record's steps; a subclass adds
+    what each step calls for after it (its notices) by extending the phases."""
 
     def __init__(self, case: Case, ctx: Context):
         self.case, self.ctx, self.day, self.steps = case, ctx, case.received, []
         self.officer, self.approver = ctx.users[case.by], ctx.users["approver"]
         self.determined_on: dt.date | None = None
+        self.method = SERVICE_METHODS[_crc(case) % len(SERVICE_METHODS)]
 
-    def _after(self, days: int) -> dt.date:
+    def after(self, days: int) -> dt.date:
+        """The first working day on or after `days` days from the last step."""
         return self.ctx.calendar.roll_forward(self.day + days * DAY).date
 
-    def _add(self, action: str, day: dt.date, service: Callable[..., Record], **kwargs) -> None:
-        self.day = day
-        self.steps.append(Step(action, day, partial(service, **kwargs)))
+    def add(self, action: str, day: dt.date, run: Callable[..., object], **kwargs) -> None:
+        self.day = max(day, self.day)
+        self.steps.append(Step(action, self.day, partial(run, **kwargs)))
+
+    def build(self) -> list[Step]:
+        """The steps after registering the lead, in order."""
+        case, end = self.case, self.case.end_state
+        if end == S.DISMISSED:
+            phases = [self.verify, self.dismiss] if case.verified else [self.dismiss]
+        else:
+            reached = S.EFFECTIVE if end in (S.REVOKED, S.EXPIRED) else end
+            rungs = LADDER.index(reached) + 1 if reached in LADDER else 0
+            phases = [self.verify, self.propose, self.notice, self.determine, self.serve][:rungs]
+            phases += {S.REVOKED: [self.revoke], S.EXPIRED: [self.expire]}.get(end, [])
+        if case.state == S.ARCHIVED:
+            phases.append(self.archive)
+        for phase in phases:
+            phase()
+        return self.steps
+
+    # ── the record's phases ──────────────────────────────────────────────────────
 
     def verify(self) -> None:
-        self._add(
-            "start_verification", self._after(1), svc.record_start_verification, acting_user=self.officer
-        )
+        self.add("start_verification", self.after(1), svc.record_start_verification, acting_user=self.officer)
 
     def dismiss(self) -> None:
-        self._add(
-            "dismiss", self._after(9), svc.record_dismiss, acting_user=self.approver, reason=self.case.closing
+        self.add(
+            "dismiss", self.after(9), svc.record_dismiss, acting_user=self.approver, reason=self.case.closing
         )
 
     def propose(self) -> None:
         c = self.case
-        self._add(
+        self.add(
             "propose",
-            self._after(11),
+            self.after(11),
             svc.record_propose,
             acting_user=self.officer,
             category=c.category,
@@ -113,32 +148,34 @@ class _Plan:
             self.defend()
 
     def notice(self) -> None:
-        day = self._after(2 if self.steps[-1].action == "answer_defence" else 4)
-        self._add(
-            "approve_pre_notice", day, svc.record_approve_pre_notice, acting_user=self.approver, served_on=day
+        """The approver approves the 事前告知 (T5)."""
+        day = self.after(2 if self.steps[-1].action == "answer_defence" else 4)
+        kwargs = {"served_on": day} if "served_on" in _parameters(svc.record_approve_pre_notice) else {}
+        self.add(
+            "approve_pre_notice", day, svc.record_approve_pre_notice, acting_user=self.approver, **kwargs
         )
 
     def defend(self) -> None:
         defender = self.ctx.defender(self.case)
-        self._add(
+        self.add(
             "submit_defence",
-            self._after(2),
+            self.after(2),
             svc.record_submit_defence,
             acting_user=defender,
             statement=self.case.defence,
         )
         if self.case.reply:
-            self._add(
+            self.add(
                 "answer_defence",
-                self._after(3),
+                self.after(3),
                 svc.record_answer_defence,
                 acting_user=self.officer,
                 reply=self.case.reply,
             )
 
     def determine(self) -> None:
-        day = self._after(1) if self.case.waived else self._after_defence_window(2)
-        self._add(
+        day = self.after(1) if self.case.waived else self.after_defence_window(2)
+        self.add(
             "determine",
             day,
             svc.record_determine,
@@ -148,29 +185,30 @@ class _Plan:
         )
         self.determined_on = day
 
-    def _after_defence_window(self, days: int) -> dt.date:
+    def after_defence_window(self, days: int) -> dt.date:
+        """`days` after the defence window that starts on the last step's day."""
         rule = rules.deadline_rule("defence_window")
         due = self.ctx.calendar.add(self.day, rule.amount, rule.unit, roll=rule.roll_forward).date
         return self.ctx.calendar.roll_forward(due + days * DAY).date
 
     def serve(self) -> None:
-        day, method = self._after(3), SERVICE_METHODS[_crc(self.case) % len(SERVICE_METHODS)]
-        self._add(
+        day = self.after(3)
+        self.add(
             "serve",
             day,
             decided.record_serve,
             acting_user=self.officer,
             served_on=day,
-            method=method,
-            proof=_proof(method, self.case),
-            recipient_consent=method == "ELECTRONIC",
+            method=self.method,
+            proof=proof_of(self.method, self.case),
+            recipient_consent=self.method == "ELECTRONIC",
         )
 
     def revoke(self) -> None:
         c = self.case
-        self._add(
+        self.add(
             "revoke",
-            self._after(40),
+            self.after(40),
             decided.record_revoke,
             acting_user=self.approver,
             reason=c.closing,
@@ -181,20 +219,26 @@ class _Plan:
         """The scheduler's run on the day after the longest disclosure period."""
         c = self.case
         window = rules.disclosure_window(c.tier, self.determined_on, must_disclose=c.must_disclose)
-        self._add("expire", max(window.max_end, self.day) + DAY, decided.record_expire, acting_user=None)
+        self.add("expire", max(window.max_end, self.day) + DAY, decided.record_expire, acting_user=None)
 
     def archive(self) -> None:
         by_system = self.case.closed_as == S.EXPIRED
-        self._add(
-            "archive", self._after(7), decided.record_archive, acting_user=None if by_system else self.officer
+        self.add(
+            "archive", self.after(7), decided.record_archive, acting_user=None if by_system else self.officer
         )
+
+
+def _parameters(function) -> set[str]:
+    import inspect
+
+    return set(inspect.signature(function).parameters)
 
 
 def _crc(case: Case) -> int:
     return zlib.crc32(case.lead.encode())
 
 
-def _proof(method: str, case: Case) -> str:
+def proof_of(method: str, case: Case) -> str:
     if method == "MAIL":
         return f"EMS 邮件号 1{_crc(case) % 10**12:012d} 妥投回执"
     if method == "ELECTRONIC":
@@ -202,68 +246,72 @@ def _proof(method: str, case: Case) -> str:
     return "送达回证（受送达人当场签收）"
 
 
-def plan(case: Case, ctx: Context) -> list[Step]:
-    """The steps after registering the lead, in order."""
-    p, end = _Plan(case, ctx), case.end_state
-    if end == S.DISMISSED:
-        phases = [p.verify, p.dismiss] if case.verified else [p.dismiss]
-    else:
-        reached = S.EFFECTIVE if end in (S.REVOKED, S.EXPIRED) else end
-        rungs = LADDER.index(reached) + 1 if reached in LADDER else 0
-        phases = [p.verify, p.propose, p.notice, p.determine, p.serve][:rungs]
-        phases += {S.REVOKED: [p.revoke], S.EXPIRED: [p.expire]}.get(end, [])
-    if case.state == S.ARCHIVED:
-        phases.append(p.archive)
-    for phase in phases:
-        phase()
-    return p.steps
+def plan(case: Case, ctx: Context, plan_class: type[Plan] = Plan) -> list[Step]:
+    """Every step of the case, registering the lead first."""
+    register = Step("register_lead", case.received, partial(_register, case, ctx))
+    return [register, *plan_class(case, ctx).build()]
 
 
-def clock_at(day: dt.date):
-    return override_settings(CHENGXIN_TODAY=day.isoformat())
+@contextmanager
+def clock_at(moment: dt.datetime) -> Iterator[None]:
+    """Legal date and wall clock at `moment` (a demo seeds a past, so timestamps say when)."""
+    with override_settings(CHENGXIN_TODAY=timezone.localdate(moment).isoformat()):
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            yield
 
 
-def _register(case: Case, ctx: Context) -> Record:
+def _register(case: Case, ctx: Context, record_id: None = None) -> Record:
     actor = ctx.users["intake" if case.source in INTAKE_SOURCES else case.by]
-    with clock_at(case.received):
-        return svc.record_register_lead(
-            acting_user=actor,
-            source=case.source,
-            lead_content=case.lead,
-            received_on=case.received,
-            **ctx.subject_ids(case),
-        )
+    return svc.record_register_lead(
+        acting_user=actor,
+        source=case.source,
+        lead_content=case.lead,
+        received_on=case.received,
+        **ctx.subject_ids(case),
+    )
 
 
-def _steps_done(record: Record) -> int:
-    return record.audit_entries.filter(action__in=list(RECORD_STEPS)).count()
-
-
-def build_case(case: Case, steps: list[Step], ctx: Context) -> tuple[bool, int]:
-    """(whether the record was created, how many steps ran)."""
-    record = Record.objects.filter(lead_content=case.lead).first()
-    created = record is None
-    if created:
-        record = _register(case, ctx)
-    todo = steps[_steps_done(record) :]
-    for step in todo:
-        with clock_at(step.day):
-            step.run(record_id=record.pk)
-    return created, len(todo)
+def steps_done(record: Record | None, steps: list[Step]) -> int:
+    """How many of `steps` the record's audit trail shows, matched in order."""
+    if record is None:
+        return 0
+    actions = AuditEntry.objects.filter(record=record).order_by("seq").values_list("action", flat=True)
+    done, it = 0, iter(actions)
+    for step in steps:
+        if not any(action == step.action for action in it):
+            break
+        done += 1
+    return done
 
 
 def check_dates(plans: list[tuple[Case, list[Step]]], today: dt.date) -> None:
-    latest = max(max([c.received] + [s.day for s in steps]) for c, steps in plans)
+    latest = max(s.day for _case, steps in plans for s in steps)
     if latest > today:
         raise DemoError(f"演示数据的最晚日期为 {latest}，晚于今天（{today}），不能在此日期之前写入。")
 
 
-def build_records(ctx: Context) -> tuple[int, int]:
-    """(records created, steps run) over all demo cases."""
-    plans = [(case, plan(case, ctx)) for case in ALL_CASES]
+def build_records(ctx: Context, plan_class: type[Plan] = Plan) -> tuple[int, int]:
+    """(records created, steps run after registering) over all demo cases, in date order."""
+    plans = [(case, plan(case, ctx, plan_class)) for case in ALL_CASES]
     check_dates(plans, clock.today())
-    created = steps = 0
-    for case, case_steps in plans:
-        new, ran = build_case(case, case_steps, ctx)
-        created, steps = created + new, steps + ran
-    return created, steps
+    ids: dict[int, int] = {}
+    pending: list[tuple[dt.date, int, int, Step]] = []
+    for index, (case, steps) in enumerate(plans):
+        record = Record.objects.filter(lead_content=case.lead).first()
+        if record is not None:
+            ids[index] = record.pk
+        done = steps_done(record, steps)
+        pending += [(step.day, index, n, step) for n, step in enumerate(steps) if n >= done]
+    pending.sort(key=lambda item: item[:3])
+    created = ran = 0
+    per_day: dict[dt.date, int] = defaultdict(int)
+    for day, index, _n, step in pending:
+        minutes, per_day[day] = per_day[day] * STEP_MINUTES, per_day[day] + 1
+        moment = timezone.make_aware(dt.datetime.combine(day, OFFICE_OPENS)) + dt.timedelta(minutes=minutes)
+        with clock_at(moment):
+            result = step.run(record_id=ids.get(index))
+        if step.action == "register_lead":
+            ids[index], created = result.pk, created + 1
+        else:
+            ran += 1
+    return created, ran

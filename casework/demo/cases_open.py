@@ -107,7 +107,7 @@ CASES = [
         "市自然资源局", "INSPECTION", "2026-11-06", S.PRE_NOTICE,
         "巡察发现：市自然资源局与竞得企业签订的国有建设用地使用权出让合同约定2025年12月31日前净地交付，"
         "逾期10个月仍未交付。",
-        by="officer2",
+        by="officer2", notice_pending=True,
         category="PRM", domain="PUBLIC_RESOURCES", tier="GENERAL",
         facts="市自然资源局在某宗国有建设用地使用权出让中，未按出让合同约定于2025年12月31日前净地交付土地，"
         "逾期10个月仍未交付，影响竞得企业项目开工。",

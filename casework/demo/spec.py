@@ -40,6 +40,26 @@ PERSON_MEASURES = {
     "ACC": ("M03", "M06"),
     "RCT": ("M03", "M06"),
 }
+#: The evidence summary of the 事前告知书 by lead source (the officer completes the system's draft with it).
+EVIDENCE = {
+    "HOTLINE": ("12345热线工单及办理记录", "合同、验收及付款凭证等书面材料", "被核查单位的情况说明"),
+    "PETITION": ("来信及附件材料", "核查谈话记录", "被核查单位的情况说明"),
+    "CONGRESS": ("代表建议办理复函", "代表跟踪督办记录", "被核查单位的情况说明"),
+    "COURT": ("生效民事判决书", "执行立案及履行情况材料", "被核查单位的情况说明"),
+    "DEFAULTER_LIST": ("失信被执行人名单信息", "生效法律文书及执行通知书", "被核查单位的情况说明"),
+    "PENALTY": ("行政处罚决定书", "行政处罚案件调查材料", "被核查单位的情况说明"),
+    "DISCIPLINE": ("处分决定书", "审查调查报告", "本人的陈述材料"),
+    "ACCOUNTABILITY": ("问责决定书", "问责调查报告", "被问责对象的说明材料"),
+    "AUDIT": ("审计报告及审计发现问题清单", "合同、验收及付款凭证", "被审计单位的说明材料"),
+    "INSPECTION": ("巡察反馈意见", "国有建设用地使用权出让合同", "被巡察单位的说明材料"),
+    "PROCURATORIAL": ("检察建议书", "货款支付台账", "被建议单位的回复材料"),
+    "COMMITMENT": ("投资协议或承诺文件", "承诺跟踪台账及督办记录", "企业书面反映材料"),
+    "ONLINE_STATS": ("网上办事统计季度报表", "政务服务事项办理明细", "行业主管部门意见"),
+    "MONITORING": ("第三方监测报告", "合同及付款记录", "被监测单位的说明材料"),
+    "SELF_REPORT": ("单位自报材料", "产权交易合同", "受让方书面反映材料"),
+    "RECTIFICATION": ("整改通知书及整改台账", "催办函、督办通知书及送达回证", "被整改单位的整改报告"),
+}
+
 RATIONALE = {
     "MINOR": "首次发生，情节轻微，已主动纠正。",
     "GENERAL": "造成一定不良影响，按该类别默认等级认定为一般失信。",
@@ -74,6 +94,9 @@ class Case:
     document: str = ""  # the document a 撤销 rests on
     closed_as: str = ""  # for ARCHIVED: DISMISSED, REVOKED or EXPIRED
     verified: bool = True  # for DISMISSED: dismissed after verification, or straight from the lead
+    evidence: tuple[str, ...] = ()  # the 事前告知书's evidence summary; default: by source
+    # The case's latest notice is left awaiting the approver's 核准 (the demo's 待核准 queue).
+    notice_pending: bool = False
 
     @property
     def person(self) -> str:
@@ -90,6 +113,9 @@ class Case:
 
     def legal_basis(self) -> str:
         return self.basis or BASIS[self.category]
+
+    def evidence_summary(self) -> list[str]:
+        return list(self.evidence or EVIDENCE[self.source])
 
     def tier_rationale(self) -> str:
         return self.rationale or RATIONALE[self.tier]

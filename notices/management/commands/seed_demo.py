@@ -1,11 +1,14 @@
-"""`python manage.py seed_demo`: load the demo data set (casework.demo) and list the demo accounts."""
+"""`python manage.py seed_demo`: load the demo data set (casework.demo, with its notices from
+notices.demo) and list the demo accounts."""
 
 import time
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.demo import DemoError, Summary, seed
+from casework.demo import DemoError
+from notices.demo import Summary, seed
+from notices.demo.seal import NoChineseFont
 
 HEADERS = ("账号", "密码", "角色", "姓名", "单位")
 
@@ -29,13 +32,16 @@ def account_table(rows: list[tuple[str, ...]]) -> str:
 
 
 class Command(BaseCommand):
-    help = "写入演示数据（东莞单位、公务员、各角色账号、各状态失信记录）；重复运行不会重复写入。"
+    help = (
+        "写入演示数据（东莞单位、公务员、各角色账号、发文机关及演示印章、各状态失信记录及其文书）；"
+        "重复运行不会重复写入。"
+    )
 
     def handle(self, *args, **options):
         started = time.monotonic()
         try:
             summary = seed()
-        except DemoError as error:
+        except (DemoError, NoChineseFont) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(self._summary(summary, time.monotonic() - started))
         self.stdout.write("\n演示账号（密码均为 chengxin-demo）：\n" + account_table(summary.accounts))
@@ -45,5 +51,6 @@ class Command(BaseCommand):
             return self.style.SUCCESS("演示数据已是最新，未作任何更改。")
         return self.style.SUCCESS(
             f"演示数据已写入（{seconds:.1f} 秒）：单位及曾用名 {s.organisations}，公务员 {s.people}，"
-            f"账号及回避登记 {s.users}，角色权限 {s.permissions}，失信记录 {s.records}，办理步骤 {s.steps}。"
+            f"账号及回避登记 {s.users}，角色权限 {s.permissions}，发文机关 {s.issuers}，失信记录 {s.records}，"
+            f"办理步骤 {s.steps}，签发文书 {s.notices}。"
         )

@@ -1,0 +1,91 @@
+"""The demo issuer's seal, drawn at seed time: a red ring, a star, the issuer's name round
+the top and a large 演示 across the lower half, so that no demo notice can pass for a real
+one. Never a real seal: a real issuer's seal is scanned and uploaded in the admin."""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+SIZE = 600  # px: 42 mm on paper, about 360 dpi
+RED = (200, 16, 32, 255)
+DEMO_MARK = "演示"
+FOOTNOTE = "DEMO · 非真实印章"
+#: Where Debian's fonts-noto-cjk (installed by scripts/bootstrap.sh) puts the bold sans face.
+FALLBACK_FONTS = [
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),  # index 2: Simplified Chinese
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
+]
+
+
+class NoChineseFont(Exception):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _font_file() -> tuple[str, int]:
+    fc_match = shutil.which("fc-match")
+    if fc_match:
+        found = subprocess.run(
+            [fc_match, "-f", "%{file}|%{index}", "sans-serif:lang=zh-cn:weight=bold"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+        path, _bar, index = found.partition("|")
+        if path.lower().endswith((".ttc", ".otf", ".ttf")) and "CJK" in path:
+            return path, int(index or 0)
+    for path, index in FALLBACK_FONTS:
+        if Path(path).exists():
+            return path, index
+    raise NoChineseFont("找不到中文字体（请安装 fonts-noto-cjk）。")
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    path, index = _font_file()
+    return ImageFont.truetype(path, size, index=index)
+
+
+def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, outer: float) -> None:
+    inner = outer * 0.382  # a regular five-pointed star
+    points = []
+    for i in range(10):
+        radius = outer if i % 2 == 0 else inner
+        angle = math.radians(-90 + i * 36)
+        points.append((cx + radius * math.cos(angle), cy + radius * math.sin(angle)))
+    draw.polygon(points, fill=RED)
+
+
+def _arc_text(image: Image.Image, text: str, *, radius: float, size: int, span: float) -> None:
+    """`text` upright round the top of the circle, left to right, over `span` degrees."""
+    font, centre = _font(size), image.width / 2
+    for i, char in enumerate(text):
+        angle = -90 - span / 2 + span * (i + 0.5) / len(text)
+        glyph = Image.new("RGBA", (size * 2, size * 2), (0, 0, 0, 0))
+        ImageDraw.Draw(glyph).text((size, size), char, font=font, fill=RED, anchor="mm")
+        glyph = glyph.rotate(-(angle + 90), resample=Image.BICUBIC)
+        x = centre + radius * math.cos(math.radians(angle)) - size
+        y = centre + radius * math.sin(math.radians(angle)) - size
+        image.alpha_composite(glyph, (round(x), round(y)))
+
+
+def demo_seal_png(issuer_name: str) -> bytes:
+    """A PNG (transparent background) of the demo seal of `issuer_name`."""
+    image = Image.new("RGBA", (SIZE, SIZE), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    centre = SIZE / 2
+    draw.ellipse((10, 10, SIZE - 10, SIZE - 10), outline=RED, width=18)
+    span = min(250, 26 * len(issuer_name) + 40)
+    _arc_text(image, issuer_name, radius=SIZE / 2 - 78, size=64, span=span)
+    _star(draw, centre, centre - 40, 78)
+    draw.text((centre, centre + 98), DEMO_MARK, font=_font(128), fill=RED, anchor="mm")
+    draw.text((centre, centre + 196), FOOTNOTE, font=_font(30), fill=RED, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
