@@ -277,7 +277,8 @@ ACCOUNTABILITY_STEPS = _table(
         _("申请复审/复核/申诉"),
         [AS.SERVED, AS.EXECUTING, AS.IN_PERIOD, AS.APPEALED],  # APPEALED: a second person of the case
         AS.APPEALED,
-        [Role.CIVIL_SERVANT],  # the sanctioned person's own right (DOMAIN §2 R7)
+        # The sanctioned person's own right (DOMAIN §2 R7); the officer records one received on paper.
+        [Role.CIVIL_SERVANT, Role.OFFICER],
         "scenario 20",
     ),
     _step(

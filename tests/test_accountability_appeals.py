@@ -90,7 +90,8 @@ def test_a_review_filed_the_day_after_the_window_is_refused_naming_the_date(
     set_today(settings, "2026-10-09")
     with pytest.raises(DomainError) as caught:
         appeal(civil_servant, sanctioned, dt.date(2026, 10, 9))
-    assert caught.value.field == "filed_on" and "2026-10-08" in str(caught.value.message)
+    assert caught.value.field == "filed_on"
+    assert str(caught.value.message) == "复审申请期已于2026年10月8日届满，不能再提出申请。"
     assert not Appeal.objects.exists()
 
 
@@ -120,14 +121,16 @@ def test_a_re_review_follows_the_review_decision_and_is_due_in_two_months(
 
 
 def test_only_the_sanctioned_person_may_appeal(settings, sanctioned, person, db):
+    """The officer records an appeal received on paper (tests/test_filing_dates.py); nobody
+    else who sees the case files one for the person."""
     set_today(settings, "2026-09-10")
     colleague = UserFactory(person=PersonFactory(unit=person.unit), roles=[Role.CIVIL_SERVANT])
     with pytest.raises(DomainError) as caught:  # the case is not theirs: it does not exist for them
         appeal(colleague, sanctioned, dt.date(2026, 9, 10))
     assert caught.value.status_code == 404
-    officer = UserFactory(roles=[Role.OFFICER])
+    approver = UserFactory(roles=[Role.APPROVER])
     with pytest.raises(PermissionDeniedError):
-        appeal(officer, sanctioned, dt.date(2026, 9, 10))
+        appeal(approver, sanctioned, dt.date(2026, 9, 10))
 
 
 def test_an_appeal_kind_of_another_track_is_refused(settings, civil_servant, sanctioned):
@@ -235,9 +238,11 @@ def test_the_civil_service_review_window_rolls_past_spring_festival(settings, ci
     """Scenario 21: 30 days from 2026-01-20 is 02-19, a holiday → 02-24."""
     assert Deadline.objects.get(kind="appeal_cs_review_apply").due_on == dt.date(2026, 2, 24)
     set_today(settings, "2026-02-25")
-    with pytest.raises(DomainError) as caught:
-        appeal(civil_servant, appointing, dt.date(2026, 2, 25), kind="CS_REVIEW")
-    assert caught.value.field == "filed_on"
+    for claimed in (dt.date(2026, 2, 25), dt.date(2026, 2, 24)):  # judged on the day received
+        with pytest.raises(DomainError) as caught:
+            appeal(civil_servant, appointing, claimed, kind="CS_REVIEW")
+        assert caught.value.field == "filed_on" and "2026年2月24日届满" in str(caught.value.message)
+    set_today(settings, "2026-02-24")
     filed = appeal(civil_servant, appointing, dt.date(2026, 2, 24), kind="CS_REVIEW")
     assert filed.decision_due == dt.date(2026, 3, 26)  # 30 days, a Thursday
 

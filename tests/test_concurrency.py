@@ -50,9 +50,13 @@ def test_eight_conflicting_transitions_on_one_record_have_exactly_one_winner():
             acting_user=user, record_id=record.pk, determination_date=dt.date(2026, 1, 15)
         )
 
-    def defend(user):
+    def defend(user):  # the officer records a defence made in person inside the window
         return svc.record_submit_defence(
-            acting_user=user, record_id=record.pk, statement="当事人口头申辩，已记录。"
+            acting_user=user,
+            record_id=record.pk,
+            statement="当事人口头申辩，已记录。",
+            received_on=dt.date(2026, 1, 8),
+            paper_filing_reason="当事人 1 月 8 日到委员会口头申辩，当场制作笔录。",
         )
 
     attempts = [(lambda u=u: defend(u)) for u in officers] + [(lambda u=u: determine(u)) for u in approvers]

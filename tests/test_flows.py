@@ -4,6 +4,7 @@ same services the API calls (ARCHITECTURE §1: work state never drifts from lega
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -65,7 +66,8 @@ def test_each_record_step_completes_its_task_and_opens_the_next_one(officer, app
     svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk, served_on=dt.date(2026, 1, 5))
     assert waiting(record) == [("determine", STATUS.NEW, None)]
 
-    svc.record_submit_defence(acting_user=liaison, record_id=record.pk, statement="款项已支付。")
+    with override_settings(CHENGXIN_TODAY="2026-01-06"):  # in the 5-WD defence window
+        svc.record_submit_defence(acting_user=liaison, record_id=record.pk, statement="款项已支付。")
     assert waiting(record) == [("answer_defence", STATUS.ASSIGNED, "officer")]
     svc.record_answer_defence(acting_user=officer, record_id=record.pk, reply="经核，款项未支付。")
     assert waiting(record) == [("approve_pre_notice", STATUS.NEW, None)]

@@ -5,6 +5,7 @@ an open process. Cases are built in many states through the services only."""
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
 
@@ -95,7 +96,8 @@ def build_records(officer, approver, liaison, unit):
     svc.record_start_verification(acting_user=officer, record_id=verifying.pk)
     lifecycle.proposed(officer=officer, organisation=unit, content="PROPOSED")
     defended = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit, content="DEFENDED")
-    svc.record_submit_defence(acting_user=liaison, record_id=defended.pk, statement="已支付。")
+    with override_settings(CHENGXIN_TODAY="2026-01-06"):  # in the 5-WD defence window
+        svc.record_submit_defence(acting_user=liaison, record_id=defended.pk, statement="已支付。")
     lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit, content="PRE_NOTICE")
     lifecycle.determined(officer=officer, approver=approver, organisation=unit, content="DETERMINED")
     dismissed = lifecycle.lead(officer=officer, organisation=unit, content="DISMISSED")

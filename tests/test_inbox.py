@@ -5,6 +5,7 @@ is in due-date order with overdue markers. Through the API and the pages, as rea
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -180,7 +181,8 @@ def test_an_officers_inbox_is_in_due_date_order_with_overdue_marked(
     _verified_on(settings, officer, leads[1], "2025-12-15")
     _verified_on(settings, officer, leads[2], "2026-01-06")
     defended = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit, content="线索D")
-    svc.record_submit_defence(acting_user=liaison, record_id=defended.pk, statement="已整改。")
+    with override_settings(CHENGXIN_TODAY="2026-01-06"):  # in the 5-WD defence window
+        svc.record_submit_defence(acting_user=liaison, record_id=defended.pk, statement="已整改。")
 
     rows = api(officer).get("/api/inbox/").json()["results"]
 

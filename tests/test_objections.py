@@ -175,10 +175,11 @@ def test_the_civil_servant_objects_to_their_own_record(officer, approver, civil_
     )
 
 
-def test_only_the_subject_side_may_file(officer, liaison, record, unit):
+def test_only_the_subject_side_may_file(approver, liaison, record, unit):
+    """Besides the officer recording a paper objection (tests/test_filing_dates.py)."""
     colleague = UserFactory(person=PersonFactory(unit=unit), organisation=unit, roles=[Role.CIVIL_SERVANT])
     with pytest.raises(PermissionDeniedError, match="提出异议"):
-        filed(subject=officer, record=record)
+        filed(subject=approver, record=record)
     with pytest.raises(DomainError) as caught:  # a civil servant does not see the unit's records
         filed(subject=colleague, record=record)
     assert caught.value.status_code == 404

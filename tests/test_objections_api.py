@@ -108,8 +108,9 @@ def test_a_stranger_gets_404_even_with_bad_input(other_liaison, liaison, record)
     assert response.status_code == 404
 
 
-def test_an_officer_may_not_file(officer, record):
-    response = api(officer).post(
+def test_an_approver_may_not_file(approver, record):
+    """The officer records a paper objection (tests/test_filing_dates.py); the approver decides."""
+    response = api(approver).post(
         f"/api/records/{record.pk}/objections/", {"ground": "ERROR", "statement": STATEMENT}, format="json"
     )
     assert response.status_code == 403 and "提出异议" in response.data["detail"]

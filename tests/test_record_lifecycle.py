@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.test import override_settings
 from django_fsm import can_proceed
 
 from casework.errors import DomainError, PermissionDeniedError
@@ -111,9 +112,10 @@ def test_a_withdrawn_measure_blocks_determination(officer, approver, unit):
 def test_the_defence_sends_the_record_back_for_an_answer(officer, approver, liaison, unit):
     """T6: the subject's statement returns the case to PROPOSED; it must be answered before a new notice."""
     record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
-    record = svc.record_submit_defence(
-        acting_user=liaison, record_id=record.pk, statement="该款项已于 1 月 3 日支付。"
-    )
+    with override_settings(CHENGXIN_TODAY="2026-01-06"):  # in the 5-WD defence window
+        record = svc.record_submit_defence(
+            acting_user=liaison, record_id=record.pk, statement="该款项已于 1 月 3 日支付。"
+        )
     assert record.state == RecordState.PROPOSED
     with pytest.raises(DomainError, match="尚未答复"):
         svc.record_approve_pre_notice(

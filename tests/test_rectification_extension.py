@@ -79,8 +79,8 @@ def test_an_extension_asked_after_the_deadline_is_refused(today, rectification, 
     """Scenario 11, second half: the deadline day itself is still in time."""
     today.CHENGXIN_TODAY = "2026-10-09"
     late = ask(liaison, rectification.items.get(number=1))
-    assert late.status_code == 400 and late.data["field"] == "item"
-    assert "届满前提出" in late.data["detail"] and "2026-10-08" in late.data["detail"]
+    assert late.status_code == 400 and late.data["field"] == "received_on"
+    assert late.data["detail"] == "整改期限已于2026年10月8日届满，不能再申请延期。"
     today.CHENGXIN_TODAY = "2026-10-08"
     assert ask(liaison, rectification.items.get(number=2)).status_code == 201
     assert ExtensionRequest.objects.count() == 1

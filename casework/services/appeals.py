@@ -24,7 +24,15 @@ from ..roles import Role
 from . import sanctions
 from .accountability_case import CASE, FIRST_APPEAL_WINDOW, case_snapshot
 from .steps import apply_step, notify_step
-from .validation import require_choice, require_past_date, require_text
+from .validation import (
+    Window,
+    filing_date,
+    may_record_paper_filings,
+    require_choice,
+    require_past_date,
+    require_text,
+    with_filing,
+)
 
 K = AppealKind
 KINDS_BY_TRACK = {
@@ -64,19 +72,32 @@ def appeal_window_end(sanction: Sanction, kind: str) -> dt.date:
     return _due(code, start)
 
 
-def _subject_role(user, sanction: Sanction) -> str:
-    """The sanctioned civil servant alone: every decision row is on a person, and the
-    appeal is that person's own right (DOMAIN §2 R7; S14 Art 55, S16 Art 95). The unit's
-    liaison or head sees the case but acts only "for the unit" (R5), never for a colleague."""
+def appeal_window(sanction: Sanction, kind: str) -> Window:
+    start, code = _window(sanction, kind)
+    return Window(
+        name=_("%(kind)s申请期") % {"kind": K(kind).label},
+        act=_("提出申请"),
+        start=start,
+        end=_due(code, start),
+    )
+
+
+def filer_role(user, case: Accountability, sanction: Sanction) -> str:
+    """The sanctioned civil servant: every decision row is on a person, and the appeal is
+    that person's own right (DOMAIN §2 R7; S14 Art 55, S16 Art 95). The unit's liaison or
+    head sees the case but acts only "for the unit" (R5), never for a colleague. The case
+    officer records an appeal the commission received on paper (validation.filing_date)."""
     roles = roles_of(user) & ACCOUNTABILITY_STEPS["appeal"].roles
     if Role.CIVIL_SERVANT in roles and user.person_id == sanction.person_id:
         return Role.CIVIL_SERVANT
+    if may_record_paper_filings(user):
+        return acting_role(user, case.record, ACCOUNTABILITY_STEPS["appeal"])
     raise PermissionDeniedError(
         _("只有受处理的公务员本人可以申请复审、复核或申诉。"), code="permission_denied"
     )
 
 
-def _check_appealable(case: Accountability, sanction: Sanction, kind: str, filed_on: dt.date) -> None:
+def _check_appealable(case: Accountability, sanction: Sanction, kind: str) -> None:
     if kind not in KINDS_BY_TRACK[case.track]:
         raise DomainError(_("该程序的决定不适用“%(kind)s”。") % {"kind": K(kind).label}, field="kind")
     if sanction.revoked or sanction.decision_type in sanctions.NOT_APPEALABLE or not case.served_on:
@@ -85,15 +106,6 @@ def _check_appealable(case: Accountability, sanction: Sanction, kind: str, filed
         raise DomainError(_("该决定已有未决的申请。"), field="sanction", code="appeal_pending")
     if sanction.appeals.filter(kind=kind).exists():
         raise DomainError(_("同一决定不能重复申请“%(kind)s”。") % {"kind": K(kind).label}, field="kind")
-    start = _window(sanction, kind)[0]
-    end = appeal_window_end(sanction, kind)
-    if not start <= filed_on <= end:
-        raise DomainError(
-            _("申请期限为 %(start)s 至 %(end)s，%(filed)s 提出的申请不予受理。")
-            % {"start": start, "end": end, "filed": filed_on},
-            field="filed_on",
-            code="out_of_window",
-        )
 
 
 def _unappealed(case: Accountability):
@@ -117,12 +129,12 @@ def _keeps_state(case, step: str) -> bool:
     return getattr(case, "_others_open", False)
 
 
-def _record_step(case, *, acting_user, role, step, change, reason, ip_address) -> None:
+def _record_step(case, *, acting_user, role, step, change, reason, ip_address, capture=case_snapshot) -> None:
     """Take `step` when the case state changes with it; when the decision is still with HR,
     or another appeal in the case already holds it APPEALED (or keeps it there), make the
     change and audit it alone."""
     if _keeps_state(case, step):
-        before = case_snapshot(case)
+        before = capture(case)
         change(case)
         audit.append(
             actor=acting_user,
@@ -134,7 +146,7 @@ def _record_step(case, *, acting_user, role, step, change, reason, ip_address) -
             to_state=case.state,
             reason=reason,
             ip_address=ip_address,
-            diff=audit.field_diff(before, case_snapshot(case)),
+            diff=audit.field_diff(before, capture(case)),
         )
         notify_step(case, step, acting_user=acting_user, role=role)
         return
@@ -147,7 +159,7 @@ def _record_step(case, *, acting_user, role, step, change, reason, ip_address) -
         change=change,
         reason=reason,
         ip_address=ip_address,
-        capture=case_snapshot,
+        capture=capture,
     )
 
 
@@ -156,31 +168,42 @@ def accountability_appeal(
     acting_user,
     sanction_id: int,
     kind: str,
-    filed_on: dt.date,
     grounds: str,
+    filed_on: dt.date | None = None,
+    paper_filing_reason: str = "",
     ip_address: str | None = None,
 ) -> Appeal:
-    """Scenario 20: the 复审 window after service on Tue 2026-09-01 runs through 10-08."""
+    """Scenario 20: the 复审 window after service on Tue 2026-09-01 runs through 10-08. The
+    appeal is filed on the day the system receives it; an earlier `filed_on` only for a
+    paper appeal the officer records, with `paper_filing_reason` (validation.filing_date)."""
     require_choice(kind, AppealKind, "kind", _("申请类型"))
-    require_past_date(filed_on, "filed_on", _("申请日期"))
     grounds = require_text(grounds, "grounds", _("请填写申请理由。"))
     sanction = queries.sanction_get(user=acting_user, sanction_id=sanction_id)
     with transaction.atomic(durable=True):
         case = CASE.get(acting_user, sanction.accountability_id, lock=True)
         sanction = Sanction.objects.select_related("accountability").get(pk=sanction_id)
-        role = _subject_role(acting_user, sanction)
-        _check_appealable(case, sanction, kind, filed_on)
+        role = filer_role(acting_user, case, sanction)
+        _check_appealable(case, sanction, kind)
+        filing = filing_date(
+            acting_user=acting_user,
+            given=filed_on,
+            paper_reason=paper_filing_reason,
+            field="filed_on",
+            name=_("申请日期"),
+            window=appeal_window(sanction, kind),
+        )
         created = []
 
         def change(case: Accountability) -> None:
-            due = _due(_code(kind, "decide"), filed_on)
+            due = _due(_code(kind, "decide"), filing.on)
             appeal = Appeal.objects.create(
-                sanction=sanction, kind=kind, filed_on=filed_on, grounds=grounds, decision_due=due
+                sanction=sanction, kind=kind, filed_on=filing.on, grounds=grounds, decision_due=due
             )
-            rules.open_deadline(case.record, _code(kind, "decide"), filed_on, owner=appeal)
+            rules.open_deadline(case.record, _code(kind, "decide"), filing.on, owner=appeal)
             if not _unappealed(case).exists():
                 rules.close_deadline(case.record, FIRST_APPEAL_WINDOW[case.track], owner=case)
             created.append(appeal)
+            case._filing = filing
 
         _record_step(
             case,
@@ -190,6 +213,7 @@ def accountability_appeal(
             change=change,
             reason=grounds,
             ip_address=ip_address,
+            capture=with_filing(case_snapshot),
         )
     return created[0]
 

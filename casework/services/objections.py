@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,14 +21,21 @@ from .. import audit, clock, rules
 from ..errors import DomainError
 from ..language import official_language
 from ..lifecycle import OBJECTION_STEPS, SUBJECT_ROLES, ObjectionState, RecordState, Step
-from ..models import Objection, ObjectionGround, ObjectionOutcome, Record
+from ..models import AuditEntry, Objection, ObjectionGround, ObjectionOutcome, Record
 from ..permissions import acting_role
 from ..roles import Role
 from . import objection_effects as effects
 from . import objection_evidence as evidence
 from .record_steps import RECORD
 from .steps import Machine, apply_step, notify_step, perform, snapshot
-from .validation import require_choice, require_past_date, require_text
+from .validation import (
+    PAPER_FILING_ROLES,
+    Window,
+    filing_date,
+    require_choice,
+    require_past_date,
+    require_text,
+)
 
 OS = ObjectionState
 
@@ -39,8 +47,11 @@ OBJECTION = Machine(
     not_found=gettext_lazy("异议不存在或您无权查看。"),
 )
 
-#: Filing is not a transition of the table (nothing exists yet), but it has its actors.
-FILE_STEP = Step("file", gettext_lazy("提出异议"), (), OS.SUBMITTED, frozenset(SUBJECT_ROLES), "§6.2")
+#: Filing is not a transition of the table (nothing exists yet), but it has its actors: the
+#: subject, and the officer recording an objection received on paper.
+FILE_STEP = Step(
+    "file", gettext_lazy("提出异议"), (), OS.SUBMITTED, frozenset(SUBJECT_ROLES) | PAPER_FILING_ROLES, "§6.2"
+)
 
 #: The record states an objection may be filed in: the decided record the subject was
 #: told of, until it is archived (DOMAIN §6.2 "When"). Not PRE_NOTICE (that is the
@@ -74,20 +85,22 @@ def _step(step: str, *, acting_user, objection_id: int, ip_address: str | None, 
 # ── filing ─────────────────────────────────────────────────────────────────────────
 
 
-def _received_today(day: dt.date | None, field: str, label: str) -> dt.date:
-    """The day the commission receives the filing (DOMAIN §7 rule 5: the clock starts on
-    receipt of complete materials). Only the subject side files and supplements, and the
-    subject may not start the commission's clock on a day of its choosing."""
-    today = clock.today()
-    day = require_past_date(day or today, field, label)
-    if day < today:
-        raise DomainError(
-            _("%(label)s以本机关收到材料之日（%(today)s）为准，不能提前。")
-            % {"label": label, "today": today},
-            field=field,
-            code="date_order",
-        )
-    return day
+def _archived_on(record: Record) -> dt.date | None:
+    if record.state != RecordState.ARCHIVED:
+        return None
+    entry = AuditEntry.objects.filter(record=record, action="archive").order_by("-seq").first()
+    return timezone.localdate(entry.created_at) if entry else clock.today()
+
+
+def objection_window(record: Record) -> Window:
+    """An objection may be made from the determination while the record is kept, until it
+    is archived (DOMAIN §6.2 "When")."""
+    return Window(
+        name=_("异议期"),
+        act=_("提出异议"),
+        start=record.determination_date,
+        end=_archived_on(record),
+    )
 
 
 def _check_objectable(record: Record) -> None:
@@ -109,17 +122,29 @@ def objection_file(
     statement: str,
     attachment_ids: Iterable[int] = (),
     received_on: dt.date | None = None,
+    paper_filing_reason: str = "",
     ip_address: str | None = None,
 ) -> Objection:
-    """The subject objects to its record. The record is locked, so two identical filings
-    at once still see each other: the second is a repeat, created and refused at once by
-    the system with the reason (a 不予受理 the subject can be notified of)."""
+    """The subject objects to its record (the officer records one received on paper, with
+    its day and `paper_filing_reason`: validation.filing_date). The commission's clock
+    starts on the day it received the objection (DOMAIN §7 rule 5). The record is locked,
+    so two identical filings at once still see each other: the second is a repeat, created
+    and refused at once by the system with the reason (a 不予受理 the subject can be
+    notified of)."""
     record = RECORD.get(acting_user, record_id, lock=True)
     role = acting_role(acting_user, record, FILE_STEP)
+    filing = filing_date(
+        acting_user=acting_user,
+        given=received_on,
+        paper_reason=paper_filing_reason,
+        field="received_on",
+        name=_("收到日期"),
+        window=objection_window(record),
+    )
     _check_objectable(record)
     require_choice(ground, ObjectionGround, "ground", _("异议理由类别"))
     statement = require_text(statement, "statement", _("请填写异议内容。"))
-    received_on = _received_today(received_on, "received_on", _("收到日期"))
+    received_on = filing.on
     attachments = evidence.claimable(acting_user, record, attachment_ids)
     fingerprint = evidence.grounds_fingerprint(ground, statement)
     repeat = evidence.is_repeat(record, fingerprint, attachments)
@@ -141,7 +166,7 @@ def objection_file(
         action="objection.file",
         to_state=objection.state,
         ip_address=ip_address,
-        diff=audit.field_diff({}, objection_snapshot(objection)),
+        diff=audit.field_diff({}, {**objection_snapshot(objection), **filing.audit_fields()}),
     )
     notify_step(objection, "created", acting_user=acting_user, role=role)
     if repeat:
@@ -211,8 +236,16 @@ def objection_supplement(
     attachment_ids: Iterable[int] = (),
     ip_address: str | None = None,
 ) -> Objection:
-    """Scenario 5: the accept clock restarts from the day the material is complete."""
-    complete_on = _received_today(complete_on, "complete_on", _("材料齐全日期"))
+    """Scenario 5: the accept clock restarts from the day the material is complete: the
+    day the commission receives it (only the subject supplements, online)."""
+    complete_on = filing_date(
+        acting_user=acting_user,
+        given=complete_on,
+        paper_reason="",
+        field="complete_on",
+        name=_("材料齐全日期"),
+        window=Window(name=_("补正期"), act=_("补正材料")),
+    ).on
     addition = (statement_addition or "").strip()
     if not addition and not attachment_ids:
         raise DomainError(_("请补充异议内容或上传补正材料。"), field="statement_addition", code="required")

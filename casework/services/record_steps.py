@@ -41,6 +41,7 @@ def perform_step(
     after: Callable[[Record], None] = lambda r: None,
     reason: str = "",
     ip_address: str | None = None,
+    capture: Callable[[Record], dict] = snapshot,
 ) -> Record:
     return perform(
         RECORD,
@@ -51,5 +52,5 @@ def perform_step(
         after=after,
         reason=reason,
         ip_address=ip_address,
-        capture=snapshot,
+        capture=capture,
     )

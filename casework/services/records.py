@@ -21,7 +21,7 @@ from ..permissions import has_role
 from ..roles import Role
 from .record_steps import perform_step, snapshot
 from .steps import notify_step
-from .validation import require_choice, require_past_date, require_text
+from .validation import Window, filing_date, require_choice, require_past_date, require_text, with_filing
 
 S = RecordState
 
@@ -400,11 +400,34 @@ def record_approve_pre_notice(
 
 # T6 ───────────────────────────────────────────────────────────────────────────────
 def record_submit_defence(
-    *, acting_user, record_id: int, statement: str, ip_address: str | None = None
+    *,
+    acting_user,
+    record_id: int,
+    statement: str,
+    received_on: dt.date | None = None,
+    paper_filing_reason: str = "",
+    ip_address: str | None = None,
 ) -> Record:
+    """The subject's statement and defence, within the window the served prior notice
+    opened, judged on the day the system receives it; the officer records one received on
+    paper with its earlier day and `paper_filing_reason` (validation.filing_date)."""
     statement = require_text(statement, "statement", _("请填写陈述申辩意见。"))
 
     def change(record: Record) -> None:
+        window = record.deadlines.filter(kind="defence_window", status=DeadlineStatus.OPEN).first()
+        record._filing = filing_date(
+            acting_user=acting_user,
+            given=received_on,
+            paper_reason=paper_filing_reason,
+            field="received_on",
+            name=_("收件日期"),
+            window=Window(
+                name=_("陈述申辩期"),
+                act=_("提交陈述申辩"),
+                start=record.pre_notice_served_on,
+                end=window.due_on if window else None,
+            ),
+        )
         record.defence_statement, record.defence_reply = statement, ""
 
     def after(record: Record) -> None:
@@ -418,6 +441,7 @@ def record_submit_defence(
         after=after,
         reason=statement,
         ip_address=ip_address,
+        capture=with_filing(snapshot),
     )
 
 

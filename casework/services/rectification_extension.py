@@ -8,6 +8,8 @@ forward off a rest day. While a request waits, the overdue sweep leaves the item
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,10 +23,16 @@ from ..permissions import acting_role
 from ..roles import Role
 from .rectification_steps import ITEM
 from .steps import notify_step
-from .validation import require_text
+from .validation import PAPER_FILING_ROLES, Window, filing_date, require_text
 
+#: The unit's liaison asks; the officer records a request the commission received on paper.
 REQUEST = Step(
-    "request_extension", gettext_lazy("申请延期整改"), (), None, frozenset({Role.UNIT_LIAISON}), "§6.3"
+    "request_extension",
+    gettext_lazy("申请延期整改"),
+    (),
+    None,
+    frozenset({Role.UNIT_LIAISON}) | PAPER_FILING_ROLES,
+    "§6.3",
 )
 DECIDE = Step(
     "decide_extension", gettext_lazy("审批延期整改申请"), (), None, frozenset({Role.APPROVER}), "§6.3"
@@ -44,6 +52,27 @@ def running_deadline(item: RectificationItem) -> Deadline | None:
     ).first()
 
 
+def extension_window(item: RectificationItem, deadline: Deadline | None) -> Window:
+    """A request is made before the item's deadline runs out (DOMAIN §6.3): the running
+    one, or once the sweep found the item late, the one it missed."""
+    if deadline is None:
+        deadline = (
+            Deadline.objects.filter(
+                owner_type=ContentType.objects.get_for_model(RectificationItem),
+                owner_id=item.pk,
+                kind__in=EXTENDABLE,
+            )
+            .order_by("-id")
+            .first()
+        )
+    return Window(
+        name=_("整改期限"),
+        act=_("申请延期"),
+        start=item.rectification.served_on,
+        end=deadline.due_on if deadline else None,
+    )
+
+
 def _check_request(item: RectificationItem, days, deadline: Deadline | None) -> None:
     if item.extension_used or item.extensions.exists():
         raise DomainError(
@@ -55,12 +84,6 @@ def _check_request(item: RectificationItem, days, deadline: Deadline | None) -> 
             field="state",
             code="illegal_state",
         )
-    if clock.today() > deadline.due_on:
-        raise DomainError(
-            _("延期申请须在整改期限（%(due)s）届满前提出。") % {"due": deadline.due_on.isoformat()},
-            field="item",
-            code="deadline_passed",
-        )
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= item.period_days:
         raise DomainError(
             _("延长天数须为 1 至 %(max)s 天（不超过原整改期限）。") % {"max": item.period_days},
@@ -71,18 +94,36 @@ def _check_request(item: RectificationItem, days, deadline: Deadline | None) -> 
 
 @transaction.atomic(durable=True)
 def rectification_request_extension(
-    *, acting_user, item_id: int, days: int, reason: str, ip_address: str | None = None
+    *,
+    acting_user,
+    item_id: int,
+    days: int,
+    reason: str,
+    received_on: dt.date | None = None,
+    paper_filing_reason: str = "",
+    ip_address: str | None = None,
 ) -> ExtensionRequest:
+    """The request counts on the day the system receives it; an earlier `received_on` only
+    for a paper request the officer records, with `paper_filing_reason`
+    (validation.filing_date). The approver's decision limit runs from that day."""
     item = ITEM.get(acting_user, item_id, lock=True)
     record = item.rectification.record
     role = acting_role(acting_user, record, REQUEST)
     reason = require_text(reason, "reason", _("请说明申请延期的理由。"))
-    _check_request(item, days, running_deadline(item))
-    today = clock.today()
-    request = ExtensionRequest.objects.create(
-        item=item, requested_by=acting_user, requested_on=today, reason=reason, days=days
+    deadline = running_deadline(item)
+    filing = filing_date(
+        acting_user=acting_user,
+        given=received_on,
+        paper_reason=paper_filing_reason,
+        field="received_on",
+        name=_("收件日期"),
+        window=extension_window(item, deadline),
     )
-    rules.open_deadline(record, "extension_decide", today, owner=request)
+    _check_request(item, days, deadline)
+    request = ExtensionRequest.objects.create(
+        item=item, requested_by=acting_user, requested_on=filing.on, reason=reason, days=days
+    )
+    rules.open_deadline(record, "extension_decide", filing.on, owner=request)
     audit.append(
         actor=acting_user,
         role=role,
@@ -92,7 +133,7 @@ def rectification_request_extension(
         to_state=request.state,
         reason=reason,
         ip_address=ip_address,
-        diff=audit.field_diff({}, {"item": item.number, "days": days}),
+        diff=audit.field_diff({}, {"item": item.number, "days": days, **filing.audit_fields()}),
     )
     return request
 

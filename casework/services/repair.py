@@ -30,7 +30,15 @@ from .decided_records import should_publish
 from .record_steps import RECORD
 from .repair_eligibility import Eligibility, repair_eligibility
 from .steps import Machine, apply_step, notify_step, perform, snapshot
-from .validation import require_choice, require_past_date, require_text
+from .validation import (
+    PAPER_FILING_ROLES,
+    Window,
+    filing_date,
+    may_record_paper_filings,
+    require_choice,
+    require_past_date,
+    require_text,
+)
 
 PS = RepairState
 
@@ -42,8 +50,16 @@ REPAIR = Machine(
     not_found=gettext_lazy("信用修复申请不存在或您无权查看。"),
 )
 
-#: Applying is not a transition of the table (nothing exists yet), but it has its actors.
-APPLY_STEP = Step("apply", gettext_lazy("申请信用修复"), (), PS.SUBMITTED, frozenset(SUBJECT_ROLES), "§6.5")
+#: Applying is not a transition of the table (nothing exists yet), but it has its actors: the
+#: subject, and the officer recording an application received on paper.
+APPLY_STEP = Step(
+    "apply",
+    gettext_lazy("申请信用修复"),
+    (),
+    PS.SUBMITTED,
+    frozenset(SUBJECT_ROLES) | PAPER_FILING_ROLES,
+    "§6.5",
+)
 OPEN_STATES = (PS.SUBMITTED, PS.ACCEPTED, PS.EXTENDED)
 DECISION_DEADLINES = ("repair_decide", "repair_decide_extension")
 ALL_DEADLINES = (*DECISION_DEADLINES, "repair_answer")
@@ -60,6 +76,12 @@ def repair_rule_version(on: dt.date) -> str:
 # ── applying ─────────────────────────────────────────────────────────────────────────
 
 
+def repair_window(record: Record) -> Window:
+    """A repair is asked for while the record is in force: from its service until its
+    maximum disclosure period ends (then it expires, and there is nothing left to repair)."""
+    return Window(name=_("公示期"), act=_("申请信用修复"), start=record.served_on, end=record.max_end)
+
+
 @transaction.atomic(durable=True)
 def repair_apply(
     *,
@@ -67,20 +89,33 @@ def repair_apply(
     record_id: int,
     commitment: str,
     commitment_signed_by_id: int | None = None,
+    received_on: dt.date | None = None,
+    paper_filing_reason: str = "",
     ip_address: str | None = None,
 ) -> RepairApplication:
     """The subject applies with its credit commitment (信用承诺书): for a unit, signed by
-    the unit head (R6); for a civil servant, by themself. Accepted or refused at once."""
+    the unit head (R6); for a civil servant, by themself. Accepted or refused at once, on
+    today's conditions. The application counts on the day the system receives it (the
+    10-WD answer runs from it); an earlier `received_on` only for a paper application the
+    officer records, with `paper_filing_reason` (validation.filing_date)."""
     record = RECORD.get(acting_user, record_id, lock=True)
     role = acting_role(acting_user, record, APPLY_STEP)
     commitment = require_text(commitment, "commitment", _("请提交信用承诺书。"))
+    filing = filing_date(
+        acting_user=acting_user,
+        given=received_on,
+        paper_reason=paper_filing_reason,
+        field="received_on",
+        name=_("收件日期"),
+        window=repair_window(record),
+    )
     signer = _commitment_signer(acting_user, record, commitment_signed_by_id)
     _check_applicable(record)
     today = clock.today()
     application = RepairApplication.objects.create(
         record=record,
         applicant=acting_user,
-        submitted_on=today,
+        submitted_on=filing.on,
         commitment=commitment,
         commitment_signed_by=signer,
     )
@@ -92,7 +127,7 @@ def repair_apply(
         action="repairapplication.apply",
         to_state=application.state,
         ip_address=ip_address,
-        diff=audit.field_diff({}, snapshot(application)),
+        diff=audit.field_diff({}, {**snapshot(application), **filing.audit_fields()}),
     )
     notify_step(application, "created", acting_user=acting_user, role=role)
     with official_language():  # a refusal stores the failing conditions' reasons
@@ -102,8 +137,11 @@ def repair_apply(
     return _refuse_ineligible(application, eligibility, today)
 
 
-def _commitment_signer(acting_user, record: Record, signer_id: int | None) -> User:
+def _commitment_signer(acting_user, record: Record, signer_id: int | None) -> User | None:
     if record.is_person_record:
+        if may_record_paper_filings(acting_user):
+            # A paper application: the person signed the letter; their account, if any.
+            return User.objects.filter(person_id=record.subject_person_id).first()
         return acting_user  # a civil servant commits for themself
     if signer_id is None and has_role(acting_user, Role.UNIT_HEAD):
         signer_id = acting_user.pk

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
 from .. import clock
 from ..errors import DomainError
+from ..permissions import has_role
+from ..roles import Role
 
 
 def require_text(value: str, field: str, message) -> str:
@@ -42,3 +46,118 @@ def require_past_date(value: dt.date, field: str, name) -> dt.date:
             code="future_date",
         )
     return value
+
+
+# ── filings whose lateness matters ───────────────────────────────────────────────────
+
+#: Who records a filing the commission received on paper (by post, at the counter) with the
+#: day it arrived: the case officer. The intake operator sees only the leads they registered.
+PAPER_FILING_ROLES = frozenset({Role.OFFICER})
+#: The input naming why a paper filing is recorded with an earlier date; audited with it.
+PAPER_REASON = "paper_filing_reason"
+
+
+def may_record_paper_filings(user) -> bool:
+    return has_role(user, *PAPER_FILING_ROLES)
+
+
+def long_date(day: dt.date) -> str:
+    return _("%(year)s年%(month)s月%(day)s日") % {"year": day.year, "month": day.month, "day": day.day}
+
+
+@dataclass(frozen=True)
+class Window:
+    """The period a filing must reach the commission in: its name ("复审申请期"), what can no
+    longer be done once it closed ("提出申请"), its first and last day (None: open)."""
+
+    name: str
+    act: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def closed(self, field: str) -> DomainError:
+        return DomainError(
+            _("%(window)s已于%(end)s届满，不能再%(act)s。")
+            % {"window": self.name, "end": long_date(self.end), "act": self.act},
+            field=field,
+            code="window_closed",
+        )
+
+
+@dataclass(frozen=True)
+class Filing:
+    """The day a filing counts as received, and for a paper filing recorded by staff with an
+    earlier day, why; `field` is the input that carried the day."""
+
+    on: dt.date
+    field: str
+    paper_reason: str = ""
+
+    def audit_fields(self) -> dict:
+        """What the filing's audit entry adds to its diff: a paper filing's day and reason."""
+        return {self.field: self.on, PAPER_REASON: self.paper_reason} if self.paper_reason else {}
+
+
+def with_filing(capture: Callable[[object], dict]) -> Callable[[object], dict]:
+    """A step's snapshot function plus the paper filing its change put on the object
+    (`obj._filing`): the day and reason land in the step's audit diff."""
+
+    def captured(obj) -> dict:
+        data = capture(obj)
+        filing = getattr(obj, "_filing", None)
+        if filing is not None:
+            data.update(filing.audit_fields())
+        return data
+
+    return captured
+
+
+def filing_date(
+    *, acting_user, given: dt.date | None, paper_reason: str, field: str, name, window: Window
+) -> Filing:
+    """The one rule for when a filing was made: the day the system receives it, today.
+
+    An earlier day is taken only from the staff who record a filing received on paper, with
+    the reason (收件方式及补录理由), and only inside the window. A subject's earlier day is refused
+    naming the field; lateness is judged first, on today, so a late filing is refused naming
+    the closed window whatever day it claims. A day after today is refused for everyone."""
+    today = clock.today()
+    day = today if given is None else given
+    if not isinstance(day, dt.date):
+        raise DomainError(_("%(name)s不是有效日期。") % {"name": name}, field=field, code="invalid_date")
+    if day > today:
+        raise DomainError(_("%(name)s不能晚于今天。") % {"name": name}, field=field, code="future_date")
+    reason = (paper_reason or "").strip()
+    staff = may_record_paper_filings(acting_user)
+    if reason and not staff:
+        raise DomainError(
+            _("纸质申请补录说明只由办案人员补录纸质申请时填写。"), field=PAPER_REASON, code="staff_only"
+        )
+    if day < today and not staff:
+        _check_window(window, today, field, name)
+        raise DomainError(
+            _("%(name)s以本机关收到之日为准：在线提交的即为今天（%(today)s），不能填写更早的日期。")
+            % {"name": name, "today": long_date(today)},
+            field=field,
+            code="backdated",
+        )
+    if day < today and not reason:
+        raise DomainError(
+            _("%(name)s早于今天的，须填写纸质申请补录说明（收件方式及补录理由）。") % {"name": name},
+            field=PAPER_REASON,
+            code="required",
+        )
+    _check_window(window, day, field, name)
+    return Filing(on=day, field=field, paper_reason=reason)
+
+
+def _check_window(window: Window, day: dt.date, field: str, name) -> None:
+    if window.end is not None and day > window.end:
+        raise window.closed(field)
+    if window.start is not None and day < window.start:
+        raise DomainError(
+            _("%(name)s不能早于%(start)s（%(window)s自该日起算）。")
+            % {"name": name, "start": long_date(window.start), "window": window.name},
+            field=field,
+            code="before_window",
+        )
