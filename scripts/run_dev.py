@@ -83,6 +83,10 @@ class Supervisor:
     def start(self) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+        # `make run` is for development (README): runserver need not say so on each reload; and
+        # the worker's warning about root (containers run as root) is about pickle, which it refuses.
+        env.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
+        env.setdefault("PYTHONWARNINGS", "ignore:You're running the worker with superuser privileges")
         cmds = commands(self.addr)
         self.width = max(len(name) for name in cmds)
         for name, cmd in cmds.items():
