@@ -14,7 +14,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 SIZE = 600  # px: 42 mm on paper, about 360 dpi
-RED = (200, 16, 32, 255)
+RED = (200, 16, 32, 185)  # a little translucent: the name and date under it stay legible
 DEMO_MARK = "演示"
 FOOTNOTE = "DEMO · 非真实印章"
 #: Where Debian's fonts-noto-cjk (installed by scripts/bootstrap.sh) puts the bold sans face.
