@@ -97,12 +97,22 @@ RECORD_STEPS: dict[str, Step] = {
             [Role.OFFICER],
             "T6",
         ),
+        # The approval drafts the 事前告知书; the defence window opens only when the issued
+        # notice is served (serve_pre_notice, taken by the notice's own service).
         _step(
             "approve_pre_notice",
-            _("批准并送达事前告知"),
+            _("批准事前告知"),
             [S.PROPOSED],
             S.PRE_NOTICE,
             [Role.APPROVER],
+            "T5",
+        ),
+        _step(
+            "serve_pre_notice",
+            _("登记事前告知书送达"),
+            [S.PRE_NOTICE],
+            None,
+            [Role.OFFICER],
             "T5",
         ),
         _step(

@@ -8,8 +8,11 @@ class NoticesConfig(AppConfig):
 
     def ready(self) -> None:
         # Notices are drafted at the steps that call for them, in the step's own transaction.
-        from casework.services.steps import on_step
+        from casework.services.steps import on_direct_service, on_step
 
         from .listeners import on_step as draft_notices
+        from .service_steps import refuse_direct_service
 
         on_step(draft_notices)
+        # A service whose notice is on its way is recorded by serving that notice.
+        on_direct_service(refuse_direct_service)

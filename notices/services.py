@@ -37,7 +37,7 @@ from casework.services.record_steps import snapshot as record_snapshot
 from casework.services.steps import Machine, apply_step, perform
 from casework.services.validation import require_choice, require_past_date, require_text
 
-from . import numbering, render, types
+from . import numbering, render, service_steps, types
 from .drafts import (  # noqa: F401 (notice_draft, finish_snapshot…: imported from here by callers)
     check_complete,
     finish_snapshot,
@@ -212,10 +212,13 @@ def notice_serve(
     consent: bool = False,
     ip_address: str | None = None,
 ) -> ServiceEvent:
-    """Record one act of service of issued notices of one record (两书同达 enforced).
+    """Record one act of service of issued notices of one record (两书同达 enforced); each
+    notice is served once.
 
     Serving the 政务失信记录告知书 with the 信用修复告知书 is the record's own service (T8):
     a DETERMINED record becomes EFFECTIVE in the same transaction, or nothing is recorded.
+    Likewise a notice whose service starts a period takes its case's service step with
+    this date (notices.service_steps: the 事前告知书 opens the defence window…).
     """
     ids = sorted(set(notice_ids or []))
     if not ids:
@@ -254,6 +257,7 @@ def notice_serve(
             )
         if set(SERVED_TOGETHER) <= {n.type_code for n in notices}:
             _serve_record(acting_user, record.pk, event, ip_address)
+        service_steps.take_service_steps(acting_user, notices, event, ip_address)
     return event
 
 

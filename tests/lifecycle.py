@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from casework.models import Measure
+from casework.models import Measure, Record
 from casework.services import decided_records as decided
 from casework.services import records as svc
 
@@ -45,9 +45,33 @@ def proposed(*, officer, tier="GENERAL", category="PRM", with_measure=True, **kw
     )
 
 
-def pre_notice(*, officer, approver, served_on=dt.date(2026, 1, 5), **kwargs):
+def approved(*, officer, approver, **kwargs):
+    """PRE_NOTICE with the 事前告知书 drafted (when an issuer exists), not yet served."""
     record = proposed(officer=officer, **kwargs)
-    return svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk, served_on=served_on)
+    return svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
+
+
+def serve_pre_notice(record, *, officer, approver, served_on=dt.date(2026, 1, 5)):
+    """The 事前告知书's service on `served_on`: through the notice when one was drafted (it is
+    completed, approved and issued that day), else recorded on its own (no issuer)."""
+    from notices.models import Notice
+
+    from .notice_cases import served
+
+    n1 = (
+        Notice.objects.filter(record=record, type_code="N1", state__in=["DRAFT", "APPROVED", "ISSUED"])
+        .order_by("-pk")
+        .first()
+    )
+    if n1 is None:
+        return svc.record_pre_notice_served(acting_user=officer, record_id=record.pk, served_on=served_on)
+    served(officer=officer, approver=approver, notice=n1, served_on=served_on)
+    return Record.objects.get(pk=record.pk)
+
+
+def pre_notice(*, officer, approver, served_on=dt.date(2026, 1, 5), **kwargs):
+    record = approved(officer=officer, approver=approver, **kwargs)
+    return serve_pre_notice(record, officer=officer, approver=approver, served_on=served_on)
 
 
 def determined(

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from PIL import Image, ImageDraw
 
 from notices import samples, services, types
@@ -99,6 +99,65 @@ def issue(*, officer, approver, notice: Notice) -> Notice:
 def issued(*, officer, approver, record, type_code="N8", **data) -> Notice:
     notice = draft(officer=officer, record=record, type_code=type_code, **data)
     return issue(officer=officer, approver=approver, notice=notice)
+
+
+def completed(*, officer, notice: Notice) -> Notice:
+    """A system draft with its blanks filled as an officer would (notice_revise_draft); the
+    officer then answers for it, so someone else approves it."""
+    notice_type = types.get(notice.type_code)
+    tops = {key.split(".")[0].split("[]")[0] for key, _message in notice_type.missing(notice.data)}
+    if not tops:
+        return notice
+    sample = samples.sample_data(notice.type_code)
+    filled = complete(notice.type_code, notice.record, **notice.data)
+    fields = {key: sample.get(key) or filled[key] for key in tops}
+    return services.notice_revise_draft(acting_user=officer, notice_id=notice.pk, fields=fields)
+
+
+def served(*, officer, approver, notice: Notice, served_on, method="IN_PERSON", proof="送达回证 001 号"):
+    """Complete, approve and issue `notice` on `served_on` (the legal today set to that day),
+    then record its service that day: the path a notice takes from draft to served."""
+    with override_settings(CHENGXIN_TODAY=served_on.isoformat()):
+        if notice.state == "DRAFT":
+            notice = completed(officer=officer, notice=notice)
+        if notice.state in ("DRAFT", "APPROVED"):
+            if notice.state == "DRAFT":
+                services.notice_approve(acting_user=approver, notice_id=notice.pk)
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                services.notice_issue(acting_user=officer, notice_id=notice.pk)
+        services.notice_serve(
+            acting_user=officer, notice_ids=[notice.pk], method=method, served_on=served_on, proof=proof
+        )
+    return Notice.objects.get(pk=notice.pk)
+
+
+def issued_via_api(*, officer, approver, notice_id: int) -> dict:
+    """Through the API: the officer fills what the system could not draft, the approver
+    approves, the officer issues (the PDF is rendered on commit); the notice as then read."""
+    from .api_fixtures import api
+
+    officer_api = api(officer)
+    notice = officer_api.get(f"/api/notices/{notice_id}/").json()
+    notice_type = types.get(notice["type_code"])
+    blanks = {key.split(".")[0].split("[]")[0] for key, _m in notice_type.missing(notice["data"])}
+    if blanks:
+        sample = samples.sample_data(notice["type_code"])
+        body = {"data": {key: sample[key] for key in blanks}, "reason": "补充文书内容"}
+        assert officer_api.post(f"/api/notices/{notice_id}/revise/", body, format="json").status_code == 200
+    assert api(approver).post(f"/api/notices/{notice_id}/approve/").status_code == 200
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert officer_api.post(f"/api/notices/{notice_id}/issue/").status_code == 200
+    return officer_api.get(f"/api/notices/{notice_id}/").json()
+
+
+def serve_via_api(client, notice_ids, served_on: str, **extra):
+    body = {
+        "notices": list(notice_ids),
+        "method": "IN_PERSON",
+        "served_on": served_on,
+        "proof": "送达回证 007 号",
+    }
+    return client.post("/api/notices/serve/", {**body, **extra}, format="json")
 
 
 # Fixtures `issuer` and `record`: import them into a test module

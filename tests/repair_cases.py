@@ -7,6 +7,8 @@ from casework.models import Measure
 from casework.services import decided_records as decided
 from casework.services import records as svc
 
+from . import lifecycle
+
 
 def set_today(settings, day: dt.date | str) -> None:
     settings.CHENGXIN_TODAY = str(day)
@@ -50,7 +52,8 @@ def effective_record(
         measure_ids=[measure.pk],
         must_disclose=must_disclose,
     )
-    svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk, served_on=notice_on)
+    record = svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
+    lifecycle.serve_pre_notice(record, officer=officer, approver=approver, served_on=notice_on)
     set_today(settings, determined_on)
     svc.record_determine(acting_user=approver, record_id=record.pk, determination_date=determined_on)
     served_on = determined_on + dt.timedelta(days=1)

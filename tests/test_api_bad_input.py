@@ -98,16 +98,16 @@ def test_an_unknown_category_is_refused_and_named(officer, unit):
 
 @pytest.mark.parametrize("bad", ["2026-13-45", "yesterday", "05/01/2026"])
 def test_a_malformed_date_is_refused_and_named(officer, approver, unit, bad):
-    record = lifecycle.proposed(officer=officer, organisation=unit)
+    record = lifecycle.approved(officer=officer, approver=approver, organisation=unit)
     body = refused(
         api(approver),
-        f"/api/records/{record.pk}/approve-pre-notice/",
-        {"served_on": bad},
+        f"/api/records/{record.pk}/determine/",
+        {"determination_date": bad},
         record_id=record.pk,
     )
-    assert body["field"] == "served_on"
-    assert "served_on" in body["errors"]
-    assert "事前告知送达日期" in body["detail"]
+    assert body["field"] == "determination_date"
+    assert "determination_date" in body["errors"]
+    assert "认定日期" in body["detail"]
 
 
 def test_a_lead_with_a_malformed_date_is_not_registered(officer, unit):
@@ -153,7 +153,7 @@ def test_the_proposer_cannot_approve_their_own_proposal(unit):
     body = refused(
         api(both),
         f"/api/records/{record.pk}/approve-pre-notice/",
-        {"served_on": "2026-01-05"},
+        {},
         status=403,
         record_id=record.pk,
     )
@@ -176,7 +176,8 @@ def test_a_missing_required_field_is_named(approver, officer, unit):
     record = lifecycle.lead(officer=officer, organisation=unit)
     body = refused(api(approver), f"/api/records/{record.pk}/dismiss/", {}, record_id=record.pk)
     assert body["field"] == "reason"
-    assert body["errors"] == {"reason": ["该字段是必填项。"]}
+    assert body["errors"] == {"reason": ["请填写理由"]}
+    assert body["detail"] == "请填写理由"
 
 
 def test_token_authentication_works(officer, unit):
@@ -213,8 +214,9 @@ def test_errors_follow_accept_language(officer, approver, unit):
     path = f"/api/records/{lead.pk}/dismiss/"
     chinese = api(approver).post(path, {}, format="json").data
     english = api(approver, HTTP_ACCEPT_LANGUAGE="en").post(path, {}, format="json").data
-    assert chinese["errors"]["reason"] == ["该字段是必填项。"]
-    assert english["errors"]["reason"] == ["This field is required."]
+    assert chinese["errors"]["reason"] == ["请填写理由"]
+    with translation.override("en"):  # the field's own label in the message, in English too
+        assert english["errors"]["reason"] == [gettext("请填写%(label)s") % {"label": gettext("理由")}]
 
     determine = f"/api/records/{lead.pk}/determine/"
     zh = api(approver).post(determine, {}, format="json").data["detail"]

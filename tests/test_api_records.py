@@ -8,6 +8,7 @@ from casework.models import AuditEntry, Measure, RecordState
 
 from . import lifecycle
 from .api_fixtures import api
+from .notice_cases import issued_via_api, make_issuer, serve_via_api
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
@@ -17,7 +18,9 @@ def ok(response, status=200):
     return response.data
 
 
-def test_a_lead_becomes_effective_through_the_api(officer, approver, liaison, unit):
+def test_a_lead_becomes_effective_through_the_api(officer, approver, liaison, unit, settings):
+    settings.CHENGXIN_TODAY = "2026-01-05"
+    make_issuer()
     officer_api, approver_api, liaison_api = api(officer), api(approver), api(liaison)
     record = ok(
         officer_api.post(
@@ -38,6 +41,11 @@ def test_a_lead_becomes_effective_through_the_api(officer, approver, liaison, un
     def step(client, slug, data=None):
         return ok(client.post(f"{path}/{slug}/", data or {}, format="json"))
 
+    def serve_pre_notice(served_on):
+        [n1] = ok(officer_api.get("/api/notices/", {"record": record["id"], "state": "DRAFT"}))["results"]
+        issued_via_api(officer=officer, approver=approver, notice_id=n1["id"])
+        ok(serve_via_api(officer_api, [n1["id"]], served_on), 201)
+
     assert step(officer_api, "start-verification")["state"] == "VERIFYING"
     proposal = {
         "category": "PRM",
@@ -49,14 +57,21 @@ def test_a_lead_becomes_effective_through_the_api(officer, approver, liaison, un
     }
     proposed = step(officer_api, "propose", proposal)
     assert proposed["state"] == "PROPOSED" and [m["code"] for m in proposed["measures"]] == ["M01"]
-    assert step(approver_api, "approve-pre-notice", {"served_on": "2026-01-05"})["state"] == "PRE_NOTICE"
+    assert step(approver_api, "approve-pre-notice")["state"] == "PRE_NOTICE"
+    # The 事前告知书 drafted at the approval is completed, issued and served: the defence
+    # window runs from that service.
+    serve_pre_notice("2026-01-05")
+    settings.CHENGXIN_TODAY = "2026-01-07"
     # The unit speaks (陈述申辩); the officer answers; the approver notifies again.
     defended = step(liaison_api, "submit-defence", {"statement": "款项已于 1 月 3 日支付。"})
     assert defended["state"] == "PROPOSED"
     # Notified once, the unit keeps seeing its case while the answer is prepared.
     assert liaison_api.get(f"{path}/").json()["state"] == "PROPOSED"
     assert step(officer_api, "answer-defence", {"reply": "经核，支付晚于约定期限。"})["defence_reply"]
-    assert step(approver_api, "approve-pre-notice", {"served_on": "2026-01-12"})["state"] == "PRE_NOTICE"
+    settings.CHENGXIN_TODAY = "2026-01-12"
+    assert step(approver_api, "approve-pre-notice")["state"] == "PRE_NOTICE"
+    serve_pre_notice("2026-01-12")
+    settings.CHENGXIN_TODAY = "2026-02-02"
     determined = step(approver_api, "determine", {"determination_date": "2026-01-26"})
     assert determined["state"] == "DETERMINED"
     assert (determined["min_end"], determined["max_end"]) == ("2026-04-26", "2027-01-26")
@@ -65,22 +80,26 @@ def test_a_lead_becomes_effective_through_the_api(officer, approver, liaison, un
     )
     assert effective["state"] == "EFFECTIVE" and effective["public"] is True
 
-    trail = ok(officer_api.get(f"{path}/audit/"))
+    everything = ok(officer_api.get(f"{path}/audit/"))
+    assert [e["seq"] for e in everything] == sorted(e["seq"] for e in everything)
+    trail = [e for e in everything if "." not in e["action"]]  # the record's own steps
     assert [e["action"] for e in trail] == [
         "register_lead",
         "start_verification",
         "propose",
         "approve_pre_notice",
+        "serve_pre_notice",
         "submit_defence",
         "answer_defence",
         "approve_pre_notice",
+        "serve_pre_notice",
         "determine",
         "serve",
     ]
-    assert [e["seq"] for e in trail] == sorted(e["seq"] for e in trail)
     assert trail[-1]["from_state"] == "DETERMINED" and trail[-1]["to_state"] == "EFFECTIVE"
     assert {e["ip_address"] for e in trail} == {"127.0.0.1"}
-    assert AuditEntry.objects.filter(record_id=record["id"], ip_address="127.0.0.1").count() == 9
+    own_steps = AuditEntry.objects.filter(record_id=record["id"]).exclude(action__contains=".")
+    assert own_steps.filter(ip_address="127.0.0.1").count() == 11
     # The unit reads its record and the trail, without the commission's IP addresses.
     assert ok(liaison_api.get(f"{path}/"))["state"] == "EFFECTIVE"
     unit_trail = ok(liaison_api.get(f"{path}/audit/"))

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def trail(officer, approver, unit):
-    """Six entries written by the real services: a record taken to EFFECTIVE."""
+    """Seven entries written by the real services: a record taken to EFFECTIVE."""
     lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-    assert AuditEntry.objects.count() == 6
+    assert AuditEntry.objects.count() == 7
     return list(AuditEntry.objects.order_by("seq"))
 
 
@@ -59,7 +59,7 @@ def raw_sql(sql: str, params: list) -> None:
 
 # verify_audit ─────────────────────────────────────────────────────────────────────
 def test_an_intact_chain_is_reported_with_its_length(trail):
-    assert verify_audit() == "audit chain intact: 6 entries\n"
+    assert verify_audit() == "audit chain intact: 7 entries\n"
 
 
 def test_an_empty_chain_is_intact(db):
@@ -90,9 +90,9 @@ def test_a_deleted_middle_entry_is_named(trail):
 
 def test_a_deleted_last_entry_is_detected(trail):
     """The chain head remembers the last entry, so removing the tip is caught too."""
-    raw_sql("DELETE FROM casework_auditentry WHERE seq=%s", [6])
+    raw_sql("DELETE FROM casework_auditentry WHERE seq=%s", [7])
     assert str(broken_at()).startswith(
-        "audit chain broken at entry #6: entry #6 is missing (chain head is #6)"
+        "audit chain broken at entry #7: entry #7 is missing (chain head is #7)"
     )
 
 
@@ -122,7 +122,7 @@ def test_an_entry_cannot_be_deleted(trail):
 def test_entries_cannot_be_changed_in_bulk(trail, change):
     with pytest.raises(AppendOnlyError), transaction.atomic():
         change(AuditEntry.objects.filter(seq=2))
-    assert verify_audit() == "audit chain intact: 6 entries\n"
+    assert verify_audit() == "audit chain intact: 7 entries\n"
 
 
 def test_an_audited_record_cannot_be_deleted_from_under_its_trail(trail):
@@ -136,8 +136,9 @@ def test_every_transition_appends_exactly_one_entry(officer, approver, unit):
     steps = [
         lambda: svc.record_start_verification(acting_user=officer, record_id=record.pk),
         lambda: _propose(officer, record),
-        lambda: svc.record_approve_pre_notice(
-            acting_user=approver, record_id=record.pk, served_on=dt.date(2026, 1, 5)
+        lambda: svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk),
+        lambda: svc.record_pre_notice_served(
+            acting_user=officer, record_id=record.pk, served_on=dt.date(2026, 1, 5)
         ),
         lambda: svc.record_determine(
             acting_user=approver, record_id=record.pk, determination_date=dt.date(2026, 1, 15)

@@ -63,7 +63,9 @@ def test_each_record_step_completes_its_task_and_opens_the_next_one(officer, app
 
     lifecycle_propose(officer, record)
     assert waiting(record) == [("approve_pre_notice", STATUS.NEW, None)]
-    svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk, served_on=dt.date(2026, 1, 5))
+    svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
+    assert waiting(record) == [("serve_pre_notice", STATUS.ASSIGNED, "officer")]
+    svc.record_pre_notice_served(acting_user=officer, record_id=record.pk, served_on=dt.date(2026, 1, 5))
     assert waiting(record) == [("determine", STATUS.NEW, None)]
 
     with override_settings(CHENGXIN_TODAY="2026-01-06"):  # in the 5-WD defence window
@@ -71,7 +73,8 @@ def test_each_record_step_completes_its_task_and_opens_the_next_one(officer, app
     assert waiting(record) == [("answer_defence", STATUS.ASSIGNED, "officer")]
     svc.record_answer_defence(acting_user=officer, record_id=record.pk, reply="经核，款项未支付。")
     assert waiting(record) == [("approve_pre_notice", STATUS.NEW, None)]
-    svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk, served_on=dt.date(2026, 1, 6))
+    svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
+    svc.record_pre_notice_served(acting_user=officer, record_id=record.pk, served_on=dt.date(2026, 1, 6))
     svc.record_determine(acting_user=approver, record_id=record.pk, determination_date=dt.date(2026, 1, 20))
     assert waiting(record) == [("serve", STATUS.ASSIGNED, "officer")]
     decided.record_serve(
@@ -88,9 +91,11 @@ def test_each_record_step_completes_its_task_and_opens_the_next_one(officer, app
         ("verify", "officer"),
         ("propose", "officer"),
         ("approve_pre_notice", "approver"),
+        ("serve_pre_notice", "officer"),
         ("determine", "liaison"),  # the defence, not a determination, ended this wait
         ("answer_defence", "officer"),
         ("approve_pre_notice", "approver"),
+        ("serve_pre_notice", "officer"),
         ("determine", "approver"),
         ("serve", "officer"),
     ]

@@ -122,7 +122,8 @@ def test_determination_drafts_n2_and_n3_whose_service_in_one_event_makes_the_rec
     assert alone.value.code == "serve_together"
     record.refresh_from_db()
     assert record.state == RecordState.DETERMINED and record.served_on is None
-    assert Notice.objects.get(pk=n2.pk).state == "ISSUED" and not ServiceEvent.objects.exists()
+    assert Notice.objects.get(pk=n2.pk).state == "ISSUED"
+    assert not ServiceEvent.objects.filter(notices__type_code__in=["N2", "N3"]).exists()
 
     event = services.notice_serve(acting_user=officer, notice_ids=[n2.pk, n3.pk], **service)
 
@@ -167,7 +168,7 @@ def test_a_person_gets_no_written_explanation_request(officer, approver, unit, i
 def test_an_incomplete_draft_never_fails_the_step_and_is_refused_at_approval_naming_the_gap(
     officer, approver, unit, issuer
 ):
-    record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
+    record = lifecycle.approved(officer=officer, approver=approver, organisation=unit)
     n1 = only(record, "N1")  # no evidence attached to the record: 证据摘要 is missing
     assert record.state == RecordState.PRE_NOTICE
     label = types.get("N1").label("evidence")

@@ -32,7 +32,14 @@ def test_it_records_a_lead_verifies_proposes_and_determines(officer, approver, u
     assert record.reference.startswith("ZWSX-2026-")
     assert record.proposed_by == officer and record.determined_by == approver
     actions = list(AuditEntry.objects.filter(record=record).values_list("action", flat=True))
-    assert actions == ["register_lead", "start_verification", "propose", "approve_pre_notice", "determine"]
+    assert actions == [
+        "register_lead",
+        "start_verification",
+        "propose",
+        "approve_pre_notice",
+        "serve_pre_notice",
+        "determine",
+    ]
 
 
 def test_the_proposer_cannot_approve_their_own_determination(db, unit):
@@ -40,7 +47,7 @@ def test_the_proposer_cannot_approve_their_own_determination(db, unit):
     both = UserFactory(roles=[Role.OFFICER, Role.APPROVER])
     record = lifecycle.proposed(officer=both, organisation=unit)
     with pytest.raises(PermissionDeniedError, match="拟认定人不能审批"):
-        svc.record_approve_pre_notice(acting_user=both, record_id=record.pk, served_on=dt.date(2026, 1, 5))
+        svc.record_approve_pre_notice(acting_user=both, record_id=record.pk)
     record.refresh_from_db()
     assert record.state == RecordState.PROPOSED
 
@@ -50,9 +57,7 @@ def test_a_user_with_a_declared_conflict_can_neither_see_nor_act(officer, approv
     record = lifecycle.proposed(officer=officer, organisation=unit)
     ConflictDeclaration.objects.create(user=approver, organisation=unit, reason="近亲属在该单位任职")
     with pytest.raises(DomainError) as caught:
-        svc.record_approve_pre_notice(
-            acting_user=approver, record_id=record.pk, served_on=dt.date(2026, 1, 5)
-        )
+        svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
     assert caught.value.status_code == 404
     assert Record.objects.get(pk=record.pk).state == RecordState.PROPOSED
 
@@ -118,16 +123,13 @@ def test_the_defence_sends_the_record_back_for_an_answer(officer, approver, liai
         )
     assert record.state == RecordState.PROPOSED
     with pytest.raises(DomainError, match="尚未答复"):
-        svc.record_approve_pre_notice(
-            acting_user=approver, record_id=record.pk, served_on=dt.date(2026, 1, 8)
-        )
+        svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
     svc.record_answer_defence(
         acting_user=officer, record_id=record.pk, reply="经核实，付款凭证日期为 1 月 20 日，不予采纳。"
     )
-    record = svc.record_approve_pre_notice(
-        acting_user=approver, record_id=record.pk, served_on=dt.date(2026, 1, 8)
-    )
-    assert record.state == RecordState.PRE_NOTICE
+    record = svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
+    # the new notice is yet to be served: the first one's service no longer counts
+    assert record.state == RecordState.PRE_NOTICE and record.pre_notice_served_on is None
 
 
 def test_another_units_liaison_cannot_submit_a_defence(officer, approver, other_liaison, unit):

@@ -139,14 +139,20 @@ class RecordFlow(CaseFlow):
         # T6: a statement made after the prior notice must be answered before re-notice.
         if record.state == RS.PROPOSED and record.defence_statement and not record.defence_reply:
             return "answer_defence"
+        # T5: the 事前告知书 is issued and served before anyone may determine.
+        if record.state == RS.PRE_NOTICE and not record.pre_notice_served_on:
+            return "serve_pre_notice"
         return super().node_for(record)
 
     start = nodes.StartHandle(this.start_process).Next(this.route)
-    route = router("verify", "propose", "answer_defence", "approve_pre_notice", "determine", "serve")
+    route = router(
+        "verify", "propose", "answer_defence", "approve_pre_notice", "serve_pre_notice", "determine", "serve"
+    )
     verify = role_task(_("开始核查"), OFFICER).Next(this.route)
     propose = role_task(_("核查并提出拟认定"), OFFICER, assign=case_officer).Next(this.route)
     answer_defence = role_task(_("答复陈述申辩"), OFFICER, assign=case_officer).Next(this.route)
-    approve_pre_notice = role_task(_("审批拟认定并送达事前告知"), APPROVER).Next(this.route)
+    approve_pre_notice = role_task(_("审批拟认定"), APPROVER).Next(this.route)
+    serve_pre_notice = role_task(_("签发并送达事前告知书"), OFFICER, assign=case_officer).Next(this.route)
     determine = role_task(_("作出认定决定"), APPROVER).Next(this.route)
     serve = role_task(_("登记送达"), OFFICER, assign=case_officer).Next(this.route)
     end = nodes.End()

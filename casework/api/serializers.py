@@ -276,7 +276,17 @@ class AnswerDefenceInput(serializers.Serializer):
 
 
 class ApprovePreNoticeInput(serializers.Serializer):
-    served_on = serializers.DateField(label=_("事前告知送达日期"))
+    """Approving drafts the 事前告知书; its service is recorded by serving the issued notice
+    (POST /api/notices/serve/). A service date sent here, as the step once took, is refused
+    rather than ignored: the client would believe the service recorded."""
+
+    def validate(self, attrs):
+        if "served_on" in getattr(self, "initial_data", {}):
+            message = _(
+                "批准时不登记送达：事前告知书签发后，在文书送达中登记送达日期（POST /api/notices/serve/）。"
+            )
+            raise serializers.ValidationError({"served_on": [message]})
+        return attrs
 
 
 class SubmitDefenceInput(serializers.Serializer):

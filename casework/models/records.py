@@ -342,6 +342,9 @@ class Record(ConcurrentTransitionMixin, models.Model):
     )
     def approve_pre_notice(self) -> None: ...
 
+    @transition(state, source=_S["serve_pre_notice"].sources, target=None)
+    def serve_pre_notice(self) -> None: ...
+
     @transition(state, source=_S["submit_defence"].sources, target=_S["submit_defence"].target)
     def submit_defence(self) -> None: ...
 

@@ -20,7 +20,7 @@ from ..models.records import DeadlineStatus
 from ..permissions import has_role
 from ..roles import Role
 from .record_steps import perform_step, snapshot
-from .steps import notify_step
+from .steps import check_direct_service, notify_step
 from .validation import Window, filing_date, require_choice, require_past_date, require_text, with_filing
 
 S = RecordState
@@ -369,10 +369,10 @@ def _check_separation(acting_user, record: Record) -> None:
 
 
 # T5 ───────────────────────────────────────────────────────────────────────────────
-def record_approve_pre_notice(
-    *, acting_user, record_id: int, served_on: dt.date, ip_address: str | None = None
-) -> Record:
-    require_past_date(served_on, "served_on", _("事前告知书送达日期"))
+def record_approve_pre_notice(*, acting_user, record_id: int, ip_address: str | None = None) -> Record:
+    """The approver approves the proposal: PROPOSED → PRE_NOTICE, and the 事前告知书 is
+    drafted (notices.listeners). Nothing is served yet: the defence window opens when the
+    issued notice is served (`pre_notice_service`), counted from that service."""
 
     def change(record: Record) -> None:
         _check_separation(acting_user, record)
@@ -382,17 +382,61 @@ def record_approve_pre_notice(
                 field="defence_reply",
                 code="defence",
             )
-        record.pre_notice_served_on = served_on
+        # A new notice for this proposal: the one served before (if any) no longer counts.
+        record.pre_notice_served_on = None
         record.defence_waived = False
 
     def after(record: Record) -> None:
-        rules.open_deadline(record, "defence_window", served_on)
+        rules.close_deadline(record, "defence_window", status=DeadlineStatus.CANCELLED)
 
     return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="approve_pre_notice",
         change=change,
+        after=after,
+        ip_address=ip_address,
+    )
+
+
+def pre_notice_service(served_on: dt.date):
+    """The (change, after) pair of the 事前告知书's service: the record notes the date and
+    the 5-WD defence window runs from it. Taken by notices.services.notice_serve when the
+    issued notice is served, or by `record_pre_notice_served` where no notice exists."""
+    require_past_date(served_on, "served_on", _("事前告知书送达日期"))
+
+    def change(record: Record) -> None:
+        if record.pre_notice_served_on:
+            raise DomainError(
+                _("事前告知书已于 %(date)s 送达，不能重复登记送达。") % {"date": record.pre_notice_served_on},
+                field="served_on",
+                code="already_served",
+            )
+        record.pre_notice_served_on = served_on
+
+    def after(record: Record) -> None:
+        rules.open_deadline(record, "defence_window", served_on)
+
+    return change, after
+
+
+def record_pre_notice_served(
+    *, acting_user, record_id: int, served_on: dt.date, ip_address: str | None = None
+) -> Record:
+    """The pre-notice's service recorded without a notice of this system (none was drafted:
+    no issuer configured). Refused while a 事前告知书 of the record is on its way: then its
+    own service records this one (notices.services.notice_serve)."""
+    change, after = pre_notice_service(served_on)
+
+    def guarded(record: Record) -> None:
+        check_direct_service(record, "serve_pre_notice")
+        change(record)
+
+    return perform_step(
+        acting_user=acting_user,
+        record_id=record_id,
+        step="serve_pre_notice",
+        change=guarded,
         after=after,
         ip_address=ip_address,
     )
@@ -414,6 +458,7 @@ def record_submit_defence(
     statement = require_text(statement, "statement", _("请填写陈述申辩意见。"))
 
     def change(record: Record) -> None:
+        _check_pre_notice_served(record)
         window = record.deadlines.filter(kind="defence_window", status=DeadlineStatus.OPEN).first()
         record._filing = filing_date(
             acting_user=acting_user,
@@ -445,6 +490,22 @@ def record_submit_defence(
     )
 
 
+def _check_pre_notice_served(record: Record, day: dt.date | None = None) -> None:
+    """The subject answers, and the approver determines, only a prior notice they were served."""
+    if not record.pre_notice_served_on:
+        raise DomainError(
+            _("事前告知书尚未送达（事前告知送达日期为空）：须先签发并送达事前告知书。"),
+            field="pre_notice_served_on",
+            code="pre_notice_not_served",
+        )
+    if day is not None and day < record.pre_notice_served_on:
+        raise DomainError(
+            _("认定日期不能早于事前告知书送达日期（%(date)s）。") % {"date": record.pre_notice_served_on},
+            field="determination_date",
+            code="date_order",
+        )
+
+
 # T7 ───────────────────────────────────────────────────────────────────────────────
 def record_determine(
     *,
@@ -458,6 +519,7 @@ def record_determine(
 
     def change(record: Record) -> None:
         _check_separation(acting_user, record)
+        _check_pre_notice_served(record, day)
         window = record.deadlines.filter(kind="defence_window").order_by("-id").first()
         if not defence_waived and window and day <= window.due_on:
             raise DomainError(

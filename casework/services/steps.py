@@ -39,6 +39,24 @@ def notify_step(obj, step: str, *, acting_user, role: str) -> None:
         listener(obj=obj, step=step, acting_user=acting_user, role=role)
 
 
+#: Asked, as `guard(obj=, step=)` on the locked object, before a service is recorded on its
+#: own rather than as the service of its notice: raises DomainError while a notice whose
+#: service is the one way to record it is on its way (drafted, approved or issued). The
+#: notices app registers it (NoticesConfig.ready()); casework does not know its notices.
+SERVICE_GUARDS: list[Callable[..., None]] = []
+
+
+def on_direct_service(guard: Callable[..., None]) -> Callable[..., None]:
+    if guard not in SERVICE_GUARDS:
+        SERVICE_GUARDS.append(guard)
+    return guard
+
+
+def check_direct_service(obj, step: str) -> None:
+    for guard in SERVICE_GUARDS:
+        guard(obj=obj, step=step)
+
+
 @dataclass(frozen=True)
 class Machine:
     """A stateful model, its table of steps, and the path from it to its record."""

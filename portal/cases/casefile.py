@@ -9,11 +9,15 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
-from casework import clock, queries
+from casework import clock, queries, rules
+from casework.errors import DomainError
+from casework.lifecycle import RecordState
 from casework.models.records import DeadlineStatus
 from casework.permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
 from notices import queries as notice_queries
+from notices.lifecycle import NoticeState
 from portal.public import scrub
 
 from .actions import available_actions
@@ -147,6 +151,35 @@ def _subject(user, record) -> dict:
     }
 
 
+def _pre_notice(record, notices) -> dict | None:
+    """While the record waits on its 事前告知书: the notice (the latest one the reader may
+    see) and what happens next. The defence window opens only when it is served."""
+    if record.state != RecordState.PRE_NOTICE or record.pre_notice_served_on:
+        return None
+    current = [(n, url) for n, url in notices if n.type_code == "N1" and n.state != NoticeState.VOIDED]
+    notice, url = current[-1] if current else (None, "")
+    try:
+        rule = rules.deadline_rule("defence_window")
+        period = f"{rule.amount}{rule.get_unit_display()}"
+    except DomainError:
+        period = ""
+    return {
+        "notice": notice,
+        "url": url,
+        "next": NEXT_FOR_PRE_NOTICE[notice.state if notice else None],
+        "period": period,
+    }
+
+
+#: What the record waits for, by the state of its 事前告知书 (None: none drafted).
+NEXT_FOR_PRE_NOTICE = {
+    None: _("尚未拟制事前告知书：请拟制文书（失信记录事前告知书）。"),
+    NoticeState.DRAFT: _("事前告知书草稿待完善、核准。"),
+    NoticeState.APPROVED: _("事前告知书已核准，待签发。"),
+    NoticeState.ISSUED: _("事前告知书已签发，待登记送达。"),
+}
+
+
 def build(user, record) -> dict:
     """The case page's context."""
     internal = has_role(user, *SEE_ALL_ROLES)
@@ -155,6 +188,7 @@ def build(user, record) -> dict:
     objections = queries.objection_list_for_record(user=user, record_id=record.pk).order_by("pk")
     repairs = queries.repair_list_for_record(user=user, record_id=record.pk).order_by("pk")
     notices = notice_queries.visible_notices(user).filter(record=record).order_by("pk")
+    notice_rows = [(n, reverse("notice-page", args=[n.pk])) for n in notices]
     return {
         "record": record,
         "subject": _subject(user, record),
@@ -167,7 +201,8 @@ def build(user, record) -> dict:
         "rectifications": _rectifications(user, record, owned),
         "accountability": _accountability(user, record, owned),
         "repairs": [owned.part(user, r) for r in repairs],
-        "notices": [(n, reverse("notice-page", args=[n.pk])) for n in notices],
+        "notices": notice_rows,
+        "pre_notice": _pre_notice(record, notice_rows),
         "timeline": timeline(user, record, internal=internal, clean=clean),
         "today": clock.today(),
     }

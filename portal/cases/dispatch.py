@@ -18,7 +18,7 @@ from notices.services import SERVED_TOGETHER
 
 from .choices import fixed, servable_notices
 from .fields import Context
-from .specs import ActionSpec
+from .specs import ActionSpec, pre_notice_to_serve
 
 #: Endpoints that take no pk in their URL (the object is named in the body).
 NO_PK = frozenset({notice_api.NoticeListApi, notice_api.NoticeServeApi})
@@ -47,6 +47,16 @@ def endpoint(spec: ActionSpec, ctx: Context) -> Endpoint:
                 {"notices": [n.pk for n in letters]},
                 note=_("将同时送达：%(titles)s。送达后记录生效。")
                 % {"titles": "、".join(n.title for n in letters)},
+            )
+    if (spec.kind, spec.slug) == ("cases", "serve-pre-notice"):
+        notice = pre_notice_to_serve(ctx.record)
+        if notice is not None:
+            return Endpoint(
+                notice_api.NoticeServeApi,
+                notice_api.ServeNoticesInput,
+                {"notices": [notice.pk]},
+                note=_("将送达：%(title)s（%(number)s）。陈述申辩期自送达之日起计算。")
+                % {"title": notice.title, "number": notice.number},
             )
     return Endpoint(spec.view, spec.input, fixed(spec.kind, spec.slug, ctx))
 

@@ -47,7 +47,8 @@ from casework.services.attachments import POLICIES
 from casework.services.objections import FILE_STEP, OBJECTABLE_STATES
 from casework.services.repair import APPLY_STEP
 from notices import api as notice_api
-from notices.lifecycle import NOTICE_STEPS
+from notices.lifecycle import NOTICE_STEPS, NoticeState
+from notices.models import Notice
 
 RS = RecordState
 FORMS = "portal/cases/forms/"
@@ -109,6 +110,15 @@ def _no_running_order(record) -> bool:
     return not record.rectifications.filter(state__in=rect_svc.RUNNING_STATES).exists()
 
 
+def pre_notice_to_serve(record):
+    """The issued, rendered 事前告知书 the record waits on (None: not yet there, or served):
+    its service, recorded on the notice, opens the defence window."""
+    if record.state != RS.PRE_NOTICE or record.pre_notice_served_on:
+        return None
+    issued = Notice.objects.filter(record=record, type_code="N1", state=NoticeState.ISSUED, sha256__gt="")
+    return issued.order_by("-pk").first()
+
+
 def _record_specs() -> list[ActionSpec]:
     initiate = Step("initiate", _("启动责任追究"), (), None, frozenset({Role.OFFICER}), "§6.4")
     fulfilled = Step("fulfilled", _("登记义务履行完毕"), (), None, frozenset({Role.OFFICER}), "§6.5")
@@ -119,6 +129,14 @@ def _record_specs() -> list[ActionSpec]:
             RECORD_STEPS,
             RECORD_VIEWS,
             danger={"dismiss", "revoke", "archive"},
+        ),
+        ActionSpec(
+            "cases",
+            "serve-pre-notice",
+            RECORD_STEPS["serve_pre_notice"],
+            notice_api.NoticeServeApi,
+            notice_api.ServeNoticesInput,
+            when=lambda record: pre_notice_to_serve(record) is not None,
         ),
         ActionSpec(
             "cases",

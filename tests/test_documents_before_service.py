@@ -1,0 +1,226 @@
+"""Documents before their service: approving a proposal drafts the 事前告知书; its service
+is recorded by serving the issued notice, once, and the defence window counts from that
+service (DOMAIN §5.1 T5, §7 rule 5). The same for every notice whose service starts a period."""
+
+import datetime as dt
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from casework import calendar
+from casework.errors import DomainError
+from casework.models import Deadline, Record
+from casework.services import records as record_svc
+from notices.models import Notice, ServiceEvent
+
+from . import lifecycle
+from .api_fixtures import api
+from .notice_cases import issued_via_api, issuer_fixture, serve_via_api  # noqa: F401
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("issuer")]
+
+
+def ok(response, status=200):
+    assert response.status_code == status, response.content[:800].decode(errors="replace")
+    return response.json()
+
+
+def refused(response, status=400) -> dict:
+    assert response.status_code == status, response.content[:800].decode(errors="replace")
+    return response.json()
+
+
+def notices_of(client, record, code) -> list[dict]:
+    found = ok(client.get("/api/notices/", {"record": record.pk, "type_code": code}))["results"]
+    return sorted(found, key=lambda n: n["id"])
+
+
+def issue_through_the_api(officer, approver, notice: dict) -> dict:
+    issued = issued_via_api(officer=officer, approver=approver, notice_id=notice["id"])
+    assert issued["state"] == "ISSUED"
+    return issued
+
+
+def serve(client, notice_ids, served_on: str):
+    return serve_via_api(client, notice_ids, served_on)
+
+
+# ── the 事前告知书 (T5) ───────────────────────────────────────────────────────────────
+
+
+def test_the_defence_window_runs_from_the_service_of_the_issued_pre_notice(
+    officer, approver, liaison, unit, settings
+):
+    settings.CHENGXIN_TODAY = "2026-04-30"  # a Thursday before the 劳动节 holidays
+    record = lifecycle.proposed(officer=officer, organisation=unit)
+    officer_api, approver_api = api(officer), api(approver)
+
+    approved = ok(approver_api.post(f"/api/records/{record.pk}/approve-pre-notice/", {}, format="json"))
+    assert approved["state"] == "PRE_NOTICE" and approved["pre_notice_served_on"] is None
+    assert not Deadline.objects.filter(record=record, kind="defence_window").exists()
+    [n1] = notices_of(officer_api, record, "N1")
+    assert n1["state"] == "DRAFT" and n1["data"]["defence_period"] == "自本告知书送达之日起5个工作日内"
+
+    # Nothing to answer or to determine on before the notice reaches the subject.
+    early = refused(
+        approver_api.post(f"/api/records/{record.pk}/determine/", {"defence_waived": True}, format="json")
+    )
+    assert early["field"] == "pre_notice_served_on" and "事前告知书尚未送达" in early["detail"]
+    defence = refused(
+        api(liaison).post(
+            f"/api/records/{record.pk}/submit-defence/", {"statement": "款项已付。"}, format="json"
+        )
+    )
+    assert defence["field"] == "pre_notice_served_on"
+    # Service before the notice is issued: not a notice that can be served yet.
+    assert refused(serve(officer_api, [n1["id"]], "2026-04-30"))["code"] == "not_issued"
+
+    n1 = issue_through_the_api(officer, approver, n1)
+    assert n1["pdf_ready"] and n1["issued_on"] == "2026-04-30"
+    pdf = api(officer).get(f"/api/notices/{n1['id']}/download/").content
+    text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "自本告知书送达之日起5个工作日内" in text
+
+    event = ok(serve(officer_api, [n1["id"]], "2026-04-30"), 201)
+    assert event["notices"] == [n1["id"]]
+    record.refresh_from_db()
+    assert record.state == "PRE_NOTICE" and record.pre_notice_served_on == dt.date(2026, 4, 30)
+    window = Deadline.objects.get(record=record, kind="defence_window")
+    # 5 working days from Thu 30 April: 1–5 May are holidays, Sat 9 May a working day.
+    assert window.start_on == dt.date(2026, 4, 30) and window.status == "OPEN"
+    assert window.due_on == calendar.add(dt.date(2026, 4, 30), 5, "wd").date == dt.date(2026, 5, 11)
+    assert record.audit_entries.filter(action="serve_pre_notice").count() == 1
+
+    # Served once: a second service of the same notice is refused and changes nothing.
+    again = refused(serve(officer_api, [n1["id"]], "2026-04-30"))
+    assert again["code"] == "not_issued" and "已送达" in again["detail"]
+    assert ServiceEvent.objects.filter(notices=n1["id"]).count() == 1
+    assert Deadline.objects.filter(record=record, kind="defence_window").count() == 1
+
+    settings.CHENGXIN_TODAY = "2026-05-20"
+    inside = refused(
+        approver_api.post(
+            f"/api/records/{record.pk}/determine/", {"determination_date": "2026-05-11"}, format="json"
+        )
+    )
+    assert inside["code"] == "defence_window_open" and "2026-05-11" in inside["detail"]
+    determined = ok(
+        approver_api.post(
+            f"/api/records/{record.pk}/determine/", {"determination_date": "2026-05-12"}, format="json"
+        )
+    )
+    assert determined["state"] == "DETERMINED"
+
+
+def test_approval_no_longer_takes_a_service_date(officer, approver, unit, fixed_today):
+    record = lifecycle.proposed(officer=officer, organisation=unit)
+    body = {"served_on": "2026-01-05"}
+    answer = refused(api(approver).post(f"/api/records/{record.pk}/approve-pre-notice/", body, format="json"))
+    assert "served_on" in answer["errors"] and "/api/notices/serve/" in answer["errors"]["served_on"][0]
+    assert Record.objects.get(pk=record.pk).state == "PROPOSED"
+
+
+def test_a_written_waiver_still_needs_the_served_notice(officer, approver, unit, fixed_today):
+    record = lifecycle.approved(officer=officer, approver=approver, organisation=unit)
+    with pytest.raises(DomainError) as caught:
+        record_svc.record_determine(acting_user=approver, record_id=record.pk, defence_waived=True)
+    assert caught.value.field == "pre_notice_served_on"
+    record = lifecycle.serve_pre_notice(
+        record, officer=officer, approver=approver, served_on=dt.date(2026, 1, 20)
+    )
+    with pytest.raises(DomainError) as before:
+        record_svc.record_determine(
+            acting_user=approver,
+            record_id=record.pk,
+            determination_date=dt.date(2026, 1, 19),
+            defence_waived=True,
+        )
+    assert before.value.field == "determination_date"
+    record = record_svc.record_determine(
+        acting_user=approver,
+        record_id=record.pk,
+        determination_date=dt.date(2026, 1, 21),
+        defence_waived=True,
+    )
+    assert record.state == "DETERMINED"
+
+
+def test_the_service_cannot_be_typed_in_while_the_notice_is_on_its_way(officer, approver, unit, fixed_today):
+    record = lifecycle.approved(officer=officer, approver=approver, organisation=unit)
+    assert Notice.objects.get(record=record, type_code="N1").state == "DRAFT"
+    with pytest.raises(DomainError) as caught:
+        record_svc.record_pre_notice_served(
+            acting_user=officer, record_id=record.pk, served_on=dt.date(2026, 1, 20)
+        )
+    assert caught.value.code == "serve_the_notice" and "失信记录事前告知书" in caught.value.message
+    assert Record.objects.get(pk=record.pk).pre_notice_served_on is None
+
+
+def test_a_renotice_after_the_defence_is_answered_drafts_and_serves_a_new_notice(
+    officer, approver, liaison, unit, settings
+):
+    settings.CHENGXIN_TODAY = "2026-02-04"
+    record = lifecycle.pre_notice(
+        officer=officer, approver=approver, organisation=unit, served_on=dt.date(2026, 2, 2)
+    )
+    client = api(liaison)
+    ok(client.post(f"/api/records/{record.pk}/submit-defence/", {"statement": "款项已于 1 月 3 日支付。"}))
+    ok(
+        api(officer).post(
+            f"/api/records/{record.pk}/answer-defence/", {"reply": "付款凭证日期为 1 月 20 日，不予采纳。"}
+        )
+    )
+    settings.CHENGXIN_TODAY = "2026-03-02"
+    again = ok(api(approver).post(f"/api/records/{record.pk}/approve-pre-notice/", {}, format="json"))
+    assert again["state"] == "PRE_NOTICE" and again["pre_notice_served_on"] is None
+    first, second = notices_of(api(officer), record, "N1")
+    assert first["state"] == "SERVED" and second["state"] == "DRAFT"
+    assert (
+        refused(api(approver).post(f"/api/records/{record.pk}/determine/", {"defence_waived": True}))["field"]
+        == "pre_notice_served_on"
+    )
+
+    second = issue_through_the_api(officer, approver, second)
+    ok(serve(api(officer), [second["id"]], "2026-03-02"), 201)
+    record.refresh_from_db()
+    assert record.pre_notice_served_on == dt.date(2026, 3, 2)
+    window = Deadline.objects.filter(record=record, kind="defence_window").latest("id")
+    assert (window.start_on, window.status) == (dt.date(2026, 3, 2), "OPEN")
+    assert window.due_on == calendar.add(dt.date(2026, 3, 2), 5, "wd").date == dt.date(2026, 3, 9)
+
+
+def test_the_case_page_shows_the_pre_notice_and_what_comes_next(officer, approver, unit, client, fixed_today):
+    record = lifecycle.proposed(officer=officer, organisation=unit)
+    client.force_login(approver)
+    form = client.get(f"/work/cases/{record.pk}/act/approve-pre-notice/")
+    assert form.status_code == 200 and 'name="served_on"' not in form.content.decode()
+    answer = client.post(f"/work/cases/{record.pk}/act/approve-pre-notice/", {})
+    assert answer.status_code == 302
+    n1 = Notice.objects.get(record=record, type_code="N1")
+
+    client.force_login(officer)
+    page = client.get(f"/work/cases/{record.pk}/").content.decode()
+    assert "失信记录事前告知书" in page and f"/work/notices/{n1.pk}/" in page
+    assert "事前告知书送达后" in page  # what comes next, on the record itself
+    assert "登记事前告知书送达" not in page  # not before the notice is issued
+
+    lifecycle_issue(n1, officer=officer, approver=approver)
+    page = client.get(f"/work/cases/{record.pk}/").content.decode()
+    assert "登记事前告知书送达" in page
+    form = client.get(f"/work/cases/{record.pk}/act/serve-pre-notice/").content.decode()
+    assert 'name="served_on"' in form and n1.title in form
+    answer = client.post(
+        f"/work/cases/{record.pk}/act/serve-pre-notice/",
+        {"notices": [n1.pk], "method": "IN_PERSON", "served_on": "2026-02-02", "proof": "送达回证 009 号"},
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    record.refresh_from_db()
+    assert record.pre_notice_served_on == dt.date(2026, 2, 2)
+    assert Deadline.objects.get(record=record, kind="defence_window").start_on == dt.date(2026, 2, 2)
+
+
+def lifecycle_issue(notice: Notice, *, officer, approver) -> Notice:
+    from .notice_cases import completed, issue
+
+    return issue(officer=officer, approver=approver, notice=completed(officer=officer, notice=notice))
