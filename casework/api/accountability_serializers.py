@@ -12,6 +12,7 @@ from rest_framework import serializers
 from .. import clock, queries
 from ..models import Accountability, Appeal, AppealKind, AppealOutcome, DecisionType, Sanction, Track
 from ..services import sanctions
+from . import filing
 from .serializers import DeadlineSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
@@ -183,8 +184,9 @@ class AccountabilityCloseInput(serializers.Serializer):
 
 class SanctionAppealInput(serializers.Serializer):
     kind = serializers.ChoiceField(label=_("申请类型"), choices=AppealKind.choices)
-    filed_on = serializers.DateField(label=_("申请日期"))
+    filed_on = filing.received_on(_("申请日期"))
     grounds = serializers.CharField(label=_("申请理由"))
+    paper_filing_reason = filing.paper_filing_reason()
 
 
 class AppealDecideInput(serializers.Serializer):

@@ -18,6 +18,7 @@ from ..models import (
     ObjectionOutcome,
     Tier,
 )
+from . import filing
 from .serializers import DeadlineSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
@@ -96,7 +97,8 @@ class FileObjectionInput(serializers.Serializer):
     ground = serializers.ChoiceField(label=_("异议理由类别"), choices=ObjectionGround.choices)
     statement = serializers.CharField(label=_("异议内容"))
     attachment_ids = _attachment_ids()
-    received_on = serializers.DateField(label=_("收到日期"), required=False, allow_null=True)
+    received_on = filing.received_on(_("收到日期"))
+    paper_filing_reason = filing.paper_filing_reason()
 
 
 class ObjectionRequestSupplementInput(serializers.Serializer):

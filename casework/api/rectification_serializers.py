@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from ..models import ExtensionRequest, ItemReview, Rectification, RectificationItem, ReviewDecision
 from ..services.rectification import sign_off_is_current
+from . import filing
 from .attachments import AttachmentSerializer
 from .serializers import DeadlineSerializer
 
@@ -165,6 +166,8 @@ class RectificationReviewInput(serializers.Serializer):
 class ExtensionRequestInput(serializers.Serializer):
     days = serializers.IntegerField(label=_("申请延长天数"))
     reason = serializers.CharField(label=_("延期理由"), allow_blank=True)
+    received_on = filing.received_on()
+    paper_filing_reason = filing.paper_filing_reason()
 
 
 class ExtensionDecisionInput(serializers.Serializer):

@@ -80,6 +80,8 @@ class RecordRepairsApi(APIView):
             record_id=pk,
             commitment=data["commitment"],
             commitment_signed_by_id=data.get("commitment_signed_by"),
+            received_on=data.get("received_on"),
+            paper_filing_reason=data["paper_filing_reason"],
             ip_address=client_ip(request),
         )
         return Response(repair_detail(application), status=status.HTTP_201_CREATED)

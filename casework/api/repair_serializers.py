@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Deadline, RefusalReason, RepairApplication
+from . import filing
 from .serializers import DeadlineSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
@@ -82,6 +83,8 @@ class RepairApplyInput(serializers.Serializer):
         allow_null=True,
         help_text=_("单位申请：本单位主要负责人的用户ID"),
     )
+    received_on = filing.received_on()
+    paper_filing_reason = filing.paper_filing_reason()
 
 
 class RepairExtendInput(serializers.Serializer):

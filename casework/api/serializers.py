@@ -25,6 +25,7 @@ from ..models import (
     Tier,
 )
 from ..models.records import ServiceMethod
+from . import filing
 
 # ── output ──────────────────────────────────────────────────────────────────────────
 
@@ -291,6 +292,8 @@ class ApprovePreNoticeInput(serializers.Serializer):
 
 class SubmitDefenceInput(serializers.Serializer):
     statement = serializers.CharField(label=_("陈述申辩意见"))
+    received_on = filing.received_on()
+    paper_filing_reason = filing.paper_filing_reason()
 
 
 class DetermineInput(serializers.Serializer):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from casework.errors import PermissionDeniedError
 from casework.permissions import Conflicts, acting_role, declared_conflicts, has_role, roles_of
 from casework.roles import Role
+from casework.services.validation import may_record_paper_filings
 
 from .kinds import kind_of
 from .specs import ActionSpec, spec_for, specs_for
@@ -85,7 +86,8 @@ def refusal(user, obj, spec: ActionSpec) -> str | None:
         }
     record = kind.record(obj)
     try:
-        if (spec.kind, spec.slug) == ("sanctions", "appeal"):
+        # The officer records an appeal received on paper: the step's roles decide then.
+        if (spec.kind, spec.slug) == ("sanctions", "appeal") and not may_record_paper_filings(user):
             _own_sanction(user, obj)
         elif record is None:  # a case opened without a record: the role alone decides
             if not spec.step.roles & roles_of(user):

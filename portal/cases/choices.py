@@ -14,6 +14,7 @@ from casework.lifecycle import ItemState
 from casework.models import Measure
 from casework.permissions import role_groups, visible_people
 from casework.roles import Role
+from casework.services.validation import may_record_paper_filings
 from notices import queries as notice_queries
 from notices import types as notice_types
 from notices.lifecycle import NoticeState
@@ -145,13 +146,26 @@ def _partners(ctx: Context) -> list[int]:
     return [notice.pk, *partners.exclude(pk=notice.pk).values_list("pk", flat=True)]
 
 
-#: Fields a form leaves out, so the service's own default applies: the commission's clock
-#: starts on the day it receives an objection, which the subject does not choose.
-OMITTED = {("cases", "objection"): {"received_on"}}
+#: Fields a form leaves out, so the service's own default applies.
+OMITTED: dict[tuple[str, str], set[str]] = {}
+
+#: The forms of a filing whose lateness matters: the day the commission received it, and why an
+#: officer records a paper filing with an earlier day (casework.services.validation.filing_date).
+#: A subject files on the day the system receives it and is asked for neither.
+FILING_FIELDS = {
+    ("cases", "objection"): {"received_on", "paper_filing_reason"},
+    ("cases", "repair"): {"received_on", "paper_filing_reason"},
+    ("cases", "submit-defence"): {"received_on", "paper_filing_reason"},
+    ("items", "extension"): {"received_on", "paper_filing_reason"},
+    ("sanctions", "appeal"): {"filed_on", "paper_filing_reason"},
+}
 
 
-def omitted(kind: str, step: str) -> set[str]:
-    return OMITTED.get((kind, step), set())
+def omitted(kind: str, step: str, user=None) -> set[str]:
+    fields = set(OMITTED.get((kind, step), set()))
+    if user is None or not may_record_paper_filings(user):
+        fields |= FILING_FIELDS.get((kind, step), set())
+    return fields
 
 
 def initial(kind: str, step: str, ctx: Context, serializer_class) -> dict:

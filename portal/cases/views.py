@@ -92,7 +92,7 @@ class CaseActionView(LoginRequiredMixin, View):
     def fields(self, data, errors=None):
         if self.refused:
             return []
-        hidden = {*self.target.fixed, *omitted(self.spec.kind, self.spec.slug)}
+        hidden = {*self.target.fixed, *omitted(self.spec.kind, self.spec.slug, self.ctx.user)}
         return build(self.target.serializer, data=data, errors=errors or {}, ctx=self.ctx, hidden=hidden)
 
     def extra(self, fields) -> dict:
