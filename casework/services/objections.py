@@ -8,6 +8,7 @@ objection_decide (10 WD from acceptance) and objection_extension (+5 WD once).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 
@@ -85,22 +86,20 @@ def _step(step: str, *, acting_user, objection_id: int, ip_address: str | None, 
 # ── filing ─────────────────────────────────────────────────────────────────────────
 
 
-def _archived_on(record: Record) -> dt.date | None:
-    if record.state != RecordState.ARCHIVED:
-        return None
-    entry = AuditEntry.objects.filter(record=record, action="archive").order_by("-seq").first()
-    return timezone.localdate(entry.created_at) if entry else clock.today()
-
-
 def objection_window(record: Record) -> Window:
     """An objection may be made from the determination while the record is kept, until it
     is archived (DOMAIN §6.2 "When")."""
-    return Window(
-        name=_("异议期"),
-        act=_("提出异议"),
-        start=record.determination_date,
-        end=_archived_on(record),
-    )
+    return Window(name=_("异议期"), act=_("提出异议"), start=record.determination_date)
+
+
+def _check_not_archived(record: Record) -> None:
+    """Archiving closes the window whatever day a filing claims: an objection received on
+    paper before it is recorded before the record is archived (docs/decisions.md)."""
+    if record.state != RecordState.ARCHIVED:
+        return
+    entry = AuditEntry.objects.filter(record=record, action="archive").order_by("-seq").first()
+    end = timezone.localdate(entry.created_at) if entry else clock.today()
+    raise dataclasses.replace(objection_window(record), end=end).closed("received_on")
 
 
 def _check_objectable(record: Record) -> None:
@@ -133,6 +132,7 @@ def objection_file(
     notified of)."""
     record = RECORD.get(acting_user, record_id, lock=True)
     role = acting_role(acting_user, record, FILE_STEP)
+    _check_not_archived(record)
     filing = filing_date(
         acting_user=acting_user,
         given=received_on,

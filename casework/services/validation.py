@@ -94,8 +94,11 @@ class Filing:
     paper_reason: str = ""
 
     def audit_fields(self) -> dict:
-        """What the filing's audit entry adds to its diff: a paper filing's day and reason."""
-        return {self.field: self.on, PAPER_REASON: self.paper_reason} if self.paper_reason else {}
+        """What the filing's audit entry adds to its diff: a paper filing's day and reason
+        (keys of their own: a record has a `received_on` of its lead)."""
+        if not self.paper_reason:
+            return {}
+        return {"paper_filing_received_on": self.on, PAPER_REASON: self.paper_reason}
 
 
 def with_filing(capture: Callable[[object], dict]) -> Callable[[object], dict]:
