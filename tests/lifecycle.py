@@ -25,14 +25,10 @@ def lead(
     )
 
 
-def proposed(*, officer, tier="GENERAL", category="PRM", with_measure=True, **kwargs):
+def proposed(*, officer, tier="GENERAL", category="PRM", **kwargs):
     record = lead(officer=officer, **kwargs)
     svc.record_start_verification(acting_user=officer, record_id=record.pk)
-    measures = (
-        [Measure.objects.get(code="M01" if record.subject_organisation_id else "M05").pk]
-        if with_measure
-        else []
-    )
+    measures = [Measure.objects.get(code="M01" if record.subject_organisation_id else "M05").pk]
     return svc.record_propose(
         acting_user=officer,
         record_id=record.pk,

@@ -42,35 +42,25 @@ def test_an_illegal_transition_is_refused_and_named(officer, approver, unit):
     assert "线索" in body["detail"] and "认定" in body["detail"]
 
 
-def test_a_determination_without_a_measure_is_refused(officer, approver, unit):
-    """S3 清单管理: no sanction without a measure from the catalogue."""
+def test_a_proposal_without_a_measure_is_refused(officer, unit):
+    """S3 清单管理: no sanction without a measure from the catalogue, asked for when the
+    proposal is made (not first at the determination, where such a proposal got stuck)."""
     lead = lifecycle.lead(officer=officer, organisation=unit)
-    officer_api, approver_api = api(officer), api(approver)
+    officer_api = api(officer)
     assert officer_api.post(f"/api/records/{lead.pk}/start-verification/").status_code == 200
     proposal = {
         "category": "PRM",
         "domain": "PROCUREMENT",
         "tier": "GENERAL",
-        "facts": "拖欠中小企业账款。",
+        "facts": "该单位拖欠中小企业账款 120 万元，经催告仍未支付。",
         "legal_basis": "《保障中小企业款项支付条例》第九条",
         "measure_ids": [],
     }
-    assert officer_api.post(f"/api/records/{lead.pk}/propose/", proposal, format="json").status_code == 200
-    served = {"served_on": "2026-01-05"}
-    assert (
-        approver_api.post(f"/api/records/{lead.pk}/approve-pre-notice/", served, format="json").status_code
-        == 200
-    )
-    body = refused(
-        approver_api,
-        f"/api/records/{lead.pk}/determine/",
-        {"determination_date": "2026-01-20"},
-        record_id=lead.pk,
-    )
+    body = refused(officer_api, f"/api/records/{lead.pk}/propose/", proposal, record_id=lead.pk)
     assert body["field"] == "measures"
     assert body["code"] == "measure_required"
-    assert "惩戒措施" in body["detail"]
-    assert Record.objects.get(pk=lead.pk).state == RecordState.PRE_NOTICE
+    assert body["detail"] == "请从惩戒措施清单中选择至少一项惩戒措施。"
+    assert Record.objects.get(pk=lead.pk).state == RecordState.VERIFYING
 
 
 def test_an_unknown_category_is_refused_and_named(officer, unit):

@@ -105,11 +105,13 @@ def build_records(officer, approver, liaison, unit):
     # The ways out of a proposal: returned to the officer, amended after the prior notice,
     # dismissed before the determination.
     returned = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit, content="RETURNED")
-    svc.record_return_proposal(acting_user=approver, record_id=returned.pk, reason="事实不清")
+    svc.record_return_proposal(acting_user=approver, record_id=returned.pk, reason="失信事实不清")
     amended = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit, content="AMENDED")
-    svc.record_amend_proposal(acting_user=officer, record_id=amended.pk, reason="降级", tier="MINOR")
+    svc.record_amend_proposal(
+        acting_user=officer, record_id=amended.pk, reason="情节轻微，降级", tier="MINOR"
+    )
     withdrawn = lifecycle.proposed(officer=officer, organisation=unit, content="DISMISSED PROPOSAL")
-    svc.record_dismiss(acting_user=approver, record_id=withdrawn.pk, reason="证据不足")
+    svc.record_dismiss(acting_user=approver, record_id=withdrawn.pk, reason="证据不足，不予认定")
 
 
 def build_objections(officer, approver, liaison, record):

@@ -93,8 +93,10 @@ def test_a_written_waiver_allows_determination_before_the_window_closes(officer,
 
 
 def test_a_record_cannot_be_determined_without_a_catalogue_measure(officer, approver, unit):
-    """Scenario 28: no sanction without an entry of the 惩戒措施清单."""
-    record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit, with_measure=False)
+    """Scenario 28: no sanction without an entry of the 惩戒措施清单. The proposal asks for one
+    now; a record proposed before it did (made here in the database) is refused here too."""
+    record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
+    record.measures.clear()
     entries = AuditEntry.objects.count()
     with pytest.raises(DomainError) as caught:
         svc.record_determine(

@@ -110,7 +110,7 @@ def test_the_approver_returns_a_proposal_with_a_reason_and_the_prior_notice_draf
         svc.record_return_proposal(acting_user=approver, record_id=record.pk, reason="  ")
     assert (caught.value.field, caught.value.message) == ("reason", "退回拟认定须说明理由。")
     with pytest.raises(PermissionDeniedError):
-        svc.record_return_proposal(acting_user=officer, record_id=record.pk, reason="自己退回")
+        svc.record_return_proposal(acting_user=officer, record_id=record.pk, reason="办案人员自己退回")
 
     record = svc.record_return_proposal(
         acting_user=approver, record_id=record.pk, reason="失信事实与证据不符，请补充核查。"
@@ -141,7 +141,7 @@ def test_the_approver_returns_a_proposal_with_a_reason_and_the_prior_notice_draf
 def test_a_served_prior_notice_stops_counting_when_the_proposal_is_returned(officer, approver, unit):
     record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
     assert Deadline.objects.filter(record=record, kind="defence_window", status="OPEN").exists()
-    svc.record_return_proposal(acting_user=approver, record_id=record.pk, reason="定性不准。")
+    svc.record_return_proposal(acting_user=approver, record_id=record.pk, reason="失信类别定性不准。")
     window = Deadline.objects.filter(record=record, kind="defence_window").latest("id")
     assert window.status == "CANCELLED"
 
@@ -149,9 +149,11 @@ def test_a_served_prior_notice_stops_counting_when_the_proposal_is_returned(offi
 def test_return_and_amendment_are_refused_once_the_record_is_determined(officer, approver, unit):
     record = lifecycle.determined(officer=officer, approver=approver, organisation=unit)
     with pytest.raises(DomainError, match="当前状态“已认定”下不能执行“退回拟认定”"):
-        svc.record_return_proposal(acting_user=approver, record_id=record.pk, reason="迟了")
+        svc.record_return_proposal(acting_user=approver, record_id=record.pk, reason="认定后不能再退回")
     with pytest.raises(DomainError, match="修改拟认定"):
-        svc.record_amend_proposal(acting_user=officer, record_id=record.pk, reason="迟了", tier="SERIOUS")
+        svc.record_amend_proposal(
+            acting_user=officer, record_id=record.pk, reason="认定后不能再修改", tier="SERIOUS"
+        )
 
 
 # ── 修改拟认定: the officer amends the proposal ───────────────────────────────────
@@ -179,23 +181,27 @@ def test_an_amendment_in_proposed_is_audited_with_a_diff_that_includes_the_measu
 def test_an_amendment_must_change_something_and_keep_a_valid_measure(officer, approver, unit):
     record = lifecycle.proposed(officer=officer, organisation=unit)
     with pytest.raises(DomainError, match="没有变化"):
-        svc.record_amend_proposal(acting_user=officer, record_id=record.pk, reason="无", **PROPOSAL)
+        svc.record_amend_proposal(acting_user=officer, record_id=record.pk, reason="原样提交一次", **PROPOSAL)
     with pytest.raises(DomainError) as caught:
-        svc.record_amend_proposal(acting_user=officer, record_id=record.pk, reason="去掉措施", measure_ids=[])
+        svc.record_amend_proposal(
+            acting_user=officer, record_id=record.pk, reason="去掉全部惩戒措施", measure_ids=[]
+        )
     assert caught.value.field == "measures"
     with pytest.raises(DomainError) as caught:  # M05 is for persons only
         svc.record_amend_proposal(
-            acting_user=officer, record_id=record.pk, reason="换措施", measure_ids=[measure("M05")]
+            acting_user=officer, record_id=record.pk, reason="更换惩戒措施", measure_ids=[measure("M05")]
         )
     assert caught.value.field == "measures"
     with pytest.raises(DomainError) as caught:
-        svc.record_amend_proposal(acting_user=officer, record_id=record.pk, reason="改", facts=" ")
+        svc.record_amend_proposal(acting_user=officer, record_id=record.pk, reason="清空失信事实", facts=" ")
     assert caught.value.field == "facts"
     with pytest.raises(DomainError) as caught:
         svc.record_amend_proposal(acting_user=officer, record_id=record.pk, reason="", tier="SERIOUS")
     assert caught.value.field == "reason"
     with pytest.raises(PermissionDeniedError):
-        svc.record_amend_proposal(acting_user=approver, record_id=record.pk, reason="改", tier="SERIOUS")
+        svc.record_amend_proposal(
+            acting_user=approver, record_id=record.pk, reason="审批人改定级", tier="SERIOUS"
+        )
     assert AuditEntry.objects.filter(action="amend_proposal").count() == 0
 
 
@@ -215,7 +221,7 @@ def test_an_amendment_after_the_approval_needs_a_new_prior_notice(officer, appro
 def test_an_amendment_after_the_service_closes_the_defence_window(officer, approver, unit):
     record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
     record = svc.record_amend_proposal(
-        acting_user=officer, record_id=record.pk, reason="降级。", tier="MINOR"
+        acting_user=officer, record_id=record.pk, reason="情节轻微，降级。", tier="MINOR"
     )
     assert record.state == S.PROPOSED
     assert not Deadline.objects.filter(record=record, kind="defence_window", status="OPEN").exists()
@@ -262,7 +268,7 @@ def test_the_api_returns_and_amends_a_proposal(officer, approver, unit):
     )
     assert answer.status_code == 200 and answer.json()["state"] == "VERIFYING"
     again = api(approver).post(
-        f"/api/records/{record.pk}/return-proposal/", {"reason": "再退"}, format="json"
+        f"/api/records/{record.pk}/return-proposal/", {"reason": "再次退回拟认定"}, format="json"
     )
     assert again.status_code == 400 and again.json()["code"] == "illegal_transition"
 
