@@ -148,11 +148,21 @@ class Plan:
             self.defend()
 
     def notice(self) -> None:
-        """The approver approves the 事前告知 (T5)."""
+        """The approver approves the proposal (T5), then the 事前告知书 is served."""
         day = self.after(2 if self.steps[-1].action == "answer_defence" else 4)
-        kwargs = {"served_on": day} if "served_on" in _parameters(svc.record_approve_pre_notice) else {}
+        self.add("approve_pre_notice", day, svc.record_approve_pre_notice, acting_user=self.approver)
+        self.serve_pre_notice()
+
+    def serve_pre_notice(self) -> None:
+        """Its service opens the defence window. Recorded on its own here, as where no issuer
+        drafts the notice; NoticePlan serves the issued notice instead."""
+        day = self.after(1)
         self.add(
-            "approve_pre_notice", day, svc.record_approve_pre_notice, acting_user=self.approver, **kwargs
+            "serve_pre_notice",
+            day,
+            svc.record_pre_notice_served,
+            acting_user=self.officer,
+            served_on=day,
         )
 
     def defend(self) -> None:
@@ -192,6 +202,8 @@ class Plan:
         return self.ctx.calendar.roll_forward(due + days * DAY).date
 
     def serve(self) -> None:
+        """T8, recorded on its own as where no issuer drafts the notices; NoticePlan serves
+        the 政务失信记录告知书 with the 信用修复告知书 instead."""
         day = self.after(3)
         self.add(
             "serve",
@@ -226,12 +238,6 @@ class Plan:
         self.add(
             "archive", self.after(7), decided.record_archive, acting_user=None if by_system else self.officer
         )
-
-
-def _parameters(function) -> set[str]:
-    import inspect
-
-    return set(inspect.signature(function).parameters)
 
 
 def _crc(case: Case) -> int:

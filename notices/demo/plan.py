@@ -108,10 +108,9 @@ class NoticePlan(Plan):
 
     # ── the record's phases, with their notices ─────────────────────────────────────
 
-    def notice(self) -> None:
-        """T5 drafts the 事前告知书; the officer adds the evidence summary the case file does
-        not hold as data, the approver issues it and its service opens the defence window."""
-        super().notice()
+    def serve_pre_notice(self) -> None:
+        """T5 drafted the 事前告知书: the officer adds the evidence summary the case file does
+        not hold as data, the approver issues it, and its service opens the defence window."""
         fields = {"evidence": self.case.evidence_summary()}
         self.add("notice.revise", self.day, complete, code="N1", acting_user=self.officer, fields=fields)
         if self.case.notice_pending and self.case.end_state == S.PRE_NOTICE:
