@@ -5,6 +5,7 @@ services read this table (the same `Step` as casework's lifecycles)."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from casework import action_labels
 from casework.lifecycle import Step
 from casework.roles import Role
 
@@ -36,3 +37,14 @@ NOTICE_STEPS: dict[str, Step] = {
         _step("void", _("作废文书"), [S.DRAFT, S.APPROVED, S.ISSUED], S.VOIDED, STAFF),
     ]
 }
+
+# The timeline and the admin name a notice's audited actions from this table (and these).
+action_labels.register(
+    "notice",
+    NOTICE_STEPS,
+    {
+        "notice.draft": _("拟稿文书"),
+        "notice.revise": _("完善文书草稿"),
+        "notice.render": _("生成文书 PDF"),
+    },
+)

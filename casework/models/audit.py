@@ -2,6 +2,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..action_labels import action_label
+
 
 class AppendOnlyError(Exception):
     pass
@@ -66,7 +68,7 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_repr}"
+        return f"#{self.seq} {action_label(self.action)} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

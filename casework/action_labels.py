@@ -1,0 +1,94 @@
+"""The words for every action the audit trail records, for the case timeline and the admin.
+
+A step's label is its lifecycle table's (casework.lifecycle, notices.lifecycle): the entry
+of a step is "<model>.<step>" ("objection.accept"), or the bare step name for the record
+("propose"), so a step added to a table is labelled with no further work. The few actions
+that are not steps of a table are named in ACTIONS. Apps above casework register their
+own tables and actions from their AppConfig.ready() (notices: NOTICE_STEPS), since
+casework does not import them.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from .lifecycle import (
+    ACCOUNTABILITY_STEPS,
+    ITEM_STEPS,
+    OBJECTION_STEPS,
+    RECORD_STEPS,
+    RECTIFICATION_STEPS,
+    REPAIR_STEPS,
+    Step,
+)
+
+#: The step table of each audited model, by model name ("objection.accept" → OBJECTION_STEPS).
+STEP_TABLES: dict[str, dict[str, Step]] = {
+    "record": RECORD_STEPS,
+    "objection": OBJECTION_STEPS,
+    "rectification": RECTIFICATION_STEPS,
+    "rectificationitem": ITEM_STEPS,
+    "accountability": ACCOUNTABILITY_STEPS,
+    "repairapplication": REPAIR_STEPS,
+}
+
+#: Audited actions that are not steps of a table.
+ACTIONS: dict[str, str] = {
+    "register_lead": _("登记线索"),
+    "objection.file": _("提出异议"),
+    "objection_flag_on": _("标记“异议处理中”"),
+    "objection_flag_off": _("解除“异议处理中”"),
+    "rectification.draft": _("拟定整改通知"),
+    "rectification.explain": _("提交情况说明"),
+    "rectification.evidence_changed": _("整改材料变更"),
+    "rectification.urge_items": _("逾期催办"),
+    "rectification.escalate_items": _("逾期督办"),
+    "extensionrequest.request": _("申请延期整改"),
+    "extensionrequest.approve": _("批准延期整改"),
+    "extensionrequest.reject": _("不予批准延期整改"),
+    "attachment.upload": _("上传附件"),
+    "repairapplication.apply": _("申请信用修复"),
+    "mark_obligations_fulfilled": _("登记义务履行完毕"),
+    "accountability.initiate": _("启动责任追究"),
+    "accountability.flag_reexamination": _("标记需重新审查"),
+    "sanction.release": _("处分期满解除"),
+    "honours.check": _("评优评先查询"),
+    "deadline_overdue": _("期限已过"),
+    "deadline_recompute": _("重新计算期限"),
+    "deadline_remind": _("提醒当事方按期办理"),
+    "calendar_load": _("载入节假日安排"),
+    "rule_create": _("新增期限规则"),
+    "rule_update": _("修改期限规则"),
+    "task_assign": _("分配待办任务"),  # workflows: a viewflow task handed to a user
+}
+
+
+def register(model_name: str, steps: dict[str, Step] | None = None, actions: dict | None = None) -> None:
+    """Add an app's step table (for "<model_name>.<step>") and its other actions."""
+    if steps is not None:
+        STEP_TABLES[model_name] = steps
+    ACTIONS.update(actions or {})
+
+
+def label_of(action: str) -> str | None:
+    """The action's label, or None when nothing names it."""
+    if action in ACTIONS:
+        return str(ACTIONS[action])
+    model, _dot, step = action.rpartition(".")
+    table = STEP_TABLES.get(model or "record", {})
+    return str(table[step].label) if step in table else None
+
+
+def action_label(action: str) -> str:
+    """The action's label; an action nothing names yet reads as a generic "操作" rather
+    than as its code (tests/test_ui_language.py keeps this list complete)."""
+    label = label_of(action)
+    return label if label is not None else str(_("其他操作"))
+
+
+def choices() -> list[tuple[str, str]]:
+    """Every known action with its label, e.g. for a filter."""
+    known = {
+        f"{model}.{step}" if model != "record" else step for model, t in STEP_TABLES.items() for step in t
+    }
+    return sorted(((a, label_of(a)) for a in known | set(ACTIONS)), key=lambda pair: pair[1])

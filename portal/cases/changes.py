@@ -1,0 +1,166 @@
+"""The changed fields of an audit entry in words, for the commission's own timeline: each
+field by its label (the model's verbose name), each value as a page shows it (a choice by
+its label, 是/否, a person or user by name, a structure by its size), never the stored code.
+
+People and objects named by id are read in one query per model for the whole timeline.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+#: Keys of a diff that are not fields of the audited model.
+LABELS = {
+    "items": _("整改事项"),
+    "persons": _("当事人"),
+    "sanctions": _("处分"),
+    "decisions": _("处理决定"),
+    "corrections": _("更正内容"),
+    "owner": _("所属事项"),
+    "deadlines": _("期限"),
+    "reminded_on": _("提醒日期"),
+    "overdue_since": _("逾期起始日"),
+    "number": _("序号"),
+}
+#: Names of fields of other apps' models (viewflow's have no Chinese), by model name.
+FOREIGN_LABELS = {"task": {"owner": _("办理人"), "status": _("状态")}}
+#: Coded values of fields without choices: an attachment's purpose as the services write it.
+VALUE_LABELS = {
+    "purpose": {
+        "evidence": _("证明材料"),
+        "objection": _("异议材料"),
+        "investigation": _("调查材料"),
+        "other": _("其他材料"),
+    }
+}
+#: Our own apps: their models' fields carry Chinese names.
+OWN_APPS = frozenset({"casework", "notices", "workflows"})
+#: How a file is stored (its name on disk, its MIME type): no part of the case.
+STORAGE = frozenset({"stored_name", "content_type"})
+#: Longest value shown; the rest is in the audit trail itself.
+LONGEST = 80
+#: "accountability:2": an object named by its model and id (an attachment's owner).
+_OBJECT_REF = re.compile(r"^([a-z]+):(\d+)$")
+
+Pair = tuple[object, object]
+
+
+def model_field(model, name: str) -> models.Field | None:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def label(model, name: str) -> str:
+    field = model_field(model, name)
+    if field is not None and getattr(field, "verbose_name", None) and model._meta.app_label in OWN_APPS:
+        return capfirst(str(field.verbose_name))
+    foreign = FOREIGN_LABELS.get(model._meta.model_name, {}) if model is not None else {}
+    return str(foreign.get(name) or LABELS.get(name, _("其他")))
+
+
+def pairs(diff) -> Iterable[tuple[str, Pair]]:
+    """(field, (before, after)) of every field whose value changed."""
+    if not isinstance(diff, dict):
+        return
+    for name, change in diff.items():
+        if name in STORAGE:
+            continue
+        if (
+            isinstance(change, list | tuple)
+            and len(change) == 2
+            and any(v not in (None, "", []) for v in change)
+        ):
+            yield name, (change[0], change[1])
+
+
+class Names:
+    """Objects named by id in the diffs, read in one query per model."""
+
+    def __init__(self):
+        self.wanted: dict[type, set] = defaultdict(set)
+        self.found: dict[tuple[type, str], str] = {}
+
+    def want(self, related: type, value) -> None:
+        for pk in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(pk, int | str) and str(pk).isdigit():
+                self.wanted[related].add(int(pk))
+
+    def load(self) -> None:
+        for related, pks in self.wanted.items():
+            for pk, obj in related._default_manager.in_bulk(pks).items():
+                self.found[(related, str(pk))] = _name_of(obj)
+
+    def name(self, related: type, pk) -> str:
+        return self.found.get((related, str(pk)), str(_("（已删除）")))
+
+
+def _name_of(obj) -> str:
+    full_name = getattr(obj, "get_full_name", None)
+    return (full_name() if full_name else "") or str(obj)
+
+
+def collect(model, diff, names: Names) -> None:
+    """Note the ids a diff names, before `Names.load`."""
+    for name, pair in pairs(diff):
+        field = model_field(model, name)
+        if field is not None and field.is_relation and field.related_model is not None:
+            for value in pair:
+                names.want(field.related_model, value)
+
+
+def _object_ref(text: str) -> str | None:
+    match = _OBJECT_REF.match(text)
+    if match is None:
+        return None
+    for app_label in ("casework", "notices"):
+        try:
+            model = apps.get_model(app_label, match[1])
+        except LookupError:
+            continue
+        return f"{model._meta.verbose_name} {match[2]}"
+    return None
+
+
+def value(model, name: str, raw, names: Names) -> str:
+    if raw in (None, "", [], {}):
+        return "—"
+    field = model_field(model, name)
+    if isinstance(raw, bool):
+        return str(_("是") if raw else _("否"))
+    if field is not None and field.is_relation and field.related_model is not None:
+        pks = raw if isinstance(raw, list | tuple) else [raw]
+        return "、".join(names.name(field.related_model, pk) for pk in pks)
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(raw, raw))
+    if isinstance(raw, str) and raw in VALUE_LABELS.get(name, {}):
+        return str(VALUE_LABELS[name][raw])
+    if isinstance(raw, list):
+        return str(_("%(count)d 项")) % {"count": len(raw)}
+    if isinstance(raw, dict):
+        return str(_("已更改"))
+    text = str(raw)
+    text = _object_ref(text) or text
+    return text if len(text) <= LONGEST else text[:LONGEST] + "…"
+
+
+def describe(model, diff, names: Names, clean: Callable[[str], str]) -> list[tuple[str, str]]:
+    """(label, "before → after") of each changed field, in words."""
+    return [
+        (
+            label(model, name),
+            clean(f"{value(model, name, before, names)} → {value(model, name, after, names)}"),
+        )
+        for name, (before, after) in pairs(diff)
+    ]
