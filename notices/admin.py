@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from casework.admin.records import ReadOnlyAdminMixin, ScopedAdmin
 
-from . import queries, render
+from . import queries, render, types
 from .models import Issuer, Notice, NoticeSequence, ServiceEvent, VoidedNumber
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -95,14 +95,35 @@ class IssuerAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class NoticeTypeFilter(admin.SimpleListFilter):
+    """Notice types by their titles, not their codes (N1, N8 …)."""
+
+    title = _("文书类型")
+    parameter_name = "type_code"
+
+    def lookups(self, request, model_admin):
+        return [(t.code, t.title) for t in types.all_types()]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(type_code=self.value()) if self.value() else queryset
+
+
+class IssuerFilter(admin.RelatedFieldListFilter):
+    """The counter's issuer has no Chinese field name of its own (a model change for a label)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("发文机关")
+
+
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdminMixin, ScopedAdmin):
-    list_display = ["number", "title", "record", "issuer", "state", "issued_on", "pdf_ready"]
-    list_filter = ["state", "type_code", "issuer"]
+    list_display = ["number", "type_title", "record", "issuer", "state", "issued_on", "pdf_ready"]
+    list_filter = ["state", NoticeTypeFilter, "issuer"]
     list_select_related = ["record", "issuer"]
     search_fields = ["number", "verify_code", "record__reference"]
     fields = [
-        "type_code",
+        "type_title",
         "record",
         "issuer",
         "state",
@@ -129,6 +150,10 @@ class NoticeAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     def scope(self, user):
         return queries.visible_notices(user)
 
+    @admin.display(description=_("文书类型"))
+    def type_title(self, notice: Notice) -> str:
+        return notice.title
+
     @admin.display(boolean=True, description=_("PDF 已生成"))
     def pdf_ready(self, notice: Notice) -> bool:
         return notice.pdf_ready
@@ -142,8 +167,19 @@ class NoticeAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
 @admin.register(NoticeSequence)
 class NoticeSequenceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["issuer", "type_code", "year", "last"]
-    list_filter = ["issuer", "year"]
+    list_display = ["issuer_name", "type_title", "year", "last"]
+    list_filter = [("issuer", IssuerFilter), NoticeTypeFilter, "year"]
+
+    @admin.display(description=_("发文机关"), ordering="issuer__name")
+    def issuer_name(self, sequence: NoticeSequence) -> str:
+        return str(sequence.issuer)
+
+    @admin.display(description=_("文书类型"), ordering="type_code")
+    def type_title(self, sequence: NoticeSequence) -> str:
+        try:
+            return types.get(sequence.type_code).title
+        except KeyError:
+            return sequence.type_code
 
 
 @admin.register(VoidedNumber)

@@ -208,7 +208,8 @@ class _RuleAdmin(_ConfigAdmin):
 @admin.register(DeadlineRule)
 class DeadlineRuleAdmin(_RuleAdmin):
     editor_roles = frozenset(svc.RULE_EDITORS[DeadlineRule])
-    list_display = ["code", "label", "amount", "unit", "roll_forward", "source", "rule_version"]
+    # The code is the services' key for the rule: its change page shows it, the list names the rule.
+    list_display = ["label", "amount", "unit", "roll_forward", "source", "rule_version"]
     list_filter = ["unit", "roll_forward"]
     search_fields = ["code", "label", "source"]
     fields = ["code", "label", "amount", "unit", "roll_forward", "source", "rule_version"]

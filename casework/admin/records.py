@@ -26,6 +26,7 @@ from ..models import (
     AuditEntry,
     ConflictDeclaration,
     Deadline,
+    DeadlineRule,
     Measure,
     Organisation,
     OrganisationName,
@@ -36,6 +37,7 @@ from ..models import (
 from ..permissions import may_see_id_numbers
 from ..services import decided_records
 from ..services import records as record_services
+from .audit import ActionFilter, EntryLabels, RoleFilter
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -217,9 +219,18 @@ class DeadlineInline(ScopedInline):
         return queries.visible_deadlines(user)
 
 
-class AuditEntryInline(ScopedInline):
+class AuditEntryInline(EntryLabels, ScopedInline):
     model = AuditEntry
-    fields = ["seq", "created_at", "actor_name", "actor_role", "action", "from_state", "to_state", "reason"]
+    fields = [
+        "seq",
+        "created_at",
+        "actor_name",
+        "role_name",
+        "action_name",
+        "from_state_name",
+        "to_state_name",
+        "reason",
+    ]
     readonly_fields = fields
     ordering = ["seq"]
 
@@ -258,7 +269,7 @@ class RecordAdmin(ScopedAdmin):
 
     list_display = [
         "reference",
-        "subject",
+        "subject_name",
         "state",
         "category",
         "tier",
@@ -326,6 +337,10 @@ class RecordAdmin(ScopedAdmin):
     def scope(self, user):
         return queries.record_list(user=user)
 
+    @admin.display(description=_("当事方"))
+    def subject_name(self, record: Record) -> str:
+        return str(record.subject or "—")
+
     def get_readonly_fields(self, request, obj=None):
         return [f for _title, opts in self.fieldsets for f in opts["fields"]]
 
@@ -345,10 +360,23 @@ class RecordAdmin(ScopedAdmin):
         written by a service, which also writes the audit entry."""
 
 
+class DeadlineKindFilter(admin.SimpleListFilter):
+    """Deadlines by the name of their rule, not its code."""
+
+    title = _("类型")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return list(DeadlineRule.objects.order_by("label").values_list("code", "label"))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
+
+
 @admin.register(Deadline)
 class DeadlineAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ["record", "label", "start_on", "due_on", "provisional", "status", "rule_version"]
-    list_filter = ["status", "provisional", "kind"]
+    list_filter = ["status", "provisional", DeadlineKindFilter]
     list_select_related = ["record"]
     search_fields = ["record__reference", "label"]
 
@@ -357,18 +385,34 @@ class DeadlineAdmin(ReadOnlyAdminMixin, ScopedAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdminMixin, ScopedAdmin):
+class AuditEntryAdmin(EntryLabels, ReadOnlyAdminMixin, ScopedAdmin):
     list_display = [
         "seq",
         "created_at",
         "actor_name",
-        "actor_role",
-        "action",
+        "role_name",
+        "action_name",
         "object_repr",
-        "from_state",
-        "to_state",
+        "from_state_name",
+        "to_state_name",
     ]
-    list_filter = ["action", "actor_role"]
+    list_filter = [ActionFilter, RoleFilter]
+    fields = readonly_fields = [
+        "seq",
+        "created_at",
+        "actor_name",
+        "role_name",
+        "action_name",
+        "object_repr",
+        "record",
+        "from_state_name",
+        "to_state_name",
+        "reason",
+        "ip_address",
+        "diff",
+        "prev_hash",
+        "hash",
+    ]
     search_fields = ["object_repr", "actor_name", "reason", "record__reference"]
 
     def scope(self, user):
