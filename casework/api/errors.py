@@ -20,6 +20,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from ..errors import DomainError
+from .messages import serializer_errors
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 
@@ -28,7 +29,7 @@ class InputError(exceptions.ValidationError):
     """A serializer's errors, with its field labels so the message can name the field."""
 
     def __init__(self, serializer):
-        super().__init__(serializer.errors)
+        super().__init__(serializer_errors(serializer))
         self.labels = {name: field.label for name, field in serializer.fields.items()}
 
 
@@ -61,8 +62,9 @@ def _validation_error(exc: exceptions.ValidationError, labels: dict) -> Response
     errors = {name: _messages(value) for name, value in detail.items()}
     field = next(iter(errors), None)
     message = " ".join(errors[field]) if field else ""
-    if field and field != NON_FIELD:
-        message = f"{labels.get(field) or field}：{message}"
+    label = str(labels.get(field) or field) if field and field != NON_FIELD else ""
+    if label and label not in message:  # "请选择失信类别" names its field already
+        message = f"{label}：{message}"
     return _body(400, message, "invalid", None if field == NON_FIELD else field, errors=errors)
 
 
