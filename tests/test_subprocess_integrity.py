@@ -96,7 +96,7 @@ def test_the_subject_cannot_backdate_the_receipt_of_its_objection(liaison, recor
         format="json",
     )
     assert (response.status_code, response.data["field"]) == (400, "received_on"), response.data
-    assert "2026-06-10" in response.data["detail"]
+    assert "2026年6月10日" in response.data["detail"]
     assert db_state(record.pk) == before and not Objection.objects.exists()
 
     objection = filed(subject=liaison, record=record)

@@ -22,7 +22,7 @@ from casework.models import (
     RepairApplication,
     Sanction,
 )
-from casework.permissions import has_role, may_see_id_numbers
+from casework.permissions import has_role, is_subject_side, may_see_id_numbers
 from casework.queries import (
     objection_list,
     organisation_list,
@@ -151,7 +151,8 @@ def repair_outlook(user, record_id: int) -> RepairOutlook:
     applications = repair_list(user=user).filter(record=record).order_by("-submitted_on", "-pk")
     pending = applications.filter(state__in=OPEN_STATES).first()
     apply = None
-    if eligibility.eligible and pending is None:
+    # The subject's own way to apply; the officer records a paper application on the case page.
+    if eligibility.eligible and pending is None and is_subject_side(user, record):
         apply = next((a for a in available_actions(user, record) if a.step == APPLY_ACTION), None)
     return RepairOutlook(record, today, eligibility, pending, applications, apply)
 
