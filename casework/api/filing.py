@@ -34,4 +34,3 @@ def paper_filing_reason() -> serializers.CharField:
             "申请人本人提交时不填。"
         ),
     )
-
