@@ -104,8 +104,10 @@ def test_another_units_process_and_task_are_not_found_by_id(two_units, liaison):
     assert page.status_code == 200 and "待补正" in page.content.decode()
 
 
-def test_the_viewflow_admin_lists_only_visible_processes_and_tasks(two_units, liaison):
-    """viewflow's own admin pages, given to a staff liaison, are scoped like everything else."""
+def test_the_viewflow_admin_lists_only_visible_processes_and_tasks(settings, two_units, liaison):
+    """viewflow's own admin pages, given to a staff liaison, are scoped like everything else
+    (in a deployment that lets units into the admin: by default only configuration roles)."""
+    settings.CHENGXIN = {**settings.CHENGXIN, "ADMIN_ROLES": ["system_admin", "unit_liaison"]}
     user = grant(liaison, "viewflow.view_process", "viewflow.view_task")
     theirs = CaseProcess.objects.get(key=subject_key(two_units["theirs"]))
     own = CaseProcess.objects.get(key=subject_key(two_units["mine"]))

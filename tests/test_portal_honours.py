@@ -81,14 +81,15 @@ def error_next_to(html: str, field: str) -> str:
 
 
 @pytest.mark.parametrize("role", [Role.CIVIL_SERVANT, Role.UNIT_LIAISON, Role.ASSESSOR, Role.INTAKE_OPERATOR])
-def test_anyone_outside_the_authorised_staff_gets_404_and_nothing_is_logged(role, unit, person):
+def test_anyone_outside_the_authorised_staff_gets_403_and_nothing_is_logged(role, unit, person):
     """R1–R4 only (casework.services.honours.HONOURS_ROLES): the assessors read results, they
     do not query eligibility."""
     client = client_of(UserFactory(organisation=unit, roles=[role]))
-    assert client.get(URL).status_code == 404
-    assert client.get(URL, {"q": person.name}).status_code == 404
+    assert client.get(URL).status_code == 403
+    searched = client.get(URL, {"q": person.name})
+    assert searched.status_code == 403 and person.name not in searched.content.decode()
     response = client.post(URL, {"person": person.pk, "purpose": PURPOSE})
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert HonourQuery.objects.count() == 0
 
 

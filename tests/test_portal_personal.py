@@ -178,8 +178,8 @@ def test_me_offers_the_appeal_of_a_sanction_on_the_units_case(
 
 
 @pytest.mark.parametrize("who", ["officer", "approver", "liaison"])
-def test_me_is_not_there_for_anyone_but_a_civil_servant(request, who):
-    page(request.getfixturevalue(who), HOME, status=404)
+def test_me_is_another_roles_page_for_anyone_but_a_civil_servant(request, who):
+    assert "无权访问此页面" in page(request.getfixturevalue(who), HOME, status=403)
 
 
 def test_anonymous_is_asked_to_sign_in(db):

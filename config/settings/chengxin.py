@@ -23,6 +23,10 @@ CHENGXIN = {
     "UNREPAIRABLE_CATEGORIES": [],
     # Roles that see personal ID-card numbers unmasked.
     "ID_NUMBER_ROLES": ["officer", "approver", "hr_admin"],
+    # Roles that may enter the admin site (/admin/), besides superusers: the configuration
+    # roles (users, calendar, issuers, catalogues; the credit administrator's disclosure
+    # rules). Everyone else works in the portal and gets the 403 page there.
+    "ADMIN_ROLES": ["system_admin", "credit_admin"],
     # Deadline kinds that are the subject's window to act (to defend, to appeal), not a
     # handler's time limit: their passing is not "overdue" (casework.services.deadlines).
     "DEADLINE_WINDOW_KINDS": [

@@ -1,17 +1,19 @@
 """The civil servant's pages (issue 5, item 3) and the honours eligibility query for
 authorised staff (item 4, DOMAIN §9.7).
 
-A page a user may not use answers 404, like a missing one: /me/ for anyone who is not a
-civil servant, the honours query for anyone outside HONOURS_ROLES, the repair conditions of
-a record the user may not see.
+A page of another role answers the Chinese 403 page: /me/ for anyone who is not a civil
+servant, the honours query for anyone outside HONOURS_ROLES. The repair conditions of a
+record the user may not see answer 404, like a missing one.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.errors import DomainError, NotFoundError
@@ -25,7 +27,7 @@ from .forms import HonoursForm, HonoursSearchForm
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     if not reads.is_civil_servant(request.user):
-        raise Http404
+        raise PermissionDenied(_("“我的记录”供公务员本人查看。"))
     return render(request, "portal/personal/home.html", {"mine": reads.personal_file(request.user)})
 
 
@@ -47,7 +49,7 @@ def honours_query(request: HttpRequest) -> HttpResponse:
     log, a second time. A refused POST carries its search along and shows it again."""
     user = request.user
     if not reads.may_query_honours(user):
-        raise Http404
+        raise PermissionDenied(_("评优评先查询仅供委员会和人事、信用管理人员使用。"))
     search = HonoursSearchForm(request.POST or request.GET, user=user)
     form = HonoursForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

@@ -1,16 +1,19 @@
-"""The commission's workbench: the dashboard, the case list and its bulk actions.
+"""The commission's workbench: the dashboard, the case list and its bulk actions, and the
+start pages of the roles whose work is not a case list (the approver's queue, HR's
+sanctions to execute, the system administrator's configuration and health).
 
 Same read paths as everywhere (casework.queries, workflows.inbox), already scoped to the
 user; the bulk actions call one service each. The dashboard is the commission's: anyone
-else is sent to their own start page, or gets the 404 of a page that does not exist.
+else is sent to their own start page; a page of another role is the 403 page.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,13 +22,27 @@ from django.views.decorators.http import require_POST, require_safe
 
 from casework import clock
 from casework.errors import DomainError
+from casework.permissions import has_role
+from casework.roles import Role
 from casework.services.bulk import BulkResult
 from casework.services.reminders import deadlines_remind
+from portal.cases.actions import available_actions
 from workflows import inbox
 from workflows.services import tasks_assign
 
-from . import queries
-from .access import bulk_actions, is_commission, start_page
+from . import queries, system, worklists
+from .access import (
+    APPROVAL_ROLES,
+    COMMISSION_ROLES,
+    HR_ROLES,
+    SYSTEM_ROLES,
+    bulk_actions,
+    is_commission,
+    may_configure,
+    may_register,
+    require_role,
+    start_page,
+)
 from .filters import CaseListFilter
 from .forms import BulkForm
 from .links import query_with, sort_headers
@@ -36,8 +53,8 @@ PER_PAGE = 25
 @login_required
 @require_safe
 def start(request: HttpRequest) -> HttpResponse:
-    """Where sign-in lands (LOGIN_REDIRECT_URL): each user's own start page, else the inbox."""
-    return redirect(start_page(request.user) or "workflow-inbox-page")
+    """Where sign-in lands (LOGIN_REDIRECT_URL): each user's own start page."""
+    return redirect(start_page(request.user))
 
 
 INBOX_ROWS = 10
@@ -48,10 +65,7 @@ INBOX_ROWS = 10
 def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not is_commission(user):
-        start = start_page(user)
-        if start is None:
-            raise Http404(_("页面不存在。"))
-        return redirect(start)
+        return redirect(start_page(user))
     today = clock.today()
     tasks = inbox.inbox(user)
     context = {
@@ -59,6 +73,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "tasks": tasks[:INBOX_ROWS],
         "task_count": tasks.count(),
         "queue_count": inbox.queue(user).count(),
+        "approvals": worklists.approval_counts(user) if has_role(user, *APPROVAL_ROLES) else None,
+        "may_register": may_register(user),
         "today": today,
     }
     return render(request, "portal/workbench/dashboard.html", context)
@@ -66,7 +82,54 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+def approvals(request: HttpRequest) -> HttpResponse:
+    """待核准文书: the drafts this approver may approve, and the proposals awaiting them."""
+    require_role(request.user, *APPROVAL_ROLES)
+    drafts = worklists.draft_rows(request.user)
+    context = {
+        "drafts": [row for row in drafts if row.ready],
+        "incomplete": [row for row in drafts if not row.ready],
+        "proposals": worklists.proposals_to_approve(request.user),
+        "today": clock.today(),
+    }
+    return render(request, "portal/workbench/approvals.html", context)
+
+
+@login_required
+@require_safe
+def hr(request: HttpRequest) -> HttpResponse:
+    """待执行处分: sanctions served and not yet in their period, and appeals pending."""
+    require_role(request.user, *HR_ROLES)
+    cases = worklists.cases_to_execute(request.user)
+    context = {
+        "cases": [(case, available_actions(request.user, case)) for case in cases],
+        "appeals": worklists.appeals_pending(request.user),
+        "today": clock.today(),
+    }
+    return render(request, "portal/workbench/hr.html", context)
+
+
+@login_required
+@require_safe
+def system_page(request: HttpRequest) -> HttpResponse:
+    """系统配置与运行状态: the admin's configuration pages and the cheap health checks."""
+    if not may_configure(request.user):
+        require_role(request.user, *SYSTEM_ROLES)
+    checks = system.health()
+    context = {
+        "links": system.configuration_links(),
+        "checks": checks,
+        "all_ok": all(c.ok for c in checks),
+        "may_configure": may_configure(request.user),
+    }
+    return render(request, "portal/workbench/system.html", context)
+
+
+@login_required
+@require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
+    # The commission's list; the intake operator's holds the leads they registered.
+    require_role(request.user, *COMMISSION_ROLES, Role.INTAKE_OPERATOR)
     return _case_list(request, request.GET, BulkForm(user=request.user))
 
 
@@ -87,6 +150,7 @@ def _case_list(
         "query": query_with(params, page=None),
         "headers": sort_headers(params),
         "filtered": any(params.get(name) for name in listing.form.fields if name != "sort"),
+        "may_register": may_register(request.user),
     }
     return render(request, "portal/workbench/case_list.html", context, status=status)
 
@@ -95,7 +159,7 @@ def _case_list(
 @require_POST
 def bulk(request: HttpRequest) -> HttpResponse:
     if not bulk_actions(request.user):
-        raise Http404(_("页面不存在。"))
+        raise PermissionDenied(_("您没有批量处理案件的权限。"))
     form = BulkForm(request.POST, user=request.user)
     params = QueryDict(request.POST.get("query", ""))
     if form.is_valid():

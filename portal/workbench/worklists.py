@@ -1,0 +1,129 @@
+"""The worklists of the roles whose work is not a case list: the approver's 待核准 queue and
+HR's sanctions to execute. Every row starts from a scoped query (casework.queries,
+notices.queries), so a 回避 conflict or another scope hides it here as everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from casework import clock, queries
+from casework.lifecycle import AccountabilityState, RecordState
+from casework.models import Accountability, Appeal, Record
+from casework.permissions import has_role
+from notices import types as notice_types
+from notices.lifecycle import NoticeState
+from notices.models import Notice
+from notices.queries import visible_notices
+
+from .access import APPROVAL_ROLES, HR_ROLES
+
+# ── the approver's queue ─────────────────────────────────────────────────────────
+
+
+def notices_to_approve(user) -> QuerySet[Notice]:
+    """Drafts waiting for 核准 that this user may approve: never their own draft (the
+    service refuses it: 拟稿人不能核准自己起草的文书), oldest first."""
+    if not has_role(user, *APPROVAL_ROLES):
+        return Notice.objects.none()
+    return (
+        visible_notices(user)
+        .filter(state=NoticeState.DRAFT)
+        .exclude(drafted_by=user)
+        .select_related("record__subject_organisation", "record__subject_person", "drafted_by")
+        .order_by("drafted_at", "pk")
+    )
+
+
+def proposals_to_approve(user) -> QuerySet[Record]:
+    """拟认定 waiting for the approver's decision, not proposed by this user, oldest first."""
+    if not has_role(user, *APPROVAL_ROLES):
+        return Record.objects.none()
+    return (
+        queries.record_list(user=user)
+        .filter(state=RecordState.PROPOSED)
+        .exclude(proposed_by=user)
+        .select_related("proposed_by")
+        .order_by("updated_at", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    notice: Notice
+    missing: list[str]  # what the officer must still complete before it can be approved
+
+    @property
+    def ready(self) -> bool:
+        return not self.missing
+
+
+def draft_rows(user) -> list[DraftRow]:
+    """The drafts, those ready for 核准 first: a system draft still missing a field waits for
+    the officer to complete it (完善草稿), and approval would refuse it until then."""
+    rows = []
+    for notice in notices_to_approve(user):
+        try:
+            missing = notice_types.get(notice.type_code).validate(notice.data)
+        except KeyError:  # a type no longer in the catalogue: the notice page says more
+            missing = []
+        rows.append(DraftRow(notice, missing))
+    return sorted(rows, key=lambda row: not row.ready)
+
+
+@dataclass(frozen=True)
+class ApprovalCounts:
+    notices: int  # drafts ready for 核准
+    incomplete: int  # drafts the officer must complete first
+    proposals: int
+
+    @property
+    def total(self) -> int:
+        """What the approver can act on now."""
+        return self.notices + self.proposals
+
+
+def approval_counts(user) -> ApprovalCounts:
+    rows = draft_rows(user)
+    ready = sum(row.ready for row in rows)
+    return ApprovalCounts(ready, len(rows) - ready, proposals_to_approve(user).count())
+
+
+# ── HR: sanctions to execute ─────────────────────────────────────────────────────
+
+AS = AccountabilityState
+#: Decided and served: HR executes (执行), then records the start of the period.
+TO_EXECUTE = (AS.SERVED, AS.EXECUTING)
+
+
+def cases_to_execute(user) -> list[Accountability]:
+    """Cases whose sanctions HR executes now, oldest service first; each with
+    `visible_sanctions` and `due` (the earliest open time limit: HR's execution limit)."""
+    if not has_role(user, *HR_ROLES):
+        return []
+    sanctions = queries.sanction_list(user=user).order_by("pk")
+    cases = list(
+        queries.accountability_list(user=user)
+        .filter(state__in=TO_EXECUTE)
+        .prefetch_related(Prefetch("sanctions", queryset=sanctions, to_attr="visible_sanctions"))
+        .order_by("served_on", "pk")
+    )
+    today = clock.today()
+    for case in cases:
+        case.due = next(iter(queries.accountability_deadlines(case).filter(status="OPEN")), None)
+        case.overdue = bool(case.due and case.due.due_on < today)
+    return cases
+
+
+def appeals_pending(user) -> QuerySet[Appeal]:
+    """复审/复核/申诉 not yet decided on the sanctions this user sees: the sanction stands
+    meanwhile (an appeal does not suspend it), but HR must know it may change."""
+    if not has_role(user, *HR_ROLES):
+        return Appeal.objects.none()
+    return (
+        Appeal.objects.filter(sanction__in=queries.sanction_list(user=user), outcome="")
+        .select_related("sanction__person", "sanction__accountability")
+        .order_by("decision_due", "pk")
+    )
