@@ -2,7 +2,8 @@
 lists its own open rectification items, due soonest first with overdue markers, and nothing of
 another unit; several evidence files go up in one form, each checked by the evidence service
 (content sniffing, size, SHA-256), the refused ones with their Chinese reason and nothing
-stored; another unit's item and every non-unit role get the 404 of a missing page."""
+stored; another unit's item is a 404 like a missing one, and every non-unit role gets the
+403 page of another role's page."""
 
 from __future__ import annotations
 
@@ -166,9 +167,10 @@ def test_only_a_unit_has_a_portal(client, request, who, officer, approver, unit,
     item = rectification.items.get()
     for path in (HOME, reverse("unit-item-evidence", args=[item.pk])):
         response = client.get(path)
-        assert response.status_code == 404, path
+        assert response.status_code == 403, path
+        assert "无权访问此页面" in response.content.decode()
         assert rectification.record.reference not in response.content.decode()
-    assert client.post(reverse("unit-item-evidence", args=[item.pk])).status_code == 404
+    assert client.post(reverse("unit-item-evidence", args=[item.pk])).status_code == 403
 
 
 def test_anonymous_is_sent_to_sign_in(client):

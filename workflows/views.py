@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from casework import clock
 from casework.errors import DomainError, NotFoundError
 
-from . import inbox, services
+from . import inbox, owed, services
 
 
 @login_required
@@ -23,6 +23,8 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
     context = {
         "inbox": inbox.inbox(request.user),
         "queue": inbox.queue(request.user),
+        # What the user's unit owes: the same rows as the department portal's (workflows.owed).
+        "owed": owed.unit_owes(request.user),
         "today": clock.today(),
     }
     return render(request, "workflows/inbox.html", context)

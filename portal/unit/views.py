@@ -1,6 +1,6 @@
 """The department portal's pages (issue #5 item 2): the unit's home and the evidence page of
 one rectification item. Only a unit's liaison or head has a portal: anyone else gets the
-404 of a page that does not exist, and an item of another unit is missing like any other.
+403 page of another role's page, and an item of another unit is missing (404) like any other.
 
 The state-table steps (the head's sign-off, submission, extension requests, objections,
 repair applications) are the generic action forms of portal.cases; these pages link to
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -33,7 +34,7 @@ RESULTS_KEY = "unit_upload_results"
 def _unit_member(request: HttpRequest):
     user = request.user
     if not (has_role(user, *UNIT_ROLES) and user.organisation_id):
-        raise Http404(_("页面不存在。"))
+        raise PermissionDenied(_("单位工作台供责任单位的联络员和主要负责人使用。"))
     return user
 
 
@@ -52,15 +53,14 @@ def _item(user, pk: int) -> RectificationItem:
 def home(request: HttpRequest) -> HttpResponse:
     user = _unit_member(request)
     rectifications = work.running_rectifications(user)
-    answers = work.answers_owed(user)
+    owes = work.unit_owes(user)  # the same rows as the inbox's
     context = {
         "unit": user.organisation,
         "today": clock.today(),
-        "owed": [(i, actions_for(user, i)) for i in work.owed_items(user)],
+        "owed": [(i, actions_for(user, i)) for i in owes.items],
         "uploads": has_role(user, *attachments.POLICIES[RectificationItem].roles),
         "rectifications": [(r, actions_for(user, r)) for r in rectifications],
-        # A time limit left open on what can no longer be answered (an order closed) is not owed.
-        "answers": [(d, a) for d in answers if (a := actions_for(user, d.owner, only=d.answer.step))],
+        "answers": [(d, actions_for(user, d.owner, only=work.ANSWER_FORMS[d.kind])) for d in owes.answers],
         "objections": work.objections_filed(user),
         "repairs": work.repairs_filed(user),
         "records": [(r, actions_for(user, r)) for r in work.unit_records(user)],

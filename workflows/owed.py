@@ -1,0 +1,201 @@
+"""What a unit owes the commission now: the one source of the department portal's open work
+(/unit/) and of its liaison's and head's inbox (/inbox/), so that the two always agree.
+
+- Items of a rectification order still owed evidence (整改材料), due soonest first.
+- Answers owed to a notice: the 陈述申辩 on a 事前告知书 (N1), the 书面说明原因 on a 书面说明原因
+  通知书 or 整改通知书 (N7, N8), while the object can still be answered; an overdue one stays
+  listed (the unit may still answer until the commission moves on).
+
+These are time limits on the subject's side, not viewflow tasks: the flows do not wait for
+them (a defence window that passes lets the approver determine), so the inbox lists them
+beside the tasks rather than as tasks. Every row starts from a casework/notices query already
+scoped to the user, narrowed to the user's own unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from casework import calendar, clock, queries
+from casework.errors import PermissionDeniedError
+from casework.lifecycle import RECORD_STEPS, RECTIFICATION_STEPS, RectificationState, Step
+from casework.models import Attachment, Deadline, RectificationItem
+from casework.permissions import UNIT_ROLES, acting_role, has_role
+from casework.services.attachments import EVIDENCE_ITEM_STATES
+from casework.services.rectification import EXPLAIN, ITEM_DEADLINES
+from notices.models import Notice
+from notices.queries import visible_notices
+
+RS = RectificationState
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What answers a time limit: the step the unit takes, the states of the deadline's
+    owner it can be taken from, and the notices (types) that ask for it."""
+
+    step: Step
+    sources: tuple[str, ...]
+    notice_types: tuple[str, ...]
+
+
+#: Time limits that run against the unit, by deadline kind.
+ANSWERS = {
+    "defence_window": Answer(
+        RECORD_STEPS["submit_defence"], tuple(RECORD_STEPS["submit_defence"].sources), ("N1",)
+    ),
+    "written_explanation": Answer(EXPLAIN, tuple(RECTIFICATION_STEPS["submit"].sources), ("N7", "N8")),
+}
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due date as the unit reads it: how many working days are left."""
+
+    on: dt.date
+    days_left: int  # working days after today up to `on`; negative: working days since
+    overdue: bool
+
+    @property
+    def overdue_by(self) -> int:
+        return -self.days_left
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after `start` up to and including `end` (调休 days count)."""
+    work = calendar.current()
+    return sum(work.is_workday(start + dt.timedelta(days=n)) for n in range(1, (end - start).days + 1))
+
+
+def due(on: dt.date | None, today: dt.date | None = None) -> Due | None:
+    if on is None:
+        return None
+    today = today or clock.today()
+    if on >= today:
+        return Due(on, working_days_between(today, on), overdue=False)
+    return Due(on, -working_days_between(on, today), overdue=True)
+
+
+def owned_by(model: type[Model]) -> dict:
+    return {"owner_type": ContentType.objects.get_for_model(model), "owner_id": OuterRef("pk")}
+
+
+def earliest_open(model: type[Model], kinds=None) -> Subquery:
+    # The owner comes from a scoped query, and a deadline is visible exactly when its owner is.
+    deadlines = Deadline.objects.filter(**owned_by(model), status="OPEN")
+    if kinds:
+        deadlines = deadlines.filter(kind__in=kinds)
+    return Subquery(deadlines.order_by("due_on").values("due_on")[:1])
+
+
+def evidence_count() -> Coalesce:
+    files = (
+        Attachment.objects.filter(**owned_by(RectificationItem), purpose="evidence")
+        .values("owner_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(files, output_field=IntegerField()), 0)
+
+
+def with_due(rows) -> list:
+    today = clock.today()
+    for row in rows:
+        row.due = due(row.due_on, today)
+    return rows
+
+
+def is_unit_member(user) -> bool:
+    return has_role(user, *UNIT_ROLES) and bool(user.organisation_id)
+
+
+def owed_items(user) -> list[RectificationItem]:
+    """Items the unit still owes evidence for, due soonest first (undated last); each with
+    `due` (a Due) and `evidence` (files uploaded so far)."""
+    if not is_unit_member(user):
+        return []
+    items = (
+        queries.visible_rectification_items(user)
+        .filter(
+            rectification__record__subject_organisation_id=user.organisation_id,
+            rectification__state__in=(RS.IN_PROGRESS, RS.RETURNED),
+            state__in=EVIDENCE_ITEM_STATES,
+        )
+        .select_related("rectification__record")
+        .annotate(due_on=earliest_open(RectificationItem, ITEM_DEADLINES), evidence=evidence_count())
+        .order_by(F("due_on").asc(nulls_last=True), "rectification_id", "number")
+    )
+    return with_due(items)
+
+
+def unit_notices(user) -> QuerySet[Notice]:
+    """Notices issued to the unit (never a draft or a voided one: notices.queries)."""
+    return (
+        visible_notices(user)
+        .filter(record__subject_organisation_id=user.organisation_id)
+        .order_by(F("issued_on").desc(nulls_last=True), "-pk")
+    )
+
+
+def _answerable(user, deadline: Deadline) -> bool:
+    """The owner is still in a state the answer is taken from, and the user may take it:
+    a time limit left open on what can no longer be answered (an order closed) is not owed."""
+    answer, owner = ANSWERS[deadline.kind], deadline.owner
+    if owner is None or owner.state not in answer.sources:
+        return False
+    try:
+        acting_role(user, deadline.record, answer.step)
+    except PermissionDeniedError:
+        return False
+    return True
+
+
+def answers_owed(user) -> list[Deadline]:
+    """Open time limits for the unit's answer to a notice, soonest first; each with `due`,
+    `answer` (an Answer) and `notice`, the latest notice issued to the unit that asks for it."""
+    if not is_unit_member(user):
+        return []
+    deadlines = (
+        queries.visible_deadlines(user)
+        .filter(record__subject_organisation_id=user.organisation_id, kind__in=ANSWERS, status="OPEN")
+        .select_related("record", "owner_type")
+        .order_by("due_on", "pk")
+    )
+    deadlines = with_due([d for d in deadlines if _answerable(user, d)])
+    types = {t for answer in ANSWERS.values() for t in answer.notice_types}
+    notices = unit_notices(user).filter(record__in={d.record_id for d in deadlines}, type_code__in=types)
+    for deadline in deadlines:
+        deadline.answer = ANSWERS[deadline.kind]
+        deadline.notice = next(
+            (
+                n
+                for n in notices
+                if n.record_id == deadline.record_id and n.type_code in deadline.answer.notice_types
+            ),
+            None,
+        )
+    return deadlines
+
+
+@dataclass(frozen=True)
+class Owed:
+    items: list[RectificationItem]
+    answers: list[Deadline]
+
+    @property
+    def count(self) -> int:
+        return len(self.items) + len(self.answers)
+
+    @property
+    def overdue(self) -> int:
+        return sum(1 for row in (*self.items, *self.answers) if row.due and row.due.overdue)
+
+
+def unit_owes(user) -> Owed:
+    """Everything the user's unit owes now (empty for anyone outside a unit)."""
+    return Owed(owed_items(user), answers_owed(user))
