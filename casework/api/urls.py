@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from . import accountability, attachments, objections, rectification, repair, views
+from . import accountability, attachments, lookup, objections, rectification, repair, views
 
 router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -41,5 +41,6 @@ urlpatterns = [
     *attachments.urlpatterns,
     *accountability.urlpatterns,
     *repair.urlpatterns,
+    *lookup.urlpatterns,
     *router.urls,
 ]

@@ -22,10 +22,7 @@ from notices.models import Issuer
 from notices.services import SERVED_TOGETHER
 
 from .fields import Context
-
-
-def _units(ctx: Context):
-    return queries.organisation_list(user=ctx.user).order_by("name").values_list("pk", "name")
+from .lookups import ORGANISATIONS
 
 
 def _measures(ctx: Context):
@@ -102,10 +99,11 @@ def _issuers(ctx: Context):
     return Issuer.objects.filter(is_active=True).values_list("pk", "name")
 
 
-#: Field name → its choices, for the id fields of the input serializers.
+#: Field name → its choices, for the id fields of the input serializers; an organisation is
+#: found with a search box (portal.cases.lookups), never picked from a select of all of them.
 CHOICES = {
-    "determining_unit": _units,
-    "unit": _units,
+    "determining_unit": ORGANISATIONS,
+    "unit": ORGANISATIONS,
     "measure_ids": _measures,
     "persons": _record_people,
     "rectification": _rectifications,

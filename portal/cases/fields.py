@@ -4,6 +4,11 @@ posts exactly the names and shapes the endpoint parses (DRF's HTML-form conventi
 
 Each `FormField` knows its widget, its current value (from the initial data or from what
 was sent), its choices and the messages the endpoint returned for it.
+
+A person or an organisation is chosen with a search box (`Lookup`), never a select of
+everyone: static/js/lookup.js turns it into a type-ahead over the scoped API endpoint;
+without script, the form's own 查找 button sends the typed text and the page comes back
+with the matches to pick from (like the "add a row" button, no script needed).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from rest_framework import serializers
 from rest_framework.fields import empty
 from rest_framework.utils import html
@@ -25,7 +31,8 @@ LINE_LENGTH = 200
 class FormField:
     name: str  # the HTML name
     label: str
-    widget: str  # text, textarea, number, date, select, checkboxes, checkbox, yesno, file, rows, group
+    # text, textarea, number, date, select, lookup, checkboxes, checkbox, yesno, file, rows, group
+    widget: str
     value: object = ""
     choices: list[tuple[str, str]] = field(default_factory=list)
     required: bool = False
@@ -34,6 +41,14 @@ class FormField:
     children: list[FormField] = field(default_factory=list)  # a group's fields
     rows: list[list[FormField]] = field(default_factory=list)  # a list of objects: one list per row
     key: str = ""  # the serializer's field name
+    # A lookup: the API endpoint the script asks, the chosen one's label, the text typed,
+    # and the matches of a search sent without script (`more`: there are others).
+    lookup_url: str = ""
+    display: str = ""
+    query: str = ""
+    candidates: list[tuple[str, str]] = field(default_factory=list)
+    more: bool = False
+    searched: bool = False
 
     @property
     def id(self) -> str:
@@ -45,6 +60,21 @@ class FormField:
         return {str(v) for v in values if v not in (None, "")}
 
 
+@dataclass(frozen=True)
+class Lookup:
+    """A choice made by searching: `search(ctx, text)` gives (matches, more) within what the
+    user may see, `label(ctx, value)` names a chosen id ("" when the user may not see it)."""
+
+    url_name: str
+    search: Callable[[Context, str], tuple[list[tuple[str, str]], bool]]
+    label: Callable[[Context, str], str]
+
+
+#: The button of a search box sent without script: its value is the field's HTML name.
+LOOKUP_BUTTON = "_lookup"
+QUERY_SUFFIX = "__q"
+
+
 @dataclass
 class Context:
     """What choices and initial values depend on: the user, the object, its record."""
@@ -52,7 +82,8 @@ class Context:
     user: object
     obj: object
     record: object
-    choices: Mapping[str, Callable] = field(default_factory=dict)  # field name → (context) → choices
+    # field name → (context) → choices, or a Lookup for a person or an organisation
+    choices: Mapping[str, Callable | Lookup] = field(default_factory=dict)
 
 
 def _get(data, name: str, many: bool = False):
@@ -99,6 +130,8 @@ def _widget(f: serializers.Field, name: str, has_choices: bool) -> str:
 
 def _choices(f: serializers.Field, key: str, ctx: Context) -> list[tuple[str, str]]:
     provider = ctx.choices.get(key)
+    if isinstance(provider, Lookup):
+        return []
     if provider is not None:
         return [(str(v), str(label)) for v, label in provider(ctx)]
     if isinstance(f, serializers.ChoiceField):
@@ -150,8 +183,11 @@ def _field(f, key: str, prefix: str, data, errors: Mapping, ctx: Context) -> For
         inner = html.parse_html_dict(data, prefix=name) if hasattr(data, "getlist") else data.get(key) or {}
         children = build(type(f), data=inner, errors={}, ctx=ctx, prefix=name + ".")
         return FormField(widget="group", children=children, **common)
+    provider = ctx.choices.get(key)
+    if isinstance(provider, Lookup) and not isinstance(f, serializers.ListField | serializers.ChoiceField):
+        return _lookup_field(provider, name, data, ctx, common)
     choices = _choices(f, key, ctx)
-    widget = _widget(f, key, bool(ctx.choices.get(key)))
+    widget = _widget(f, key, bool(provider))
     if not widget:
         return None
     if widget in {"checkboxes", "list"}:
@@ -165,14 +201,37 @@ def _field(f, key: str, prefix: str, data, errors: Mapping, ctx: Context) -> For
     return FormField(widget=widget, value=value, choices=choices, **common)
 
 
+def _lookup_field(lookup: Lookup, name: str, data, ctx: Context, common: dict) -> FormField:
+    value = _text(_get(data, name))
+    display = lookup.label(ctx, value) if value else ""
+    typed = data.get(name + QUERY_SUFFIX) if hasattr(data, "get") else None
+    built = FormField(
+        widget="lookup",
+        value=value if display else "",
+        lookup_url=reverse(lookup.url_name),
+        display=display,
+        query=display if typed is None else str(typed).strip(),
+        **common,
+    )
+    if hasattr(data, "get") and data.get(LOOKUP_BUTTON) == name:
+        built.searched = True
+        built.candidates, built.more = lookup.search(ctx, built.query)
+        if built.value and built.value not in {v for v, _label in built.candidates}:
+            built.value, built.display = "", ""  # a new search replaces the choice
+    return built
+
+
 def is_multipart(fields: list[FormField]) -> bool:
     return any(f.widget == "file" or is_multipart(f.children) for f in fields)
 
 
 def rows_changed(fields: list[FormField], post) -> bool:
-    """Handle the form's own "add a row" / "remove a row" buttons (no script needed): True
-    when one was pressed, and the rows are then changed in place for the form to show again."""
+    """Handle the form's own "add a row" / "remove a row" and 查找 buttons (no script needed):
+    True when one was pressed, and the rows are then changed in place for the form to show
+    again (a search's matches were found when the fields were built)."""
     add, remove = post.get("_add_row"), post.get("_remove_row")
+    if post.get(LOOKUP_BUTTON):  # a search sent without script: its matches are on the fields
+        return True
     if not add and not remove:
         return False
     for f in fields:

@@ -89,7 +89,10 @@ def test_an_officer_takes_a_lead_to_effective_and_serves_both_notices_at_once(
     # ── the officer registers the lead, verifies and proposes ───────────────────
     sign_in(page, base, officer)
     page.goto(f"{base}/work/cases/new/")
-    page.get_by_label("失信单位").select_option(label=unit.name)
+    unit_box = page.get_by_role("combobox", name="失信单位")  # a search box, not a select of every unit
+    unit_box.fill(unit.name[-2:])
+    page.get_by_role("option", name=unit.name).click()
+    expect(unit_box).to_have_value(unit.name)
     page.get_by_label("线索来源").select_option(label="12345 热线")
     page.get_by_label("线索内容").fill("市民来电反映：该局未按合同约定支付工程款 120 万元。")
     page.get_by_label("收到日期").fill("2026-01-12")
