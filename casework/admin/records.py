@@ -38,6 +38,7 @@ from ..permissions import may_see_id_numbers
 from ..services import decided_records
 from ..services import records as record_services
 from .audit import ActionFilter, EntryLabels, RoleFilter
+from .permissions import PermissionWords
 
 
 class ScopedAdmin(admin.ModelAdmin):
@@ -126,7 +127,7 @@ class PersonAdmin(ScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PermissionWords, DjangoUserAdmin):
     """Django's user admin plus the unit and the civil servant; groups are the roles (DOMAIN §2)."""
 
     fieldsets = (
