@@ -326,3 +326,15 @@ def test_the_amendment_form_starts_from_the_proposal_and_saves_the_change(office
     assert (record.state, record.tier) == (S.PROPOSED, "SERIOUS")
     entry = AuditEntry.objects.get(record=record, action="amend_proposal")
     assert set(entry.diff) == {"tier", "tier_rationale"}
+
+
+def test_the_forms_say_what_taking_back_an_approved_proposal_does_to_its_prior_notice(
+    officer, approver, unit
+):
+    record = lifecycle.proposed(officer=officer, organisation=unit)
+    assert "事前告知书作废" not in web(officer).get(act(record.pk, "amend-proposal")).content.decode()
+    svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
+    amend = web(officer).get(act(record.pk, "amend-proposal")).content.decode()
+    assert "须重新批准并送达新的事前告知书" in amend
+    returned = web(approver).get(act(record.pk, "return-proposal")).content.decode()
+    assert "退回后记录回到“核查中”" in returned

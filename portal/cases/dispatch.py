@@ -58,7 +58,23 @@ def endpoint(spec: ActionSpec, ctx: Context) -> Endpoint:
                 note=_("将送达：%(title)s（%(number)s）。陈述申辩期自送达之日起计算。")
                 % {"title": notice.title, "number": notice.number},
             )
-    return Endpoint(spec.view, spec.input, fixed(spec.kind, spec.slug, ctx))
+    return Endpoint(spec.view, spec.input, fixed(spec.kind, spec.slug, ctx), note=way_out_note(spec, ctx))
+
+
+def way_out_note(spec: ActionSpec, ctx: Context) -> str:
+    """What taking a proposal back does to its prior notice, said before the user confirms."""
+    if spec.kind != "cases" or spec.slug not in WAY_OUT_NOTES or ctx.record.state != "PRE_NOTICE":
+        return ""
+    return str(WAY_OUT_NOTES[spec.slug])
+
+
+WAY_OUT_NOTES = {
+    "amend-proposal": _(
+        "修改后记录回到“拟认定”：陈述申辩期终止，未签发的事前告知书作废，须重新批准并送达新的事前告知书。"
+    ),
+    "return-proposal": _("退回后记录回到“核查中”：陈述申辩期终止，未签发的事前告知书作废。"),
+    "dismiss": _("不予认定后案件终结：陈述申辩期终止，未签发的事前告知书作废。"),
+}
 
 
 def latest_letters(user, record) -> list:

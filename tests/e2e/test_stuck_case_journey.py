@@ -166,6 +166,7 @@ def test_the_stuck_proposal_is_returned_proposed_again_amended_and_taken_to_effe
     sign_in(page, base, officer)
     page.goto(case_url)
     take(page, "修改拟认定")
+    expect(page.locator(".notice-box")).to_contain_text("须重新批准并送达新的事前告知书")
     expect(page.get_by_label("失信事实")).to_have_value(FACTS)
     expect(page.get_by_label("M01 书面说明原因并限期整改")).to_be_checked()
     page.get_by_label("失信事实").fill(AMENDED)
