@@ -20,6 +20,8 @@ I18N_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 help:
 	@sed -n '2,5p' Makefile
 
+# Issued notices print the address they are verified at (scripts/run_dev.py): the demo's too.
+run: export CHENGXIN_PUBLIC_BASE_URL ?= http://$(if $(findstring :,$(ADDR)),$(ADDR),127.0.0.1:$(ADDR))
 run: setup messages
 	$(MANAGE) migrate --noinput
 	@if $(MANAGE) help --commands | grep -qx seed_demo; then \

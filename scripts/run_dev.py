@@ -7,6 +7,9 @@ period (a second Ctrl-C kills at once). If one child exits, the others are stopp
 
 The worker uses the solo pool (one task at a time, one WeasyPrint FontConfiguration per process) and
 none of mingle, gossip or heartbeat: the embedded filesystem broker has no broadcast to carry them.
+
+Notices issued meanwhile print the address they can be verified at: CHENGXIN_PUBLIC_BASE_URL, which the
+web server and the worker (it renders the PDFs) get as http://ADDR unless the environment sets it.
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ def commands(addr: str) -> dict[str, list[str]]:
     }
 
 
+def public_base_url(addr: str) -> str:
+    """The address runserver serves `addr` on, as a browser would open it: a bare port is 127.0.0.1's."""
+    return f"http://{addr if ':' in addr else f'127.0.0.1:{addr}'}"
+
+
 def _die_with_parent() -> None:
     """In the child, before exec: get SIGTERM if this supervisor dies without cleaning up (Linux)."""
     try:
@@ -83,6 +91,7 @@ class Supervisor:
     def start(self) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+        env.setdefault("CHENGXIN_PUBLIC_BASE_URL", public_base_url(self.addr))
         # `make run` is for development (README): runserver need not say so on each reload; and
         # the worker's warning about root (containers run as root) is about pickle, which it refuses.
         env.setdefault("DJANGO_RUNSERVER_HIDE_WARNING", "true")
@@ -108,6 +117,11 @@ class Supervisor:
             "run",
             f"Chengxin on http://{self.addr}/ (admin /admin/, API docs /api/docs/) with a Celery worker and beat."
             " Ctrl-C stops all three.\n".encode(),
+        )
+        self.say(
+            "run",
+            f"Notices issued now print the verification address {env['CHENGXIN_PUBLIC_BASE_URL']}/verify/…"
+            " (set CHENGXIN_PUBLIC_BASE_URL to change it).\n".encode(),
         )
 
     def pump(self, name: str, child: subprocess.Popen[bytes]) -> None:

@@ -8,7 +8,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # Variables that would change what production means; each test sets what it needs.
-OVERRIDES = {"DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+OVERRIDES = {
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "DEBUG",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_HSTS_SECONDS",
+    "CHENGXIN_PUBLIC_BASE_URL",
+}
+PUBLIC = "https://chengxin.example.gov.cn"
 
 
 def manage(tmp_path, *args, **env):
@@ -26,7 +34,13 @@ def manage(tmp_path, *args, **env):
 
 def test_check_deploy_is_clean(tmp_path):
     run = manage(
-        tmp_path, "check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(48)
+        tmp_path,
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        CHENGXIN_PUBLIC_BASE_URL=PUBLIC,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "System check identified no issues" in run.stdout, run.stdout + run.stderr
@@ -37,7 +51,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert missing.returncode != 0
     assert "SECRET_KEY must be set" in missing.stderr
 
-    too_short = manage(tmp_path, "check", SECRET_KEY="short-and-guessable")
+    too_short = manage(tmp_path, "check", SECRET_KEY="short-and-guessable", CHENGXIN_PUBLIC_BASE_URL=PUBLIC)
     assert too_short.returncode != 0
     assert "SECRET_KEY must be set" in too_short.stderr
 
@@ -45,7 +59,40 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 def test_debug_is_off_in_production_even_when_asked_for(tmp_path):
     code = "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)"
     run = manage(
-        tmp_path, "shell", "--no-imports", "-c", code, SECRET_KEY=secrets.token_urlsafe(48), DEBUG="True"
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        SECRET_KEY=secrets.token_urlsafe(48),
+        DEBUG="True",
+        CHENGXIN_PUBLIC_BASE_URL=PUBLIC,
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["False", "True"]
+
+
+def test_production_refuses_to_start_without_a_public_https_address(tmp_path):
+    """Every issued notice prints the verification address for good: production must know the
+    real one, and it must be https."""
+    key = secrets.token_urlsafe(48)
+    for value in (None, "", "http://chengxin.example.gov.cn", "https://", "chengxin.example.gov.cn"):
+        extra = {} if value is None else {"CHENGXIN_PUBLIC_BASE_URL": value}
+        run = manage(tmp_path, "check", SECRET_KEY=key, **extra)
+        assert run.returncode != 0, value
+        assert "ImproperlyConfigured" in run.stderr and "CHENGXIN_PUBLIC_BASE_URL must be set" in run.stderr
+
+
+def test_production_prints_the_public_address_it_was_given(tmp_path):
+    code = "from notices.render import verify_url; print(verify_url('ABCDEFGHJK'))"
+    run = manage(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        SECRET_KEY=secrets.token_urlsafe(48),
+        CHENGXIN_PUBLIC_BASE_URL=f"{PUBLIC}/",
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == f"{PUBLIC}/verify/ABCDEFGHJK"

@@ -1,4 +1,6 @@
-"""Production: SECRET_KEY is required; HTTPS and secure cookies are on."""
+"""Production: SECRET_KEY and CHENGXIN_PUBLIC_BASE_URL are required; HTTPS and secure cookies are on."""
+
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -7,6 +9,16 @@ from .base import SECRET_KEY, env
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set (at least 50 characters) in production.")
+
+# Printed on every issued notice (QR code and address), and an issued notice never changes:
+# the development default would send every reader of the paper to 127.0.0.1 for good.
+CHENGXIN_PUBLIC_BASE_URL = env.str("CHENGXIN_PUBLIC_BASE_URL", default="").strip().rstrip("/")
+_public = urlsplit(CHENGXIN_PUBLIC_BASE_URL)
+if _public.scheme != "https" or not _public.hostname or _public.query or _public.fragment:
+    raise ImproperlyConfigured(
+        "CHENGXIN_PUBLIC_BASE_URL must be set in production to the site's public https:// address "
+        "(e.g. https://chengxin.example.gov.cn): it is printed on every issued notice for verification."
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
