@@ -121,9 +121,20 @@ def verify_url(code: str) -> str:
     return f"{settings.CHENGXIN_PUBLIC_BASE_URL.rstrip('/')}/verify/{code}"
 
 
+# The QR code is read off paper that may have been faxed or photocopied: at 100 dpi (a fax's
+# resolution) a module must still cover about 2.5 pixels, so its size is fixed and the symbol
+# grows with the address instead of the modules shrinking. Error correction L keeps the
+# symbol small (version 3, 25.9 mm with its quiet zone, for a 30-character base address);
+# segno raises the level when the same version allows it.
+QR_MODULE_MM = 0.7
+QR_QUIET_ZONE = 4  # modules, as ISO/IEC 18004 asks
+
+
 def qr_data_uri(url: str) -> str:
     # SVG draws vector paths: no raster image, so nothing for PDF/A to object to (LIBRARIES §8).
-    return segno.make(url, error="m").svg_data_uri(scale=4, border=4)
+    # Its intrinsic size is in mm: the template gives it no size of its own.
+    qr = segno.make(url, error="l", boost_error=True, micro=False)
+    return qr.svg_data_uri(scale=QR_MODULE_MM, unit="mm", border=QR_QUIET_ZONE)
 
 
 def seal_data_uri(png: bytes) -> str | None:

@@ -10,7 +10,7 @@ from PIL import Image, ImageDraw
 
 from notices import render, samples, types
 
-from .notice_geometry import body_chars, em_top, lines_of, mm, text_of
+from .notice_geometry import body_chars, em_top, lines_of, mm, page_number, text_of
 
 LINE = 225 / 22
 CHAR = 156 / 28
@@ -26,6 +26,11 @@ def seal_uri() -> str:
 
 
 def issued_pdf(code: str, data: dict | None = None) -> pdfplumber.PDF:
+    return pdfplumber.open(io.BytesIO(issued_pdf_bytes(code, data)))
+
+
+def issued_pdf_bytes(code: str, data: dict | None = None) -> bytes:
+    """The sample notice `code` (or `data`) as issued: number, date, seal, code and QR."""
     data = data or samples.sample_data(code)
     html = types.render_html(
         code,
@@ -39,10 +44,9 @@ def issued_pdf(code: str, data: dict | None = None) -> pdfplumber.PDF:
         qr_data_uri=render.qr_data_uri(VERIFY_URL),
     )
     moment = dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC)
-    pdf = render.html_to_pdf(
+    return render.html_to_pdf(
         html, title="t", author="a", moment=moment, attachment_name="n.json", attachment_data=data
     )
-    return pdfplumber.open(io.BytesIO(pdf))
 
 
 @pytest.fixture(scope="module", params=["N14", "N2"])
@@ -89,21 +93,26 @@ def test_the_seal_presses_on_name_and_date_just_below_the_body(issued):
     assert (name_top + date_bottom) / 2 > (top + bottom) / 2
 
 
-def test_the_verification_code_and_qr_sit_under_the_last_page_number(issued):
-    """They take nothing from the 版心: bottom margin of the last page only, below the page
-    number and clear of the 信函格式's second double line (which ends at 277 mm)."""
+def test_the_verification_code_and_qr_sit_in_the_bottom_margin_of_the_last_page(issued):
+    """They take nothing from the 版心: bottom margin of the last page only, from just under
+    the 版心 (262 mm) down to a printer's reach, beside the page number and clear of it."""
     *earlier, last = issued.pages
-    assert all("K7Q2M9XP" not in page.extract_text() and not page.lines for page in earlier)
+    assert all("K7Q2" not in page.extract_text() and not page.lines for page in earlier)
     text = last.extract_text().replace(" ", "")
-    assert "验证码：K7Q2M9XP" in text and VERIFY_URL in text
-    code = next(c for c in last.chars if c["text"] == "K")
-    assert em_top(last, code) > 277
+    assert "核验码：K7Q2-M9XP" in text and "核验网址：http://127.0.0.1:8000/verify" in text
+    code = next(c for c in last.chars if c["text"] == "K" and c["size"] > 10)
     # segno's SVG draws the modules as short strokes, row by row
     modules = last.lines
     assert len(modules) > 50
-    assert min(mm(r["top"]) for r in modules) > 277
-    assert max(mm(r["bottom"]) for r in modules) < 297 - 3
-    assert mm(max(r["x1"] for r in modules)) < mm(code["x0"])  # the code reads beside the QR
+    top, bottom = min(mm(r["top"]) for r in modules), max(mm(r["bottom"]) for r in modules)
+    left, right = mm(min(r["x0"] for r in modules)), mm(max(r["x1"] for r in modules))
+    # the modules start a 4-module quiet zone (2.8 mm) below the 版心 and end well above the edge
+    assert 262 + 2.5 < top and bottom < 297 - 8
+    assert right < mm(code["x0"])  # the code reads beside the QR
+    number = page_number(last)
+    assert number is not None
+    _n, number_left, number_right, _top = number
+    assert number_right < left - 2.8 or right + 2.8 < number_left
 
 
 @pytest.mark.parametrize("extra", range(0, 8))

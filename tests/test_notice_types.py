@@ -179,7 +179,7 @@ def test_a_draft_has_a_watermark_and_never_a_seal():
     issued = _html(seal_data_uri=seal, verify_code="K7Q2M9XP", verify_url="https://x/verify/K7Q2M9XP")
     assert 'class="watermark">样稿<' in draft and seal not in draft
     assert "watermark" not in issued and f'src="{seal}"' in issued
-    assert "验证码：K7Q2M9XP" in issued
+    assert '核验码：<span class="code">K7Q2-M9XP</span>' in issued
 
 
 def test_a_draft_without_a_number_shows_where_it_will_go():

@@ -55,3 +55,21 @@ def sentence(value) -> str:
     """End a free-text field with 。 unless it already ends a sentence."""
     text = str(value or "").strip()
     return text if not text or text.endswith(_CLOSING) else f"{text}。"
+
+
+@register.filter
+def code_groups(value, size: int = 4) -> str:
+    """`K7Q2M9XPAB` → `K7Q2-M9XP-AB`: a code read aloud or typed from paper is read in groups
+    (the verification page ignores the dashes)."""
+    text = str(value or "")
+    size = int(size)
+    return "-".join(text[i : i + size] for i in range(0, len(text), size))
+
+
+@register.filter
+def verify_address(url, code) -> str:
+    """The address to type, `chengxin.example.gov.cn/verify`: the verification URL without the
+    code (typed separately) and without `https://`, which browsers add; `http://` stays."""
+    url, suffix = str(url or ""), f"/{code}"
+    url = url[: -len(suffix)] if code and url.endswith(suffix) else url
+    return url.removeprefix("https://")
