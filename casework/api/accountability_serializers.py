@@ -13,6 +13,7 @@ from .. import clock, queries
 from ..models import Accountability, Appeal, AppealKind, AppealOutcome, DecisionType, Sanction, Track
 from ..services import sanctions
 from . import filing
+from .fields import IdField
 from .serializers import DeadlineSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
@@ -129,14 +130,14 @@ class HonourResultSerializer(serializers.Serializer):
 class AccountabilityInitiateInput(serializers.Serializer):
     track = serializers.ChoiceField(label=_("程序"), choices=Track.choices)
     reason = serializers.CharField(label=_("立案事由"))
-    persons = serializers.ListField(label=_("被追责人员"), child=serializers.IntegerField(), required=False)
-    unit = serializers.IntegerField(label=_("被追责单位"), required=False, allow_null=True)
-    rectification = serializers.IntegerField(label=_("源于整改"), required=False, allow_null=True)
+    persons = serializers.ListField(label=_("被追责人员"), child=IdField(), required=False)
+    unit = IdField(label=_("被追责单位"), required=False, allow_null=True)
+    rectification = IdField(label=_("源于整改"), required=False, allow_null=True)
     initiated_on = serializers.DateField(label=_("立案日期"), required=False, allow_null=True)
 
 
 class AccountabilityInvestigateInput(serializers.Serializer):
-    investigators = serializers.ListField(label=_("调查人员"), child=serializers.IntegerField())
+    investigators = serializers.ListField(label=_("调查人员"), child=IdField())
 
 
 class AccountabilityHearInput(serializers.Serializer):
@@ -149,14 +150,14 @@ class AccountabilityDeliberateInput(serializers.Serializer):
 
 
 class SanctionDecisionInput(serializers.Serializer):
-    person = serializers.IntegerField(label=_("被处理人"))
+    person = IdField(label=_("被处理人"))
     decision_type = serializers.ChoiceField(label=_("处理类型"), choices=DecisionType.choices)
     basis = serializers.CharField(label=_("依据"))
     effective_on = serializers.DateField(label=_("生效日期"), required=False, allow_null=True)
 
 
 class CombinedPeriodInput(serializers.Serializer):
-    person = serializers.IntegerField(label=_("被处理人"))
+    person = IdField(label=_("被处理人"))
     months = serializers.IntegerField(label=_("合并处分期（月）"), min_value=1)
 
 
@@ -200,7 +201,7 @@ class AppealDecideInput(serializers.Serializer):
 
 
 class HonoursCheckInput(serializers.Serializer):
-    person = serializers.IntegerField(label=_("查询人员"), required=False, allow_null=True)
-    organisation = serializers.IntegerField(label=_("查询单位"), required=False, allow_null=True)
+    person = IdField(label=_("查询人员"), required=False, allow_null=True)
+    organisation = IdField(label=_("查询单位"), required=False, allow_null=True)
     purpose = serializers.CharField(label=_("查询用途"), max_length=200)
     on = serializers.DateField(label=_("查询基准日"), required=False, allow_null=True)

@@ -26,6 +26,7 @@ from .. import queries, uploads
 from ..errors import NotFoundError
 from ..models import Attachment
 from ..services import attachments as svc
+from .fields import IdField
 from .views import ERRORS, client_ip, parse
 
 OWNER_TYPES = {model._meta.model_name: model for model in svc.POLICIES}
@@ -73,7 +74,7 @@ class AttachmentUploadInput(AttachmentFileInput):
     owner_type = serializers.ChoiceField(
         label=gettext_lazy("所属对象类型"), choices=sorted(OWNER_TYPES), required=False, default="record"
     )
-    owner_id = serializers.IntegerField(label=gettext_lazy("所属对象"), required=False, allow_null=True)
+    owner_id = IdField(label=gettext_lazy("所属对象"), required=False, allow_null=True)
 
 
 def _owner(record_id: int, owner_type: str, owner_id: int | None):

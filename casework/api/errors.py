@@ -11,7 +11,10 @@ Messages are lazy translations evaluated here, while the request's language is a
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -23,6 +26,8 @@ from ..errors import DomainError
 from .messages import serializer_errors
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
+_OUT_OF_RANGE = gettext_lazy("输入的数值或日期超出可处理的范围。")
+logger = logging.getLogger(__name__)
 
 
 class InputError(exceptions.ValidationError):
@@ -37,6 +42,12 @@ def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         set_rollback()
         return _body(exc.status_code, str(exc.message), exc.code, exc.field)
+    if isinstance(exc, OverflowError):
+        # A number no database column or date can hold (an id, a date near 9999-12-31 plus a
+        # period) that got past the input fields: the input is at fault, not the server.
+        logger.warning("input out of range: %s", exc)
+        set_rollback()
+        return _body(400, str(_OUT_OF_RANGE), "out_of_range", None)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, exceptions.ValidationError):

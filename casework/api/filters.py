@@ -1,23 +1,47 @@
-"""Query parameters of GET /api/records/ (django-filter). Filters narrow a queryset that
+"""Query parameters of the API's lists (django-filter). Filters narrow a queryset that
 casework.queries already scoped to the user; ids are plain numbers so that filtering by a
-subject the user may not see answers an empty page, not an error that confirms it exists."""
+subject the user may not see answers an empty page, not an error that confirms it exists.
+An id no database row can have (0, negative, beyond 2**63 − 1) is refused with a 400 that
+names the parameter, on SQLite as on PostgreSQL (ApiFilterSet)."""
 
 from django import forms
+from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from ..models import Category, Domain, Record, RecordState, Tier
+from .fields import MAX_ID
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
 class IdFilter(filters.NumberFilter):
+    """An object's id: a number, not a choice among the rows (which would tell a user that a
+    row exists that they may not see)."""
+
     field_class = forms.IntegerField
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
-class RecordFilter(filters.FilterSet):
+
+class ApiFilterSet(filters.FilterSet):
+    """The base of every API filter set: a relation or an id named in `Meta.fields` is an
+    IdFilter, never a ModelChoiceFilter over the whole table."""
+
+    FILTER_DEFAULTS = {
+        **filters.FilterSet.FILTER_DEFAULTS,
+        models.ForeignKey: {"filter_class": IdFilter},
+        models.OneToOneField: {"filter_class": IdFilter},
+        models.AutoField: {"filter_class": IdFilter},
+        models.BigAutoField: {"filter_class": IdFilter},
+    }
+
+
+class RecordFilter(ApiFilterSet):
     state = filters.MultipleChoiceFilter(label=_("状态"), choices=RecordState.choices)
     category = filters.ChoiceFilter(label=_("失信类别"), choices=Category.choices)
     tier = filters.ChoiceFilter(label=_("失信等级"), choices=Tier.choices)

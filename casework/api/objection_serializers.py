@@ -19,6 +19,7 @@ from ..models import (
     Tier,
 )
 from . import filing
+from .fields import IdField
 from .serializers import DeadlineSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
@@ -88,9 +89,7 @@ class ObjectionSerializer(serializers.ModelSerializer):
 
 
 def _attachment_ids():
-    return serializers.ListField(
-        label=_("附件"), child=serializers.IntegerField(), required=False, default=list
-    )
+    return serializers.ListField(label=_("附件"), child=IdField(), required=False, default=list)
 
 
 class FileObjectionInput(serializers.Serializer):

@@ -11,6 +11,7 @@ from ..models import ExtensionRequest, ItemReview, Rectification, RectificationI
 from ..services.rectification import sign_off_is_current
 from . import filing
 from .attachments import AttachmentSerializer
+from .fields import IdField
 from .serializers import DeadlineSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
@@ -154,7 +155,7 @@ class RectificationSubmitInput(serializers.Serializer):
 
 
 class RectificationReviewDecisionInput(serializers.Serializer):
-    item = serializers.IntegerField(label=_("整改事项"))
+    item = IdField(label=_("整改事项"))
     decision = serializers.ChoiceField(label=_("审核结论"), choices=ReviewDecision.choices)
     reason = serializers.CharField(label=_("审核意见"), allow_blank=True, required=False, default="")
 

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..models.records import ServiceMethod
 from . import filing
+from .fields import IdField
 
 # ── output ──────────────────────────────────────────────────────────────────────────
 
@@ -156,6 +157,7 @@ class RecordDetailSerializer(RecordListSerializer):
             "created_at",
             "updated_at",
         ]
+        extra_kwargs = {"lead_content": {"allow_null": True}}  # null outside the commission
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -213,8 +215,8 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class RegisterLeadInput(serializers.Serializer):
-    subject_organisation = serializers.IntegerField(label=_("失信单位"), required=False, allow_null=True)
-    subject_person = serializers.IntegerField(label=_("失信公务员"), required=False, allow_null=True)
+    subject_organisation = IdField(label=_("失信单位"), required=False, allow_null=True)
+    subject_person = IdField(label=_("失信公务员"), required=False, allow_null=True)
     source = serializers.ChoiceField(label=_("线索来源"), choices=LeadSource.choices)
     lead_content = serializers.CharField(label=_("线索内容"))
     received_on = serializers.DateField(label=_("收到日期"))
@@ -234,12 +236,10 @@ class ProposeInput(serializers.Serializer):
     tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices)
     facts = serializers.CharField(label=_("失信事实"))
     legal_basis = serializers.CharField(label=_("认定依据"))
-    measure_ids = serializers.ListField(
-        label=_("惩戒措施"), child=serializers.IntegerField(), required=False, default=list
-    )
+    measure_ids = serializers.ListField(label=_("惩戒措施"), child=IdField(), required=False, default=list)
     tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True, default="")
     must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, default=False)
-    determining_unit = serializers.IntegerField(label=_("认定单位"), required=False, allow_null=True)
+    determining_unit = IdField(label=_("认定单位"), required=False, allow_null=True)
 
 
 class ChoiceListField(serializers.ListField):
@@ -266,7 +266,7 @@ class AmendProposalInput(serializers.Serializer):
     tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices, required=False)
     facts = serializers.CharField(label=_("失信事实"), required=False)
     legal_basis = serializers.CharField(label=_("认定依据"), required=False)
-    measure_ids = ChoiceListField(label=_("惩戒措施"), child=serializers.IntegerField(), required=False)
+    measure_ids = ChoiceListField(label=_("惩戒措施"), child=IdField(), required=False)
     tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True)
     must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, allow_null=True)
     reason = serializers.CharField(label=_("修改理由"))
