@@ -32,6 +32,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from casework.api.fields import IdField, id_list
+from casework.api.filters import ApiFilterSet
 from casework.api.serializers import EmptyInput, ErrorSerializer, ReasonInput
 from casework.api.views import client_ip, parse
 from casework.errors import ConflictError
@@ -101,9 +103,9 @@ class ServiceEventSerializer(serializers.ModelSerializer):
 
 class DraftInput(serializers.Serializer):
     type_code = serializers.CharField(label=gettext_lazy("文书类型"), max_length=4)
-    record = serializers.IntegerField(label=gettext_lazy("失信记录"))
+    record = IdField(label=gettext_lazy("失信记录"))
     data = serializers.DictField(label=gettext_lazy("文书内容"), required=False, default=dict)
-    issuer = serializers.IntegerField(label=gettext_lazy("发文机关"), required=False, allow_null=True)
+    issuer = IdField(label=gettext_lazy("发文机关"), required=False, allow_null=True)
 
 
 class ReviseInput(serializers.Serializer):
@@ -120,9 +122,7 @@ class ReviseInput(serializers.Serializer):
 
 
 class ServeNoticesInput(serializers.Serializer):
-    notices = serializers.ListField(
-        label=gettext_lazy("文书"), child=serializers.IntegerField(), min_length=1
-    )
+    notices = id_list(label=gettext_lazy("文书"), min_length=1)
     method = serializers.ChoiceField(label=gettext_lazy("送达方式"), choices=ServiceMethod.choices)
     served_on = serializers.DateField(label=gettext_lazy("送达日期"))
     proof = serializers.CharField(label=gettext_lazy("送达回证"))
@@ -131,8 +131,8 @@ class ServeNoticesInput(serializers.Serializer):
     )
 
 
-class NoticeFilter(django_filters.FilterSet):
-    state = django_filters.MultipleChoiceFilter(choices=NoticeState.choices)
+class NoticeFilter(ApiFilterSet):
+    state = django_filters.MultipleChoiceFilter(label=gettext_lazy("状态"), choices=NoticeState.choices)
 
     class Meta:
         model = Notice
@@ -144,6 +144,7 @@ class NoticeFilter(django_filters.FilterSet):
 
 @extend_schema(tags=["notices"])
 class NoticeListApi(generics.ListAPIView):
+    lifecycle_step = services.NOTICE_STEPS["draft"]  # POST: drafting
     serializer_class = NoticeSerializer
     filterset_class = NoticeFilter
 
@@ -225,6 +226,7 @@ class NoticeActionApi(APIView):
 def step(name: str, input_serializer: type[serializers.Serializer] = EmptyInput):
     def decorate(cls):
         cls.input_serializer = input_serializer
+        cls.lifecycle_step = services.NOTICE_STEPS[name]  # the schema's roles (casework.api.schema)
         label = services.NOTICE_STEPS[name].label
         schema = extend_schema(
             operation_id=f"notices_{name}",
@@ -277,6 +279,8 @@ class NoticeVoidApi(NoticeActionApi):
 
 
 class NoticeServeApi(APIView):
+    lifecycle_step = services.NOTICE_STEPS["serve"]
+
     @extend_schema(
         tags=["notices"],
         operation_id="notices_serve",

@@ -112,7 +112,11 @@ def _action(step: str, service: Callable, input_serializer=EmptyInput, base=Acco
         request=None if input_serializer is EmptyInput else input_serializer,
         responses={200: s.AccountabilityDetailSerializer, **ERRORS},
     )
-    attrs = {"input_serializer": input_serializer, "service": staticmethod(service)}
+    attrs = {
+        "input_serializer": input_serializer,
+        "service": staticmethod(service),
+        "lifecycle_step": ACCOUNTABILITY_STEPS[step],
+    }
     view = type(f"Accountability{step.title().replace('_', '')}Api", (base,), attrs)
     return extend_schema_view(post=schema)(view)
 
@@ -132,6 +136,8 @@ STEPS = {
 
 @extend_schema(tags=["accountability"])
 class SanctionAppealApi(APIView):
+    lifecycle_step = ACCOUNTABILITY_STEPS["appeal"]
+
     @extend_schema(
         operation_id="sanctions_appeal",
         summary=ACCOUNTABILITY_STEPS["appeal"].label,
@@ -150,6 +156,8 @@ class SanctionAppealApi(APIView):
 
 @extend_schema(tags=["accountability"])
 class AppealDecideApi(APIView):
+    lifecycle_step = ACCOUNTABILITY_STEPS["decide_appeal"]
+
     @extend_schema(
         operation_id="appeals_decide",
         summary=ACCOUNTABILITY_STEPS["decide_appeal"].label,

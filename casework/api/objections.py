@@ -34,6 +34,8 @@ def objection_detail(objection: Objection) -> dict:
 
 @extend_schema(tags=["objections"])
 class RecordObjectionsApi(APIView):
+    lifecycle_step = svc.FILE_STEP  # POST: filing an objection
+
     @extend_schema(
         operation_id="record_objections_list",
         responses={200: s.ObjectionSerializer(many=True), 404: ERRORS[404]},
@@ -89,7 +91,11 @@ def _action(step: str, service: Callable[..., Objection], input_serializer=Empty
         request=None if input_serializer is EmptyInput else input_serializer,
         responses={200: s.ObjectionSerializer, **ERRORS},
     )
-    attrs = {"input_serializer": input_serializer, "service": staticmethod(service)}
+    attrs = {
+        "input_serializer": input_serializer,
+        "service": staticmethod(service),
+        "lifecycle_step": OBJECTION_STEPS[step],
+    }
     view = type(f"Objection{step.title().replace('_', '')}Api", (ObjectionActionApi,), attrs)
     return extend_schema_view(post=schema)(view)
 

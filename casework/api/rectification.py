@@ -27,7 +27,7 @@ from rest_framework.views import APIView
 
 from .. import queries
 from ..errors import DomainError
-from ..lifecycle import RECTIFICATION_STEPS
+from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS
 from ..services import rectification as svc
 from ..services import rectification_extension as ext
 from . import rectification_serializers as s
@@ -45,6 +45,8 @@ def rectification_detail(user, rectification_id: int) -> dict:
 
 @extend_schema(tags=TAGS)
 class RecordRectificationsApi(APIView):
+    lifecycle_step = svc.DRAFT  # POST: drafting an order
+
     @extend_schema(
         operation_id="record_rectifications_list",
         responses={200: s.RectificationListSerializer(many=True), 404: ERRORS[404]},
@@ -109,6 +111,19 @@ def _review_kwargs(self, data: dict) -> dict:
     return {"decisions": decisions}
 
 
+#: The steps of endpoints that are not one row of RECTIFICATION_STEPS (for the schema's roles).
+SPECIAL_STEPS = {
+    "explain": svc.EXPLAIN,
+    # A review accepts some items and returns others, then accepts or returns the order.
+    "review": (
+        ITEM_STEPS["accept"],
+        ITEM_STEPS["return_"],
+        RECTIFICATION_STEPS["accept"],
+        RECTIFICATION_STEPS["return_items"],
+    ),
+}
+
+
 def _action(step: str, service: Callable, input_serializer=EmptyInput, kwargs: Callable | None = None):
     table_step = RECTIFICATION_STEPS.get(step)
     schema = extend_schema(
@@ -119,7 +134,11 @@ def _action(step: str, service: Callable, input_serializer=EmptyInput, kwargs: C
         request=None if input_serializer is EmptyInput else input_serializer,
         responses={200: s.RectificationSerializer, **ERRORS},
     )
-    attrs = {"input_serializer": input_serializer, "service": staticmethod(service)}
+    attrs = {
+        "input_serializer": input_serializer,
+        "service": staticmethod(service),
+        "lifecycle_step": table_step or SPECIAL_STEPS[step],
+    }
     if kwargs:
         attrs["service_kwargs"] = kwargs
     view = type(f"Rectification{step.title().replace('_', '')}Api", (RectificationActionApi,), attrs)
@@ -158,6 +177,8 @@ class ItemEvidenceApi(APIView):
 
 @extend_schema(tags=TAGS)
 class ItemExtensionApi(APIView):
+    lifecycle_step = ext.REQUEST
+
     @extend_schema(
         operation_id="rectification_items_request_extension",
         summary=ext.REQUEST.label,
@@ -176,6 +197,8 @@ class ItemExtensionApi(APIView):
 
 @extend_schema(tags=TAGS)
 class DecideExtensionApi(APIView):
+    lifecycle_step = ext.DECIDE
+
     @extend_schema(
         operation_id="extension_requests_decide",
         summary=ext.DECIDE.label,

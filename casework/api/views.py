@@ -141,6 +141,7 @@ def lifecycle_step(step: str, input_serializer: type[serializers.Serializer] | N
 
     def decorate(cls):
         cls.input_serializer = input_serializer or s.EmptyInput
+        cls.lifecycle_step = RECORD_STEPS[step]  # the schema's roles (casework.api.schema)
         schema = extend_schema(
             operation_id=f"records_{step}",
             summary=RECORD_STEPS[step].label,

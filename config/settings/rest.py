@@ -9,7 +9,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Error statuses, nullable fields and the roles of each step, read from the code.
+    "DEFAULT_SCHEMA_CLASS": "casework.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "casework.api.errors.exception_handler",
 }
 
@@ -38,5 +39,7 @@ SPECTACULAR_SETTINGS = {
         "AccountabilityStateEnum": "casework.lifecycle.AccountabilityState",
         "DecisionTypeEnum": "casework.models.accountability.DecisionType",
         "AppealOutcomeEnum": "casework.models.accountability.AppealOutcome",
+        "AppealKindEnum": "casework.models.accountability.AppealKind",
+        "SyncKindEnum": "casework.models.repair.SyncKind",
     },
 }
