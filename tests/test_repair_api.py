@@ -65,8 +65,9 @@ def test_a_premature_application_is_answered_with_a_refusal(settings, record, li
 
     response = _apply(liaison, record, commitment_signed_by=head.pk)
 
-    assert response.status_code == 201
-    body = response.json()
+    assert response.status_code == 422  # refused on filing: recorded, but not a 201
+    assert response.json()["code"] == "repair_refused"
+    body = response.json()["application"]
     assert body["state"] == RepairState.REFUSED
     assert body["refusal_reason"] == "PREMATURE"
     assert body["refusal_reason_display"] == "最短公示期未满"
@@ -131,7 +132,7 @@ def test_the_subject_may_not_decide_its_own_application(settings, record, head, 
 
 def test_an_illegal_step_is_400(settings, record, head, approver):
     set_today(settings, "2026-04-15")
-    application_id = _apply(head, record).json()["id"]  # refused on filing
+    application_id = _apply(head, record).json()["application"]["id"]  # refused on filing
 
     responses = [
         api(approver).post(f"/api/repairs/{application_id}/grant/"),
@@ -184,7 +185,7 @@ def test_the_officer_registers_performed_obligations(settings, officer, approver
         determined_on=dt.date(2026, 1, 15),
     )
     set_today(settings, "2026-05-06")
-    refused = _apply(head, record).json()
+    refused = _apply(head, record).json()["application"]
     assert (refused["state"], refused["refusal_reason_display"]) == (RepairState.REFUSED, "义务未履行")
 
     response = api(officer).post(

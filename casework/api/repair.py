@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import clock, queries
-from ..lifecycle import REPAIR_STEPS
+from ..lifecycle import REPAIR_STEPS, RepairState
 from ..models import RepairApplication
 from ..services import repair as svc
 from ..services.repair_eligibility import repair_eligibility
@@ -56,6 +56,8 @@ class RepairEligibilityApi(APIView):
 
 @extend_schema(tags=["repairs"])
 class RecordRepairsApi(APIView):
+    lifecycle_step = svc.APPLY_STEP  # POST: the application
+
     @extend_schema(
         operation_id="record_repairs_list",
         responses={200: s.RepairApplicationSerializer(many=True), 404: ERRORS[404]},
@@ -67,10 +69,12 @@ class RecordRepairsApi(APIView):
     @extend_schema(
         operation_id="repairs_apply",
         summary=_("申请信用修复"),
-        description="DOMAIN §6.5: accepted at once when every condition passes, otherwise refused "
-        "at once with the first failing condition as the reason.",
+        description="DOMAIN §6.5: accepted at once when every condition passes (201). Otherwise "
+        "refused at once with the first failing condition as the reason: the refused application "
+        "is recorded and answered with 422, its reason in `detail` and the application in "
+        "`application` (docs/decisions.md).",
         request=s.RepairApplyInput,
-        responses={201: s.RepairApplicationSerializer, **ERRORS},
+        responses={201: s.RepairApplicationSerializer, 422: s.RepairRefusalSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
         queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
@@ -84,7 +88,25 @@ class RecordRepairsApi(APIView):
             paper_filing_reason=data["paper_filing_reason"],
             ip_address=client_ip(request),
         )
+        if application.state == RepairState.REFUSED:
+            return refused_on_filing(application)
         return Response(repair_detail(application), status=status.HTTP_201_CREATED)
+
+
+def refused_on_filing(application: RepairApplication) -> Response:
+    """Not a success (so not 201), not an input error either (the refusal is recorded, and
+    stays): 422 with the reason, as a form shows it, and the refused application."""
+    detail = _("不予修复：%(reason)s。%(detail)s") % {
+        "reason": application.get_refusal_reason_display(),
+        "detail": application.refusal_detail,
+    }
+    body = {
+        "detail": detail.strip(),
+        "code": "repair_refused",
+        "field": None,
+        "application": repair_detail(application),
+    }
+    return Response(body, status=status.HTTP_422_UNPROCESSABLE_ENTITY)
 
 
 @extend_schema(tags=["repairs"])
@@ -136,7 +158,11 @@ def _action(step: str, service: Callable[..., RepairApplication], input_serializ
         request=None if input_serializer is EmptyInput else input_serializer,
         responses={200: s.RepairApplicationSerializer, **ERRORS},
     )
-    attrs = {"input_serializer": input_serializer, "service": staticmethod(service)}
+    attrs = {
+        "input_serializer": input_serializer,
+        "service": staticmethod(service),
+        "lifecycle_step": REPAIR_STEPS[step],
+    }
     view = type(f"Repair{step.title()}Api", (RepairActionApi,), attrs)
     return extend_schema_view(post=schema)(view)
 

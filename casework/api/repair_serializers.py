@@ -9,7 +9,8 @@ from rest_framework import serializers
 
 from ..models import Deadline, RefusalReason, RepairApplication
 from . import filing
-from .serializers import DeadlineSerializer
+from .fields import IdField
+from .serializers import DeadlineSerializer, ErrorSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
 
@@ -72,12 +73,19 @@ class RepairApplicationSerializer(serializers.ModelSerializer):
         return DeadlineSerializer(rows, many=True).data
 
 
+class RepairRefusalSerializer(ErrorSerializer):
+    """422: the application was refused on filing (an eligibility condition failed). The
+    refusal is recorded: `application` is the refused application, with its reason."""
+
+    application = RepairApplicationSerializer()
+
+
 # ── input: field names are the service's keyword arguments ─────────────────────────
 
 
 class RepairApplyInput(serializers.Serializer):
     commitment = serializers.CharField(label=_("信用承诺书"))
-    commitment_signed_by = serializers.IntegerField(
+    commitment_signed_by = IdField(
         label=_("承诺签署人"),
         required=False,
         allow_null=True,
