@@ -166,7 +166,7 @@ def _propose(officer, record):
         category="PRM",
         domain="PROCUREMENT",
         tier="GENERAL",
-        facts="拖欠中小企业账款。",
+        facts="拖欠中小企业账款 80 万元。",
         legal_basis="《保障中小企业款项支付条例》第九条",
         measure_ids=[Measure.objects.get(code="M01").pk],
     )

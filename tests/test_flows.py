@@ -108,7 +108,7 @@ def lifecycle_propose(officer, record):
         category="PRM",
         domain="PROCUREMENT",
         tier="GENERAL",
-        facts="拖欠中小企业账款。",
+        facts="拖欠中小企业账款 80 万元。",
         legal_basis="《保障中小企业款项支付条例》第九条",
         measure_ids=[Measure.objects.get(code="M01").pk],
     )
@@ -121,7 +121,10 @@ def test_a_step_that_leaves_the_needed_task_unchanged_keeps_the_task_and_its_cla
     before = Task.objects.get(process=process_of(record), status=STATUS.ASSIGNED)
 
     decided.record_amend(
-        acting_user=approver, record_id=record.pk, changes={"facts": "更正后的事实。"}, reason="笔误"
+        acting_user=approver,
+        record_id=record.pk,
+        changes={"facts": "更正后的失信事实：拖欠 80 万元。"},
+        reason="笔误",
     )
 
     after = Task.objects.get(process=process_of(record), status=STATUS.ASSIGNED)

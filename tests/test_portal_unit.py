@@ -364,7 +364,7 @@ def test_what_the_unit_filed_with_its_state(
     theirs = lifecycle.effective(officer=officer, approver=approver, organisation=other_unit, content="乙局")
     other_liaison = UserFactory(username="b_liaison", organisation=other_unit, roles=[Role.UNIT_LIAISON])
     objection_svc.objection_file(
-        acting_user=other_liaison, record_id=theirs.pk, ground="CONDITIONS", statement="乙"
+        acting_user=other_liaison, record_id=theirs.pk, ground="CONDITIONS", statement="乙局异议"
     )
 
     html = signed_in(client, liaison).get(HOME).content.decode()

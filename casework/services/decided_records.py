@@ -112,6 +112,10 @@ def amendment(changes: dict):
     ):
         if name in changes:
             require_choice(changes[name], choices, name, label)
+    # A corrected text is held to the same plausibility as the proposal's.
+    for name, message in (("facts", _("请填写失信事实。")), ("legal_basis", _("请填写认定依据。"))):
+        if name in changes:
+            changes = {**changes, name: require_text(changes[name], name, message)}
 
     def change(record: Record) -> None:
         for name, value in changes.items():

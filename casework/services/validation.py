@@ -3,21 +3,86 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import clock
 from ..errors import DomainError
 from ..permissions import has_role
 from ..roles import Role
 
+# ── free texts: facts, basis, reasons ──────────────────────────────────────────────
 
-def require_text(value: str, field: str, message) -> str:
-    value = (value or "").strip()
+#: What an error calls an input when the caller gives no name.
+TEXT_NAMES = {
+    "facts": gettext_lazy("失信事实"),
+    "legal_basis": gettext_lazy("认定依据"),
+    "lead_content": gettext_lazy("线索内容"),
+    "reason": gettext_lazy("理由"),
+    "grounds": gettext_lazy("申请理由"),
+    "statement": gettext_lazy("陈述内容"),
+    "reply": gettext_lazy("答复"),
+    "opinion": gettext_lazy("审理意见"),
+    "detail": gettext_lazy("具体说明"),
+    "basis": gettext_lazy("依据"),
+    "proof": gettext_lazy("送达回证"),
+    "document": gettext_lazy("撤销依据文书"),
+    "purpose": gettext_lazy("用途"),
+    "commitment": gettext_lazy("信用承诺书"),
+    "evidence": gettext_lazy("证明材料"),
+    "missing_items": gettext_lazy("需补正的材料"),
+    "explanation": gettext_lazy("情况说明"),
+    "requirement": gettext_lazy("整改要求"),
+    "acceptance_criteria": gettext_lazy("验收标准"),
+    "required_evidence": gettext_lazy("应提交的材料"),
+}
+#: Inputs stored in a column narrower than the longest text: that column's width.
+COLUMN_WIDTHS = {"proof": 200, "document": 200, "purpose": 200}
+#: The most characters any free text may have unless CHENGXIN TEXT_MAX_LENGTH says otherwise.
+_LONGEST = 20000
+_LINE_BREAKS_AND_TABS = frozenset("\n\t")
+
+
+def require_text(value: str, field: str, message, *, name=None) -> str:
+    """A free text a service stores, stripped, with Windows line breaks made "\\n".
+
+    Refused, naming the input: an empty text (`message`), one with control characters
+    other than line breaks and tabs, one shorter than its input's minimum or longer than
+    the maximum (CHENGXIN TEXT_MIN_LENGTH / TEXT_MAX_LENGTH; length without whitespace for
+    the minimum, so "  无  " is one character)."""
+    value = (value or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     if not value:
         raise DomainError(message, field=field, code="required")
+    label = name or TEXT_NAMES.get(field) or _("该项")
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in _LINE_BREAKS_AND_TABS for c in value):
+        raise DomainError(
+            _("%(name)s含有不可见的控制字符，请删除后重新提交。") % {"name": label},
+            field=field,
+            code="control_characters",
+        )
+    policy = settings.CHENGXIN
+    shortest = policy.get("TEXT_MIN_LENGTH", {}).get(field, 1)
+    counted = len("".join(value.split()))
+    if counted < shortest:
+        raise DomainError(
+            _("%(name)s过短：至少须%(min)s个字（不计空格），现为%(count)s个字。")
+            % {"name": label, "min": shortest, "count": counted},
+            field=field,
+            code="too_short",
+        )
+    longest = min(policy.get("TEXT_MAX_LENGTH", _LONGEST), COLUMN_WIDTHS.get(field, _LONGEST))
+    if len(value) > longest:
+        raise DomainError(
+            _("%(name)s过长：最多%(max)s个字，现为%(count)s个字。")
+            % {"name": label, "max": longest, "count": len(value)},
+            field=field,
+            code="too_long",
+        )
     return value
 
 

@@ -38,6 +38,22 @@ CHENGXIN = {
         "appeal_complaint_direct_apply",
         "appeal_party_appeal_apply",
     ],
+    # Plausibility of the free texts the services store (casework.services.validation.require_text):
+    # the fewest characters, not counting whitespace, an input needs (any other: 1), and the
+    # most any text may have. Two characters of noise are not the facts of a finding, a basis
+    # names a provision; a reason may be one word, and "笔误" is one. A lead is raw intake, held
+    # to nothing more than being there (docs/decisions.md).
+    "TEXT_MIN_LENGTH": {
+        "facts": 10,
+        "legal_basis": 4,
+        "reason": 2,
+        "grounds": 2,
+        "statement": 2,
+        "reply": 2,
+        "opinion": 2,
+        "detail": 2,
+    },
+    "TEXT_MAX_LENGTH": 20000,
 }
 
 # The legal "today" (casework.clock) for demos and for the real-worker tests, whose worker and
