@@ -12,7 +12,7 @@ from django.db.models import CharField, Model, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from .errors import NotFoundError
+from .errors import NotFoundError, PermissionDeniedError
 from .lifecycle import AccountabilityState, RecordState, RectificationState
 from .models import (
     Accountability,
@@ -22,6 +22,7 @@ from .models import (
     ConflictDeclaration,
     Deadline,
     ExtensionRequest,
+    Measure,
     Objection,
     Organisation,
     Person,
@@ -30,6 +31,8 @@ from .models import (
     RectificationItem,
     RepairApplication,
     Sanction,
+    SyncEvent,
+    User,
 )
 from .permissions import (
     SEE_ALL_ROLES,
@@ -39,7 +42,7 @@ from .permissions import (
     visible_people,
     visible_records,
 )
-from .roles import Role
+from .roles import Role, permission_codename
 
 
 def record_list(*, user) -> QuerySet[Record]:
@@ -404,3 +407,49 @@ def visible_audit_entries(user) -> QuerySet[AuditEntry]:
         Deadline: visible_deadlines(user),
     }
     return qs.filter(_about_visible(objects, "content_type", "object_id", text_ids=True))
+
+
+# ── catalogues a client reads to fill in a step ─────────────────────────────────────
+
+#: Who may be named in a step, by what the name is for: the case officer a record is
+#: handed to, the investigators of an accountability case (S14 Art 42: case officers), the
+#: approver work is handed to.
+NAMEABLE_ROLES = {"officer": Role.OFFICER, "investigator": Role.OFFICER, "approver": Role.APPROVER}
+
+
+def _require_commission(user) -> None:
+    if not roles_of(user) & SEE_ALL_ROLES:
+        raise PermissionDeniedError(_("只有监委工作人员可以查看。"), code="permission_denied")
+
+
+def measure_list(*, user) -> QuerySet[Measure]:
+    """The 惩戒措施清单 in force: public law, for every signed-in user with a role."""
+    if not roles_of(user):
+        return Measure.objects.none()
+    return Measure.objects.filter(is_active=True).order_by("code")
+
+
+def nameable_users(*, user, role: str, record_id: int | None = None) -> QuerySet[User]:
+    """Active users holding the role behind `role` (NAMEABLE_ROLES) through their groups or
+    their own permissions (a superuser is not named for holding every permission); with
+    `record_id`, those who declared 回避 for its subject are left out. Commission only."""
+    _require_commission(user)
+    codename = permission_codename(NAMEABLE_ROLES[role])
+    holds = Q(groups__permissions__codename=codename, groups__permissions__content_type__app_label="casework")
+    holds |= Q(user_permissions__codename=codename, user_permissions__content_type__app_label="casework")
+    qs = User.objects.filter(holds, is_active=True)
+    if record_id is not None:
+        record = record_get(user=user, record_id=record_id)
+        conflicted = ConflictDeclaration.objects.filter(
+            Q(organisation_id=record.subject_organisation_id, organisation__isnull=False)
+            | Q(person_id=record.subject_person_id, person__isnull=False)
+        )
+        qs = qs.exclude(pk__in=conflicted.values("user_id"))
+    ids = qs.values("pk")
+    return User.objects.filter(pk__in=ids).select_related("organisation").order_by("organisation_id", "pk")
+
+
+def sync_event_list(*, user) -> QuerySet[SyncEvent]:
+    """The outbox towards the provincial platform, for the records the user sees. Commission only."""
+    _require_commission(user)
+    return SyncEvent.objects.filter(record__in=visible_records(user)).select_related("record")

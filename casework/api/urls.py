@@ -4,7 +4,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from . import accountability, attachments, lookup, objections, rectification, repair, views
+from . import accountability, attachments, catalogue, lookup, objections, rectification, repair, views
 
 router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -42,5 +42,8 @@ urlpatterns = [
     *accountability.urlpatterns,
     *repair.urlpatterns,
     *lookup.urlpatterns,
+    path("measures/", catalogue.MeasureListApi.as_view(), name="measure-list"),
+    path("users/assignable/", catalogue.NameableUserListApi.as_view(), name="user-assignable"),
+    path("sync-events/", catalogue.SyncEventListApi.as_view(), name="sync-event-list"),
     *router.urls,
 ]
