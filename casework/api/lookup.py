@@ -92,7 +92,8 @@ def _query(request) -> dict:
 Q_PARAMETER = OpenApiParameter(
     "q", OpenApiTypes.STR, description=str(_("名称中的任意连续字；为空时不返回结果。")), required=False
 )
-ERRORS = {400: s.ErrorSerializer, 403: s.ErrorSerializer}
+#: 400: a malformed parameter; 403: not signed in; 404: a page past the last (DRF's pagination).
+ERRORS = {400: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
 
 
 @extend_schema(
