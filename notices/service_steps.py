@@ -17,16 +17,21 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Max
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from casework.errors import DomainError
-from casework.models import Record
+from casework.models import Accountability, Objection, Record, Rectification, Sanction
 from casework.permissions import acting_role
-from casework.services import records
+from casework.services import accountability, objections, records, rectification
+from casework.services.accountability_case import CASE, case_snapshot
+from casework.services.objections import OBJECTION
 from casework.services.record_steps import RECORD
 from casework.services.record_steps import snapshot as record_snapshot
+from casework.services.rectification_steps import RECTIFICATION
 from casework.services.steps import Machine, apply_step
 from casework.services.steps import snapshot as object_snapshot
 
@@ -34,6 +39,8 @@ from .lifecycle import NoticeState
 from .models import Notice, ServiceEvent
 
 S = NoticeState
+#: The decision notices this system issues on an accountability case, one per person.
+DECISION_CODES = ("N14", "N15")
 #: A notice in these states is still to be served.
 ON_ITS_WAY = (S.DRAFT, S.APPROVED, S.ISSUED)
 
@@ -52,9 +59,13 @@ class ServiceStep:
     #: the notices of `codes` that record the service of an object (about it, or its parts)
     notices_for: Callable[[models.Model], models.QuerySet]
     capture: Callable[[models.Model], dict] = object_snapshot
-    #: Refuse the notice's service when the object is past the step (True), or record the
-    #: notice as served and leave the object be (False: its service was recorded before).
+    #: Refuse the notice's service when it is not the object's latest notice of its kind or
+    #: the object is past the step (True), or record the notice as served and leave the
+    #: object be (False: its service was recorded before, or the object ended meanwhile).
     strict: bool = True
+    #: One notice per person of the case: the step waits until each is served, and runs
+    #: from the last service, so that nobody's period starts before their notice arrived.
+    when_all_served: bool = False
 
 
 def _about_record(codes: Iterable[str]) -> Callable[[Record], models.QuerySet]:
@@ -64,8 +75,53 @@ def _about_record(codes: Iterable[str]) -> Callable[[Record], models.QuerySet]:
     return notices_for
 
 
-def _locked_record(notice: Notice) -> Record:
+def _about(model, codes: Iterable[str]) -> Callable[[models.Model], models.QuerySet]:
+    """Notices of `codes` about the object itself (an order, an objection)."""
+
+    def notices_for(obj) -> models.QuerySet:
+        content_type = ContentType.objects.get_for_model(model)
+        return Notice.objects.filter(type_code__in=codes, content_type=content_type, object_id=obj.pk)
+
+    return notices_for
+
+
+def _about_decisions(codes: Iterable[str]) -> Callable[[Accountability], models.QuerySet]:
+    """The decision notices of a case: one about each person's decision (a Sanction)."""
+
+    def notices_for(case: Accountability) -> models.QuerySet:
+        return Notice.objects.filter(
+            type_code__in=codes,
+            content_type=ContentType.objects.get_for_model(Sanction),
+            object_id__in=case.sanctions.values("pk"),
+        )
+
+    return notices_for
+
+
+def _is_about(notice: Notice, model) -> bool:
+    return notice.content_type_id == ContentType.objects.get_for_model(model).pk
+
+
+def _locked_record(notice: Notice) -> Record | None:
+    if notice.content_type_id is not None:
+        return None
     return Record.objects.select_for_update().get(pk=notice.record_id)
+
+
+def _locked_about(model):
+    def target(notice: Notice):
+        if not _is_about(notice, model):
+            return None  # drafted by hand about the record only: nothing of the order's to take
+        return model.objects.select_for_update().filter(pk=notice.object_id).first()
+
+    return target
+
+
+def _locked_case(notice: Notice) -> Accountability | None:
+    if not _is_about(notice, Sanction):
+        return None
+    case_id = Sanction.objects.filter(pk=notice.object_id).values("accountability_id")
+    return Accountability.objects.select_for_update().filter(pk__in=case_id).first()
 
 
 STEPS: tuple[ServiceStep, ...] = (
@@ -79,6 +135,39 @@ STEPS: tuple[ServiceStep, ...] = (
         notices_for=_about_record(("N1",)),
         capture=record_snapshot,
     ),
+    # §6.3: each item's period and the written explanation run from the 整改通知书's service.
+    ServiceStep(
+        codes=("N8",),
+        machine=RECTIFICATION,
+        step="serve",
+        service=rectification.service_change,
+        target=_locked_about(Rectification),
+        notices_for=_about(Rectification, ("N8",)),
+        strict=False,
+    ),
+    # §6.2: the further remedies run from the 异议处理结果告知书's service.
+    ServiceStep(
+        codes=("N6",),
+        machine=OBJECTION,
+        step="serve",
+        service=objections.service_change,
+        target=_locked_about(Objection),
+        notices_for=_about(Objection, ("N6",)),
+        capture=objections.objection_snapshot,
+        strict=False,
+    ),
+    # §6.4: the appeal window runs from the service of the 政务处分决定书 / 问责决定书.
+    ServiceStep(
+        codes=DECISION_CODES,
+        machine=CASE,
+        step="serve",
+        service=accountability.service_change,
+        target=_locked_case,
+        notices_for=_about_decisions(DECISION_CODES),
+        capture=case_snapshot,
+        strict=False,
+        when_all_served=True,
+    ),
 )
 BY_CODE = {code: step for step in STEPS for code in step.codes}
 
@@ -91,13 +180,20 @@ def take_service_steps(acting_user, notices: list[Notice], event: ServiceEvent, 
         if rule is None:
             continue
         obj = rule.target(notice)
-        if (rule.step, type(obj), obj.pk) in done:
+        if obj is None or (rule.step, type(obj), obj.pk) in done:
             continue
         done.add((rule.step, type(obj), obj.pk))
         _take(rule, obj, notice, acting_user, event.served_on, ip_address)
 
 
 def _take(rule: ServiceStep, obj, notice: Notice, acting_user, served_on: dt.date, ip_address) -> None:
+    if rule.when_all_served:
+        served = rule.notices_for(obj)
+        if served.filter(state__in=ON_ITS_WAY).exists():
+            return  # another person's notice is still on its way
+        served_on = ServiceEvent.objects.filter(notices__in=served).aggregate(last=Max("served_on"))["last"]
+    if rule.strict:
+        _check_current(rule, obj, notice)
     if not can_proceed(getattr(obj, rule.step)):
         if not rule.strict:
             return
@@ -122,22 +218,56 @@ def _take(rule: ServiceStep, obj, notice: Notice, acting_user, served_on: dt.dat
     )
 
 
-# ── the step taken on its own ──────────────────────────────────────────────────────
+def _check_current(rule: ServiceStep, obj, notice: Notice) -> None:
+    """A notice replaced by a newer one of its kind (a proposal approved again after it was
+    returned or amended) no longer says what the case is: its service cannot count."""
+    latest = rule.notices_for(obj).exclude(state=S.VOIDED).order_by("-pk").first()
+    if latest is not None and latest.pk != notice.pk:
+        raise DomainError(
+            _("%(title)s（%(number)s）已被新的%(title)s取代，不能据此登记送达；请作废该文书。")
+            % {"title": notice.title, "number": notice.number},
+            field="notices",
+            code="superseded",
+        )
+
+
+# ── the step taken on its own, and what a page may offer ─────────────────────────────
+
+
+def _rule(obj, step: str) -> ServiceStep | None:
+    return next((r for r in STEPS if r.step == step and isinstance(obj, r.machine.model)), None)
+
+
+def waiting(obj, step: str) -> Notice | None:
+    """The first notice on its way whose service will record `step` on `obj`, if any."""
+    rule = _rule(obj, step)
+    if rule is None:
+        return None
+    return rule.notices_for(obj).filter(state__in=ON_ITS_WAY).order_by("pk").first()
+
+
+def servable(obj, step: str) -> list[Notice]:
+    """The issued, rendered notices whose service would record `step` on `obj` now (for a
+    strict rule, only its latest notice)."""
+    rule = _rule(obj, step)
+    if rule is None:
+        return []
+    notices = list(rule.notices_for(obj).exclude(state=S.VOIDED).order_by("pk"))
+    if rule.strict:
+        notices = notices[-1:]
+    return [n for n in notices if n.state == S.ISSUED and n.pdf_ready]
 
 
 def refuse_direct_service(*, obj, step: str) -> None:
     """casework.services.steps.SERVICE_GUARDS: no service typed in while its notice is on
     its way; serving the notice records it."""
-    for rule in STEPS:
-        if rule.step != step or not isinstance(obj, rule.machine.model):
-            continue
-        waiting = rule.notices_for(obj).filter(state__in=ON_ITS_WAY).order_by("pk").first()
-        if waiting is not None:
-            raise DomainError(
-                _(
-                    "该事项的%(title)s尚未送达（%(state)s）：请签发该文书，并在文书页面登记送达，送达日期即据以计算期限。"
-                )
-                % {"title": waiting.title, "state": waiting.get_state_display()},
-                field="served_on",
-                code="serve_the_notice",
+    notice = waiting(obj, step)
+    if notice is not None:
+        raise DomainError(
+            _(
+                "该事项的%(title)s尚未送达（%(state)s）：请签发该文书，并在文书页面登记送达，送达日期即据以计算期限。"
             )
+            % {"title": notice.title, "state": notice.get_state_display()},
+            field="served_on",
+            code="serve_the_notice",
+        )

@@ -7,6 +7,7 @@ from casework.roles import Role
 from casework.services import accountability as svc
 
 from .factories import UserFactory
+from .notice_cases import serve_recorded_step
 
 
 def set_today(settings, day: dt.date | str) -> None:
@@ -60,4 +61,19 @@ def decided(*, officer, approver, decisions, decided_on, combined_periods=None, 
 
 def served(*, officer, served_on, **kwargs):
     case = decided(officer=officer, **kwargs)
-    return svc.accountability_serve(acting_user=officer, accountability_id=case.pk, served_on=served_on)
+    return serve(case, officer=officer, approver=kwargs["approver"], served_on=served_on)
+
+
+def serve(case, *, officer, approver, served_on):
+    """The decision's service: through each person's decision notice when they were drafted
+    (an issuer exists), else typed in."""
+    return serve_recorded_step(
+        case,
+        "serve",
+        officer=officer,
+        approver=approver,
+        served_on=served_on,
+        direct=lambda: svc.accountability_serve(
+            acting_user=officer, accountability_id=case.pk, served_on=served_on
+        ),
+    )

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from casework.models import Measure, Record
+from casework.models import Measure
 from casework.services import decided_records as decided
 from casework.services import records as svc
 
@@ -50,19 +50,18 @@ def approved(*, officer, approver, **kwargs):
 def serve_pre_notice(record, *, officer, approver, served_on=dt.date(2026, 1, 5)):
     """The 事前告知书's service on `served_on`: through the notice when one was drafted (it is
     completed, approved and issued that day), else recorded on its own (no issuer)."""
-    from notices.models import Notice
+    from .notice_cases import serve_recorded_step
 
-    from .notice_cases import served
-
-    n1 = (
-        Notice.objects.filter(record=record, type_code="N1", state__in=["DRAFT", "APPROVED", "ISSUED"])
-        .order_by("-pk")
-        .first()
+    return serve_recorded_step(
+        record,
+        "serve_pre_notice",
+        officer=officer,
+        approver=approver,
+        served_on=served_on,
+        direct=lambda: svc.record_pre_notice_served(
+            acting_user=officer, record_id=record.pk, served_on=served_on
+        ),
     )
-    if n1 is None:
-        return svc.record_pre_notice_served(acting_user=officer, record_id=record.pk, served_on=served_on)
-    served(officer=officer, approver=approver, notice=n1, served_on=served_on)
-    return Record.objects.get(pk=record.pk)
 
 
 def pre_notice(*, officer, approver, served_on=dt.date(2026, 1, 5), **kwargs):

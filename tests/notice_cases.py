@@ -131,6 +131,21 @@ def served(*, officer, approver, notice: Notice, served_on, method="IN_PERSON", 
     return Notice.objects.get(pk=notice.pk)
 
 
+def serve_recorded_step(obj, step: str, *, officer, approver, served_on, direct):
+    """The service of `step` on `obj` (an order, an objection, a case, a record's prior
+    notice) as a user records it: by serving each notice on its way whose service records
+    it (notices.service_steps), or, where none was drafted (no issuer), by `direct()`."""
+    from notices.service_steps import waiting
+
+    notice = waiting(obj, step)
+    if notice is None:
+        return direct()
+    while notice is not None:
+        served(officer=officer, approver=approver, notice=notice, served_on=served_on)
+        notice = waiting(obj, step)
+    return type(obj).objects.get(pk=obj.pk)
+
+
 def issued_via_api(*, officer, approver, notice_id: int) -> dict:
     """Through the API: the officer fills what the system could not draft, the approver
     approves, the officer issues (the PDF is rendered on commit); the notice as then read."""
@@ -172,7 +187,16 @@ def issuer_fixture(db):
 @pytest.fixture(name="record")
 def record_fixture(officer, approver, unit, fixed_today):
     """An EFFECTIVE record about `unit` (served 2026-01-16; today is 2026-02-02), without the
-    drafts its steps produced (test_notice_transitions covers those): tests draft their own."""
-    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-    Notice.objects.filter(record=record, drafted_by__isnull=True).delete()
-    return record
+    notices its steps would produce (test_notice_transitions covers those): tests draft their own."""
+    return without_notices(lambda: lifecycle.effective(officer=officer, approver=approver, organisation=unit))
+
+
+def without_notices(make):
+    """`make()` with every issuer inactive, so that its steps draft no notice (and a service
+    is typed in, as where no notice exists); the issuers are active again afterwards."""
+    active = list(Issuer.objects.filter(is_active=True).values_list("pk", flat=True))
+    Issuer.objects.filter(pk__in=active).update(is_active=False)
+    try:
+        return make()
+    finally:
+        Issuer.objects.filter(pk__in=active).update(is_active=True)

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from casework.services import rectification as svc
 
 from . import lifecycle
+from .notice_cases import serve_recorded_step
 
 SERVED_ON = dt.date(2026, 9, 1)  # scenario 8: a Tuesday
 
@@ -55,9 +56,21 @@ def drafted(*, officer, approver, unit, count: int = 1, record=None, **extra):
 
 def in_progress(*, officer, approver, unit, count: int = 1, served_on=SERVED_ON, **extra):
     rectification = drafted(officer=officer, approver=approver, unit=unit, count=count, **extra)
-    svc.rectification_issue(acting_user=approver, rectification_id=rectification.pk)
-    return svc.rectification_serve(
-        acting_user=officer, rectification_id=rectification.pk, served_on=served_on
+    rectification = svc.rectification_issue(acting_user=approver, rectification_id=rectification.pk)
+    return serve(rectification, officer=officer, approver=approver, served_on=served_on)
+
+
+def serve(rectification, *, officer, approver, served_on=SERVED_ON):
+    """The order's service: through its 整改通知书 when one was drafted, else typed in."""
+    return serve_recorded_step(
+        rectification,
+        "serve",
+        officer=officer,
+        approver=approver,
+        served_on=served_on,
+        direct=lambda: svc.rectification_serve(
+            acting_user=officer, rectification_id=rectification.pk, served_on=served_on
+        ),
     )
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 from casework.services import objections
 from casework.services import rectification as rect
 
-from . import lifecycle
+from . import lifecycle, rectification_steps
 from .objection_steps import filed
 
 ITEM = {
@@ -21,8 +21,8 @@ def served_rectification(*, officer, approver, unit, items: int = 2, served_on=d
     after `served_on`."""
     record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
     order = rect.rectification_draft(acting_user=officer, record_id=record.pk, items=[ITEM] * items)
-    rect.rectification_issue(acting_user=approver, rectification_id=order.pk)
-    return rect.rectification_serve(acting_user=officer, rectification_id=order.pk, served_on=served_on)
+    order = rect.rectification_issue(acting_user=approver, rectification_id=order.pk)
+    return rectification_steps.serve(order, officer=officer, approver=approver, served_on=served_on)
 
 
 def objection_under_decision(*, officer, approver, liaison, unit, settings):

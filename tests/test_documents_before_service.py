@@ -11,11 +11,13 @@ from pypdf import PdfReader
 from casework import calendar
 from casework.errors import DomainError
 from casework.models import Deadline, Record
+from casework.services import objections as objection_svc
 from casework.services import records as record_svc
 from notices.models import Notice, ServiceEvent
 
-from . import lifecycle
+from . import accountability_steps, lifecycle, objection_steps, rectification_steps
 from .api_fixtures import api
+from .factories import PersonFactory
 from .notice_cases import issued_via_api, issuer_fixture, serve_via_api  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("issuer")]
@@ -224,3 +226,119 @@ def lifecycle_issue(notice: Notice, *, officer, approver) -> Notice:
     from .notice_cases import completed, issue
 
     return issue(officer=officer, approver=approver, notice=completed(officer=officer, notice=notice))
+
+
+# ── every notice whose service starts a period ──────────────────────────────────────
+
+
+def only_notice(record, code) -> Notice:
+    [notice] = Notice.objects.filter(record=record, type_code=code)
+    return notice
+
+
+def test_the_rectification_periods_run_from_the_service_of_the_issued_order(
+    officer, approver, unit, settings
+):
+    """§6.3: each item's period (calendar days, rolled forward) and the written explanation
+    (10 WD) run from the 整改通知书's service, recorded on the notice, once."""
+    settings.CHENGXIN_TODAY = "2026-08-20"
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    order = rectification_steps.drafted(officer=officer, approver=approver, unit=unit, count=2, record=record)
+    ok(api(approver).post(f"/api/rectifications/{order.pk}/issue/", {}, format="json"))
+    n8 = only_notice(record, "N8")
+    assert n8.state == "DRAFT" and n8.about == order
+
+    # Typing a service date in while the order's notice is being prepared is refused.
+    typed = refused(api(officer).post(f"/api/rectifications/{order.pk}/serve/", {"served_on": "2026-08-20"}))
+    assert typed["code"] == "serve_the_notice" and "整改通知书" in typed["detail"]
+    assert not Deadline.objects.filter(
+        record=record, kind__in=["rectification", "written_explanation"]
+    ).exists()
+
+    issued_via_api(officer=officer, approver=approver, notice_id=n8.pk)
+    settings.CHENGXIN_TODAY = "2026-09-01"
+    ok(serve(api(officer), [n8.pk], "2026-09-01"), 201)  # a Tuesday (scenario 8)
+    order.refresh_from_db()
+    assert order.state == "IN_PROGRESS" and order.served_on == dt.date(2026, 9, 1)
+    for item in order.items.all():
+        deadline = Deadline.objects.get(
+            kind="rectification", owner_id=item.pk, owner_type__model="rectificationitem"
+        )
+        assert deadline.start_on == dt.date(2026, 9, 1)
+        assert deadline.due_on == calendar.add(dt.date(2026, 9, 1), item.period_days, "d", roll=True).date
+    explanation = Deadline.objects.get(kind="written_explanation", owner_id=order.pk)
+    assert explanation.due_on == calendar.add(dt.date(2026, 9, 1), 10, "wd").date == dt.date(2026, 9, 15)
+
+    assert refused(serve(api(officer), [n8.pk], "2026-09-01"))["code"] == "not_issued"
+    assert record.audit_entries.filter(action="rectification.serve").count() == 1
+
+
+def test_the_appeal_window_runs_from_the_last_persons_decision_notice(officer, approver, unit, settings):
+    """§6.4: one 政务处分决定书 per person; the case is served when each of them is, and the
+    复审 window (1 month) runs from the last service, so that nobody's runs before theirs."""
+    settings.CHENGXIN_TODAY = "2026-03-02"
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    first, second = PersonFactory(unit=unit, name="李四"), PersonFactory(unit=unit, name="王五")
+    case = accountability_steps.decided(
+        officer=officer,
+        approver=approver,
+        record=record,
+        persons=[first, second],
+        decisions=[accountability_steps.decision(first), accountability_steps.decision(second)],
+        decided_on=dt.date(2026, 3, 2),
+    )
+    n14s = list(Notice.objects.filter(record=record, type_code="N14").order_by("pk"))
+    assert [n.about.person for n in n14s] == [first, second]
+    typed = refused(api(officer).post(f"/api/accountability/{case.pk}/serve/", {"served_on": "2026-03-02"}))
+    assert typed["code"] == "serve_the_notice"
+
+    for notice in n14s:
+        issued_via_api(officer=officer, approver=approver, notice_id=notice.pk)
+    settings.CHENGXIN_TODAY = "2026-03-10"
+    ok(serve(api(officer), [n14s[0].pk], "2026-03-03"), 201)
+    case.refresh_from_db()
+    assert case.state == "DECIDED" and case.served_on is None  # 王五 has not received his yet
+    ok(serve(api(officer), [n14s[1].pk], "2026-03-09"), 201)
+    case.refresh_from_db()
+    assert case.state == "SERVED" and case.served_on == dt.date(2026, 3, 9)
+    window = Deadline.objects.get(kind="appeal_review_apply", owner_id=case.pk)
+    assert window.start_on == dt.date(2026, 3, 9)
+    assert window.due_on == calendar.add(dt.date(2026, 3, 9), 1, "m", roll=True).date == dt.date(2026, 4, 9)
+    assert refused(serve(api(officer), [n14s[1].pk], "2026-03-09"))["code"] == "not_issued"
+
+
+def test_the_objection_result_is_served_on_its_notice(officer, approver, liaison, unit, settings):
+    settings.CHENGXIN_TODAY = "2026-06-01"
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    objection = objection_steps.verifying(subject=liaison, officer=officer, record=record)
+    objection_svc.objection_decide(
+        acting_user=approver, objection_id=objection.pk, outcome="MAINTAIN", reason="经核查，记录无误。"
+    )
+    n6 = only_notice(record, "N6")
+    typed = refused(api(officer).post(f"/api/objections/{objection.pk}/serve/", {"served_on": "2026-06-01"}))
+    assert typed["code"] == "serve_the_notice"
+    issued_via_api(officer=officer, approver=approver, notice_id=n6.pk)
+    settings.CHENGXIN_TODAY = "2026-06-05"
+    ok(serve(api(officer), [n6.pk], "2026-06-04"), 201)
+    objection.refresh_from_db()
+    assert objection.state == "SERVED" and objection.served_on == dt.date(2026, 6, 4)
+
+
+def test_a_decision_of_the_appointing_body_is_still_served_with_a_date(officer, approver, unit, settings):
+    """The APPOINTING track's 处分决定书 is the appointing body's own document, recorded not
+    issued here: its service is typed in."""
+    settings.CHENGXIN_TODAY = "2026-03-02"
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    person = PersonFactory(unit=unit)
+    case = accountability_steps.decided(
+        officer=officer,
+        approver=approver,
+        record=record,
+        persons=[person],
+        track="APPOINTING",
+        decisions=[accountability_steps.decision(person)],
+        decided_on=dt.date(2026, 3, 2),
+    )
+    assert not Notice.objects.filter(record=record, type_code__in=["N14", "N15"]).exists()
+    served = ok(api(officer).post(f"/api/accountability/{case.pk}/serve/", {"served_on": "2026-03-02"}))
+    assert served["state"] == "SERVED"

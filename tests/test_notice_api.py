@@ -8,6 +8,7 @@ from pypdf import PdfReader
 
 from casework.roles import Role
 from notices import services, tasks
+from notices.models import Notice
 
 from . import lifecycle
 from .api_fixtures import api
@@ -97,7 +98,8 @@ def test_a_civil_servant_sees_the_notices_about_themselves(officer, approver, un
     unit_liaison = UserFactory(organisation=unit, roles=[Role.UNIT_LIAISON])
     record = lifecycle.effective(officer=officer, approver=approver, person=person, category="ACC")
     sent = issued(officer=officer, approver=approver, record=record, type_code="N3")
-    assert ids(api(them)) == {sent.pk}
+    served_pre_notice = Notice.objects.get(record=record, type_code="N1", state="SERVED")
+    assert ids(api(them)) == {served_pre_notice.pk, sent.pk}
     assert ids(api(colleague)) == set()
     assert ids(api(unit_liaison)) == set()  # a person's notices are not the unit's
 

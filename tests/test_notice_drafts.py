@@ -27,7 +27,7 @@ EVIDENCE = ["《政府采购合同》及验收报告", "供应商催款函及邮
 def system_draft(officer, approver, unit) -> Notice:
     """The 事前告知书 the system drafts when the prior notice is approved: a record without
     evidence attachments leaves its 证据 blank, for the officer to fill in."""
-    record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
+    record = lifecycle.approved(officer=officer, approver=approver, organisation=unit)
     notice = Notice.objects.get(record=record, type_code="N1", drafted_by__isnull=True)
     assert notice.data["evidence"] == []
     return notice

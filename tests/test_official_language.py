@@ -19,7 +19,7 @@ from notices.models import Notice
 
 from . import lifecycle
 from .api_fixtures import api
-from .notice_cases import complete, issue, issuer_fixture  # noqa: F401
+from .notice_cases import complete, issue, issuer_fixture, without_notices  # noqa: F401
 from .objection_steps import filed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
@@ -76,9 +76,12 @@ def test_notices_drafted_by_an_english_officers_steps_print_chinese_labels(offic
         record = lifecycle.determined(
             officer=officer, approver=approver, organisation=unit, category="PRM", tier="GENERAL"
         )
+    # The 事前告知书 was completed by the officer to be served; the 告知书 is still the system's draft.
     n1, n2 = (
-        Notice.objects.get(record=record, type_code=code, drafted_by__isnull=True) for code in ("N1", "N2")
+        Notice.objects.get(record=record, type_code="N1"),
+        Notice.objects.get(record=record, type_code="N2"),
     )
+    assert n2.drafted_by is None
     for notice in (n1, n2):
         assert (notice.data["category"], notice.data["tier"]) == ("未守信践诺", "一般"), notice.type_code
 
@@ -92,8 +95,11 @@ def test_notices_drafted_by_an_english_officers_steps_print_chinese_labels(offic
 
 def test_an_issued_notice_completed_and_issued_in_english_is_rendered_in_chinese(officer, approver, unit):
     with translation.override("en"):
-        record = lifecycle.determined(officer=officer, approver=approver, organisation=unit, tier="SERIOUS")
-        Notice.objects.filter(record=record).delete()
+        record = without_notices(
+            lambda: lifecycle.determined(
+                officer=officer, approver=approver, organisation=unit, tier="SERIOUS"
+            )
+        )
         data = complete("N2", record)
         del data["category"], data["tier"]  # from the record, through the type's builder
         draft = notice_services.notice_draft(

@@ -52,15 +52,26 @@ def order_with_periods(*, officer, approver, unit, periods: list[int]) -> Rectif
         for n, days in enumerate(periods, 1)
     ]
     order = rect.rectification_draft(acting_user=officer, record_id=record.pk, items=items)
+    order = rect.rectification_issue(acting_user=approver, rectification_id=order.pk)
+    return steps.serve(order, officer=officer, approver=approver, served_on=D("2026-09-01"))
+
+
+def order_served_without_its_notice(*, officer, approver, unit) -> Rectification:
+    """An order whose 整改通知书 was withdrawn and its service typed in (served on paper
+    made outside the system): the letters name no original number."""
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    order = rect.rectification_draft(acting_user=officer, record_id=record.pk, items=[ITEM])
     rect.rectification_issue(acting_user=approver, rectification_id=order.pk)
+    [n8] = [n for n in Notice.objects.filter(type_code="N8", object_id=order.pk) if n.about == order]
+    services.notice_void(acting_user=officer, notice_id=n8.pk, reason="改以纸质文书送达")
     return rect.rectification_serve(acting_user=officer, rectification_id=order.pk, served_on=D("2026-09-01"))
 
 
-def issued_order_notice(order, *, officer, approver) -> Notice:
-    """The order's 整改通知书, drafted at its issue and now approved and issued (numbered)."""
+def issued_order_notice(order) -> Notice:
+    """The order's 整改通知书, drafted at its issue, issued and served (numbered)."""
     [n8] = [n for n in Notice.objects.filter(type_code="N8", object_id=order.pk) if n.about == order]
-    services.notice_approve(acting_user=approver, notice_id=n8.pk)
-    return services.notice_issue(acting_user=officer, notice_id=n8.pk)
+    assert n8.state == "SERVED"
+    return n8
 
 
 def letters(order=None):
@@ -77,8 +88,8 @@ def test_sweep_deadlines_drafts_one_letter_per_order_listing_its_late_items(offi
     single item is due 10-08 too. On 10-09 each order gets one letter naming its late items;
     a second run that day drafts and audits nothing; item 2, late later, gets a letter of its own."""
     order = order_with_periods(officer=officer, approver=approver, unit=unit, periods=[30, 40, 30])
-    other = served_rectification(officer=officer, approver=approver, unit=OrganisationFactory(), items=1)
-    n8 = issued_order_notice(order, officer=officer, approver=approver)
+    other = order_served_without_its_notice(officer=officer, approver=approver, unit=OrganisationFactory())
+    n8 = issued_order_notice(order)
     before = Notice.objects.count()
 
     assert sweep_deadlines("2026-10-09")["reminders_drafted"] == 2

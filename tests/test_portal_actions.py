@@ -80,9 +80,12 @@ def test_the_form_shows_labelled_fields_of_the_endpoint(officer, unit):
 
 
 def test_a_required_date_starts_at_today_and_is_a_date_input(officer, approver, unit):
-    record = lifecycle.proposed(officer=officer, organisation=unit)
-    page = client(approver).get(act("cases", record.pk, "approve-pre-notice"))
-    assert 'type="date" id="f-served-on" name="served_on" value="2026-02-02"' in page.content.decode()
+    record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
+    page = client(approver).get(act("cases", record.pk, "determine"))
+    assert (
+        'type="date" id="f-determination-date" name="determination_date" value="2026-02-02"'
+        in page.content.decode()
+    )
 
 
 # ── bad input: the message next to the field, nothing saved ──────────────────────
@@ -101,13 +104,13 @@ def test_bad_input_is_shown_next_to_the_field_in_chinese_and_nothing_changes(off
 
 
 def test_a_service_refusal_names_its_field(officer, approver, unit):
-    """The service's own rule (a service date cannot be in the future), not the serializer's."""
-    record = lifecycle.proposed(officer=officer, organisation=unit)
+    """The service's own rule (a determination date cannot be in the future), not the serializer's."""
+    record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
     before = db_state(record.pk)
-    page = client(approver).post(act("cases", record.pk, "approve-pre-notice"), {"served_on": "2026-03-01"})
+    page = client(approver).post(act("cases", record.pk, "determine"), {"determination_date": "2026-03-01"})
     assert page.status_code == 400
-    served_on = field_block(page, "served_on")
-    assert "不能晚于今天" in served_on and 'value="2026-03-01"' in served_on
+    day = field_block(page, "determination_date")
+    assert "不能晚于今天" in day and 'value="2026-03-01"' in day
     assert db_state(record.pk) == before
 
 

@@ -79,9 +79,20 @@ def test_the_unit_may_defend_once_told_and_sees_no_internal_details(officer, app
     body = text(shown)
     assert record.lead_content not in body  # the raw complaint is the commission's
     assert "变更明细" not in body and "IP 地址" not in body
-    assert "事前告知书" not in section(shown, "文书")  # still a draft: the commission's
+    assert "失信记录事前告知书" in section(shown, "文书")  # told: served on the unit
     staff = case(officer, record)
     assert record.lead_content in text(staff) and "变更明细" in text(staff)
+    assert "失信记录事前告知书" in section(staff, "文书") and "已送达" in section(staff, "文书")
+
+
+def test_before_the_prior_notice_is_served_nobody_is_offered_the_defence_or_the_determination(
+    officer, approver, unit, liaison, issuer
+):
+    record = lifecycle.approved(officer=officer, approver=approver, organisation=unit)
+    assert "提交陈述申辩" not in action_labels(case(liaison, record))
+    assert "失信记录事前告知书" not in section(case(liaison, record), "文书")  # a draft: the commission's
+    assert "认定" not in action_labels(case(approver, record))
+    staff = case(officer, record)
     assert "失信记录事前告知书" in section(staff, "文书") and "草稿" in section(staff, "文书")
 
 
@@ -93,8 +104,8 @@ def test_the_case_page_shows_the_record_and_its_timeline_oldest_first(officer, a
         assert fact in record_text, fact
     assert "最短至 2026-04-15，最长至 2027-01-15" in record_text
     steps = re.findall(r'<p class="what"><strong>([^<]+)</strong>', shown.content.decode())
-    assert steps[:5] == ["登记线索", "开始核查", "提出拟认定", "批准并送达事前告知", "拟稿文书"]
-    assert steps.index("认定") > steps.index("批准并送达事前告知")
+    assert steps[:5] == ["登记线索", "开始核查", "提出拟认定", "批准事前告知", "拟稿文书"]
+    assert steps.index("认定") > steps.index("登记事前告知书送达") > steps.index("批准事前告知")
     timeline = section(shown, "办理经过")
     assert f"{approver.get_full_name()}（审批人员）" in timeline and "事前告知 → 已认定" in timeline
 

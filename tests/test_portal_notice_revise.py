@@ -22,7 +22,7 @@ EVIDENCE = ["《政府采购合同》及验收报告", "供应商催款函及邮
 @pytest.fixture
 def system_draft(officer, approver, unit) -> Notice:
     """The 事前告知书 the system drafts when the prior notice is approved, its 证据摘要 blank."""
-    record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
+    record = lifecycle.approved(officer=officer, approver=approver, organisation=unit)
     return Notice.objects.get(record=record, type_code="N1", drafted_by__isnull=True)
 
 

@@ -90,11 +90,11 @@ def _rectification(users, record) -> dict[str, int]:
     rectification = rectification_steps.drafted(
         officer=officer, approver=users["approver"], unit=None, record=record
     )
-    rectification_steps.svc.rectification_issue(
+    rectification = rectification_steps.svc.rectification_issue(
         acting_user=users["approver"], rectification_id=rectification.pk
     )
-    rectification_steps.svc.rectification_serve(
-        acting_user=officer, rectification_id=rectification.pk, served_on=dt.date(2026, 2, 2)
+    rectification_steps.serve(
+        rectification, officer=officer, approver=users["approver"], served_on=dt.date(2026, 2, 2)
     )
     item = rectification.items.get()
     evidence = rectification_steps.svc.rectification_item_add_evidence(

@@ -43,7 +43,7 @@ from .accountability_case import (
     case_type,
 )
 from .record_steps import RECORD
-from .steps import apply_step, notify_step
+from .steps import apply_step, check_direct_service, notify_step
 from .validation import require_choice, require_past_date, require_text
 
 AS = AccountabilityState
@@ -268,10 +268,10 @@ def _open_appeal_window(case: Accountability) -> None:
         rules.open_deadline(case.record, FIRST_APPEAL_WINDOW[case.track], case.served_on, owner=case)
 
 
-def accountability_serve(
-    *, acting_user, accountability_id: int, served_on: dt.date, ip_address: str | None = None
-) -> Accountability:
-    """S14 Art 46: served on the person and the unit; the appeal window runs from here."""
+def service_change(served_on: dt.date):
+    """The (change, after) pair of the decision's service (S14 Art 46): the appeal window
+    runs from it. Taken by the service of the decision notices this system issues (政务处分
+    决定书, 问责决定书: notices.services.notice_serve), or by `accountability_serve`."""
     require_past_date(served_on, "served_on", _("送达日期"))
 
     def change(case: Accountability) -> None:
@@ -279,12 +279,27 @@ def accountability_serve(
             raise DomainError(_("送达日期不能早于决定日期。"), field="served_on", code="date_order")
         case.served_on = served_on
 
+    return change, _open_appeal_window
+
+
+def accountability_serve(
+    *, acting_user, accountability_id: int, served_on: dt.date, ip_address: str | None = None
+) -> Accountability:
+    """The decision's service typed in: for a decision this system issues no notice of (the
+    appointing body's own 处分决定书); refused while a decision notice of the case is on
+    its way, whose service records it."""
+    change, after = service_change(served_on)
+
+    def guarded(case: Accountability) -> None:
+        check_direct_service(case, "serve")
+        change(case)
+
     return case_step(
         accountability_id,
         "serve",
         acting_user=acting_user,
-        change=change,
-        after=_open_appeal_window,
+        change=guarded,
+        after=after,
         ip_address=ip_address,
     )
 

@@ -28,7 +28,7 @@ from ..roles import Role
 from . import objection_effects as effects
 from . import objection_evidence as evidence
 from .record_steps import RECORD
-from .steps import Machine, apply_step, notify_step, perform, snapshot
+from .steps import Machine, apply_step, check_direct_service, notify_step, perform, snapshot
 from .validation import (
     PAPER_FILING_ROLES,
     Window,
@@ -428,9 +428,10 @@ def objection_decide(
 # ── service of the result, and closing ─────────────────────────────────────────────
 
 
-def objection_serve(
-    *, acting_user, objection_id: int, served_on: dt.date, ip_address: str | None = None
-) -> Objection:
+def service_change(served_on: dt.date):
+    """The (change, after) pair of the result's service: the further remedies (复审/复核,
+    复议/诉讼) run from it. Taken by the service of the issued 异议处理结果告知书
+    (notices.services.notice_serve), or by `objection_serve` where it has none."""
     require_past_date(served_on, "served_on", _("送达日期"))
 
     def change(obj: Objection) -> None:
@@ -438,8 +439,21 @@ def objection_serve(
             raise DomainError(_("送达日期不能早于决定日期。"), field="served_on", code="date_order")
         obj.served_on = served_on
 
+    return change, lambda obj: None
+
+
+def objection_serve(
+    *, acting_user, objection_id: int, served_on: dt.date, ip_address: str | None = None
+) -> Objection:
+    """The result's service typed in: refused while its result notice is on its way."""
+    change, _after = service_change(served_on)
+
+    def guarded(obj: Objection) -> None:
+        check_direct_service(obj, "serve")
+        change(obj)
+
     return _step(
-        "serve", acting_user=acting_user, objection_id=objection_id, change=change, ip_address=ip_address
+        "serve", acting_user=acting_user, objection_id=objection_id, change=guarded, ip_address=ip_address
     )
 
 

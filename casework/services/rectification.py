@@ -44,7 +44,7 @@ from .attachments import attachment_upload
 from .record_steps import RECORD
 from .rectification_review import rectification_review, rectification_start_review
 from .rectification_steps import ITEM, RECTIFICATION, numbers
-from .steps import apply_step, notify_step, perform
+from .steps import apply_step, check_direct_service, notify_step, perform
 from .validation import require_past_date, require_text
 
 RS, IS = RectificationState, ItemState
@@ -189,11 +189,11 @@ def rectification_issue(
     )
 
 
-def rectification_serve(
-    *, acting_user, rectification_id: int, served_on: dt.date, ip_address: str | None = None
-) -> Rectification:
-    """Every item's deadline runs from service: its period in calendar days, rolled
-    forward off a rest day (scenario 8); the written explanation is due in 10 WD."""
+def service_change(served_on: dt.date):
+    """The (change, after) pair of the order's service: every item's deadline runs from it,
+    its period in calendar days, rolled forward off a rest day (scenario 8); the written
+    explanation is due in 10 WD. Taken by the service of the issued 整改通知书
+    (notices.services.notice_serve), or by `rectification_serve` where it has none."""
     require_past_date(served_on, "served_on", _("整改通知送达日期"))
 
     def change(rectification: Rectification) -> None:
@@ -205,12 +205,26 @@ def rectification_serve(
             rules.open_deadline(record, "rectification", served_on, owner=item, amount=item.period_days)
         rules.open_deadline(record, "written_explanation", served_on, owner=rectification)
 
+    return change, after
+
+
+def rectification_serve(
+    *, acting_user, rectification_id: int, served_on: dt.date, ip_address: str | None = None
+) -> Rectification:
+    """The order's service typed in: refused while its 整改通知书 is on its way (then serving
+    that notice records it, with the date the periods run from)."""
+    change, after = service_change(served_on)
+
+    def guarded(rectification: Rectification) -> None:
+        check_direct_service(rectification, "serve")
+        change(rectification)
+
     return perform(
         RECTIFICATION,
         acting_user=acting_user,
         pk=rectification_id,
         step="serve",
-        change=change,
+        change=guarded,
         after=after,
         ip_address=ip_address,
     )

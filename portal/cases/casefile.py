@@ -11,11 +11,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from casework import clock, queries, rules
+from casework import clock, queries
 from casework.errors import DomainError
 from casework.lifecycle import RecordState
 from casework.models.records import DeadlineStatus
 from casework.permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
+from notices import context as notice_context
 from notices import queries as notice_queries
 from notices.lifecycle import NoticeState
 from portal.public import scrub
@@ -159,15 +160,14 @@ def _pre_notice(record, notices) -> dict | None:
     current = [(n, url) for n, url in notices if n.type_code == "N1" and n.state != NoticeState.VOIDED]
     notice, url = current[-1] if current else (None, "")
     try:
-        rule = rules.deadline_rule("defence_window")
-        period = f"{rule.amount}{rule.get_unit_display()}"
+        window = notice_context.period("defence_window")  # 5个工作日, as the notice says
     except DomainError:
-        period = ""
+        window = ""
     return {
         "notice": notice,
         "url": url,
         "next": NEXT_FOR_PRE_NOTICE[notice.state if notice else None],
-        "period": period,
+        "period": window,
     }
 
 

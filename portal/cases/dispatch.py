@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.settings import api_settings
 
 from notices import api as notice_api
+from notices import service_steps
 from notices.services import SERVED_TOGETHER
 
 from .choices import fixed, servable_notices
 from .fields import Context
-from .specs import ActionSpec, pre_notice_to_serve
+from .specs import ActionSpec
 
 #: Endpoints that take no pk in their URL (the object is named in the body).
 NO_PK = frozenset({notice_api.NoticeListApi, notice_api.NoticeServeApi})
@@ -37,7 +38,9 @@ class Endpoint:
 
 def endpoint(spec: ActionSpec, ctx: Context) -> Endpoint:
     """The endpoint this form posts to. A determined record whose recording notice and
-    repair notice are both issued is served by serving the two together (两书同达, T8)."""
+    repair notice are both issued is served by serving the two together (两书同达, T8); a
+    service that its issued notice's service records (the 事前告知书, 整改通知书, 异议处理
+    结果告知书, decision notices) is served on that notice, with the date periods run from."""
     if (spec.kind, spec.slug) == ("cases", "serve"):
         letters = latest_letters(ctx.user, ctx.record)
         if len(letters) == len(SERVED_TOGETHER):
@@ -48,16 +51,15 @@ def endpoint(spec: ActionSpec, ctx: Context) -> Endpoint:
                 note=_("将同时送达：%(titles)s。送达后记录生效。")
                 % {"titles": "、".join(n.title for n in letters)},
             )
-    if (spec.kind, spec.slug) == ("cases", "serve-pre-notice"):
-        notice = pre_notice_to_serve(ctx.record)
-        if notice is not None:
-            return Endpoint(
-                notice_api.NoticeServeApi,
-                notice_api.ServeNoticesInput,
-                {"notices": [notice.pk]},
-                note=_("将送达：%(title)s（%(number)s）。陈述申辩期自送达之日起计算。")
-                % {"title": notice.title, "number": notice.number},
-            )
+    notices = service_steps.servable(ctx.obj, spec.step.name)
+    if notices:  # a service whose notice's service records it (notices.service_steps)
+        return Endpoint(
+            notice_api.NoticeServeApi,
+            notice_api.ServeNoticesInput,
+            {"notices": [n.pk for n in notices]},
+            note=_("将送达：%(titles)s。期限自送达之日起计算。")
+            % {"titles": "、".join(f"{n.title}（{n.number}）" for n in notices)},
+        )
     return Endpoint(spec.view, spec.input, fixed(spec.kind, spec.slug, ctx), note=way_out_note(spec, ctx))
 
 

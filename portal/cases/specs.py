@@ -47,8 +47,8 @@ from casework.services.attachments import POLICIES
 from casework.services.objections import FILE_STEP, OBJECTABLE_STATES
 from casework.services.repair import APPLY_STEP
 from notices import api as notice_api
-from notices.lifecycle import NOTICE_STEPS, NoticeState
-from notices.models import Notice
+from notices import service_steps
+from notices.lifecycle import NOTICE_STEPS
 
 RS = RecordState
 FORMS = "portal/cases/forms/"
@@ -110,15 +110,6 @@ def _no_running_order(record) -> bool:
     return not record.rectifications.filter(state__in=rect_svc.RUNNING_STATES).exists()
 
 
-def pre_notice_to_serve(record):
-    """The issued, rendered 事前告知书 the record waits on (None: not yet there, or served):
-    its service, recorded on the notice, opens the defence window."""
-    if record.state != RS.PRE_NOTICE or record.pre_notice_served_on:
-        return None
-    issued = Notice.objects.filter(record=record, type_code="N1", state=NoticeState.ISSUED, sha256__gt="")
-    return issued.order_by("-pk").first()
-
-
 def _record_specs() -> list[ActionSpec]:
     initiate = Step("initiate", _("启动责任追究"), (), None, frozenset({Role.OFFICER}), "§6.4")
     fulfilled = Step("fulfilled", _("登记义务履行完毕"), (), None, frozenset({Role.OFFICER}), "§6.5")
@@ -136,7 +127,7 @@ def _record_specs() -> list[ActionSpec]:
             RECORD_STEPS["serve_pre_notice"],
             notice_api.NoticeServeApi,
             notice_api.ServeNoticesInput,
-            when=lambda record: pre_notice_to_serve(record) is not None,
+            when=lambda record: bool(service_steps.servable(record, "serve_pre_notice")),
         ),
         ActionSpec(
             "cases",
@@ -305,7 +296,29 @@ def _all() -> dict[tuple[str, str], ActionSpec]:
         *_table("repairs", REPAIR_STEPS, repair_api.STEPS, danger={"refuse", "revoke"}),
         *_notice_specs(),
     ]
-    return {(s.kind, s.slug): s for s in specs}
+    return {(s.kind, s.slug): _served_by_notice(s) for s in specs}
+
+
+#: The service steps of a sub-process that the service of its notice records.
+NOTICE_SERVED = frozenset({("rectifications", "serve"), ("objections", "serve"), ("accountability", "serve")})
+#: What waits on the service of the prior notice: the subject's answer, the determination.
+AFTER_PRE_NOTICE = frozenset({("cases", "submit-defence"), ("cases", "determine")})
+
+
+def _served_by_notice(spec: ActionSpec) -> ActionSpec:
+    if (spec.kind, spec.slug) in AFTER_PRE_NOTICE:
+        return dataclasses.replace(spec, when=lambda record: bool(record.pre_notice_served_on))
+    """A service the notice's service records (notices.service_steps) is offered while the
+    notice is issued (the form then serves it), or while no such notice is on its way (the
+    service typed in, where the system issues none); not while the notice is being prepared."""
+    if (spec.kind, spec.slug) not in NOTICE_SERVED:
+        return spec
+
+    def when(obj) -> bool:
+        step = spec.step.name
+        return bool(service_steps.servable(obj, step)) or service_steps.waiting(obj, step) is None
+
+    return dataclasses.replace(spec, when=when)
 
 
 SPECS: dict[tuple[str, str], ActionSpec] = _all()

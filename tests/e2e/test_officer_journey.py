@@ -4,7 +4,7 @@ own service, T8), using only the case page and its action forms. The approver si
 the steps separation of duties gives them: the prior notice, the determination, the notices.
 The 事前告知书 (N1) the system drafts on approving the prior notice lacks its evidence: the
 officer completes it on the notice page (完善草稿), the approver approves and issues it and the
-officer serves it on the service date the approval recorded.
+officer records its service from the case page; the defence window runs from that service.
 
 Every step is a click on a page, from the registration of the lead on. The legal clock (CHENGXIN_TODAY) moves on once, so that the
 defence window that kept the approver from determining has passed."""
@@ -117,34 +117,29 @@ def test_an_officer_takes_a_lead_to_effective_and_serves_both_notices_at_once(
     page.get_by_label("M01 书面说明原因并限期整改").check()
     page.get_by_role("button", name="确认提出拟认定").click()  # the facts are missing
     facts = page.locator(".field.invalid", has=page.get_by_label("失信事实"))
-    expect(facts).to_contain_text("该字段不能为空。")
+    expect(facts).to_contain_text("请填写失信事实")
     expect(page.get_by_label("认定依据")).to_have_value("《保障中小企业款项支付条例》第九条")
     expect(page.get_by_label("失信等级")).to_have_value("GENERAL")
     screenshot("propose-error")
     page.get_by_label("失信事实").fill(FACTS)
     confirm(page, "提出拟认定")
     state_is(page, "拟认定")
-    expect(page.locator(".now")).not_to_contain_text("批准并送达事前告知")  # the approver's step
+    expect(page.locator(".now")).not_to_contain_text("批准事前告知")  # the approver's step
     screenshot("case-proposed")
     sign_out(page)
 
-    # ── the approver serves the prior notice; the defence window runs ─────────
+    # ── the approver approves the prior notice: the system drafts it, nothing is served ──
     sign_in(page, base, approver)
     page.goto(case_url)
-    take(page, "批准并送达事前告知")
-    expect(page.get_by_label("事前告知送达日期")).to_have_value("2026-01-20")
-    confirm(page, "批准并送达事前告知")
+    take(page, "批准事前告知")
+    expect(page.locator("main form")).not_to_contain_text("送达日期")
+    confirm(page, "批准事前告知")
     state_is(page, "事前告知")
-    window = page.locator(".now .deadlines li", has_text="陈述申辩")
-    expect(window).to_contain_text("还剩")
-    screenshot("case-pre-notice")
-
-    take(page, "认定")
-    page.get_by_role("button", name="确认认定").click()  # too early: the window is open
-    expect(page.locator("main")).to_contain_text("陈述申辩")
-    assert Record.objects.get(pk=record.pk).state == "PRE_NOTICE"
-    screenshot("determine-too-early")
-
+    expect(page.locator(".now")).to_contain_text("事前告知书草稿待完善、核准")
+    expect(page.locator(".now")).to_contain_text("陈述申辩期（5个工作日）自送达之日起计算")
+    expect(page.locator(".now")).not_to_contain_text("陈述申辩期至")  # no window before service
+    expect(page.locator(".now").get_by_role("link", name="认定", exact=True)).to_have_count(0)
+    screenshot("case-pre-notice-draft")
     sign_out(page)
 
     # ── the prior notice itself: the system drafted it without its evidence ────
@@ -177,17 +172,33 @@ def test_an_officer_takes_a_lead_to_effective_and_serves_both_notices_at_once(
     screenshot("prior-notice-issued")
     sign_out(page)
 
-    # The approval recorded the service date of the prior notice: the officer serves it that day.
+    # The officer records the service of the issued notice: the defence window runs from it.
     sign_in(page, base, officer)
     page.goto(case_url)
-    page.get_by_role("region", name="文书").get_by_role("link", name=PRIOR).click()
-    take(page, "送达文书")
+    expect(page.locator(".now")).to_contain_text("事前告知书已签发，待登记送达")
+    take(page, "登记事前告知书送达")
+    expect(page.locator(".notice-box")).to_contain_text("将送达：失信记录事前告知书")
+    expect(page.get_by_label("送达日期")).to_have_value("2026-01-20")
     page.get_by_label("送达方式").select_option(label="直接送达")
     page.get_by_label("送达回证").fill("送达回证 2026-001 号，签收人：李四")
-    confirm(page, "送达文书")
+    confirm(page, "登记事前告知书送达")
+    state_is(page, "事前告知")
+    window = page.locator(".now .deadlines li", has_text="陈述申辩")
+    expect(window).to_contain_text("还剩")
+    screenshot("case-pre-notice")
     prior = Notice.objects.get(record=record, type_code="N1")
     assert (prior.state, prior.data["evidence"]) == ("SERVED", EVIDENCE)
-    assert prior.service_events.get().served_on == Record.objects.get(pk=record.pk).pre_notice_served_on
+    assert Record.objects.get(pk=record.pk).pre_notice_served_on == dt.date(2026, 1, 20)
+    assert prior.service_events.get().served_on == dt.date(2026, 1, 20)
+    sign_out(page)
+
+    sign_in(page, base, approver)
+    page.goto(case_url)
+    take(page, "认定")
+    page.get_by_role("button", name="确认认定").click()  # too early: the window is open
+    expect(page.locator("main")).to_contain_text("陈述申辩")
+    assert Record.objects.get(pk=record.pk).state == "PRE_NOTICE"
+    screenshot("determine-too-early")
     sign_out(page)
 
     settings.CHENGXIN_TODAY = "2026-02-02"  # the window has passed with no defence
