@@ -113,8 +113,12 @@ def personal_file(user) -> PersonalFile:
         today=today,
         records=[OwnRecord(r, _record_actions(user, r)) for r in records],
         file=integrity_file(person, on=today),
-        objections=objection_list(user=user).filter(filed_by=user).order_by("-received_on", "-pk"),
-        repairs=repair_list(user=user).filter(applicant=user).order_by("-submitted_on", "-pk"),
+        # By the record's subject, not by who typed the filing in: the officer records the
+        # objections and applications the person sent on paper (validation.filing_date).
+        objections=objection_list(user=user)
+        .filter(record__subject_person=person)
+        .order_by("-received_on", "-pk"),
+        repairs=repair_list(user=user).filter(record__subject_person=person).order_by("-submitted_on", "-pk"),
         appeals=Appeal.objects.filter(sanction__in=sanction_list(user=user).filter(person=person))
         .select_related("sanction")
         .order_by("-filed_on", "-pk"),
