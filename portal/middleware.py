@@ -1,4 +1,4 @@
-"""Only the configuration roles enter the admin site.
+"""Only the configuration roles enter the admin site; the Chinese 404 page in development too.
 
 Liaisons, unit heads and the commission's staff are `is_staff` for historical reasons and
 hold view permissions whose querysets are scoped, but their work is in the portal; the admin
@@ -9,10 +9,13 @@ Chinese 403 page for every admin URL; anonymous visitors still reach the admin's
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 
 from .workbench.access import may_configure
 
@@ -31,3 +34,25 @@ class ConfigurationAdminOnly:
             if not may_configure(user):
                 raise PermissionDenied(_("管理后台仅供系统管理员和信用管理员配置系统使用。"))
         return self.get_response(request)
+
+
+class ChineseNotFoundInDebug:
+    """With DEBUG on (`make run`), Django answers a missing page, or an object hidden from the
+    user, with its technical 404 page in English, which lists the site's URL patterns. The
+    site's own Chinese 404 page is shown instead (the API keeps its JSON); a developer who
+    wants Django's page sets CHENGXIN_TECHNICAL_404 = True."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and not getattr(settings, "CHENGXIN_TECHNICAL_404", False)
+            and response.get("Content-Type", "").startswith("text/html")
+            and not request.path.startswith("/api/")
+        ):
+            return page_not_found(request, Http404())
+        return response

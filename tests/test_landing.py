@@ -191,6 +191,17 @@ def test_an_unknown_url_is_the_chinese_404_page():
     assert page.status_code == 404 and "页面不存在" in text(page) and 'href="/work/"' in text(page)
 
 
+@pytest.mark.parametrize("path", ["/work/no-such-page/", "/work/cases/987654321/"])
+def test_the_404_page_is_chinese_with_debug_on_too(settings, path):
+    """Not Django's technical page in `make run`: an unknown URL, a hidden or missing case."""
+    settings.DEBUG = True
+    page = signed_in(user_with(Role.OFFICER)).get(path)
+    assert page.status_code == 404 and "页面不存在" in text(page)
+    assert "Page not found" not in text(page) and "URLconf" not in text(page)
+    api_page = api(user_with(Role.OFFICER)).get("/api/records/987654321/")
+    assert api_page.status_code == 404 and api_page["Content-Type"].startswith("application/json")
+
+
 # ── the admin site: configuration roles only ─────────────────────────────────────
 
 

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.ConfigurationAdminOnly",  # /admin/ for the configuration roles only
+    "portal.middleware.ChineseNotFoundInDebug",  # the site's 404 page with DEBUG on too
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
