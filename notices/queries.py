@@ -5,7 +5,8 @@
 - The subject (its unit's liaison or head for an organisation; the civil servant for a
   person) sees the notices issued to it, once issued: never a draft, never a voided one;
   a notice about a sub-process object only once that object is the subject's to see (an
-  整改通知书 issued before the order is served is not yet).
+  整改通知书 issued before the order is served is not yet). A civil servant also sees the
+  decisions on themself (政务处分决定书…) of a case about their unit's record.
 - Everyone else sees nothing: a notice they may not see answers 404.
 """
 
@@ -16,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from casework.errors import NotFoundError
+from casework.models import Sanction
 from casework.permissions import UNIT_ROLES, roles_of, visible_records
 from casework.queries import visible_objects
 from casework.roles import Role
@@ -35,8 +37,15 @@ def visible_notices(user) -> QuerySet[Notice]:
     if roles & UNIT_ROLES and user.organisation_id:
         subject |= Q(record__subject_organisation_id=user.organisation_id)
     if Role.CIVIL_SERVANT in roles and user.person_id:
-        subject |= Q(record__subject_person_id=user.person_id)
+        subject |= Q(record__subject_person_id=user.person_id) | about_own_sanctions(user.person_id)
     return notices.filter(subject, _about_visible(user), state__in=SUBJECT_STATES)
+
+
+def about_own_sanctions(person_id: int) -> Q:
+    """The decision on a person is served on them (S14 Art 46) even when the case it closes
+    is about their unit's record: the notices about their own sanctions are theirs."""
+    own = Sanction.objects.filter(person_id=person_id).values("pk")
+    return Q(content_type=ContentType.objects.get_for_model(Sanction), object_id__in=own)
 
 
 def _about_visible(user) -> Q:

@@ -23,8 +23,10 @@ from casework.demo import codes
 from casework.demo.cases import ALL_CASES
 from casework.demo.organisations import UNITS
 from casework.demo.people import NAMED
-from casework.lifecycle import RecordState
+from casework.lifecycle import AccountabilityState, RecordState, RectificationState, RepairState
 from casework.models import (
+    Accountability,
+    Attachment,
     AuditEntry,
     Category,
     ConflictDeclaration,
@@ -34,6 +36,9 @@ from casework.models import (
     OrganisationType,
     Person,
     Record,
+    Rectification,
+    RepairApplication,
+    Sanction,
     User,
 )
 from casework.models.people import validate_id_number
@@ -100,6 +105,11 @@ def counts() -> dict[str, int]:
         Issuer,
         Notice,
         ServiceEvent,
+        Rectification,
+        Accountability,
+        Sanction,
+        Attachment,
+        RepairApplication,
     ]
     return {model.__name__: model.objects.count() for model in models}
 
@@ -155,10 +165,10 @@ def test_there_is_a_demo_account_for_every_role(first_run):
     assert User.objects.get(username="civil_servant").person.records.exists()
 
 
-def test_records_reach_every_state_but_repaired_in_every_category(first_run):
+def test_records_reach_every_state_in_every_category(first_run):
     assert Record.objects.count() >= 55
     states = set(Record.objects.values_list("state", flat=True))
-    assert states == set(RecordState) - {RecordState.REPAIRED}
+    assert states == set(RecordState)
     assert set(Category) <= set(Record.objects.values_list("category", flat=True))
     assert Record.objects.filter(subject_person__isnull=False).exists()
 
@@ -214,6 +224,7 @@ DECIDED = [
     RecordState.DETERMINED,
     RecordState.EFFECTIVE,
     RecordState.REVOKED,
+    RecordState.REPAIRED,
     RecordState.EXPIRED,
     RecordState.ARCHIVED,
 ]
@@ -339,3 +350,49 @@ def test_dates_spread_over_each_cases_history(first_run):
     for notice in Notice.objects.filter(number__isnull=False):
         assert timezone.localdate(notice.issued_at) == notice.issued_on
         assert notice.issued_on.year == notice.year and notice.rendered_at == notice.issued_at
+
+
+def test_the_liaisons_unit_works_on_a_rectification_order_it_was_served(first_run):
+    liaison = User.objects.get(username="liaison")
+    order = Rectification.objects.get(record__subject_organisation=liaison.organisation)
+    assert order.state == RectificationState.IN_PROGRESS and order.explanation
+    [n8] = Notice.objects.filter(type_code="N8", object_id=order.pk)
+    assert n8.state == NoticeState.SERVED and n8.service_events.get().served_on == order.served_on
+    assert_rendered(n8)
+    due = Deadline.objects.filter(record=order.record, kind="rectification", status="OPEN")
+    assert due.count() == order.items.count() >= 2 and all(d.due_on > TODAY for d in due)
+    assert Attachment.objects.filter(record=order.record, purpose="evidence").count() == 1
+    client = Client()
+    assert client.login(username="liaison", password="chengxin-demo")
+    page = client.get("/unit/").content.decode()
+    assert n8.number in page
+    for item in order.items.all():
+        assert item.requirement[:20] in page
+
+
+def test_the_civil_servant_has_a_sanction_served_and_may_still_appeal(first_run):
+    user = User.objects.get(username="civil_servant")
+    [sanction] = Sanction.objects.filter(person=user.person)
+    case = sanction.accountability
+    assert case.state == AccountabilityState.SERVED and sanction.decision_type == "DEMERIT"
+    [n14] = Notice.objects.filter(type_code="N14", object_id=sanction.pk)
+    assert n14.state == NoticeState.SERVED and n14.service_events.get().served_on == case.served_on
+    assert n14.data["subject"]["name"] == user.person.name and n14.data["evidence"]
+    assert_rendered(n14)
+    window = Deadline.objects.get(kind="appeal_review_apply", status="OPEN")
+    assert window.record_id == case.record_id and window.due_on > TODAY
+    client = Client()
+    assert client.login(username="civil_servant", password="chengxin-demo")
+    page = client.get("/me/").content.decode()
+    assert n14.number in page and "无处分决定" not in page
+
+
+def test_a_repaired_record_went_through_its_application_and_both_notices(first_run):
+    [record] = Record.objects.filter(state=RecordState.REPAIRED)
+    [application] = record.repairs.all()
+    assert application.state == RepairState.GRANTED and application.submitted_on > record.min_end
+    for code in ("N17", "N18"):
+        [notice] = Notice.objects.filter(type_code=code, object_id=application.pk)
+        assert notice.state == NoticeState.SERVED
+        assert_rendered(notice)
+    assert not record.public

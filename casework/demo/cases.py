@@ -31,10 +31,14 @@ from django.utils import timezone
 from .. import clock, rules
 from ..calendar import WorkCalendar, current
 from ..lifecycle import RecordState as S
-from ..models import AuditEntry, Measure, Organisation, Person, Record, User
+from ..models import AuditEntry, Measure, Organisation, Person, Record, Track, User
+from ..services import accountability as accountability_svc
 from ..services import decided_records as decided
 from ..services import records as svc
+from ..services import rectification as rectification_svc
+from ..services import repair as repair_svc
 from . import cases_decided, cases_open, cases_people
+from . import subprocesses as sub
 from .accounts import ACCOUNTS
 from .spec import LADDER, Case
 
@@ -107,10 +111,15 @@ class Plan:
         if end == S.DISMISSED:
             phases = [self.verify, self.dismiss] if case.verified else [self.dismiss]
         else:
-            reached = S.EFFECTIVE if end in (S.REVOKED, S.EXPIRED) else end
+            reached = S.EFFECTIVE if end in (S.REVOKED, S.EXPIRED, S.REPAIRED) else end
             rungs = LADDER.index(reached) + 1 if reached in LADDER else 0
             phases = [self.verify, self.propose, self.notice, self.determine, self.serve][:rungs]
-            phases += {S.REVOKED: [self.revoke], S.EXPIRED: [self.expire]}.get(end, [])
+            if reached == S.EFFECTIVE:
+                phases += [self.rectify] if case.order else []
+                phases += [self.hold_to_account] if case.discipline else []
+            phases += {S.REVOKED: [self.revoke], S.EXPIRED: [self.expire], S.REPAIRED: [self.repair]}.get(
+                end, []
+            )
         if case.state == S.ARCHIVED:
             phases.append(self.archive)
         for phase in phases:
@@ -215,6 +224,144 @@ class Plan:
             proof=proof_of(self.method, self.case),
             recipient_consent=self.method == "ELECTRONIC",
         )
+
+    # ── what follows a record in force ─────────────────────────────────────────────
+
+    def rectify(self) -> None:
+        """A rectification order: drafted by the officer, issued by the approver, served; the
+        unit explains the causes and uploads evidence for some items."""
+        order, unit = self.case.order, self.ctx.defender(self.case)
+        items = [
+            {
+                "requirement": item.requirement,
+                "acceptance_criteria": item.criteria,
+                "required_evidence": item.evidence,
+                "period_days": item.days,
+            }
+            for item in order.items
+        ]
+        self.add("rectification.draft", order.drafted, sub.draft_order, acting_user=self.officer, items=items)
+        issue = rectification_svc.rectification_issue
+        self.add("rectification.issue", self.after(1), sub.on_order, service=issue, acting_user=self.approver)
+        self.serve_order()
+        if order.explanation:
+            explain = rectification_svc.rectification_explain
+            self.add(
+                "rectification.explain",
+                self.after(6),
+                sub.on_order,
+                service=explain,
+                acting_user=unit,
+                explanation=order.explanation,
+            )
+        for number, name in order.uploads:
+            self.add(
+                "attachment.upload",
+                self.after(3),
+                sub.upload_evidence,
+                acting_user=unit,
+                number=number,
+                name=name,
+            )
+
+    def serve_order(self) -> None:
+        """Recorded on its own here, as where no issuer drafts the 整改通知书; NoticePlan
+        serves the notice instead. The items' periods run from it."""
+        day = self.after(2)
+        serve = rectification_svc.rectification_serve
+        self.add(
+            "rectification.serve", day, sub.on_order, service=serve, acting_user=self.officer, served_on=day
+        )
+
+    def hold_to_account(self) -> None:
+        """An accountability case about a person responsible: investigated by two officers,
+        the person heard, deliberated, decided by the approver, the decision served."""
+        d, acc = self.case.discipline, accountability_svc
+        person = self.ctx.people[d.person].pk
+        day = max(d.initiated, self.day)
+        self.add(
+            "accountability.initiate",
+            day,
+            sub.open_case,
+            acting_user=self.officer,
+            track=Track.SUPERVISORY,
+            reason=d.reason,
+            person_ids=[person],
+            initiated_on=day,
+        )
+        second = self.ctx.users["officer2" if self.officer.username == "officer" else "officer"]
+        self.add(
+            "accountability.investigate",
+            day,
+            sub.on_case,
+            service=acc.accountability_investigate,
+            acting_user=self.officer,
+            investigators=[self.officer.pk, second.pk],
+        )
+        heard = self.after(10)
+        self.add(
+            "accountability.hear",
+            heard,
+            sub.on_case,
+            service=acc.accountability_hear,
+            acting_user=self.officer,
+            notified_on=heard,
+            statement=d.statement,
+        )
+        self.add(
+            "accountability.deliberate",
+            self.after(3),
+            sub.on_case,
+            service=acc.accountability_deliberate,
+            acting_user=self.officer,
+            opinion=d.opinion,
+        )
+        decided_on = self.after(4)
+        decisions = [{"person_id": person, "decision_type": d.decision_type, "basis": d.basis}]
+        self.add(
+            "accountability.decide",
+            decided_on,
+            sub.on_case,
+            service=acc.accountability_decide,
+            acting_user=self.approver,
+            decisions=decisions,
+            decided_on=decided_on,
+        )
+        self.serve_decision()
+
+    def serve_decision(self) -> None:
+        """Recorded on its own here, as for a decision this system issues no notice of;
+        NoticePlan serves the decision notices instead. The appeal window runs from it."""
+        day = self.after(2)
+        serve = accountability_svc.accountability_serve
+        self.add(
+            "accountability.serve", day, sub.on_case, service=serve, acting_user=self.officer, served_on=day
+        )
+
+    def repair(self) -> None:
+        """The officer records a repair application received on paper, with the subject's
+        credit commitment; it is accepted on filing (every condition met) and the approver
+        grants it: the record is REPAIRED."""
+        r = self.case.repair
+        self.add(
+            "repairapplication.apply",
+            max(r.applied, self.day),
+            sub.apply_for_repair,
+            acting_user=self.officer,
+            commitment=r.commitment,
+        )
+        self.accepted_repair()
+        grant = repair_svc.repair_grant
+        self.add(
+            "repairapplication.grant", self.after(2), sub.on_repair, service=grant, acting_user=self.approver
+        )
+        self.granted_repair()
+
+    def accepted_repair(self) -> None:
+        """What follows the acceptance (NoticePlan: its 受理通知书)."""
+
+    def granted_repair(self) -> None:
+        """What follows the grant (NoticePlan: the 信用修复决定书)."""
 
     def revoke(self) -> None:
         c = self.case

@@ -4,7 +4,7 @@ Person records stay internal unless the category is public (DOMAIN §4.3 design 
 `李伟强` is also the `civil_servant` demo account."""
 
 from ..lifecycle import RecordState as S
-from .spec import case
+from .spec import Repair, case, day
 
 CASES = [
     case(
@@ -57,11 +57,16 @@ CASES = [
         "安全事故，受到政务记过处分。",
     ),
     case(
-        "@陈国栋", "ACCOUNTABILITY", "2026-05-18", S.EFFECTIVE,
+        "@陈国栋", "ACCOUNTABILITY", "2026-05-18", S.REPAIRED,
         "问责决定：虎门镇副镇长陈国栋对分管领域基层信用公开承诺事项督促落实不力，被予以诫勉。",
         category="ACC", domain="GRASSROOTS", tier="GENERAL",
         facts="陈国栋作为分管副镇长，对辖区村（社区）公开承诺的养老助残服务事项督促落实不力，多项承诺逾期"
         "未兑现，群众反映强烈，被予以诫勉问责。",
+        repair=Repair(
+            day("2026-10-12"),
+            "本人已深刻反思，对分管领域承诺事项逐项督促兑现，现已全部办结；今后严格履职尽责，"
+            "如有违反承诺的行为，自愿接受相应处理。",
+        ),
     ),
     case(
         "@钟永坚", "DEFAULTER_LIST", "2026-02-02", S.EFFECTIVE,

@@ -72,6 +72,49 @@ CLOSED = {S.DISMISSED, S.REVOKED, S.EXPIRED}
 
 
 @dataclass(frozen=True)
+class Item:
+    requirement: str
+    criteria: str  # 验收标准
+    evidence: str  # 须提交的材料
+    days: int  # the item's period, in calendar days from the order's service
+
+
+@dataclass(frozen=True)
+class Order:
+    """A rectification order (整改, DOMAIN §6.3) on the case's record, drafted on `drafted`."""
+
+    drafted: dt.date
+    items: tuple[Item, ...]
+    explanation: str = ""  # the unit's written explanation of the causes (书面说明原因)
+    uploads: tuple[tuple[int, str], ...] = ()  # (item number, file name) the unit has uploaded
+
+
+@dataclass(frozen=True)
+class Discipline:
+    """A 政务处分 case (追责 on the supervisory track, DOMAIN §6.4) about a person
+    responsible for the case's failure, opened on `initiated`."""
+
+    initiated: dt.date
+    person: str  # name of a demo person
+    reason: str
+    facts: str  # what the person did, as the decision states it
+    statement: str  # what the person said when heard
+    opinion: str  # the deliberation's opinion
+    decision_type: str
+    basis: str
+    evidence: tuple[str, ...]  # listed in the decision notice
+
+
+@dataclass(frozen=True)
+class Repair:
+    """A credit repair (信用修复, DOMAIN §6.5) applied for on `applied`, on paper (recorded by
+    the officer), and granted: the case ends REPAIRED."""
+
+    applied: dt.date
+    commitment: str  # the 信用承诺书
+
+
+@dataclass(frozen=True)
 class Case:
     subject: str  # an organisation's short name, or "@姓名" for a demo person
     source: str
@@ -97,6 +140,9 @@ class Case:
     evidence: tuple[str, ...] = ()  # the 事前告知书's evidence summary; default: by source
     # The case's latest notice is left awaiting the approver's 核准 (the demo's 待核准 queue).
     notice_pending: bool = False
+    order: Order | None = None  # after the record is in force
+    discipline: Discipline | None = None  # after the record is in force
+    repair: Repair | None = None  # for a case that ends REPAIRED
 
     @property
     def person(self) -> str:
@@ -119,6 +165,10 @@ class Case:
 
     def tier_rationale(self) -> str:
         return self.rationale or RATIONALE[self.tier]
+
+
+def day(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso)
 
 
 def case(subject: str, source: str, received: str, state: str, lead: str, **details) -> Case:

@@ -131,3 +131,22 @@ class NoticePlan(Plan):
     def revoke(self) -> None:
         super().revoke()
         self.notices(["N21"])
+
+    def accepted_repair(self) -> None:
+        self.notices(["N17"], issue_after=0)
+
+    def granted_repair(self) -> None:
+        self.notices(["N18"], issue_after=0)
+
+    def serve_order(self) -> None:
+        """Issuing the order drafted the 整改通知书; its service starts the items' periods."""
+        self.notices(["N8"], issue_after=0)
+
+    def serve_decision(self) -> None:
+        """The decision drafted the 政务处分决定书; the officer states the person's own conduct
+        (the record's facts are the unit's) and the evidence, and its service opens the
+        appeal window."""
+        d = self.case.discipline
+        fields = {"facts": d.facts, "evidence": list(d.evidence)}
+        self.add("notice.revise", self.day, complete, code="N14", acting_user=self.officer, fields=fields)
+        self.notices(["N14"])

@@ -6,50 +6,15 @@ from __future__ import annotations
 
 import io
 import math
-import shutil
-import subprocess
-from functools import lru_cache
-from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
+
+from casework.demo.fonts import chinese_font as _font
 
 SIZE = 600  # px: 42 mm on paper, about 360 dpi
 RED = (200, 16, 32, 185)  # a little translucent: the name and date under it stay legible
 DEMO_MARK = "演示"
 FOOTNOTE = "DEMO · 非真实印章"
-#: Where Debian's fonts-noto-cjk (installed by scripts/bootstrap.sh) puts the bold sans face.
-FALLBACK_FONTS = [
-    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),  # index 2: Simplified Chinese
-    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
-]
-
-
-class NoChineseFont(Exception):
-    pass
-
-
-@lru_cache(maxsize=1)
-def _font_file() -> tuple[str, int]:
-    fc_match = shutil.which("fc-match")
-    if fc_match:
-        found = subprocess.run(
-            [fc_match, "-f", "%{file}|%{index}", "sans-serif:lang=zh-cn:weight=bold"],
-            capture_output=True,
-            text=True,
-            check=False,
-        ).stdout
-        path, _bar, index = found.partition("|")
-        if path.lower().endswith((".ttc", ".otf", ".ttf")) and "CJK" in path:
-            return path, int(index or 0)
-    for path, index in FALLBACK_FONTS:
-        if Path(path).exists():
-            return path, index
-    raise NoChineseFont("找不到中文字体（请安装 fonts-noto-cjk）。")
-
-
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    path, index = _font_file()
-    return ImageFont.truetype(path, size, index=index)
 
 
 def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, outer: float) -> None:

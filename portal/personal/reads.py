@@ -38,7 +38,7 @@ from casework.services.honours import HONOURS_ROLES, IntegrityFile, integrity_fi
 from casework.services.repair import OPEN_STATES
 from casework.services.repair_eligibility import Eligibility, repair_eligibility
 from notices.models import Notice
-from notices.queries import visible_notices
+from notices.queries import about_own_sanctions, visible_notices
 from portal.cases.actions import Action, available_actions
 
 #: The case-action step (portal.cases.specs) that files a repair application on a record.
@@ -122,7 +122,9 @@ def personal_file(user) -> PersonalFile:
         appeals=Appeal.objects.filter(sanction__in=sanction_list(user=user).filter(person=person))
         .select_related("sanction")
         .order_by("-filed_on", "-pk"),
-        notices=visible_notices(user).filter(record__subject_person=person).order_by("-issued_on", "-pk"),
+        notices=visible_notices(user)
+        .filter(Q(record__subject_person=person) | about_own_sanctions(person.pk))
+        .order_by("-issued_on", "-pk"),
         sanctions=[
             (sanction, available_actions(user, sanction))
             for sanction in sanction_list(user=user).filter(person=person).order_by("-pk")

@@ -7,8 +7,8 @@ import unicodedata
 from django.core.management.base import BaseCommand, CommandError
 
 from casework.demo import DemoError
+from casework.demo.fonts import NoChineseFont
 from notices.demo import Summary, seed
-from notices.demo.seal import NoChineseFont
 
 HEADERS = ("账号", "密码", "角色", "姓名", "单位")
 
