@@ -67,7 +67,7 @@ def test_an_objection_goes_from_filing_to_closing_through_the_api(
             api(approver),
             oid,
             "decide",
-            {"outcome": "CORRECT", "reason": "金额有误", "corrections": {"facts": "拖欠账款 12 万元。"}},
+            {"outcome": "CORRECT", "reason": "金额有误", "corrections": {"facts": "拖欠中小企业账款 12 万元。"}},
         )
     )
     assert (decided["state"], decided["outcome_display"], decided["decided_on"]) == (
@@ -76,7 +76,7 @@ def test_an_objection_goes_from_filing_to_closing_through_the_api(
         "2026-10-20",
     )
     shown = ok(api(liaison).get(f"/api/records/{record.pk}/"))
-    assert shown["facts"] == "拖欠账款 12 万元。" and not shown["objection_pending"]
+    assert shown["facts"] == "拖欠中小企业账款 12 万元。" and not shown["objection_pending"]
 
     ok(step(api(officer), oid, "serve", {"served_on": "2026-10-20"}))
     assert ok(step(api(officer), oid, "close"))["state"] == "CLOSED"
