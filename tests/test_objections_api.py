@@ -67,7 +67,11 @@ def test_an_objection_goes_from_filing_to_closing_through_the_api(
             api(approver),
             oid,
             "decide",
-            {"outcome": "CORRECT", "reason": "金额有误", "corrections": {"facts": "拖欠中小企业账款 12 万元。"}},
+            {
+                "outcome": "CORRECT",
+                "reason": "金额有误",
+                "corrections": {"facts": "拖欠中小企业账款 12 万元。"},
+            },
         )
     )
     assert (decided["state"], decided["outcome_display"], decided["decided_on"]) == (
