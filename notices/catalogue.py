@@ -137,6 +137,13 @@ REMEDY = "remedy.route remedy.time_limit"
 ITEMS = "items items[].requirement"
 
 
+def _dated_items(data) -> bool:
+    """An order issued before its service states each item's period (`period_days`), which
+    runs from the notice's service; a date is then not known, nor required."""
+    items = data.get("items") or []
+    return not (items and all(isinstance(i, dict) and i.get("period_days") for i in items))
+
+
 def _type(code, title, doc_code, letter, fields, labels=None, variants=None, conditional=None):
     return NoticeType(
         code=code,
@@ -196,7 +203,8 @@ _TYPES = [
     _type("N7", "书面说明原因通知书", "说明", True, "facts explain_items explain_deadline"),
     _type("N8", "整改通知书", "整改", False,
           f"facts basis {ITEMS} items[].criteria items[].evidence items[].deadline report_format "
-          "leader_signature overdue_consequences extension_procedure"),
+          "leader_signature overdue_consequences extension_procedure",
+          conditional={"items[].deadline": _dated_items}),
     _type("N9", "整改退回通知书", "整退", True,
           f"original_number {ITEMS} items[].return_reason resubmission_deadline", {"items": "退回事项"}),
     _type("N10", "延期整改批复", "整延", True, f"original_number request_date {ITEMS} items[].old_deadline",

@@ -88,12 +88,16 @@ def _rectification(record: Record, obj) -> Rectification | None:
     return record.rectifications.order_by("-id").first()
 
 
-def _item_deadline(item) -> str | None:
+def _item_term(item) -> dict:
+    """When the item is due: its date once the order was served; before (the 整改通知书 is
+    issued before its service, which starts the periods), its period in days."""
     found = deadline(item, "rectification", "overdue_reminder", "resubmission")
     if found:
-        return iso(found.due_on)
-    start = item.rectification.served_on or clock.today()
-    return iso(calendar.add(start, item.period_days, "d", roll=True).date)
+        return {"deadline": iso(found.due_on)}
+    start = item.rectification.served_on
+    if start is None:
+        return {"period_days": item.period_days}
+    return {"deadline": iso(calendar.add(start, item.period_days, "d", roll=True).date)}
 
 
 def n7(record: Record, obj) -> dict:
@@ -114,7 +118,7 @@ def n8(record: Record, obj) -> dict:
             "requirement": item.requirement,
             "criteria": item.acceptance_criteria,
             "evidence": item.required_evidence,
-            "deadline": _item_deadline(item),
+            **_item_term(item),
         }
         for item in (rect.items.all() if rect else [])
     ]

@@ -255,7 +255,15 @@ def test_the_rectification_periods_run_from_the_service_of_the_issued_order(
         record=record, kind__in=["rectification", "written_explanation"]
     ).exists()
 
-    issued_via_api(officer=officer, approver=approver, notice_id=n8.pk)
+    issued = issued_via_api(officer=officer, approver=approver, notice_id=n8.pk)
+    # Issued before its service, the order states each period from that service, not a date.
+    assert [(i["period_days"], i.get("deadline")) for i in issued["data"]["items"]] == [
+        (30, None),
+        (30, None),
+    ]
+    pdf = api(officer).get(f"/api/notices/{n8.pk}/download/").content
+    text = "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert text.count("整改期限：自本通知书送达之日起30日内完成") == 2
     settings.CHENGXIN_TODAY = "2026-09-01"
     ok(serve(api(officer), [n8.pk], "2026-09-01"), 201)  # a Tuesday (scenario 8)
     order.refresh_from_db()
