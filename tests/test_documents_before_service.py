@@ -350,3 +350,24 @@ def test_a_decision_of_the_appointing_body_is_still_served_with_a_date(officer, 
     assert not Notice.objects.filter(record=record, type_code__in=["N14", "N15"]).exists()
     served = ok(api(officer).post(f"/api/accountability/{case.pk}/serve/", {"served_on": "2026-03-02"}))
     assert served["state"] == "SERVED"
+
+
+def test_the_order_page_serves_the_issued_order_notice(officer, approver, unit, client, settings):
+    settings.CHENGXIN_TODAY = "2026-09-01"
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    order = rectification_steps.drafted(officer=officer, approver=approver, unit=unit, record=record)
+    order = rectification_steps.svc.rectification_issue(acting_user=approver, rectification_id=order.pk)
+    client.force_login(officer)
+    action = f"/work/rectifications/{order.pk}/act/serve/"
+    assert action not in client.get(f"/work/cases/{record.pk}/").content.decode()  # the notice is a draft
+
+    n8 = only_notice(record, "N8")
+    issued_via_api(officer=officer, approver=approver, notice_id=n8.pk)
+    assert action in client.get(f"/work/cases/{record.pk}/").content.decode()
+    form = client.get(action).content.decode()
+    assert "将送达：整改通知书" in form and 'name="served_on"' in form
+    body = {"notices": [n8.pk], "method": "IN_PERSON", "served_on": "2026-09-01", "proof": "送达回证 011 号"}
+    assert client.post(action, body).status_code == 302
+    order.refresh_from_db()
+    assert (order.state, order.served_on) == ("IN_PROGRESS", dt.date(2026, 9, 1))
+    assert Notice.objects.get(pk=n8.pk).state == "SERVED"
