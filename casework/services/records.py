@@ -343,14 +343,28 @@ def record_amend_proposal(
 
 
 # T6 (officer's side) ────────────────────────────────────────────────────────────────
+def answer_defence_refusal(record: Record) -> DomainError | None:
+    """Why the officer cannot answer a statement and defence on `record` now, or None.
+
+    A proposal has one to answer only after the subject made it (it takes the record back
+    to 拟认定). The service raises the refusal; the case page does not offer the step then."""
+    if not record.defence_statement:
+        return DomainError(
+            _("该记录没有待答复的陈述申辩：当事人提交陈述申辩后才能答复。"),
+            field="defence_statement",
+            code="no_defence",
+        )
+    return None
+
+
 def record_answer_defence(
     *, acting_user, record_id: int, reply: str, ip_address: str | None = None
 ) -> Record:
     reply = require_text(reply, "reply", _("请填写对陈述申辩的答复。"))
 
     def change(record: Record) -> None:
-        if not record.defence_statement:
-            raise DomainError(_("该记录没有待答复的陈述申辩。"), field="reply", code="no_defence")
+        if (refused := answer_defence_refusal(record)) is not None:
+            raise refused
         record.defence_reply = reply
 
     return perform_step(

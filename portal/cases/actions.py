@@ -3,8 +3,9 @@ action form.
 
 `available_actions(user, obj)` offers a spec (portal.cases.specs) when the object is in one
 of the states its step leaves from, `casework.permissions.acting_role` lets the user take the
-step on the object's record, and the spec's further condition holds. The service decides
-again when the form is sent: this only keeps buttons that cannot work off the page.
+step on the object's record, the spec's further condition holds and so does the service's
+own guard where it has one (SERVICE_GUARDS). The service decides again when the form is
+sent: this only keeps buttons that cannot work off the page.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from casework.errors import PermissionDeniedError
 from casework.permissions import Conflicts, acting_role, declared_conflicts, has_role, roles_of
 from casework.roles import Role
+from casework.services.records import answer_defence_refusal
 from casework.services.validation import may_record_paper_filings
 
 from .kinds import kind_of
@@ -68,6 +70,17 @@ def _own_sanction(user, sanction) -> None:
         raise PermissionDeniedError(_("只有受处理的公务员本人可以申请复审、复核或申诉。"))
 
 
+#: Steps whose service refuses for what the object holds, not for its state: the service's
+#: own guard (the refusal or None), asked before the step is offered.
+SERVICE_GUARDS = {("cases", "answer-defence"): answer_defence_refusal}
+
+
+def _service_refusal(obj, spec: ActionSpec) -> str | None:
+    guard = SERVICE_GUARDS.get((spec.kind, spec.slug))
+    refused = guard(obj) if guard is not None else None
+    return None if refused is None else str(refused.message)
+
+
 def _conflicts(user) -> Conflicts:
     """The user's 回避 declarations, read once per request (pages list many records, each
     with several steps); the service the form calls checks them afresh."""
@@ -98,7 +111,7 @@ def refusal(user, obj, spec: ActionSpec) -> str | None:
         return str(exc.message)
     if spec.when is not None and not spec.when(obj):
         return _("“%(step)s”目前不可办理。") % {"step": spec.title}
-    return _own_work(user, obj, spec)
+    return _service_refusal(obj, spec) or _own_work(user, obj, spec)
 
 
 def available_actions(user, obj) -> list[Action]:
