@@ -338,3 +338,20 @@ def test_the_forms_say_what_taking_back_an_approved_proposal_does_to_its_prior_n
     assert "须重新批准并送达新的事前告知书" in amend
     returned = web(approver).get(act(record.pk, "return-proposal")).content.decode()
     assert "退回后记录回到“核查中”" in returned
+
+
+def test_a_legacy_proposal_without_measures_is_not_put_to_the_subject(officer, approver, unit):
+    """The reported stuck case began here: the approval went through without a measure and only
+    the determination refused. The approval now refuses it too, naming the field; 退回 or
+    修改拟认定 is the way on."""
+    make_issuer()
+    record = lifecycle.proposed(officer=officer, organisation=unit)
+    record.measures.clear()  # as proposed before measures were required
+    entries = AuditEntry.objects.count()
+    answer = api(approver).post(f"/api/records/{record.pk}/approve-pre-notice/", {}, format="json")
+    assert answer.status_code == 400
+    assert (answer.json()["field"], answer.json()["code"]) == ("measures", "measure_required")
+    assert "修改拟认定" in answer.json()["detail"]
+    assert Record.objects.get(pk=record.pk).state == S.PROPOSED
+    assert not Notice.objects.filter(record=record).exists()
+    assert AuditEntry.objects.count() == entries

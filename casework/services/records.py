@@ -153,6 +153,21 @@ def _require_some_measure(measure_ids: Iterable[int] | None) -> list[int]:
     return ids
 
 
+def _check_measures_in_force(record: Record) -> None:
+    """A proposal made before measures were required, or whose measure was since withdrawn
+    from the catalogue, is neither put to the subject nor determined: the officer amends it
+    (修改拟认定) or the approver returns it."""
+    if (
+        not record.measures.filter(is_active=True).exists()
+        or record.measures.filter(is_active=False).exists()
+    ):
+        raise DomainError(
+            _("须从惩戒措施清单中选定至少一项有效的惩戒措施，请先修改拟认定。"),
+            field="measures",
+            code="measure_required",
+        )
+
+
 def _validated_measures(measure_ids: Iterable[int], record: Record) -> list[Measure]:
     ids = _require_some_measure(measure_ids)
     measures = list(Measure.objects.filter(pk__in=ids, is_active=True))
@@ -390,6 +405,7 @@ def record_approve_pre_notice(*, acting_user, record_id: int, ip_address: str | 
 
     def change(record: Record) -> None:
         _check_separation(acting_user, record)
+        _check_measures_in_force(record)
         if record.defence_statement and not record.defence_reply:
             raise DomainError(
                 _("陈述申辩尚未答复，不能重新告知。"),
@@ -541,15 +557,7 @@ def record_determine(
                 field="determination_date",
                 code="defence_window_open",
             )
-        if (
-            not record.measures.filter(is_active=True).exists()
-            or record.measures.filter(is_active=False).exists()
-        ):
-            raise DomainError(
-                _("认定前须从惩戒措施清单中选定至少一项有效的惩戒措施。"),
-                field="measures",
-                code="measure_required",
-            )
+        _check_measures_in_force(record)
         window = rules.disclosure_window(record.tier, day, must_disclose=record.must_disclose)
         record.determination_date = day
         record.defence_waived = bool(defence_waived)
