@@ -92,8 +92,8 @@ def test_a_civil_servant_objects_and_the_revocation_takes_the_record_off_the_pub
     page.get_by_role("button", name="确认提出异议").click()
     expect(page.locator(".messages")).to_contain_text("已完成“提出异议”")
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的记录").click()
-    expect(page.get_by_role("table", name="我提交的申请")).to_contain_text("信息错误或遗漏")
-    expect(page.get_by_role("table", name="我提交的申请")).to_contain_text("已提交")
+    expect(page.get_by_role("table", name="我的申请")).to_contain_text("信息错误或遗漏")
+    expect(page.get_by_role("table", name="我的申请")).to_contain_text("已提交")
 
     # the officer accepts: the public page shows the label the same day (scenario 4)
     as_user(page, base, officer)
@@ -126,7 +126,7 @@ def test_a_civil_servant_objects_and_the_revocation_takes_the_record_off_the_pub
     as_user(page, base, civil_servant)
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的记录").click()
     expect(page.locator(".me-record", has_text=record.reference)).to_contain_text("已撤销")
-    expect(page.get_by_role("table", name="我提交的申请")).to_contain_text("撤销：经核查")
+    expect(page.get_by_role("table", name="我的申请")).to_contain_text("撤销：经核查")
     screenshot("me-home-after-revocation")
 
     objection = Objection.objects.get()

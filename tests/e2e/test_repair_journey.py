@@ -132,7 +132,7 @@ def test_a_civil_servant_waits_for_the_earliest_date_applies_and_the_approver_gr
     application = RepairApplication.objects.get()
     assert application.state == RepairState.ACCEPTED and application.applicant == civil_servant
     to_my_records(page)
-    expect(page.get_by_role("table", name="我提交的申请")).to_contain_text("已受理")
+    expect(page.get_by_role("table", name="我的申请")).to_contain_text("已受理")
 
     # the approver: the honours query still finds the record in force; grants; eligible now
     as_user(page, base, approver)
@@ -156,7 +156,7 @@ def test_a_civil_servant_waits_for_the_earliest_date_applies_and_the_approver_gr
     own = page.locator(".me-record", has_text=record.reference)
     expect(own).to_contain_text("已停止公示和共享")
     expect(own.get_by_role("link", name="信用修复")).to_have_count(0)
-    expect(page.get_by_role("table", name="我提交的申请")).to_contain_text("准予修复")
+    expect(page.get_by_role("table", name="我的申请")).to_contain_text("准予修复")
     screenshot("repair-granted")
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
