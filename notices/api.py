@@ -101,10 +101,29 @@ class ServiceEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def no_null_characters(value) -> None:
+    """A notice's data is stored as JSON, and PostgreSQL cannot store U+0000 in it (SQLite
+    can): refused as input on both, as DRF's CharField refuses it in a plain text."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise serializers.ValidationError(
+                gettext_lazy("不能包含空字符（U+0000）。"), code="null_characters"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            no_null_characters(key)
+            no_null_characters(item)
+    elif isinstance(value, list):
+        for item in value:
+            no_null_characters(item)
+
+
 class DraftInput(serializers.Serializer):
     type_code = serializers.CharField(label=gettext_lazy("文书类型"), max_length=4)
     record = IdField(label=gettext_lazy("失信记录"))
-    data = serializers.DictField(label=gettext_lazy("文书内容"), required=False, default=dict)
+    data = serializers.DictField(
+        label=gettext_lazy("文书内容"), required=False, default=dict, validators=[no_null_characters]
+    )
     issuer = IdField(label=gettext_lazy("发文机关"), required=False, allow_null=True)
 
 
@@ -112,6 +131,7 @@ class ReviseInput(serializers.Serializer):
     data = serializers.DictField(
         label=gettext_lazy("修改的文书内容"),
         allow_empty=False,
+        validators=[no_null_characters],
         help_text=gettext_lazy(
             "字段名 → 新值；“subject.post”这样的点分字段名修改嵌套项，列表整体替换，null 删除可选项"
         ),

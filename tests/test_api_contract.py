@@ -466,6 +466,20 @@ def test_a_one_character_reason_is_refused_and_a_word_is_enough(officer, approve
     assert response.status_code == 200 and response.json()["state"] == RecordState.DISMISSED
 
 
+@pytest.mark.parametrize(
+    "data", [{"facts": "拖欠\x00账款"}, {"evidence": ["证据\x00一"]}, {"subject": {"post\x00": "局长"}}]
+)
+def test_a_null_character_in_a_notice_s_data_is_refused_not_a_database_error(officer, unit, data):
+    """PostgreSQL cannot store U+0000 in JSON: a 400 on both databases, never a 500 on one."""
+    lead = lifecycle.lead(officer=officer, organisation=unit)
+    before = db_state()
+    response = api(officer).post(
+        "/api/notices/", {"type_code": "N1", "record": lead.pk, "data": data}, format="json"
+    )
+    assert_error(response, 400, "invalid", "data")
+    assert db_state() == before
+
+
 def test_the_minimums_are_a_setting(settings, officer, verifying):
     settings.CHENGXIN = {**settings.CHENGXIN, "TEXT_MIN_LENGTH": {"facts": 30}}
     assert_error(propose(officer, verifying), 400, "too_short", "facts")
