@@ -13,7 +13,7 @@ ADDR ?= 127.0.0.1:8000
 LOCALES ?= en
 I18N_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 
-.PHONY: help run test lint format setup setup-test venv messages makemessages
+.PHONY: help run test lint format setup setup-test venv messages makemessages schemathesis
 # The set-up steps share .venv: never run them side by side.
 .NOTPARALLEL:
 
@@ -33,6 +33,11 @@ run: setup messages
 
 test: setup-test messages
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The API fuzzed from its own schema on a fresh demo database, as .ci/run does (scripts/schemathesis.py --help;
+# e.g. SCHEMATHESIS_ARGS="--database-url postgres://postgres@127.0.0.1:5432/chengxin_api --thorough").
+schemathesis: setup
+	$(PY) scripts/schemathesis.py $(SCHEMATHESIS_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
