@@ -97,7 +97,7 @@ def test_bad_input_is_shown_next_to_the_field_in_chinese_and_nothing_changes(off
     page = client(officer).post(act("cases", record.pk, "propose"), {**PROPOSAL, "facts": ""})
     assert page.status_code == 400
     facts = field_block(page, "facts")
-    assert 'aria-invalid="true"' in facts and "该字段不能为空。" in facts
+    assert 'aria-invalid="true"' in facts and "请填写失信事实" in facts
     assert 'value="GENERAL" selected' in page.content.decode()  # what was typed is kept
     assert PROPOSAL["legal_basis"] in field_block(page, "legal_basis")
     assert db_state(record.pk) == before
@@ -346,7 +346,7 @@ def test_the_collective_decision_has_a_row_per_person_of_the_case(officer, appro
     missing = client(approver).post(
         act("accountability", case.pk, "decide"), {**row, "decisions[0]basis": ""}
     )
-    assert missing.status_code == 400 and "该字段不能为空。" in text(missing)
+    assert missing.status_code == 400 and "请填写依据" in text(missing)
     assert client(approver).post(act("accountability", case.pk, "decide"), row).status_code == 302
     case.refresh_from_db()
     assert case.state == "DECIDED" and case.sanctions.get().decision_type == "WARNING"

@@ -54,12 +54,14 @@ Pair = tuple[object, object]
 
 
 def model_field(model, name: str) -> models.Field | None:
+    """The model's stored field `name` (a generic relation names no column of its own)."""
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
+    return field if field.concrete or field.many_to_many else None
 
 
 def label(model, name: str) -> str:
