@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+
+from notices import types
 
 #: Keys of a diff that are not fields of the audited model.
 LABELS = {
@@ -29,6 +32,8 @@ LABELS = {
     "reminded_on": _("提醒日期"),
     "overdue_since": _("逾期起始日"),
     "number": _("序号"),
+    "appeals": _("复审/复核/申诉"),
+    "size": _("文件大小（字节）"),
 }
 #: Names of fields of other apps' models (viewflow's have no Chinese), by model name.
 FOREIGN_LABELS = {"task": {"owner": _("办理人"), "status": _("状态")}}
@@ -68,8 +73,19 @@ def label(model, name: str) -> str:
     field = model_field(model, name)
     if field is not None and getattr(field, "verbose_name", None) and model._meta.app_label in OWN_APPS:
         return capfirst(str(field.verbose_name))
-    foreign = FOREIGN_LABELS.get(model._meta.model_name, {}) if model is not None else {}
-    return str(foreign.get(name) or LABELS.get(name, _("其他")))
+    model_name = model._meta.model_name if model is not None else ""
+    named = FOREIGN_LABELS.get(model_name, {}).get(name) or LABELS.get(name)
+    if named is None and model_name == "notice":  # a completed draft: the notice's own fields
+        named = notice_field_labels().get(name)
+    return str(named or _("其他"))
+
+
+@cache
+def notice_field_labels() -> dict[str, str]:
+    """What each notice type calls the fields of its text (证据, 联系人 …)."""
+    return {
+        key: label for notice_type in reversed(types.all_types()) for key, label in notice_type.labels.items()
+    }
 
 
 def pairs(diff) -> Iterable[tuple[str, Pair]]:
@@ -105,6 +121,8 @@ class Names:
                 self.found[(related, str(pk))] = _name_of(obj)
 
     def name(self, related: type, pk) -> str:
+        if not str(pk).isdigit():  # named by its code already (a measure: M01)
+            return str(pk)
         return self.found.get((related, str(pk)), str(_("（已删除）")))
 
 
@@ -148,6 +166,8 @@ def value(model, name: str, raw, names: Names) -> str:
         return str(dict(field.flatchoices).get(raw, raw))
     if isinstance(raw, str) and raw in VALUE_LABELS.get(name, {}):
         return str(VALUE_LABELS[name][raw])
+    if name == "type_code" and model is not None and model._meta.model_name == "notice":
+        return _notice_title(raw)
     if isinstance(raw, list):
         return str(_("%(count)d 项")) % {"count": len(raw)}
     if isinstance(raw, dict):
@@ -155,6 +175,13 @@ def value(model, name: str, raw, names: Names) -> str:
     text = str(raw)
     text = _object_ref(text) or text
     return text if len(text) <= LONGEST else text[:LONGEST] + "…"
+
+
+def _notice_title(code: str) -> str:
+    try:
+        return str(types.get(code).title)
+    except KeyError:
+        return code
 
 
 def describe(model, diff, names: Names, clean: Callable[[str], str]) -> list[tuple[str, str]]:
