@@ -122,11 +122,11 @@ def verify_url(code: str) -> str:
 
 
 # The QR code is read off paper that may have been faxed or photocopied: at 100 dpi (a fax's
-# resolution) a module must still cover about 2.5 pixels, so its size is fixed and the symbol
+# resolution) a module must still cover about 3 pixels, so its size is fixed and the symbol
 # grows with the address instead of the modules shrinking. Error correction L keeps the
-# symbol small (version 3, 25.9 mm with its quiet zone, for a 30-character base address);
+# symbol small (version 3, 27.75 mm with its quiet zone, for a 30-character base address);
 # segno raises the level when the same version allows it.
-QR_MODULE_MM = 0.7
+QR_MODULE_MM = 0.75
 QR_QUIET_ZONE = 4  # modules, as ISO/IEC 18004 asks
 
 

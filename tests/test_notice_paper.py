@@ -94,16 +94,17 @@ def test_the_qr_code_read_at_100_dpi_leads_to_the_page_that_verifies_the_notice(
     assert page.context["notice"]["valid"] is True and page.context["notice"]["number"] == notice.number
 
 
-@pytest.mark.django_db
-def test_the_qr_code_survives_a_fax(notice, tmp_path):
-    """A fax sends black and white only, at about 100 dpi: the page thresholded to one bit
-    and slightly skewed still scans."""
-    pdf = bytes(notice.pdf)
-    image = page_image(pdf, qr_page(pdf), tmp_path)
-    with Image.open(image) as page:
-        faxed = page.convert("L").point(lambda v: 255 if v > 128 else 0).rotate(1.5, fillcolor=255)
-        faxed.convert("1").save(tmp_path / "faxed.png")
-    assert scanned(tmp_path / "faxed.png") == f"{PUBLIC}/verify/{notice.verify_code}"
+@pytest.mark.parametrize("code", ["K7Q2M9XPAB", "EU99YNESDJ", "ZZ23HHQR8W"])
+def test_the_qr_code_survives_a_fax(code, tmp_path):
+    """A fax sends black and white only, at about 100 dpi, and the sheet goes in a little
+    askew: the page skewed 1.5° and thresholded to one bit still scans (with 0.6 mm modules,
+    two of these three codes do not). Fixed codes, so that the test gives one answer."""
+    url = f"{PUBLIC}/verify/{code}"
+    pdf = issued_pdf_bytes("N2", verify_code=code, verify_url=url)
+    with Image.open(page_image(pdf, qr_page(pdf), tmp_path)) as page:
+        skewed = page.convert("L").rotate(1.5, resample=Image.Resampling.BILINEAR, fillcolor=255)
+        skewed.point(lambda v: 255 if v > 128 else 0).convert("1").save(tmp_path / "faxed.png")
+    assert scanned(tmp_path / "faxed.png") == url
 
 
 @pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_a_one_page_letter_carries_its_qr_code_in_the_top_margin(tmp_path):
         modules = page.lines
         mark_top = min(em_top(page, c) for c in page.chars if c["size"] > 20)
         assert (
-            5 < min(mm(r["top"]) for r in modules) and max(mm(r["bottom"]) for r in modules) + 2.8 < mark_top
+            4.5 < min(mm(r["top"]) for r in modules) and max(mm(r["bottom"]) for r in modules) + 3 < mark_top
         )
         assert "核验码：K7Q2-M9XP" in page.extract_text().replace(" ", "")
         assert max(top for _l, top, _w, _h in red_rects(page)) > 270  # the double line is there
