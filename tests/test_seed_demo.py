@@ -7,8 +7,12 @@ TestCase.setUpTestData does), so the tests share one seeded database and stay fa
 
 import datetime as dt
 import hashlib
+import importlib.util
 import io
 import logging
+import sys
+import warnings
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -72,17 +76,24 @@ class Collect(logging.Handler):
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    """The first run: its output and every log record at WARNING or above it wrote."""
+    """The first run: its output, every log record at WARNING or above and every Python
+    warning it raised that Python shows by default."""
     collect, root = Collect(), logging.getLogger()
     with django_db_blocker.unblock():
         atomics = TestCase._enter_atomics()
         root.addHandler(collect)
         try:
-            output = run_seed()
+            with warnings.catch_warnings(record=True) as raised:
+                warnings.simplefilter("always")
+                # What `make run` would print: Python hides these by default (and WeasyPrint
+                # leaves its colour profile's file to the garbage collector on every PDF).
+                for hidden in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                    warnings.filterwarnings("ignore", category=hidden)
+                output = run_seed()
         finally:
             root.removeHandler(collect)
         try:
-            yield SimpleNamespace(output=output, warnings=collect.records)
+            yield SimpleNamespace(output=output, warnings=collect.records, raised=raised)
         finally:
             TestCase._rollback_atomics(atomics)
 
@@ -242,6 +253,7 @@ def assert_rendered(notice: Notice) -> None:
 
 def test_seeding_logs_no_warning(seeded):
     assert [record.getMessage() for record in seeded.warnings] == []
+    assert [str(warning.message) for warning in seeded.raised] == []
     assert "no active issuer" not in seeded.output
 
 
@@ -396,3 +408,32 @@ def test_a_repaired_record_went_through_its_application_and_both_notices(first_r
         assert notice.state == NoticeState.SERVED
         assert_rendered(notice)
     assert not record.public
+
+
+# ── make run: the supervisor's children print no warning they can avoid ─────────────────
+
+CHILD = [
+    sys.executable,
+    "-c",
+    "import os, warnings; from celery.exceptions import SecurityWarning; "
+    "from celery.platforms import ROOT_DISCOURAGED; "
+    "warnings.warn(SecurityWarning(ROOT_DISCOURAGED.format(uid=0, euid=0, gid=0, egid=0))); "
+    "print('hide', os.environ['DJANGO_RUNSERVER_HIDE_WARNING'])",
+]
+
+
+def test_make_runs_children_skip_the_development_banner_and_the_root_warning(monkeypatch, capfd):
+    spec = importlib.util.spec_from_file_location(
+        "run_dev", Path(settings.BASE_DIR) / "scripts" / "run_dev.py"
+    )
+    run_dev = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_dev)
+    monkeypatch.delenv("DJANGO_RUNSERVER_HIDE_WARNING", raising=False)
+    monkeypatch.delenv("PYTHONWARNINGS", raising=False)
+    monkeypatch.setattr(run_dev, "commands", lambda addr: {"worker": CHILD})
+    supervisor = run_dev.Supervisor("127.0.0.1:8000")
+    supervisor.start()
+    supervisor.wait()
+    out = capfd.readouterr().out
+    assert "worker | hide true\n" in out
+    assert "Warning" not in out and "superuser" not in out
