@@ -1,15 +1,31 @@
 """The admin: scoped like the API, records never written except by a service, ID numbers
-masked, the audit trail read-only for everyone."""
+masked, the audit trail read-only for everyone.
+
+By default only the configuration roles enter the admin; a liaison or an officer gets the
+Chinese 403 page there (tests/test_landing.py::test_only_configuration_roles_enter_the_admin).
+These tests let liaisons and officers in, as a deployment may (settings
+CHENGXIN["ADMIN_ROLES"]), to show that the admin's querysets and actions are scoped all the
+same: a second line of defence behind the role check."""
 
 import pytest
 
 from casework.models import AuditEntry, Measure, Organisation, Record, RecordState, User
+from casework.roles import Role
 
 from . import lifecycle
 from .api_fixtures import grant
 from .factories import PersonFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("fixed_today", "liaisons_and_officers_in_the_admin"),
+]
+
+
+@pytest.fixture
+def liaisons_and_officers_in_the_admin(settings):
+    roles = [*settings.CHENGXIN["ADMIN_ROLES"], Role.UNIT_LIAISON, Role.OFFICER]
+    settings.CHENGXIN = {**settings.CHENGXIN, "ADMIN_ROLES": roles}
 
 
 def change_url(record):

@@ -55,8 +55,12 @@ def test_only_a_real_png_is_accepted_as_a_seal(root, content):
 
 
 def test_officers_see_every_notice_and_a_subject_only_its_issued_ones(
-    client, officer, approver, liaison, record
+    client, settings, officer, approver, liaison, record
 ):
+    # By default officers and liaisons do not enter the admin (tests/test_landing.py); a
+    # deployment that lets them in still shows each only the notices the API would.
+    roles = [*settings.CHENGXIN["ADMIN_ROLES"], "officer", "unit_liaison"]
+    settings.CHENGXIN = {**settings.CHENGXIN, "ADMIN_ROLES": roles}
     make_issuer()
     drafted = draft(officer=officer, record=record, type_code="N8")
     sent = issued(officer=officer, approver=approver, record=record, type_code="N3")

@@ -10,6 +10,7 @@ from django.forms.models import model_to_dict
 
 from casework.errors import DomainError
 from casework.models import User
+from casework.roles import Role
 from notices import services
 from notices.models import ImmutableNoticeError, Notice
 
@@ -83,7 +84,7 @@ def test_the_api_has_no_way_to_write_an_issued_notice(officer, approver, notice)
     assert stored(notice) == before
 
 
-def test_the_admin_shows_an_issued_notice_read_only_even_to_a_superuser(client, officer, notice):
+def test_the_admin_shows_an_issued_notice_read_only_even_to_a_superuser(client, settings, officer, notice):
     before = stored(notice)
     admin_user = User.objects.create_superuser("root", "root@example.org", "pass-12345")
     client.force_login(admin_user)
@@ -93,6 +94,11 @@ def test_the_admin_shows_an_issued_notice_read_only_even_to_a_superuser(client, 
     assert client.post(url, {"number": "东监修告〔2026〕99号", "data": "{}"}).status_code == 403
     assert client.post(f"/admin/notices/notice/{notice.pk}/delete/", {"post": "yes"}).status_code == 403
 
+    # An officer enters the admin only where a deployment lets them in (by default only the
+    # configuration roles do: tests/test_landing.py); there, holding the model's change and
+    # delete permissions, they are refused all the same.
+    roles = [*settings.CHENGXIN["ADMIN_ROLES"], Role.OFFICER]
+    settings.CHENGXIN = {**settings.CHENGXIN, "ADMIN_ROLES": roles}
     staff = grant(officer, "notices.view_notice", "notices.change_notice", "notices.delete_notice")
     client.force_login(staff)
     assert client.get(url).context["has_change_permission"] is False
