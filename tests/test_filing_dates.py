@@ -63,7 +63,7 @@ def written() -> dict:
     }
 
 
-def refused(response, field: str, detail: str | None = None, code: str | None = None) -> None:
+def refused(response, field: str | None, detail: str | None = None, code: str | None = None) -> None:
     assert response.status_code == 400, response.content
     body = response.json()
     assert body["field"] == field, body
@@ -359,8 +359,10 @@ def test_a_late_defence_backdated_by_the_liaison_is_refused_and_the_officers_pap
 
     late = defence(liaison, notified, received_on="2026-01-12")
 
-    refused(late, "received_on", "陈述申辩期已于2026年1月12日届满，不能再提交陈述申辩。", "window_closed")
-    refused(defence(liaison, notified), "received_on", code="window_closed")  # today: late as well
+    # The subject's form has no date: the closed window is no input's fault.
+    refused(late, None, "陈述申辩期已于2026年1月12日届满，不能再提交陈述申辩。", "window_closed")
+    refused(defence(liaison, notified), None, code="window_closed")  # today: late as well
+    refused(defence(officer, notified), "received_on", code="window_closed")  # staff: today is late
     refused(defence(officer, notified, received_on="2026-01-12"), "paper_filing_reason", code="required")
     assert written() == before
 

@@ -365,23 +365,24 @@ def test_the_system_page_flags_an_issued_notice_without_its_pdf(fixed_today, off
 # ── a liaison's inbox and the unit's portal: one source ──────────────────────────
 
 
-def test_a_liaison_sees_the_overdue_defence_in_the_inbox_and_on_the_unit_page(
-    fixed_today, officer, approver, unit, liaison
+def test_a_liaison_sees_the_defence_owed_in_the_inbox_and_on_the_unit_page(
+    settings, officer, approver, unit, liaison
 ):
     notice_cases.make_issuer()
-    # The 事前告知书 served on 01-05: the five-working-day defence window closed on 01-12.
+    # The 事前告知书 served on 01-05: the five-working-day defence window runs to 01-12.
     record = lifecycle.pre_notice(
         officer=officer, approver=approver, organisation=unit, content="甲局拖欠工程款。"
     )
+    settings.CHENGXIN_TODAY = "2026-01-09"
     client = signed_in(liaison)
 
     unit_page = text(client.get("/unit/"))
     answers = re.search(r'id="answers-title".*?</section>', unit_page, re.S).group()
-    assert record.reference in answers and "陈述申辩" in answers and "已逾期" in answers
+    assert record.reference in answers and "陈述申辩" in answers and "2026-01-12" in answers
 
     inbox = text(client.get("/inbox/"))
     owed = re.search(r'id="owed-title".*?</section>', inbox, re.S).group()
-    assert record.reference in owed and "陈述申辩" in owed and "已逾期" in owed
+    assert record.reference in owed and "陈述申辩" in owed and "2026-01-12" in owed
     assert "本单位应办事项（1 项）" in owed
 
 

@@ -74,7 +74,10 @@ def test_officer_and_approver_each_see_their_own_step_on_a_proposal(officer, app
 
 
 def test_the_unit_may_defend_once_told_and_sees_no_internal_details(officer, approver, unit, liaison, issuer):
-    record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
+    # Told on 01-28: today (02-02) is inside the five-working-day window.
+    record = lifecycle.pre_notice(
+        officer=officer, approver=approver, organisation=unit, served_on=dt.date(2026, 1, 28)
+    )
     shown = case(liaison, record)
     assert shown.status_code == 200
     assert action_labels(shown) == ["提交陈述申辩", "上传附件"]

@@ -325,7 +325,14 @@ def test_notices_to_answer_and_to_download(client, officer, approver, unit, othe
     issued = notice_cases.issued(officer=officer, approver=approver, record=record, type_code="N8")
     draft = Notice.objects.filter(record=record, state="DRAFT").first()
     theirs = lifecycle.pre_notice(officer=officer, approver=approver, organisation=other_unit, content="乙局")
-    defence = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit, content="甲局另案")
+    # Served on 08-28: the defence window runs to 09-04, so today (09-01) the unit still owes it.
+    defence = lifecycle.pre_notice(
+        officer=officer,
+        approver=approver,
+        organisation=unit,
+        content="甲局另案",
+        served_on=dt.date(2026, 8, 28),
+    )
 
     html = signed_in(client, liaison).get(HOME).content.decode()
 

@@ -3,8 +3,9 @@
 
 - Items of a rectification order still owed evidence (整改材料), due soonest first.
 - Answers owed to a notice: the 陈述申辩 on a 事前告知书 (N1), the 书面说明原因 on a 书面说明原因
-  通知书 or 整改通知书 (N7, N8), while the object can still be answered; an overdue one stays
-  listed (the unit may still answer until the commission moves on).
+  通知书 or 整改通知书 (N7, N8), while the object can still be answered. An overdue 书面说明原因
+  stays listed (the unit may still answer until the commission moves on); a 陈述申辩 whose
+  window closed does not (the service refuses it then: records.submit_defence_refusal).
 
 These are time limits on the subject's side, not viewflow tasks: the flows do not wait for
 them (a defence window that passes lets the approver determine), so the inbox lists them
@@ -15,6 +16,7 @@ scoped to the user, narrowed to the user's own unit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -27,6 +29,7 @@ from casework.lifecycle import RECORD_STEPS, RECTIFICATION_STEPS, RectificationS
 from casework.models import Attachment, Deadline, RectificationItem
 from casework.permissions import UNIT_ROLES, acting_role, has_role
 from casework.services.attachments import EVIDENCE_ITEM_STATES
+from casework.services.records import submit_defence_refusal
 from casework.services.rectification import EXPLAIN, ITEM_DEADLINES
 from notices.models import Notice
 from notices.queries import visible_notices
@@ -37,17 +40,22 @@ RS = RectificationState
 @dataclass(frozen=True)
 class Answer:
     """What answers a time limit: the step the unit takes, the states of the deadline's
-    owner it can be taken from, and the notices (types) that ask for it."""
+    owner it can be taken from, the notices (types) that ask for it, and the service's own
+    guard of the step (`refusal(owner, acting_user=…)`: the refusal or None), if it has one."""
 
     step: Step
     sources: tuple[str, ...]
     notice_types: tuple[str, ...]
+    refusal: Callable | None = None
 
 
 #: Time limits that run against the unit, by deadline kind.
 ANSWERS = {
     "defence_window": Answer(
-        RECORD_STEPS["submit_defence"], tuple(RECORD_STEPS["submit_defence"].sources), ("N1",)
+        RECORD_STEPS["submit_defence"],
+        tuple(RECORD_STEPS["submit_defence"].sources),
+        ("N1",),
+        submit_defence_refusal,
     ),
     "written_explanation": Answer(EXPLAIN, tuple(RECTIFICATION_STEPS["submit"].sources), ("N7", "N8")),
 }
@@ -144,7 +152,8 @@ def unit_notices(user) -> QuerySet[Notice]:
 
 def _answerable(user, deadline: Deadline) -> bool:
     """The owner is still in a state the answer is taken from, and the user may take it:
-    a time limit left open on what can no longer be answered (an order closed) is not owed."""
+    a time limit left open on what can no longer be answered (an order closed, a defence
+    window passed) is not owed."""
     answer, owner = ANSWERS[deadline.kind], deadline.owner
     if owner is None or owner.state not in answer.sources:
         return False
@@ -152,7 +161,7 @@ def _answerable(user, deadline: Deadline) -> bool:
         acting_role(user, deadline.record, answer.step)
     except PermissionDeniedError:
         return False
-    return True
+    return answer.refusal is None or answer.refusal(owner, acting_user=user) is None
 
 
 def answers_owed(user) -> list[Deadline]:

@@ -21,7 +21,15 @@ from ..permissions import has_role
 from ..roles import Role
 from .record_steps import perform_step, snapshot
 from .steps import check_direct_service, notify_step
-from .validation import Window, filing_date, require_choice, require_past_date, require_text, with_filing
+from .validation import (
+    Window,
+    filing_date,
+    may_record_paper_filings,
+    require_choice,
+    require_past_date,
+    require_text,
+    with_filing,
+)
 
 S = RecordState
 
@@ -473,6 +481,37 @@ def record_pre_notice_served(
 
 
 # T6 ───────────────────────────────────────────────────────────────────────────────
+def defence_window(record: Record) -> Window:
+    """The window the served prior notice opened (its last day None while none runs)."""
+    deadline = record.deadlines.filter(kind="defence_window", status=DeadlineStatus.OPEN).first()
+    return Window(
+        name=_("陈述申辩期"),
+        act=_("提交陈述申辩"),
+        start=record.pre_notice_served_on,
+        end=deadline.due_on if deadline else None,
+    )
+
+
+def submit_defence_refusal(record: Record, *, acting_user) -> DomainError | None:
+    """Why `acting_user` cannot send a statement and defence on `record` today, or None.
+
+    The subject answers a prior notice they were served, within the window it opened: once
+    its last day has passed, the step is no longer theirs (the service refuses it, the case
+    page, /unit/, /me/ and the inbox stop offering it), and the refusal names no input, since
+    the subject's form has no date. Staff recording a defence received on paper in time may
+    still: `filing_date` judges the day they give against the window."""
+    try:
+        _check_pre_notice_served(record)
+    except DomainError as exc:
+        return exc
+    if may_record_paper_filings(acting_user):
+        return None
+    window = defence_window(record)
+    if window.end is not None and clock.today() > window.end:
+        return window.closed(None)
+    return None
+
+
 def record_submit_defence(
     *,
     acting_user,
@@ -488,20 +527,15 @@ def record_submit_defence(
     statement = require_text(statement, "statement", _("请填写陈述申辩意见。"))
 
     def change(record: Record) -> None:
-        _check_pre_notice_served(record)
-        window = record.deadlines.filter(kind="defence_window", status=DeadlineStatus.OPEN).first()
+        if (refused := submit_defence_refusal(record, acting_user=acting_user)) is not None:
+            raise refused
         record._filing = filing_date(
             acting_user=acting_user,
             given=received_on,
             paper_reason=paper_filing_reason,
             field="received_on",
             name=_("收件日期"),
-            window=Window(
-                name=_("陈述申辩期"),
-                act=_("提交陈述申辩"),
-                start=record.pre_notice_served_on,
-                end=window.due_on if window else None,
-            ),
+            window=defence_window(record),
         )
         record.defence_statement, record.defence_reply = statement, ""
 

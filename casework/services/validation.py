@@ -140,7 +140,7 @@ class Window:
     start: dt.date | None = None
     end: dt.date | None = None
 
-    def closed(self, field: str) -> DomainError:
+    def closed(self, field: str | None) -> DomainError:
         return DomainError(
             _("%(window)s已于%(end)s届满，不能再%(act)s。")
             % {"window": self.name, "end": long_date(self.end), "act": self.act},

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from casework.errors import PermissionDeniedError
 from casework.permissions import Conflicts, acting_role, declared_conflicts, has_role, roles_of
 from casework.roles import Role
-from casework.services.records import answer_defence_refusal
+from casework.services.records import answer_defence_refusal, submit_defence_refusal
 from casework.services.validation import may_record_paper_filings
 
 from .kinds import kind_of
@@ -70,14 +70,18 @@ def _own_sanction(user, sanction) -> None:
         raise PermissionDeniedError(_("只有受处理的公务员本人可以申请复审、复核或申诉。"))
 
 
-#: Steps whose service refuses for what the object holds, not for its state: the service's
-#: own guard (the refusal or None), asked before the step is offered.
-SERVICE_GUARDS = {("cases", "answer-defence"): answer_defence_refusal}
+#: Steps whose service refuses for what the object holds (or the day it is), not for its
+#: state: the service's own guard (the refusal or None) for `(user, obj)`, asked before the
+#: step is offered.
+SERVICE_GUARDS = {
+    ("cases", "answer-defence"): lambda user, record: answer_defence_refusal(record),
+    ("cases", "submit-defence"): lambda user, record: submit_defence_refusal(record, acting_user=user),
+}
 
 
-def _service_refusal(obj, spec: ActionSpec) -> str | None:
+def _service_refusal(user, obj, spec: ActionSpec) -> str | None:
     guard = SERVICE_GUARDS.get((spec.kind, spec.slug))
-    refused = guard(obj) if guard is not None else None
+    refused = guard(user, obj) if guard is not None else None
     return None if refused is None else str(refused.message)
 
 
@@ -111,7 +115,7 @@ def refusal(user, obj, spec: ActionSpec) -> str | None:
         return str(exc.message)
     if spec.when is not None and not spec.when(obj):
         return _("“%(step)s”目前不可办理。") % {"step": spec.title}
-    return _service_refusal(obj, spec) or _own_work(user, obj, spec)
+    return _service_refusal(user, obj, spec) or _own_work(user, obj, spec)
 
 
 def available_actions(user, obj) -> list[Action]:

@@ -4,7 +4,7 @@ into the search box (a type-ahead over GET /api/lookup/people/) and registers th
 officer verifies and proposes and the approver approves through the services, which drafts
 the 事前告知书; the approver then signs in and finds it in the 待核准 queue, counted on the
 dashboard. Then the start pages of HR, the system administrator and a unit's liaison (whose
-inbox shows the overdue 陈述申辩 the unit's page shows). Screenshots under test-output/e2e/.
+inbox shows the 陈述申辩 the unit's page shows). Screenshots under test-output/e2e/.
 """
 
 from __future__ import annotations
@@ -141,9 +141,13 @@ def test_hr_the_system_administrator_and_a_liaison_land_on_their_work(
     for user, name in ((officer, "陈志明"), (approver, "黄永康"), (liaison, "何思颖")):
         user.first_name = name
         user.save()
-    # The unit's 事前告知书 served 01-05: the defence window closed 01-12 (today is 02-02).
+    # The unit's 事前告知书 served 01-28: the defence window runs to 02-04 (today is 02-02).
     defence = lifecycle.pre_notice(
-        officer=officer, approver=approver, organisation=unit, content="甲局拖欠工程款。"
+        officer=officer,
+        approver=approver,
+        organisation=unit,
+        content="甲局拖欠工程款。",
+        served_on=dt.date(2026, 1, 28),
     )
     person = PersonFactory(unit=unit, name="王五")
     accountability_steps.served(
@@ -181,7 +185,7 @@ def test_hr_the_system_administrator_and_a_liaison_land_on_their_work(
     page.get_by_role("navigation", name="主导航").get_by_role("link", name="我的待办").click()
     owed = page.locator("section.owed")
     expect(owed).to_contain_text(defence.reference)
-    expect(owed).to_contain_text("已逾期")
+    expect(owed).to_contain_text("2026-02-04")
     screenshot("liaison-inbox")
 
     open_page(page, f"{base}/work/system/", status=403)
