@@ -5,7 +5,7 @@ One world for the module, built through the real services (legal today 2026-02-0
 five working days later is 2026-02-09): unit 甲局 has a lead, a determined record whose service
 deadline (01-26) has passed, a record under a rectification order served 01-20 (written
 explanation due 02-03, rectification 02-24) and a civil servant's record at the prior notice
-(defence window closed 01-12); unit 乙局 has a determined record (overdue too) and one in force
+(defence window closed 01-12, its determination overdue since 01-26); unit 乙局 has a determined record (overdue too) and one in force
 with nothing running.
 """
 
@@ -140,10 +140,10 @@ def test_the_dashboard_counts_open_overdue_and_due_soon_cases_by_unit(world):
     client = client_for(world.users["officer"])
     board = client.get(DASHBOARD).context["board"]
 
-    assert (board.open, board.overdue, board.due_soon) == (5, 2, 1)
+    assert (board.open, board.overdue, board.due_soon) == (5, 3, 1)
     assert board.soon_until == dt.date(2026, 2, 9)
     assert [(u.unit.name, u.open, u.overdue, u.due_soon) for u in board.units] == [
-        ("东莞市甲局", 4, 1, 1),
+        ("东莞市甲局", 4, 2, 1),
         ("东莞市乙局", 1, 1, 0),
     ]
 
@@ -155,10 +155,10 @@ def test_each_count_links_to_the_cases_it_counts(world):
 
     expected = {
         "?progress=open": {"lead", "determined", "rect", "person", "theirs"},
-        "?progress=overdue&amp;sort=due": {"determined", "theirs"},
+        "?progress=overdue&amp;sort=due": {"determined", "theirs", "person"},
         "?progress=due_soon&amp;sort=due": {"rect"},
         f"?unit={unit}&amp;progress=open": {"lead", "determined", "rect", "person"},
-        f"?unit={unit}&amp;progress=overdue&amp;sort=due": {"determined"},
+        f"?unit={unit}&amp;progress=overdue&amp;sort=due": {"determined", "person"},
     }
     for query, names in expected.items():
         assert f'href="{LIST}{query}"' in page, query
@@ -224,7 +224,7 @@ def test_the_navigation_shows_each_role_its_own_links(world):
         ("unit={other}", {"theirs", "theirs_done"}),
         ("unit={unit}", {"lead", "determined", "rect", "person"}),
         ("due_after=2026-02-01&due_before=2026-02-10", {"rect"}),
-        ("due_before=2026-01-31", {"determined", "theirs"}),
+        ("due_before=2026-01-31", {"determined", "theirs", "person"}),
         ("q=乙局", {"theirs", "theirs_done"}),
         ("q=甲局 工程款", {"determined", "rect"}),
         ("q=张三", {"person"}),
@@ -263,7 +263,7 @@ def test_a_bad_date_is_reported_next_to_its_field_and_the_other_filters_still_ap
     [
         ("received", ["person", "theirs_done", "theirs", "determined", "rect", "lead"]),
         ("-received", ["lead", "rect", "determined", "theirs", "theirs_done", "person"]),
-        ("due", ["theirs", "determined", "rect", "theirs_done", "person", "lead"]),
+        ("due", ["theirs", "person", "determined", "rect", "theirs_done", "lead"]),
         ("state", ["lead", "person", "theirs", "determined", "theirs_done", "rect"]),
     ],
 )

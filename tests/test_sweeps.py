@@ -98,12 +98,13 @@ def test_the_repair_sweep_flags_only_repair_deadlines(officer, approver, liaison
 
 def test_the_subjects_defence_window_is_not_a_handlers_deadline(officer, approver, unit, fixed_today):
     """A prior notice served 2026-01-05 opens a 5-WD window for the subject (to 01-12): its
-    passing is no one's delay, so it is never flagged."""
+    passing is no one's delay, so it is never flagged; the approver's determination, due
+    10 WD after it (01-26), is."""
     record = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit)
     window = Deadline.objects.get(record=record, kind="defence_window")
     assert window.status == "OPEN" and window.due_on < day("2026-02-02")
 
-    assert deadlines_flag_overdue(day("2026-02-02")) == {}
+    assert deadlines_flag_overdue(day("2026-02-02")) == {"determination": 1}
     window.refresh_from_db()
     assert window.overdue_since is None
 

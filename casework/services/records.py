@@ -142,10 +142,17 @@ def record_dismiss(*, acting_user, record_id: int, reason: str, ip_address: str 
     )
 
 
+#: The time limits a served prior notice starts: the subject's defence window, and the
+#: approver's determination within 10 WD after it (DOMAIN §5.1 T7, rule `determination`).
+PRIOR_NOTICE_DEADLINES = ("defence_window", "determination")
+
+
 def _withdraw_prior_notice(record: Record) -> None:
-    """A proposal dismissed, returned or amended: the defence window its prior notice
-    opened no longer runs (the notices app voids the notice's open draft, on the step)."""
-    rules.close_deadline(record, "defence_window", status=DeadlineStatus.CANCELLED)
+    """A proposal dismissed, returned or amended, or a new prior notice approved: the time
+    limits the old notice started no longer run (the notices app voids the notice's open
+    draft, on the step)."""
+    for kind in PRIOR_NOTICE_DEADLINES:
+        rules.close_deadline(record, kind, status=DeadlineStatus.CANCELLED)
 
 
 # T4 ───────────────────────────────────────────────────────────────────────────────
@@ -425,7 +432,7 @@ def record_approve_pre_notice(*, acting_user, record_id: int, ip_address: str | 
         record.defence_waived = False
 
     def after(record: Record) -> None:
-        rules.close_deadline(record, "defence_window", status=DeadlineStatus.CANCELLED)
+        _withdraw_prior_notice(record)
 
     return perform_step(
         acting_user=acting_user,
@@ -438,9 +445,11 @@ def record_approve_pre_notice(*, acting_user, record_id: int, ip_address: str | 
 
 
 def pre_notice_service(served_on: dt.date):
-    """The (change, after) pair of the 事前告知书's service: the record notes the date and
-    the 5-WD defence window runs from it. Taken by notices.services.notice_serve when the
-    issued notice is served, or by `record_pre_notice_served` where no notice exists."""
+    """The (change, after) pair of the 事前告知书's service: the record notes the date, the
+    5-WD defence window runs from it, and the determination is due 10 WD after the window's
+    last day (T7; known now, so the case shows its next limit as soon as the window closes).
+    Taken by notices.services.notice_serve when the issued notice is served, or by
+    `record_pre_notice_served` where no notice exists."""
     require_past_date(served_on, "served_on", _("事前告知书送达日期"))
 
     def change(record: Record) -> None:
@@ -453,7 +462,8 @@ def pre_notice_service(served_on: dt.date):
         record.pre_notice_served_on = served_on
 
     def after(record: Record) -> None:
-        rules.open_deadline(record, "defence_window", served_on)
+        window = rules.open_deadline(record, "defence_window", served_on)
+        rules.open_deadline(record, "determination", window.due_on)
 
     return change, after
 
@@ -541,6 +551,8 @@ def record_submit_defence(
 
     def after(record: Record) -> None:
         rules.close_deadline(record, "defence_window")
+        # Back to 拟认定 for an answer: a determination waits for a new prior notice.
+        rules.close_deadline(record, "determination", status=DeadlineStatus.CANCELLED)
 
     return perform_step(
         acting_user=acting_user,
@@ -603,6 +615,7 @@ def record_determine(
 
     def after(record: Record) -> None:
         rules.close_deadline(record, "defence_window")
+        rules.close_deadline(record, "determination")
         rules.open_deadline(record, "service", day)
 
     return perform_step(

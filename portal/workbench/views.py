@@ -83,13 +83,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def approvals(request: HttpRequest) -> HttpResponse:
-    """待核准文书: the drafts this approver may approve, and the proposals awaiting them."""
+    """待核准文书: the drafts this approver may approve, the proposals awaiting them and the
+    cases whose defence window has closed (待认定)."""
     require_role(request.user, *APPROVAL_ROLES)
     drafts = worklists.draft_rows(request.user)
     context = {
         "drafts": [row for row in drafts if row.ready],
         "incomplete": [row for row in drafts if not row.ready],
         "proposals": worklists.proposals_to_approve(request.user),
+        "determinations": worklists.records_to_determine(request.user),
         "today": clock.today(),
     }
     return render(request, "portal/workbench/approvals.html", context)

@@ -1,5 +1,5 @@
-"""The worklists of the roles whose work is not a case list: the approver's 待核准 queue and
-HR's sanctions to execute. Every row starts from a scoped query (casework.queries,
+"""The worklists of the roles whose work is not a case list: the approver's 待核准 queue (drafts,
+proposals, cases to determine) and HR's sanctions to execute. Every row starts from a scoped query (casework.queries,
 notices.queries), so a 回避 conflict or another scope hides it here as everywhere.
 """
 
@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from casework import clock, queries
 from casework.lifecycle import AccountabilityState, RecordState
-from casework.models import Accountability, Appeal, Record
+from casework.models import Accountability, Appeal, Deadline, Record
 from casework.permissions import has_role
 from notices import types as notice_types
 from notices.lifecycle import NoticeState
@@ -50,6 +50,37 @@ def proposals_to_approve(user) -> QuerySet[Record]:
     )
 
 
+def _deadlines(kind: str) -> QuerySet[Deadline]:
+    return Deadline.objects.filter(record=OuterRef("pk"), kind=kind).order_by("-pk")
+
+
+def records_to_determine(user) -> QuerySet[Record]:
+    """待认定 (T7): prior notices served whose defence window has closed with no statement
+    and defence (one would have taken the record back to 拟认定), not proposed by this user
+    (the service refuses it: separation of duties); each with `window_end` (the window's last
+    day) and `determine_by` (the open `determination` limit, 10 WD after it), oldest first.
+    A written waiver is given with the determination itself, so a case inside its window is
+    not listed."""
+    if not has_role(user, *APPROVAL_ROLES):
+        return Record.objects.none()
+    today = clock.today()
+    window_running = _deadlines("defence_window").filter(status="OPEN", due_on__gte=today)
+    return (
+        queries.record_list(user=user)
+        .filter(state=RecordState.PRE_NOTICE, pre_notice_served_on__isnull=False)
+        .exclude(Exists(window_running))
+        .exclude(proposed_by=user)
+        .select_related("subject_organisation", "subject_person", "proposed_by")
+        .annotate(
+            window_end=Subquery(
+                _deadlines("defence_window").exclude(status="CANCELLED").values("due_on")[:1]
+            ),
+            determine_by=Subquery(_deadlines("determination").filter(status="OPEN").values("due_on")[:1]),
+        )
+        .order_by("window_end", "pk")
+    )
+
+
 @dataclass(frozen=True)
 class DraftRow:
     notice: Notice
@@ -78,17 +109,23 @@ class ApprovalCounts:
     notices: int  # drafts ready for 核准
     incomplete: int  # drafts the officer must complete first
     proposals: int
+    determinations: int = 0  # 待认定: the defence window closed
 
     @property
     def total(self) -> int:
         """What the approver can act on now."""
-        return self.notices + self.proposals
+        return self.notices + self.proposals + self.determinations
 
 
 def approval_counts(user) -> ApprovalCounts:
     rows = draft_rows(user)
     ready = sum(row.ready for row in rows)
-    return ApprovalCounts(ready, len(rows) - ready, proposals_to_approve(user).count())
+    return ApprovalCounts(
+        ready,
+        len(rows) - ready,
+        proposals_to_approve(user).count(),
+        records_to_determine(user).count(),
+    )
 
 
 # ── HR: sanctions to execute ─────────────────────────────────────────────────────
