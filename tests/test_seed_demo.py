@@ -1,5 +1,6 @@
 """`manage.py seed_demo` (issue #2 §7): the demo data set, made through the record services,
-with its notices issued, rendered and served (a demo that works end to end).
+with its notices issued, rendered and served (a demo that works end to end), then swept once
+as beat would sweep it.
 
 The command runs once per module, inside a transaction rolled back at the end (what
 TestCase.setUpTestData does), so the tests share one seeded database and stay fast.
@@ -10,6 +11,7 @@ import hashlib
 import importlib.util
 import io
 import logging
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -18,9 +20,10 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 from django.test import Client, TestCase, override_settings
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from casework import audit
 from casework.demo import codes
@@ -408,6 +411,29 @@ def test_a_repaired_record_went_through_its_application_and_both_notices(first_r
         assert notice.state == NoticeState.SERVED
         assert_rendered(notice)
     assert not record.public
+
+
+# ── the demo starts swept: no waiting for beat's first run ──────────────────────────────
+
+
+def test_the_demo_is_swept_when_seeded_and_the_system_page_says_so(first_run):
+    last = PeriodicTask.objects.filter(task__startswith="workflows.tasks.sweep_").values_list(
+        "last_run_at", flat=True
+    )
+    assert last and all(at is not None and timezone.now() - at < dt.timedelta(minutes=10) for at in last)
+    # What the sweep did is there already: the missed time limits are flagged (audited once).
+    assert Deadline.objects.filter(overdue_since__isnull=False).exists()
+    assert AuditEntry.objects.filter(action="deadline_overdue").exists()
+    client = Client()
+    assert client.login(username="sysadmin", password="chengxin-demo")
+    html = client.get("/work/system/").content.decode()
+    swept = re.search(r"<th[^>]*>定时清扫</th>\s*<td[^>]*>(.*?)</td>\s*<td>(.*?)</td>", html, re.S)
+    assert swept.group(1) == "正常" and swept.group(2).startswith("最近一次："), swept.group()
+    assert "尚未运行过" not in html
+
+
+def test_the_command_is_the_workflows_one():
+    assert get_commands()["seed_demo"] == "workflows"
 
 
 # ── make run: the supervisor's children print no warning they can avoid ─────────────────

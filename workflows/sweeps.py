@@ -15,8 +15,10 @@ on its own, so a failing sweep never rolls another one back.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from django.conf import settings
+from django.utils import timezone
 from viewflow.workflow import timers
 
 from casework import clock, sync
@@ -89,6 +91,23 @@ SWEEPS: dict[str, Callable[[dt.date], Counts]] = {
 def run(name: str, today: dt.date | str | None = None) -> Counts:
     """Run one sweep for `today` (default: casework.clock.today(), the legal date now)."""
     return SWEEPS[name](_legal_date(today))
+
+
+def note_run_outside_beat(names: Iterable[str]) -> int:
+    """Mark beat's entries of the sweeps `names` as run now, after they ran in this process
+    (a freshly seeded demo): the system page reads when beat last ran a sweep, and beat
+    counts each entry's next run from it. The entries are made as beat makes them when it
+    starts (django_celery_beat's `ModelEntry.from_entry`, which keeps `last_run_at`).
+    Returns how many entries were marked."""
+    from celery import current_app
+    from django_celery_beat.models import PeriodicTask
+    from django_celery_beat.schedulers import ModelEntry
+
+    tasks = {f"workflows.tasks.sweep_{name}" for name in names}
+    entries = [name for name, entry in settings.CELERY_BEAT_SCHEDULE.items() if entry["task"] in tasks]
+    for name in entries:
+        ModelEntry.from_entry(name, app=current_app, **settings.CELERY_BEAT_SCHEDULE[name])
+    return PeriodicTask.objects.filter(name__in=entries).update(last_run_at=timezone.now())
 
 
 def _legal_date(today: dt.date | str | None) -> dt.date:

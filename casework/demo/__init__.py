@@ -3,9 +3,9 @@ servants, one account per role and about 60 records in every lifecycle state, ea
 made only through casework.services. Idempotent: a second run finds everything by its
 natural key and writes nothing.
 
-`manage.py seed_demo` lives in the notices app (notices.demo): it drives these cases with
-the notices each step calls for (casework does not know its notices), through `seed_people`,
-`build_records` and a subclass of `Plan`.
+`manage.py seed_demo` lives in the workflows app and seeds through notices.demo, which drives
+these cases with the notices each step calls for (casework does not know its notices), through
+`seed_people`, `build_records` and a subclass of `Plan`; the command then runs the sweeps once.
 """
 
 from __future__ import annotations
