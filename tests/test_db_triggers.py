@@ -21,6 +21,9 @@ from .notice_cases import draft, issue, issued, issuer_fixture, record_fixture  
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 
 APPEND_ONLY = "audit entries are append-only"
+#: A record in force took seven audited steps: 登记线索, 开始核查, 提出拟认定, 批准事前告知,
+#: 登记事前告知书送达, 认定, 登记送达 (tests/test_smoke.py).
+TRAIL = 7
 
 
 def refused(sql: str, params=()) -> str:
@@ -40,7 +43,7 @@ def execute(sql: str, params=()) -> int:
 @pytest.fixture
 def trail(officer, approver, unit):
     lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-    assert AuditEntry.objects.count() == 6
+    assert AuditEntry.objects.count() == TRAIL
     return list(AuditEntry.objects.order_by("seq"))
 
 
@@ -71,7 +74,7 @@ def test_the_audit_table_cannot_be_truncated(trail):
     truncatable()
     execute("SET LOCAL chengxin.allow_audit_truncate = off")
     assert APPEND_ONLY in refused("TRUNCATE casework_auditentry CASCADE")
-    assert AuditEntry.objects.count() == 6
+    assert AuditEntry.objects.count() == TRAIL
 
 
 def test_only_a_superuser_who_asks_may_truncate_the_audit_table(trail):
@@ -84,19 +87,19 @@ def test_only_a_superuser_who_asks_may_truncate_the_audit_table(trail):
     execute("SET LOCAL ROLE chengxin_trigger_clerk")
     assert APPEND_ONLY in refused("TRUNCATE casework_auditentry")
     execute("RESET ROLE")
-    assert AuditEntry.objects.count() == 6
+    assert AuditEntry.objects.count() == TRAIL
     with transaction.atomic():
         execute("TRUNCATE casework_auditentry")
         assert AuditEntry.objects.count() == 0
         transaction.set_rollback(True)
-    assert AuditEntry.objects.count() == 6
+    assert AuditEntry.objects.count() == TRAIL
 
 
 def test_the_chain_head_stays_writable_and_appends_continue(trail, officer, other_unit):
     assert execute("UPDATE casework_audithead SET seq = seq WHERE id = 1") == 1
     lifecycle.lead(officer=officer, organisation=other_unit)
-    assert AuditEntry.objects.count() == 7
-    assert AuditHead.objects.get().seq == 7
+    assert AuditEntry.objects.count() == TRAIL + 1
+    assert AuditHead.objects.get().seq == TRAIL + 1
     assert audit.verify().ok
 
 
