@@ -72,6 +72,8 @@ LABELS = {
     # N7–N13
     "explain_items": "需说明的事项",
     "explain_deadline": "书面说明期限",
+    "explain_period": "书面说明期限（自送达之日起）",
+    "explain_from": "书面说明期限的起算文书",
     "original_number": "原整改通知书文号",
     "items": "整改事项",
     "items[].requirement": "整改要求",
@@ -110,6 +112,7 @@ LABELS = {
     "accountability_form": "问责方式",
     "recommendations": "建议事项",
     "reply_deadline": "回复期限",
+    "reply_period": "回复期限（自收到之日起）",
     "refusal_consequence": "无正当理由拒不采纳的后果",
     # N17–N21
     "application_number": "修复申请编号",
@@ -142,6 +145,12 @@ def _dated_items(data) -> bool:
     runs from the notice's service; a date is then not known, nor required."""
     items = data.get("items") or []
     return not (items and all(isinstance(i, dict) and i.get("period_days") for i in items))
+
+
+def _unless_period(key: str):
+    """A notice issued before its period has started states the period (`key`), which runs
+    from a service; the date is then not known yet, nor required."""
+    return lambda data: not data.get(key)
 
 
 def _type(code, title, doc_code, letter, fields, labels=None, variants=None, conditional=None):
@@ -200,7 +209,8 @@ _TYPES = [
           "objection_number outcome outcome_reasons outcome_evidence platform_changes "
           f"platform_changes[].platform platform_changes[].change platform_changes[].due {REMEDY}",
           {"remedy.route": "其他救济途径"}),
-    _type("N7", "书面说明原因通知书", "说明", True, "facts explain_items explain_deadline"),
+    _type("N7", "书面说明原因通知书", "说明", True, "facts explain_items explain_deadline",
+          conditional={"explain_deadline": _unless_period("explain_period")}),
     _type("N8", "整改通知书", "整改", False,
           f"facts basis {ITEMS} items[].criteria items[].evidence items[].deadline report_format "
           "leader_signature overdue_consequences extension_procedure",
@@ -227,7 +237,8 @@ _TYPES = [
           f"subject.unit subject.post facts accountability_form basis {REMEDY} public decided_on",
           _N15_LABELS),
     _type("N16", "问责建议书", "建议", False, "facts recommendations reply_deadline refusal_consequence",
-          variants={"accountability": _variant("问责建议书"), "supervisory": _variant("监察建议书")}),
+          variants={"accountability": _variant("问责建议书"), "supervisory": _variant("监察建议书")},
+          conditional={"reply_deadline": _unless_period("reply_period")}),
     _type("N17", "信用修复受理通知书", "修受", True,
           "application_number submitted_on checklist checklist[].item checklist[].result",
           {"decision_due": "作出决定期限"},

@@ -100,13 +100,25 @@ def _item_term(item) -> dict:
     return {"deadline": iso(calendar.add(start, item.period_days, "d", roll=True).date)}
 
 
-def n7(record: Record, obj) -> dict:
-    rect = _rectification(record, obj)
+def _explain_term(rect: Rectification | None) -> dict:
+    """The written explanation is part of the rectification order: it is due a period after
+    the 整改通知书 is served (rectification.service_change). Its date once that happened;
+    before, the period and what it runs from, never a date counted from the drafting day.
+    Without an order, the period runs from this notice's own service."""
     found = deadline(rect, "written_explanation") if rect else None
+    if found:
+        return {"explain_deadline": iso(found.due_on)}
+    return {
+        "explain_period": period("written_explanation"),
+        "explain_from": "《整改通知书》" if rect else "本通知书",
+    }
+
+
+def n7(record: Record, obj) -> dict:
     return {
         "facts": record.facts,
         "explain_items": ["发生上述情形的原因", "已采取和拟采取的纠正措施", "相关责任人员及其履职情况"],
-        "explain_deadline": iso(found.due_on) if found else due("written_explanation", clock.today()),
+        **_explain_term(_rectification(record, obj)),
     }
 
 
@@ -295,13 +307,18 @@ def n15(record: Record, obj) -> dict:
     return data
 
 
+#: The body's reply to a 问责建议书 / 监察建议书 (DOMAIN §8.3 N16: "reply deadline (c)").
+RECOMMENDATION_REPLY = "1个月"
+
+
 def n16(record: Record, obj) -> dict:
     case = obj if isinstance(obj, Accountability) else None
     unit = case.unit.name if case and case.unit_id else None
     data = {
         "variant": "accountability",
         "facts": case.reason if case else record.facts,
-        "reply_deadline": iso(calendar.add(clock.today(), 1, "m", roll=True).date),
+        # Nothing here tracks the reply: the notice states its period, from its own service.
+        "reply_period": RECOMMENDATION_REPLY,
         "refusal_consequence": "无正当理由拒不采纳的，本机关将依法予以通报批评，并对有关负责人依法处理",
     }
     if unit:

@@ -8,7 +8,11 @@ event's date. The same step taken on its own (the casework service with a date t
 is refused while such a notice is on its way (`refuse_direct_service`); it stays open
 where this system issues no notice (the appointing body's own 处分决定书, no issuer).
 
-The 政务失信记录告知书 and 信用修复告知书 (T8, served together) are notices.services' own.
+The 政务失信记录告知书 and 信用修复告知书, served together (两书同达), are the record's own
+service (T8): it puts the record in force.
+
+Every notice type is either here or in `NO_PERIOD_OF_ITS_OWN`, which says why its service
+starts nothing (docs/decisions.md, "When a notice's period starts").
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from django_fsm import can_proceed
 from casework.errors import DomainError
 from casework.models import Accountability, Objection, Record, Rectification, Sanction
 from casework.permissions import acting_role
-from casework.services import accountability, objections, records, rectification
+from casework.services import accountability, decided_records, objections, records, rectification
 from casework.services.accountability_case import CASE, case_snapshot
 from casework.services.objections import OBJECTION
 from casework.services.record_steps import RECORD
@@ -52,8 +56,8 @@ class ServiceStep:
     codes: tuple[str, ...]
     machine: Machine
     step: str
-    #: served_on → the (change, after) pair of the step's service, from casework
-    service: Callable[[dt.date], tuple[Callable, Callable]]
+    #: (served_on, event) → the (change, after) pair of the step's service, from casework
+    service: Callable[[dt.date, ServiceEvent], tuple[Callable, Callable]]
     #: the locked object whose step it is, for a notice
     target: Callable[[Notice], models.Model]
     #: the notices of `codes` that record the service of an object (about it, or its parts)
@@ -98,6 +102,16 @@ def _about_decisions(codes: Iterable[str]) -> Callable[[Accountability], models.
     return notices_for
 
 
+def _on_date(service: Callable[[dt.date], tuple[Callable, Callable]]):
+    """A service that needs only the date the event was served on."""
+    return lambda served_on, event: service(served_on)
+
+
+def _record_service(served_on: dt.date, event: ServiceEvent) -> tuple[Callable, Callable]:
+    """T8 with the event's method, proof and consent (scenario 27)."""
+    return decided_records.service_change(served_on, event.method, event.proof, event.recipient_consent)
+
+
 def _is_about(notice: Notice, model) -> bool:
     return notice.content_type_id == ContentType.objects.get_for_model(model).pk
 
@@ -124,13 +138,28 @@ def _locked_case(notice: Notice) -> Accountability | None:
     return Accountability.objects.select_for_update().filter(pk__in=case_id).first()
 
 
+#: Served together (两书同达, enforced by notices.services): the record's own service.
+RECORDING_CODES = ("N2", "N3")
+
 STEPS: tuple[ServiceStep, ...] = (
+    # T8: the record is in force, and its periods run, from the service of its 告知书 (DOMAIN
+    # §5.1); a record served before through its own step, or ended meanwhile, is left be.
+    ServiceStep(
+        codes=RECORDING_CODES,
+        machine=RECORD,
+        step="serve",
+        service=_record_service,
+        target=_locked_record,
+        notices_for=_about_record(RECORDING_CODES),
+        capture=record_snapshot,
+        strict=False,
+    ),
     # T5: the defence window runs from the service of the 事前告知书.
     ServiceStep(
         codes=("N1",),
         machine=RECORD,
         step="serve_pre_notice",
-        service=records.pre_notice_service,
+        service=_on_date(records.pre_notice_service),
         target=_locked_record,
         notices_for=_about_record(("N1",)),
         capture=record_snapshot,
@@ -140,7 +169,7 @@ STEPS: tuple[ServiceStep, ...] = (
         codes=("N8",),
         machine=RECTIFICATION,
         step="serve",
-        service=rectification.service_change,
+        service=_on_date(rectification.service_change),
         target=_locked_about(Rectification),
         notices_for=_about(Rectification, ("N8",)),
         strict=False,
@@ -150,7 +179,7 @@ STEPS: tuple[ServiceStep, ...] = (
         codes=("N6",),
         machine=OBJECTION,
         step="serve",
-        service=objections.service_change,
+        service=_on_date(objections.service_change),
         target=_locked_about(Objection),
         notices_for=_about(Objection, ("N6",)),
         capture=objections.objection_snapshot,
@@ -161,7 +190,7 @@ STEPS: tuple[ServiceStep, ...] = (
         codes=DECISION_CODES,
         machine=CASE,
         step="serve",
-        service=accountability.service_change,
+        service=_on_date(accountability.service_change),
         target=_locked_case,
         notices_for=_about_decisions(DECISION_CODES),
         capture=case_snapshot,
@@ -170,6 +199,28 @@ STEPS: tuple[ServiceStep, ...] = (
     ),
 )
 BY_CODE = {code: step for step in STEPS for code in step.codes}
+
+#: The notices whose service starts no period of the case, and why: each states a date the
+#: system tracks from an earlier event (printed as that date, or as the period and what it
+#: runs from while the date is not known), a period from its own decision, or none at all.
+NO_PERIOD_OF_ITS_OWN: dict[str, str] = {
+    "N4": "the objection's decision period runs from its receipt (§6.2), printed as its date",
+    "N5": "the extended decision date runs from the original one (§6.2)",
+    "N7": "the written explanation runs from the 整改通知书's service (N8); without an order "
+    "it states the period from its own service, which nothing here tracks",
+    "N9": "supervision letter between government bodies: a fixed resubmission date, tracked "
+    "from the return, which the unit sees in its portal the day it is decided",
+    "N10": "the extended deadline runs from the item's old due date (§6.3)",
+    "N11": "supervision letter: a fixed new date, tracked from the day the item was urged",
+    "N12": "supervision letter: a fixed date, tracked from the day of the escalation",
+    "N13": "acceptance: ends the order's periods",
+    "N16": "states its reply period from its own service; nothing here tracks the reply",
+    "N17": "the repair decision period runs from the application's filing (§6.5)",
+    "N18": "repair granted: ends periods, starts none",
+    "N19": "the re-application date runs from the refusal's decision (§6.5)",
+    "N20": "the bar runs from the revocation's decision, as the notice says (§6.5)",
+    "N21": "revocation of the record: ends its periods",
+}
 
 
 def take_service_steps(acting_user, notices: list[Notice], event: ServiceEvent, ip_address) -> None:
@@ -183,10 +234,11 @@ def take_service_steps(acting_user, notices: list[Notice], event: ServiceEvent, 
         if obj is None or (rule.step, type(obj), obj.pk) in done:
             continue
         done.add((rule.step, type(obj), obj.pk))
-        _take(rule, obj, notice, acting_user, event.served_on, ip_address)
+        _take(rule, obj, notice, acting_user, event, ip_address)
 
 
-def _take(rule: ServiceStep, obj, notice: Notice, acting_user, served_on: dt.date, ip_address) -> None:
+def _take(rule: ServiceStep, obj, notice: Notice, acting_user, event: ServiceEvent, ip_address) -> None:
+    served_on = event.served_on
     if rule.when_all_served:
         served = rule.notices_for(obj)
         if served.filter(state__in=ON_ITS_WAY).exists():
@@ -204,7 +256,7 @@ def _take(rule: ServiceStep, obj, notice: Notice, acting_user, served_on: dt.dat
             code="not_servable",
         )
     record = rule.machine.record_of(obj)
-    change, after = rule.service(served_on)
+    change, after = rule.service(served_on, event)
     apply_step(
         rule.machine,
         obj,
@@ -238,12 +290,17 @@ def _rule(obj, step: str) -> ServiceStep | None:
     return next((r for r in STEPS if r.step == step and isinstance(obj, r.machine.model)), None)
 
 
-def waiting(obj, step: str) -> Notice | None:
-    """The first notice on its way whose service will record `step` on `obj`, if any."""
+def on_its_way(obj, step: str) -> models.QuerySet:
+    """The notices on their way whose service will record `step` on `obj`."""
     rule = _rule(obj, step)
     if rule is None:
-        return None
-    return rule.notices_for(obj).filter(state__in=ON_ITS_WAY).order_by("pk").first()
+        return Notice.objects.none()
+    return rule.notices_for(obj).filter(state__in=ON_ITS_WAY).order_by("pk")
+
+
+def waiting(obj, step: str) -> Notice | None:
+    """The first notice on its way whose service will record `step` on `obj`, if any."""
+    return on_its_way(obj, step).first()
 
 
 def servable(obj, step: str) -> list[Notice]:

@@ -27,13 +27,8 @@ from django.utils.translation import gettext_lazy
 from casework import audit, clock
 from casework.errors import DomainError, NotFoundError, PermissionDeniedError
 from casework.language import official_language
-from casework.lifecycle import RECORD_STEPS, RecordState
-from casework.models import Record
 from casework.permissions import acting_role, has_role
 from casework.roles import Role
-from casework.services import decided_records
-from casework.services.record_steps import RECORD
-from casework.services.record_steps import snapshot as record_snapshot
 from casework.services.steps import Machine, apply_step, perform
 from casework.services.validation import require_choice, require_past_date, require_text
 
@@ -56,7 +51,7 @@ NOTICES = Machine(
     not_found=gettext_lazy("文书不存在或您无权查看。"),
 )
 #: 两书同达 (S6): these two are served in one event or not at all.
-SERVED_TOGETHER = ("N2", "N3")
+SERVED_TOGETHER = service_steps.RECORDING_CODES
 VERIFY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
 VERIFY_LENGTH = 10  # 50 bits
 
@@ -255,31 +250,8 @@ def notice_serve(
                 ip_address=ip_address,
                 capture=capture,
             )
-        if set(SERVED_TOGETHER) <= {n.type_code for n in notices}:
-            _serve_record(acting_user, record.pk, event, ip_address)
         service_steps.take_service_steps(acting_user, notices, event, ip_address)
     return event
-
-
-def _serve_record(acting_user, record_id: int, event: ServiceEvent, ip_address: str | None) -> None:
-    """T8 on the locked record, with the event's method, date and proof (scenario 27)."""
-    record = Record.objects.select_for_update().get(pk=record_id)
-    if record.state != RecordState.DETERMINED:
-        return  # served before through the record's own service, or no longer in force
-    change, after = decided_records.service_change(
-        event.served_on, event.method, event.proof, event.recipient_consent
-    )
-    apply_step(
-        RECORD,
-        record,
-        acting_user=acting_user,
-        role=acting_role(acting_user, record, RECORD_STEPS["serve"]),
-        step="serve",
-        change=change,
-        after=after,
-        ip_address=ip_address,
-        capture=record_snapshot,
-    )
 
 
 def _locked_for_service(acting_user, ids: list[int]) -> list[Notice]:

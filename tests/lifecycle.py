@@ -78,12 +78,27 @@ def determined(
     )
 
 
+def serve(record, *, officer, approver, served_on=dt.date(2026, 1, 16)):
+    """T8 on `served_on`: the recording and repair notices served together when they were
+    drafted (an issuer exists), else the service recorded on its own."""
+    from .notice_cases import serve_recorded_step
+
+    return serve_recorded_step(
+        record,
+        "serve",
+        officer=officer,
+        approver=approver,
+        served_on=served_on,
+        direct=lambda: decided.record_serve(
+            acting_user=officer,
+            record_id=record.pk,
+            served_on=served_on,
+            method="IN_PERSON",
+            proof="送达回证 001 号",
+        ),
+    )
+
+
 def effective(*, officer, approver, served=dt.date(2026, 1, 16), **kwargs):
     record = determined(officer=officer, approver=approver, **kwargs)
-    return decided.record_serve(
-        acting_user=officer,
-        record_id=record.pk,
-        served_on=served,
-        method="IN_PERSON",
-        proof="送达回证 001 号",
-    )
+    return serve(record, officer=officer, approver=approver, served_on=served)

@@ -117,35 +117,42 @@ def completed(*, officer, notice: Notice) -> Notice:
 def served(*, officer, approver, notice: Notice, served_on, method="IN_PERSON", proof="送达回证 001 号"):
     """Complete, approve and issue `notice` on `served_on` (the legal today set to that day),
     then record its service that day: the path a notice takes from draft to served."""
+    return served_together(
+        officer=officer, approver=approver, notices=[notice], served_on=served_on, method=method, proof=proof
+    )[0]
+
+
+def served_together(*, officer, approver, notices, served_on, method="IN_PERSON", proof="送达回证 001 号"):
+    """`served` for notices served in one event (两书同达: the recording and repair notices)."""
     with override_settings(CHENGXIN_TODAY=served_on.isoformat()):
-        if notice.state == "DRAFT":
-            notice = completed(officer=officer, notice=notice)
-        if notice.state in ("DRAFT", "APPROVED"):
+        for notice in notices:
             if notice.state == "DRAFT":
-                services.notice_approve(acting_user=approver, notice_id=notice.pk)
-            with TestCase.captureOnCommitCallbacks(execute=True):
-                services.notice_issue(acting_user=officer, notice_id=notice.pk)
-        # What the worker does after the issue (a no-op when the task already ran here), so that
-        # the service never waits on a queue a test run may not have.
-        services.notice_store_pdf(notice_id=notice.pk)
+                notice = completed(officer=officer, notice=notice)
+            if notice.state in ("DRAFT", "APPROVED"):
+                if notice.state == "DRAFT":
+                    services.notice_approve(acting_user=approver, notice_id=notice.pk)
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    services.notice_issue(acting_user=officer, notice_id=notice.pk)
+            # What the worker does after the issue (a no-op when the task already ran here), so
+            # that the service never waits on a queue a test run may not have.
+            services.notice_store_pdf(notice_id=notice.pk)
+        ids = [n.pk for n in notices]
         services.notice_serve(
-            acting_user=officer, notice_ids=[notice.pk], method=method, served_on=served_on, proof=proof
+            acting_user=officer, notice_ids=ids, method=method, served_on=served_on, proof=proof
         )
-    return Notice.objects.get(pk=notice.pk)
+    return list(Notice.objects.filter(pk__in=ids).order_by("pk"))
 
 
-def serve_recorded_step(obj, step: str, *, officer, approver, served_on, direct):
-    """The service of `step` on `obj` (an order, an objection, a case, a record's prior
-    notice) as a user records it: by serving each notice on its way whose service records
-    it (notices.service_steps), or, where none was drafted (no issuer), by `direct()`."""
-    from notices.service_steps import waiting
+def serve_recorded_step(obj, step: str, *, officer, approver, served_on, direct, **service):
+    """The service of `step` on `obj` (an order, an objection, a case, a record) as a user
+    records it: by serving the notices on their way whose service records it, together
+    (notices.service_steps), or, where none was drafted (no issuer), by `direct()`."""
+    from notices.service_steps import on_its_way
 
-    notice = waiting(obj, step)
-    if notice is None:
+    notices = list(on_its_way(obj, step))
+    if not notices:
         return direct()
-    while notice is not None:
-        served(officer=officer, approver=approver, notice=notice, served_on=served_on)
-        notice = waiting(obj, step)
+    served_together(officer=officer, approver=approver, notices=notices, served_on=served_on, **service)
     return type(obj).objects.get(pk=obj.pk)
 
 

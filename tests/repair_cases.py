@@ -4,7 +4,6 @@ driven through the real services while the legal clock is set to each step's day
 import datetime as dt
 
 from casework.models import Measure
-from casework.services import decided_records as decided
 from casework.services import records as svc
 
 from . import lifecycle
@@ -58,6 +57,4 @@ def effective_record(
     svc.record_determine(acting_user=approver, record_id=record.pk, determination_date=determined_on)
     served_on = determined_on + dt.timedelta(days=1)
     set_today(settings, served_on)
-    return decided.record_serve(
-        acting_user=officer, record_id=record.pk, served_on=served_on, method="IN_PERSON", proof="送达回证"
-    )
+    return lifecycle.serve(record, officer=officer, approver=approver, served_on=served_on)

@@ -371,3 +371,90 @@ def test_the_order_page_serves_the_issued_order_notice(officer, approver, unit, 
     order.refresh_from_db()
     assert (order.state, order.served_on) == ("IN_PROGRESS", dt.date(2026, 9, 1))
     assert Notice.objects.get(pk=n8.pk).state == "SERVED"
+
+
+# ── the record's own service (T8) and the notices that start no period ────────────────
+
+
+def test_the_record_is_put_in_force_by_serving_its_two_notices_not_by_a_typed_date(
+    officer, approver, unit, client, settings
+):
+    """T8: while the 政务失信记录告知书 and 信用修复告知书 are being prepared, the record's
+    service cannot be typed in; serving the two together puts it in force that day."""
+    settings.CHENGXIN_TODAY = "2026-01-16"
+    record = lifecycle.determined(officer=officer, approver=approver, organisation=unit)
+    n2, n3 = only_notice(record, "N2"), only_notice(record, "N3")
+    assert (n2.state, n3.state) == ("DRAFT", "DRAFT")
+    body = {"served_on": "2026-01-16", "method": "IN_PERSON", "proof": "送达回证 002 号"}
+    typed = refused(api(officer).post(f"/api/records/{record.pk}/serve/", body, format="json"))
+    assert typed["code"] == "serve_the_notice" and typed["field"] == "served_on"
+    assert "政务失信记录告知书" in typed["detail"]
+    record.refresh_from_db()
+    assert (record.state, record.served_on) == ("DETERMINED", None)
+    client.force_login(officer)
+    action = f"/work/cases/{record.pk}/act/serve/"
+    assert action not in client.get(f"/work/cases/{record.pk}/").content.decode()  # drafts
+
+    for notice in (n2, n3):
+        issued_via_api(officer=officer, approver=approver, notice_id=notice.pk)
+    assert action in client.get(f"/work/cases/{record.pk}/").content.decode()
+    assert "将同时送达" in client.get(action).content.decode()
+    # Served alone, the recording notice is refused (两书同达); served together, in force.
+    assert refused(serve(api(officer), [n2.pk], "2026-01-16"))["field"] == "notices"
+    ok(serve(api(officer), [n2.pk, n3.pk], "2026-01-16"), 201)
+    record.refresh_from_db()
+    assert (record.state, record.served_on) == ("EFFECTIVE", dt.date(2026, 1, 16))
+    assert record.audit_entries.filter(action="serve").count() == 1
+    event = ServiceEvent.objects.get(notices=n2)
+    assert record.service_proof == event.proof and record.service_method == event.method
+
+
+def test_without_an_issuer_the_record_service_is_still_typed_in(officer, approver, unit, settings):
+    from notices.models import Issuer
+
+    settings.CHENGXIN_TODAY = "2026-01-16"
+    Issuer.objects.update(is_active=False)
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    assert record.state == "EFFECTIVE" and not Notice.objects.filter(record=record).exists()
+
+
+def test_every_notice_type_starts_a_period_on_its_service_or_says_why_not():
+    from notices import service_steps, types
+
+    codes = {t.code for t in types.all_types()}
+    linked = set(service_steps.BY_CODE)
+    explained = set(service_steps.NO_PERIOD_OF_ITS_OWN)
+    assert not linked & explained
+    assert linked | explained == codes, sorted(codes - linked - explained)
+    assert {"N1", "N2", "N3", "N6", "N8", "N14", "N15"} == linked
+
+
+def pdf_text(officer, notice_id) -> str:
+    pdf = api(officer).get(f"/api/notices/{notice_id}/download/").content
+    return "".join("".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_explanation_notice_never_counts_from_its_drafting_day(officer, approver, unit, settings):
+    """N7 is drafted when the record comes into force; the written explanation is due a
+    period after the 整改通知书's service. Before an order exists or is served it states the
+    period and what it runs from; once served, the date the system tracks."""
+    settings.CHENGXIN_TODAY = "2026-01-16"
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    n7 = only_notice(record, "N7")
+    assert "explain_deadline" not in n7.data
+    assert (n7.data["explain_period"], n7.data["explain_from"]) == ("10个工作日", "本通知书")
+    issued_via_api(officer=officer, approver=approver, notice_id=n7.pk)
+    assert "请你单位自本通知书送达之日起10个工作日内" in pdf_text(officer, n7.pk)
+
+    order = rectification_steps.drafted(officer=officer, approver=approver, unit=unit, record=record)
+    from notices import context_cases
+
+    assert context_cases.n7(record, order)["explain_from"] == "《整改通知书》"
+    ok(api(approver).post(f"/api/rectifications/{order.pk}/issue/", {}, format="json"))
+    n8 = only_notice(record, "N8")
+    issued_via_api(officer=officer, approver=approver, notice_id=n8.pk)
+    settings.CHENGXIN_TODAY = "2026-02-02"
+    ok(serve(api(officer), [n8.pk], "2026-02-02"), 201)
+    tracked = Deadline.objects.get(kind="written_explanation", owner_id=order.pk)
+    assert context_cases.n7(record, order)["explain_deadline"] == tracked.due_on.isoformat()
+    assert tracked.start_on == dt.date(2026, 2, 2)

@@ -18,6 +18,7 @@ from ..models import Category, Domain, Record, SyncKind, Tier
 from ..models.records import ServiceMethod
 from . import revocation_effects
 from .record_steps import perform_step
+from .steps import check_direct_service
 from .validation import require_choice, require_past_date, require_text
 
 S = RecordState
@@ -71,12 +72,19 @@ def record_serve(
     recipient_consent: bool = False,
     ip_address: str | None = None,
 ) -> Record:
+    """T8 typed in: refused while the record's 告知书 are on their way (then serving them
+    records it, with the date its periods run from)."""
     change, after = service_change(served_on, method, proof, recipient_consent)
+
+    def guarded(record: Record) -> None:
+        check_direct_service(record, "serve")
+        change(record)
+
     return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="serve",
-        change=change,
+        change=guarded,
         after=after,
         ip_address=ip_address,
     )

@@ -300,17 +300,20 @@ def _all() -> dict[tuple[str, str], ActionSpec]:
 
 
 #: The service steps of a sub-process that the service of its notice records.
-NOTICE_SERVED = frozenset({("rectifications", "serve"), ("objections", "serve"), ("accountability", "serve")})
+NOTICE_SERVED = frozenset(
+    {("cases", "serve"), ("rectifications", "serve"), ("objections", "serve"), ("accountability", "serve")}
+)
 #: What waits on the service of the prior notice: the subject's answer, the determination.
 AFTER_PRE_NOTICE = frozenset({("cases", "submit-defence"), ("cases", "determine")})
 
 
 def _served_by_notice(spec: ActionSpec) -> ActionSpec:
-    if (spec.kind, spec.slug) in AFTER_PRE_NOTICE:
-        return dataclasses.replace(spec, when=lambda record: bool(record.pre_notice_served_on))
     """A service the notice's service records (notices.service_steps) is offered while the
     notice is issued (the form then serves it), or while no such notice is on its way (the
-    service typed in, where the system issues none); not while the notice is being prepared."""
+    service typed in, where the system issues none); not while the notice is being prepared.
+    What waits on the prior notice's service is offered once it is served."""
+    if (spec.kind, spec.slug) in AFTER_PRE_NOTICE:
+        return dataclasses.replace(spec, when=lambda record: bool(record.pre_notice_served_on))
     if (spec.kind, spec.slug) not in NOTICE_SERVED:
         return spec
 
