@@ -35,8 +35,9 @@ from rest_framework.views import APIView
 from casework.api.fields import IdField, id_list
 from casework.api.filters import ApiFilterSet
 from casework.api.serializers import EmptyInput, ErrorSerializer, ReasonInput
-from casework.api.views import client_ip, parse
+from casework.api.views import parse
 from casework.errors import ConflictError
+from casework.http import client_ip
 
 from . import queries, services
 from .models import Notice, NoticeState, ServiceEvent, ServiceMethod

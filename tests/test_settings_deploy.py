@@ -15,6 +15,7 @@ OVERRIDES = {
     "SECURE_SSL_REDIRECT",
     "SECURE_HSTS_SECONDS",
     "CHENGXIN_PUBLIC_BASE_URL",
+    "CHENGXIN_TRUSTED_PROXIES",
 }
 PUBLIC = "https://chengxin.example.gov.cn"
 
@@ -96,3 +97,37 @@ def test_production_prints_the_public_address_it_was_given(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == f"{PUBLIC}/verify/ABCDEFGHJK"
+
+
+def test_production_reads_its_trusted_proxies_and_refuses_a_wrong_one(tmp_path):
+    """The audit trail believes X-Forwarded-For from these addresses only: a typo must not
+    start a site that silently records the proxy for everyone."""
+    code = "from django.conf import settings; print(settings.CHENGXIN['TRUSTED_PROXIES'])"
+    key = secrets.token_urlsafe(48)
+    run = manage(
+        tmp_path, "shell", "--no-imports", "-c", code, SECRET_KEY=key, CHENGXIN_PUBLIC_BASE_URL=PUBLIC
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
+    proxies = "10.0.0.2,10.0.1.0/24"
+    run = manage(
+        tmp_path,
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        SECRET_KEY=key,
+        CHENGXIN_PUBLIC_BASE_URL=PUBLIC,
+        CHENGXIN_TRUSTED_PROXIES=proxies,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "['10.0.0.2', '10.0.1.0/24']"
+    run = manage(
+        tmp_path,
+        "check",
+        SECRET_KEY=key,
+        CHENGXIN_PUBLIC_BASE_URL=PUBLIC,
+        CHENGXIN_TRUSTED_PROXIES="10.0.0.2,proxy.internal",
+    )
+    assert run.returncode != 0
+    assert "ImproperlyConfigured" in run.stderr and "'proxy.internal' is not an IP address" in run.stderr

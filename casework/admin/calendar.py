@@ -18,15 +18,12 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from ..errors import DomainError
+from ..http import client_ip
 from ..models import CalendarDay, CalendarYear, DeadlineRule, DisclosureRule
 from ..permissions import has_role, roles_of
 from ..roles import Role
 from ..services import calendar as svc
 from ..services.holiday_files import MAX_FILE_BYTES, HolidayFileError
-
-
-def _client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 class _ConfigAdmin(admin.ModelAdmin):
@@ -156,7 +153,7 @@ class CalendarYearAdmin(_ConfigAdmin):
                 content=upload.read(),
                 filename=upload.name,
                 source=form.cleaned_data["source"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
             )
         except HolidayFileError as exc:
             for problem in exc.problems:
@@ -202,7 +199,7 @@ class CalendarDayAdmin(_ConfigAdmin):
 
 class _RuleAdmin(_ConfigAdmin):
     def save_model(self, request, obj, form, change):
-        svc.rule_save(acting_user=request.user, rule=obj, ip_address=_client_ip(request))
+        svc.rule_save(acting_user=request.user, rule=obj, ip_address=client_ip(request))
 
 
 @admin.register(DeadlineRule)

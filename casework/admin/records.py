@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import queries
 from ..errors import DomainError
+from ..http import client_ip
 from ..lifecycle import DECIDED_STATES
 from ..models import (
     AuditEntry,
@@ -262,7 +263,7 @@ def _run_step(modeladmin, request, queryset, service) -> None:
     done = 0
     for record in queryset:
         try:
-            service(acting_user=request.user, record_id=record.pk, ip_address=request.META.get("REMOTE_ADDR"))
+            service(acting_user=request.user, record_id=record.pk, ip_address=client_ip(request))
             done += 1
         except DomainError as exc:
             modeladmin.message_user(request, f"{record.reference}：{exc.message}", messages.ERROR)

@@ -24,12 +24,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import queries
+from ..http import client_ip
 from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..services import accountability as svc
 from ..services import appeals, honours
 from . import accountability_serializers as s
 from .serializers import EmptyInput
-from .views import ERRORS, client_ip, parse
+from .views import ERRORS, parse
 
 
 def case_detail(request: Request, case_id: int) -> dict:

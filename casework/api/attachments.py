@@ -24,10 +24,11 @@ from rest_framework.views import APIView
 
 from .. import queries, uploads
 from ..errors import NotFoundError
+from ..http import client_ip
 from ..models import Attachment
 from ..services import attachments as svc
 from .fields import IdField
-from .views import ERRORS, client_ip, parse
+from .views import ERRORS, parse
 
 OWNER_TYPES = {model._meta.model_name: model for model in svc.POLICIES}
 

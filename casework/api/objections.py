@@ -20,12 +20,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import queries
+from ..http import client_ip
 from ..lifecycle import OBJECTION_STEPS
 from ..models import Objection
 from ..services import objections as svc
 from . import objection_serializers as s
 from .serializers import EmptyInput
-from .views import ERRORS, client_ip, parse
+from .views import ERRORS, parse
 
 
 def objection_detail(objection: Objection) -> dict:

@@ -27,13 +27,14 @@ from rest_framework.views import APIView
 
 from .. import queries
 from ..errors import DomainError
+from ..http import client_ip
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS
 from ..services import rectification as svc
 from ..services import rectification_extension as ext
 from . import rectification_serializers as s
 from .attachments import AttachmentFileInput, AttachmentSerializer
 from .serializers import EmptyInput
-from .views import ERRORS, client_ip, parse
+from .views import ERRORS, parse
 
 TAGS = ["rectification"]
 

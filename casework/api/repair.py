@@ -23,13 +23,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import clock, queries
+from ..http import client_ip
 from ..lifecycle import REPAIR_STEPS, RepairState
 from ..models import RepairApplication
 from ..services import repair as svc
 from ..services.repair_eligibility import repair_eligibility
 from . import repair_serializers as s
 from .serializers import EmptyInput, RecordDetailSerializer
-from .views import ERRORS, client_ip, parse, record_detail
+from .views import ERRORS, parse, record_detail
 
 
 def repair_detail(application: RepairApplication) -> dict:

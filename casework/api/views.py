@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import queries
+from ..http import client_ip
 from ..lifecycle import RECORD_STEPS
 from ..models import Record
 from ..permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
@@ -26,10 +27,6 @@ from .errors import InputError
 from .filters import RecordFilter
 
 ERRORS = {code: s.ErrorSerializer for code in (400, 403, 404, 409)}
-
-
-def client_ip(request: Request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def record_detail(record: Record, request: Request) -> dict:

@@ -54,6 +54,10 @@ CHENGXIN = {
         "detail": 2,
     },
     "TEXT_MAX_LENGTH": 20000,
+    # The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client
+    # the audit trail records (casework.http.client_ip); from anyone else the header is
+    # ignored. Empty here; production reads CHENGXIN_TRUSTED_PROXIES.
+    "TRUSTED_PROXIES": [],
 }
 
 # The legal "today" (casework.clock) for demos and for the real-worker tests, whose worker and

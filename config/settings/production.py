@@ -1,11 +1,12 @@
 """Production: SECRET_KEY and CHENGXIN_PUBLIC_BASE_URL are required; HTTPS and secure cookies are on."""
 
+import ipaddress
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import SECRET_KEY, env
+from .base import CHENGXIN, SECRET_KEY, env
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set (at least 50 characters) in production.")
@@ -19,6 +20,17 @@ if _public.scheme != "https" or not _public.hostname or _public.query or _public
         "CHENGXIN_PUBLIC_BASE_URL must be set in production to the site's public https:// address "
         "(e.g. https://chengxin.example.gov.cn): it is printed on every issued notice for verification."
     )
+
+# The reverse proxy in front of the site, whose X-Forwarded-For the audit trail believes
+# (comma-separated addresses or networks, e.g. "10.0.0.2,10.0.1.0/24"); empty: nobody's.
+CHENGXIN["TRUSTED_PROXIES"] = env.list("CHENGXIN_TRUSTED_PROXIES", default=[])
+for _proxy in CHENGXIN["TRUSTED_PROXIES"]:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CHENGXIN_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (e.g. 10.0.0.2 or 10.0.1.0/24)."
+        ) from None
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.errors import DomainError, NotFoundError
+from casework.http import client_ip
 from casework.services import honours
 
 from . import reads
@@ -55,7 +56,7 @@ def honours_query(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             result = honours.honours_check(
-                acting_user=user, ip_address=request.META.get("REMOTE_ADDR"), **form.service_arguments()
+                acting_user=user, ip_address=client_ip(request), **form.service_arguments()
             )
         except DomainError as exc:
             form.add_service_error(exc)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from casework import clock, queries
 from casework.errors import DomainError, NotFoundError
+from casework.http import client_ip
 from casework.models import RectificationItem
 from casework.permissions import UNIT_ROLES, acting_role, has_role
 from casework.services import attachments
@@ -95,7 +96,7 @@ def _store(request: HttpRequest, item: RectificationItem) -> list[dict]:
                 acting_user=request.user,
                 item_id=item.pk,
                 uploaded_file=uploaded,
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_ip(request),
             )
         except NotFoundError as exc:
             raise Http404(str(exc)) from None

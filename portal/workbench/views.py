@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from casework import clock
 from casework.errors import DomainError
+from casework.http import client_ip
 from casework.permissions import has_role
 from casework.roles import Role
 from casework.services.bulk import BulkResult
@@ -176,7 +177,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
 
 def _perform(request: HttpRequest, data: dict) -> BulkResult:
-    ip = request.META.get("REMOTE_ADDR")
+    ip = client_ip(request)
     if data["action"] == "assign":
         return tasks_assign(
             acting_user=request.user, record_ids=data["ids"], assignee_id=data["assignee"].pk, ip_address=ip
