@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark of notice rendering (issue #4, must-show 5). Not a test.
+"""Benchmark of notice rendering (docs/performance.md). Not a test.
 
     .venv/bin/python bench/notices.py [--repeat 15] [--notices 200] [--workers 2] [--items 1] [--pdf FILE]
 

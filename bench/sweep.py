@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark of the rectification overdue sweep (issue #3, must-show 6). Not a test.
+"""Benchmark of the rectification overdue sweep (docs/performance.md). Not a test.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/chengxin_bench .venv/bin/python bench/sweep.py \\
         [--items 10000 100000] [--late orders scattered] [--repeat 3] [--keep]

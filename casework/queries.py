@@ -257,7 +257,7 @@ def repair_get(*, user, application_id: int) -> RepairApplication:
         raise NotFoundError(_("信用修复申请不存在或您无权查看。"), code="not_found") from None
 
 
-# ── rectification (整改, DOMAIN §6.3) and attachments (issue #3 item 8) ──────────────
+# ── rectification (整改, DOMAIN §6.3) and attachments ───────────────────────────────
 
 #: Until it is served, a rectification order is the commission's internal draft.
 _UNSERVED = (RectificationState.DRAFT, RectificationState.ISSUED)

@@ -1,5 +1,5 @@
 """Receiving an uploaded file: its type is read from its bytes, never from its name
-(ARCHITECTURE §7; issue #3 item 8).
+(ARCHITECTURE §7).
 
 The bytes stream into a hidden temporary file in the upload root while they are counted
 and hashed. The file is refused, and the temporary file removed, when it is empty, larger

@@ -1,4 +1,4 @@
-"""Drafting a notice, and completing a draft (issue #4 item 4: "drafted"), before approval.
+"""Drafting a notice, and completing a draft, before approval.
 
 A draft holds a data snapshot: the type's builder reads the case, the drafter adds what the
 case does not hold. The system drafts at the steps that call for a notice (notices.listeners)

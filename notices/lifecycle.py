@@ -23,7 +23,7 @@ STAFF = frozenset({Role.OFFICER, Role.APPROVER})
 
 
 def _step(name, label, sources, target, roles) -> Step:
-    return Step(name, label, tuple(sources), target, frozenset(roles), "issue #4")
+    return Step(name, label, tuple(sources), target, frozenset(roles), "§8")
 
 
 NOTICE_STEPS: dict[str, Step] = {

@@ -1,4 +1,4 @@
-"""Use cases of a notice's life (issue #4): draft → approve → issue → (PDF) → serve, or void.
+"""Use cases of a notice's life (DOMAIN §8): draft → approve → issue → (PDF) → serve, or void.
 
 Drafting and completing a draft live in notices.drafts; their services are importable from
 here too, as they always were (`services.notice_draft`, `services.finish_snapshot`).

@@ -1,4 +1,4 @@
-"""The public verification page (issue #4 §6): anyone, signed in or not, can look up an issued
+"""The public verification page (DOMAIN §8.3, the code on every notice): anyone, signed in or not, can look up an issued
 notice by the code printed on it, and upload a PDF to learn whether it is the issued one.
 
 The page shows what the notice is (type, number, issuer, date, SHA-256, whether it is still

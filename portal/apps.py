@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
-    """The screens of issue #5 (public pages first). It sits on the top floor: it may import
-    casework, workflows and notices, and nothing imports it."""
+    """The screens: public pages, the workbench, the case page and the portals. It sits on
+    the top floor: it may import casework, workflows and notices, and nothing imports it."""
 
     name = "portal"
     verbose_name = _("门户")

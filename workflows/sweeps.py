@@ -1,4 +1,4 @@
-"""The deadline sweeps (issue #3 item 7; ARCHITECTURE §5): what makes time limits act by themselves.
+"""The deadline sweeps (ARCHITECTURE §5): what makes time limits act by themselves.
 
 Each sweep is a thin call of set-based domain functions in `casework` (with the notices they
 call for, from `notices`; or viewflow's timer dispatcher) for one legal date, returning how

@@ -1,4 +1,4 @@
-"""API endpoints of attachments (附件, issue #3 item 8).
+"""API endpoints of attachments (附件).
 
 - GET /api/records/{id}/attachments/: the record's attachments;
 - POST /api/records/{id}/attachments/ (multipart `file`, `purpose`, `owner_type`, `owner_id`):

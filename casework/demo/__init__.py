@@ -1,4 +1,4 @@
-"""Demo data for Chengxin (issue #2 §7): the Dongguan organisation tree, about 200 civil
+"""Demo data for Chengxin (`make run`, the README's demo accounts): the Dongguan organisation tree, about 200 civil
 servants, one account per role and about 60 records in every lifecycle state, each record
 made only through casework.services. Idempotent: a second run finds everything by its
 natural key and writes nothing.

@@ -1,4 +1,4 @@
-"""Attachments (附件): who may add a file to which object, and storing it (issue #3 item 8).
+"""Attachments (附件): who may add a file to which object, and storing it.
 
 A file belongs to one record and to an owner on that record (the record itself, an
 objection, a rectification item…). Adding one needs the record to be visible to the user
@@ -70,7 +70,7 @@ class OwnerPolicy:
 
     @property
     def step(self) -> Step:
-        return Step("attach", gettext_lazy("上传附件"), (), None, frozenset(self.roles), "issue #3 item 8")
+        return Step("attach", gettext_lazy("上传附件"), (), None, frozenset(self.roles), "§2")
 
     def record_of(self, owner) -> Record:
         return reduce(getattr, self.record_path.split("__"), owner) if self.record_path else owner

@@ -39,7 +39,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
-# ── Deadline sweeps (workflows.tasks; issue #3 item 7) ─────────────────────────────────────
+# ── Deadline sweeps (workflows.tasks) ──────────────────────────────────────────────────────
 # Beat's DatabaseScheduler copies these entries into its tables on start, so `make run` and any
 # deployment run them with no extra step, and an administrator sees them in the admin.
 # Legal dates change at midnight in Asia/Shanghai: the date-based sweeps run at 00:05 and again
@@ -74,7 +74,7 @@ CELERY_BEAT_SCHEDULE = {
         f"sweep {name}": _sweep_entry(name, _every(CHENGXIN_SWEEP_INTERVAL))
         for name in (*_DATE_BASED_SWEEPS, *_CONTINUOUS_SWEEPS)
     },
-    # Issued notices still without a PDF (a rendering task lost or failed): queued again (issue #4).
+    # Issued notices still without a PDF (a rendering task lost or failed): queued again.
     "render pending notices": {
         "task": "notices.tasks.render_pending",
         "schedule": _every(CHENGXIN_SWEEP_INTERVAL),

@@ -113,7 +113,7 @@ def _no_running_order(record) -> bool:
 def _record_specs() -> list[ActionSpec]:
     initiate = Step("initiate", _("启动责任追究"), (), None, frozenset({Role.OFFICER}), "§6.4")
     fulfilled = Step("fulfilled", _("登记义务履行完毕"), (), None, frozenset({Role.OFFICER}), "§6.5")
-    attach = Step("attach", _("上传附件"), (), None, frozenset(POLICIES[Record].roles), "issue #3")
+    attach = Step("attach", _("上传附件"), (), None, frozenset(POLICIES[Record].roles), "§2")
     return [
         *_table(
             "cases",

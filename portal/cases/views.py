@@ -1,4 +1,4 @@
-"""The case page and the action forms (issue #5 item 1), for every signed-in role.
+"""The case page and the action forms, for every signed-in role.
 
 - `case_detail`: one record as this user may see it (casework.queries: a hidden record is a
   404, like a missing one), its sub-processes and deadlines, timeline, notices, and the

@@ -1,4 +1,4 @@
-"""What the civil servant's pages read (issue 5, item 3): the scoped queries of casework and
+"""What the civil servant's pages read: the scoped queries of casework and
 notices, narrowed to what is the signed-in person's own. Nothing here widens a scope: each
 function starts from a query that already answers only what the user may see."""
 

@@ -1,5 +1,5 @@
-"""The civil servant's pages (issue 5, item 3) and the honours eligibility query for
-authorised staff (item 4, DOMAIN §9.7).
+"""The civil servant's pages and the honours eligibility query for authorised staff
+(DOMAIN §9.7).
 
 A page of another role answers the Chinese 403 page: /me/ for anyone who is not a civil
 servant, the honours query for anyone outside HONOURS_ROLES. The repair conditions of a

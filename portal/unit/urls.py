@@ -1,4 +1,4 @@
-"""The department portal under /unit/ (issue #5 item 2)."""
+"""The department portal under /unit/: a unit's liaison and head."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""The department portal's pages (issue #5 item 2): the unit's home and the evidence page of
+"""The department portal's pages: the unit's home and the evidence page of
 one rectification item. Only a unit's liaison or head has a portal: anyone else gets the
 403 page of another role's page, and an item of another unit is missing (404) like any other.
 

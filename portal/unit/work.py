@@ -1,4 +1,4 @@
-"""What the department portal shows a unit's liaison or head (issue #5 item 2): the unit's
+"""What the department portal shows a unit's liaison or head: the unit's
 open work first (items still owed, notices to answer: workflows.owed, which the inbox reads
 too; what it filed), then its records and its notices.
 

@@ -1,4 +1,4 @@
-/* Evidence upload with a progress bar per file (department portal, issue #5 item 2).
+/* Evidence upload with a progress bar per file (department portal).
 
    Enhances <form class="upload" data-endpoint="…">: each chosen file is sent on its own to the
    evidence API (the same service as the plain form), one after the other, and its row shows a
