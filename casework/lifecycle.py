@@ -13,6 +13,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
 
+#: The one short name of each state enum, wherever a module abbreviates it (never another, so
+#: `RS.DRAFT` means the same thing in every file; tests/test_enum_aliases.py checks it).
+ENUM_ALIASES = {
+    "RecordState": "S",
+    "ObjectionState": "OS",
+    "RectificationState": "RS",
+    "ItemState": "IS",
+    "AccountabilityState": "AS",
+    "RepairState": "PS",
+    "NoticeState": "NS",  # notices.lifecycle
+}
+
 
 class RecordState(models.TextChoices):
     LEAD = "LEAD", _("线索")

@@ -121,17 +121,17 @@ def objection_get(*, user, objection_id: int) -> Objection:
 # the facts before the decision; before that the case is an internal investigation). A
 # civil servant sees only their own decisions in a case against several persons.
 
-_AS = AccountabilityState
+AS = AccountabilityState
 ACCOUNTABILITY_SUBJECT_STATES = (
-    _AS.HEARING,
-    _AS.DELIBERATION,
-    _AS.DECIDED,
-    _AS.SERVED,
-    _AS.EXECUTING,
-    _AS.IN_PERIOD,
-    _AS.APPEALED,
-    _AS.RELEASED,
-    _AS.CLOSED,
+    AS.HEARING,
+    AS.DELIBERATION,
+    AS.DECIDED,
+    AS.SERVED,
+    AS.EXECUTING,
+    AS.IN_PERIOD,
+    AS.APPEALED,
+    AS.RELEASED,
+    AS.CLOSED,
 )
 ACCOUNTABILITY_HR_STATES = ACCOUNTABILITY_SUBJECT_STATES[2:]
 _CASE_PERSONS = Accountability.persons.through.objects

@@ -18,7 +18,7 @@ class NoticeState(models.TextChoices):
     VOIDED = "VOIDED", _("已作废")
 
 
-S = NoticeState
+NS = NoticeState
 STAFF = frozenset({Role.OFFICER, Role.APPROVER})
 
 
@@ -29,12 +29,12 @@ def _step(name, label, sources, target, roles) -> Step:
 NOTICE_STEPS: dict[str, Step] = {
     step.name: step
     for step in [
-        _step("draft", _("拟稿"), [], S.DRAFT, [Role.OFFICER]),
-        _step("approve", _("核准文书"), [S.DRAFT], S.APPROVED, [Role.APPROVER]),
-        _step("issue", _("签发文书"), [S.APPROVED], S.ISSUED, STAFF),
-        _step("serve", _("送达文书"), [S.ISSUED], S.SERVED, [Role.OFFICER]),
+        _step("draft", _("拟稿"), [], NS.DRAFT, [Role.OFFICER]),
+        _step("approve", _("核准文书"), [NS.DRAFT], NS.APPROVED, [Role.APPROVER]),
+        _step("issue", _("签发文书"), [NS.APPROVED], NS.ISSUED, STAFF),
+        _step("serve", _("送达文书"), [NS.ISSUED], NS.SERVED, [Role.OFFICER]),
         # Approvers only, for an issued notice: checked by notices.services.notice_void.
-        _step("void", _("作废文书"), [S.DRAFT, S.APPROVED, S.ISSUED], S.VOIDED, STAFF),
+        _step("void", _("作废文书"), [NS.DRAFT, NS.APPROVED, NS.ISSUED], NS.VOIDED, STAFF),
     ]
 }
 

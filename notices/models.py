@@ -75,7 +75,7 @@ class Issuer(models.Model):
         return bool(self.seal_image)
 
 
-S = NoticeState
+NS = NoticeState
 
 #: What an issued notice says; none of these changes once `number` is set.
 FROZEN_FIELDS = (
@@ -146,7 +146,7 @@ class Notice(ConcurrentTransitionMixin, models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     about = GenericForeignKey("content_type", "object_id")
     issuer = models.ForeignKey(Issuer, verbose_name=_("发文机关"), on_delete=models.PROTECT)
-    state = FSMField(_("状态"), default=S.DRAFT, choices=S.choices, protected=True)
+    state = FSMField(_("状态"), default=NS.DRAFT, choices=NS.choices, protected=True)
     data = models.JSONField(_("数据快照"), default=dict)
     template_version = models.CharField(_("模板版本"), max_length=40, blank=True)
     number = models.CharField(_("发文字号"), max_length=60, unique=True, null=True, blank=True)
@@ -210,9 +210,9 @@ class Notice(ConcurrentTransitionMixin, models.Model):
             ),
             models.CheckConstraint(
                 name="notice_issued_has_number",
-                condition=models.Q(state__in=[S.DRAFT, S.APPROVED])
+                condition=models.Q(state__in=[NS.DRAFT, NS.APPROVED])
                 | models.Q(number__isnull=False)
-                | models.Q(state=S.VOIDED, issued_at__isnull=True),
+                | models.Q(state=NS.VOIDED, issued_at__isnull=True),
             ),
         ]
         indexes = [models.Index(fields=["record", "type_code"], name="notice_record_type")]

@@ -42,11 +42,11 @@ from casework.services.steps import snapshot as object_snapshot
 from .lifecycle import NoticeState
 from .models import Notice, ServiceEvent
 
-S = NoticeState
+NS = NoticeState
 #: The decision notices this system issues on an accountability case, one per person.
 DECISION_CODES = ("N14", "N15")
 #: A notice in these states is still to be served.
-ON_ITS_WAY = (S.DRAFT, S.APPROVED, S.ISSUED)
+ON_ITS_WAY = (NS.DRAFT, NS.APPROVED, NS.ISSUED)
 
 
 @dataclass(frozen=True)
@@ -273,7 +273,7 @@ def _take(rule: ServiceStep, obj, notice: Notice, acting_user, event: ServiceEve
 def _check_current(rule: ServiceStep, obj, notice: Notice) -> None:
     """A notice replaced by a newer one of its kind (a proposal approved again after it was
     returned or amended) no longer says what the case is: its service cannot count."""
-    latest = rule.notices_for(obj).exclude(state=S.VOIDED).order_by("-pk").first()
+    latest = rule.notices_for(obj).exclude(state=NS.VOIDED).order_by("-pk").first()
     if latest is not None and latest.pk != notice.pk:
         raise DomainError(
             _("%(title)s（%(number)s）已被新的%(title)s取代，不能据此登记送达；请作废该文书。")
@@ -309,10 +309,10 @@ def servable(obj, step: str) -> list[Notice]:
     rule = _rule(obj, step)
     if rule is None:
         return []
-    notices = list(rule.notices_for(obj).exclude(state=S.VOIDED).order_by("pk"))
+    notices = list(rule.notices_for(obj).exclude(state=NS.VOIDED).order_by("pk"))
     if rule.strict:
         notices = notices[-1:]
-    return [n for n in notices if n.state == S.ISSUED and n.pdf_ready]
+    return [n for n in notices if n.state == NS.ISSUED and n.pdf_ready]
 
 
 def refuse_direct_service(*, obj, step: str) -> None:

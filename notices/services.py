@@ -43,7 +43,7 @@ from .drafts import (  # noqa: F401 (notice_draft, finish_snapshot…: imported 
 from .lifecycle import NOTICE_STEPS, NoticeState
 from .models import Notice, ServiceEvent, ServiceMethod, VoidedNumber
 
-S = NoticeState
+NS = NoticeState
 NOTICES = Machine(
     model=Notice,
     steps=NOTICE_STEPS,
@@ -266,7 +266,7 @@ def _check_service(notices: list[Notice], served_on: dt.date) -> None:
     if len({n.record_id for n in notices}) > 1:
         raise DomainError(_("一次送达只能包含同一失信记录的文书。"), field="notices", code="mixed_records")
     for notice in notices:
-        if notice.state != S.ISSUED:
+        if notice.state != NS.ISSUED:
             raise DomainError(
                 _("文书“%(title)s”当前状态为“%(state)s”，不能送达。")
                 % {"title": notice.title, "state": notice.get_state_display()},

@@ -109,7 +109,7 @@ class CaseFlow(Flow):
         return process
 
 
-RS = RecordState
+S = RecordState
 
 
 class RecordFlow(CaseFlow):
@@ -123,11 +123,11 @@ class RecordFlow(CaseFlow):
 
     record_path = ""
     NODES = {
-        RS.LEAD: "verify",
-        RS.VERIFYING: "propose",
-        RS.PROPOSED: "approve_pre_notice",
-        RS.PRE_NOTICE: "determine",
-        RS.DETERMINED: "serve",
+        S.LEAD: "verify",
+        S.VERIFYING: "propose",
+        S.PROPOSED: "approve_pre_notice",
+        S.PRE_NOTICE: "determine",
+        S.DETERMINED: "serve",
     }
 
     @classmethod
@@ -137,10 +137,10 @@ class RecordFlow(CaseFlow):
     @classmethod
     def node_for(cls, record) -> str | None:
         # T6: a statement made after the prior notice must be answered before re-notice.
-        if record.state == RS.PROPOSED and record.defence_statement and not record.defence_reply:
+        if record.state == S.PROPOSED and record.defence_statement and not record.defence_reply:
             return "answer_defence"
         # T5: the 事前告知书 is issued and served before anyone may determine.
-        if record.state == RS.PRE_NOTICE and not record.pre_notice_served_on:
+        if record.state == S.PRE_NOTICE and not record.pre_notice_served_on:
             return "serve_pre_notice"
         return super().node_for(record)
 
@@ -191,7 +191,7 @@ class ObjectionFlow(CaseFlow):
     end = nodes.End()
 
 
-TS = RectificationState
+RS = RectificationState
 
 
 class RectificationFlow(CaseFlow):
@@ -207,12 +207,12 @@ class RectificationFlow(CaseFlow):
     subject_field = "rectification"
     deadline_children = ((RectificationItem, "rectification"),)
     NODES = {
-        TS.DRAFT: "issue",
-        TS.ISSUED: "serve",
-        TS.IN_PROGRESS: "submit",
-        TS.RETURNED: "submit",
-        TS.SUBMITTED: "start_review",
-        TS.REVIEWING: "review",
+        RS.DRAFT: "issue",
+        RS.ISSUED: "serve",
+        RS.IN_PROGRESS: "submit",
+        RS.RETURNED: "submit",
+        RS.SUBMITTED: "start_review",
+        RS.REVIEWING: "review",
     }
 
     @classmethod

@@ -50,7 +50,7 @@ from notices import api as notice_api
 from notices import service_steps
 from notices.lifecycle import NOTICE_STEPS
 
-RS = RecordState
+S = RecordState
 FORMS = "portal/cases/forms/"
 
 
@@ -100,8 +100,8 @@ def _table(kind: str, table: dict[str, Step], views: dict, *, danger=(), templat
 
 # ── the record (kind "cases") and what hangs off it ─────────────────────────────────
 
-DECIDED = (RS.DETERMINED, RS.EFFECTIVE)
-ATTACHABLE = (RS.LEAD, RS.VERIFYING, RS.PROPOSED, RS.PRE_NOTICE, RS.DETERMINED, RS.EFFECTIVE, RS.REPAIRED)
+DECIDED = (S.DETERMINED, S.EFFECTIVE)
+ATTACHABLE = (S.LEAD, S.VERIFYING, S.PROPOSED, S.PRE_NOTICE, S.DETERMINED, S.EFFECTIVE, S.REPAIRED)
 
 
 def _no_running_order(record) -> bool:
@@ -140,7 +140,7 @@ def _record_specs() -> list[ActionSpec]:
         ActionSpec(
             "cases",
             "repair",
-            _from(APPLY_STEP, [RS.EFFECTIVE]),
+            _from(APPLY_STEP, [S.EFFECTIVE]),
             repair_api.RecordRepairsApi,
             repair_s.RepairApplyInput,
             creates=True,
@@ -180,7 +180,7 @@ def _record_specs() -> list[ActionSpec]:
         ActionSpec(
             "cases",
             "notice",
-            _from(NOTICE_STEPS["draft"], list(RS), label=_("拟制文书")),
+            _from(NOTICE_STEPS["draft"], list(S), label=_("拟制文书")),
             notice_api.NoticeListApi,
             notice_api.DraftInput,
             creates=True,
