@@ -2,14 +2,16 @@
 trusted reverse proxy sent the request (casework.http.client_ip)."""
 
 import pytest
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 
 from casework import audit
 from casework.http import client_ip
 from casework.models import AuditEntry
+from casework.roles import Role
 
 from . import lifecycle
 from .api_fixtures import api
+from .factories import UserFactory
 
 PROXY = "10.0.0.2"
 CLIENT = "203.0.113.7"
@@ -61,6 +63,17 @@ class TestTheAuditTrailBehindAProxy:
 
     def test_without_a_header_the_proxy_itself_is_recorded(self, officer, unit):
         assert start_verification_from(officer, unit, REMOTE_ADDR=PROXY).ip_address == PROXY
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("fixed_today", "behind_proxy")
+def test_a_portal_form_records_the_client_too(civil_servant):
+    """The portal's own forms (here the honours query, logged) read the same function."""
+    client = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {CLIENT}")
+    client.force_login(UserFactory(username="hr", roles=[Role.HR_ADMIN]))
+    data = {"person": civil_servant.person.pk, "purpose": "2026 年度优秀公务员评选"}
+    assert client.post("/me/honours/", data, follow=True).status_code == 200
+    assert AuditEntry.objects.get(action="honours.check").ip_address == CLIENT
 
 
 @pytest.mark.django_db
