@@ -75,10 +75,15 @@ def test_a_lead_becomes_effective_through_the_api(officer, approver, liaison, un
     determined = step(approver_api, "determine", {"determination_date": "2026-01-26"})
     assert determined["state"] == "DETERMINED"
     assert (determined["min_end"], determined["max_end"]) == ("2026-04-26", "2027-01-26")
-    effective = step(
-        officer_api, "serve", {"served_on": "2026-01-27", "method": "IN_PERSON", "proof": "送达回证 001 号"}
-    )
+    # In force by serving the recording and repair notices together (两书同达, T8).
+    letters = ok(officer_api.get("/api/notices/", {"record": record["id"], "state": "DRAFT"}))["results"]
+    assert sorted(n["type_code"] for n in letters) == ["N2", "N3"]
+    for letter in letters:
+        issued_via_api(officer=officer, approver=approver, notice_id=letter["id"])
+    ok(serve_via_api(officer_api, [n["id"] for n in letters], "2026-02-02"), 201)
+    effective = ok(officer_api.get(f"{path}/"))
     assert effective["state"] == "EFFECTIVE" and effective["public"] is True
+    assert effective["served_on"] == "2026-02-02"
 
     everything = ok(officer_api.get(f"{path}/audit/"))
     assert [e["seq"] for e in everything] == sorted(e["seq"] for e in everything)
