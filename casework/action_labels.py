@@ -10,6 +10,7 @@ casework does not import them.
 
 from __future__ import annotations
 
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .lifecycle import (
@@ -32,35 +33,40 @@ STEP_TABLES: dict[str, dict[str, Step]] = {
     "repairapplication": REPAIR_STEPS,
 }
 
-#: Audited actions that are not steps of a table.
-ACTIONS: dict[str, str] = {
-    "register_lead": _("登记线索"),
-    "objection.file": _("提出异议"),
-    "objection_flag_on": _("标记“异议处理中”"),
-    "objection_flag_off": _("解除“异议处理中”"),
-    "rectification.draft": _("拟定整改通知"),
-    "rectification.explain": _("提交情况说明"),
-    "rectification.evidence_changed": _("整改材料变更"),
-    "rectification.urge_items": _("逾期催办"),
-    "rectification.escalate_items": _("逾期督办"),
-    "extensionrequest.request": _("申请延期整改"),
-    "extensionrequest.approve": _("批准延期整改"),
-    "extensionrequest.reject": _("不予批准延期整改"),
-    "attachment.upload": _("上传附件"),
-    "repairapplication.apply": _("申请信用修复"),
-    "mark_obligations_fulfilled": _("登记义务履行完毕"),
-    "accountability.initiate": _("启动责任追究"),
-    "accountability.flag_reexamination": _("标记需重新审查"),
-    "sanction.release": _("处分期满解除"),
-    "honours.check": _("评优评先查询"),
-    "deadline_overdue": _("期限已过"),
-    "deadline_recompute": _("重新计算期限"),
-    "deadline_remind": _("提醒当事方按期办理"),
-    "calendar_load": _("载入节假日安排"),
-    "rule_create": _("新增期限规则"),
-    "rule_update": _("修改期限规则"),
-    "task_assign": _("分配待办任务"),  # workflows: a viewflow task handed to a user
-}
+
+#: Audited actions that are not steps of a table, with their labels. The stored action is the
+#: value: it is hashed into the audit chain, so a value never changes once written.
+class AuditAction(models.TextChoices):
+    REGISTER_LEAD = "register_lead", _("登记线索")
+    OBJECTION_FILE = "objection.file", _("提出异议")
+    OBJECTION_FLAG_ON = "objection_flag_on", _("标记“异议处理中”")
+    OBJECTION_FLAG_OFF = "objection_flag_off", _("解除“异议处理中”")
+    RECTIFICATION_DRAFT = "rectification.draft", _("拟定整改通知")
+    RECTIFICATION_EXPLAIN = "rectification.explain", _("提交情况说明")
+    RECTIFICATION_EVIDENCE_CHANGED = "rectification.evidence_changed", _("整改材料变更")
+    RECTIFICATION_URGE_ITEMS = "rectification.urge_items", _("逾期催办")
+    RECTIFICATION_ESCALATE_ITEMS = "rectification.escalate_items", _("逾期督办")
+    EXTENSIONREQUEST_REQUEST = "extensionrequest.request", _("申请延期整改")
+    EXTENSIONREQUEST_APPROVE = "extensionrequest.approve", _("批准延期整改")
+    EXTENSIONREQUEST_REJECT = "extensionrequest.reject", _("不予批准延期整改")
+    ATTACHMENT_UPLOAD = "attachment.upload", _("上传附件")
+    REPAIRAPPLICATION_APPLY = "repairapplication.apply", _("申请信用修复")
+    MARK_OBLIGATIONS_FULFILLED = "mark_obligations_fulfilled", _("登记义务履行完毕")
+    ACCOUNTABILITY_INITIATE = "accountability.initiate", _("启动责任追究")
+    ACCOUNTABILITY_FLAG_REEXAMINATION = "accountability.flag_reexamination", _("标记需重新审查")
+    SANCTION_RELEASE = "sanction.release", _("处分期满解除")
+    HONOURS_CHECK = "honours.check", _("评优评先查询")
+    DEADLINE_OVERDUE = "deadline_overdue", _("期限已过")
+    DEADLINE_RECOMPUTE = "deadline_recompute", _("重新计算期限")
+    DEADLINE_REMIND = "deadline_remind", _("提醒当事方按期办理")
+    CALENDAR_LOAD = "calendar_load", _("载入节假日安排")
+    RULE_CREATE = "rule_create", _("新增期限规则")
+    RULE_UPDATE = "rule_update", _("修改期限规则")
+    TASK_ASSIGN = "task_assign", _("分配待办任务")  # workflows: a viewflow task handed to a user
+
+
+#: Every action that is not a step, by its stored value (apps above casework add theirs).
+ACTIONS: dict[str, str] = dict(AuditAction.choices)
 
 
 def register(model_name: str, steps: dict[str, Step] | None = None, actions: dict | None = None) -> None:

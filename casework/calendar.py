@@ -138,11 +138,14 @@ def recompute_provisional() -> list:
     Returns the deadlines that changed (date or provisional flag).
     """
     from .models import Deadline
+    from .models.records import DeadlineStatus
 
     cal = current()
     changed = []
     with transaction.atomic():
-        for deadline in Deadline.objects.select_for_update().filter(provisional=True, status="OPEN"):
+        for deadline in Deadline.objects.select_for_update().filter(
+            provisional=True, status=DeadlineStatus.OPEN
+        ):
             due = cal.add(
                 deadline.start_on,
                 deadline.amount,

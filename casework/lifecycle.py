@@ -44,6 +44,27 @@ S = RecordState
 
 #: States in which the record is a decision: changes to it are amendments, audited with a diff.
 DECIDED_STATES = frozenset({S.DETERMINED, S.EFFECTIVE, S.REVOKED, S.REPAIRED, S.EXPIRED, S.ARCHIVED})
+#: From the prior notice on, the subject (its unit, or the civil servant) may see the record:
+#: before it the case is an internal investigation.
+RECORD_SUBJECT_VISIBLE = (
+    S.PRE_NOTICE,
+    S.DETERMINED,
+    S.EFFECTIVE,
+    S.REVOKED,
+    S.REPAIRED,
+    S.EXPIRED,
+    S.ARCHIVED,
+)
+#: A finding that stands: determined, neither revoked nor archived. It may be followed by an
+#: accountability case (S14 Art 49) and objected to (DOMAIN §6.2 "When": not PRE_NOTICE, that
+#: is the 陈述申辩 of §6.1; not REVOKED, nothing is left on display to object to).
+RECORD_STANDING = (S.DETERMINED, S.EFFECTIVE, S.REPAIRED, S.EXPIRED)
+#: A decision in force: rectification may be ordered, obligations marked fulfilled.
+RECORD_IN_FORCE = (S.DETERMINED, S.EFFECTIVE)
+#: The case is still being worked: nothing decided has taken effect yet.
+RECORD_IN_PROGRESS = (S.LEAD, S.VERIFYING, S.PROPOSED, S.PRE_NOTICE, S.DETERMINED)
+#: No longer held against the subject nor displayed.
+RECORD_ENDED = (S.REVOKED, S.REPAIRED, S.EXPIRED, S.ARCHIVED)
 
 
 @dataclass(frozen=True)
@@ -182,6 +203,8 @@ class ObjectionState(models.TextChoices):
 
 
 OS = ObjectionState
+#: Accepted and not yet decided: the record carries the "异议处理中" flag.
+OBJECTION_PENDING = (OS.ACCEPTED, OS.VERIFYING, OS.EXTENDED)
 OBJECTION_STEPS = _table(
     _step("request_supplement", _("通知补正"), [OS.SUBMITTED], OS.NEEDS_SUPPLEMENT, [Role.OFFICER], "§6.2"),
     _step("supplement", _("补正材料"), [OS.NEEDS_SUPPLEMENT], OS.SUBMITTED, SUBJECT_ROLES, "§6.2"),
@@ -222,7 +245,16 @@ class ItemState(models.TextChoices):
 
 RS = RectificationState
 IS = ItemState
-_OPEN_RS = [RS.DRAFT, RS.ISSUED, RS.IN_PROGRESS, RS.SUBMITTED, RS.REVIEWING, RS.RETURNED, RS.ESCALATED]
+#: Until it is served, an order is the commission's internal draft.
+RECTIFICATION_UNSERVED = (RS.DRAFT, RS.ISSUED)
+#: Served and in the unit's hands until it is accepted.
+RECTIFICATION_WITH_UNIT = (RS.IN_PROGRESS, RS.SUBMITTED, RS.REVIEWING, RS.RETURNED)
+#: An order still running: no second one may be drafted for the record.
+RECTIFICATION_RUNNING = (*RECTIFICATION_UNSERVED, *RECTIFICATION_WITH_UNIT)
+#: Not closed: a revocation makes it moot.
+RECTIFICATION_OPEN = (*RECTIFICATION_RUNNING, RS.ESCALATED)
+#: No longer standing in the way of a repair.
+RECTIFICATION_SETTLED = (RS.ACCEPTED, RS.MOOT)
 RECTIFICATION_STEPS = _table(
     _step("issue", _("下达整改通知"), [RS.DRAFT], RS.ISSUED, [Role.APPROVER], "§6.3"),
     _step("serve", _("送达整改通知"), [RS.ISSUED], RS.IN_PROGRESS, [Role.OFFICER], "§6.3"),
@@ -241,7 +273,14 @@ RECTIFICATION_STEPS = _table(
         [Role.SYSTEM, Role.OFFICER],
         "§6.3",
     ),
-    _step("close_moot", _("撤销后无需整改"), _OPEN_RS, RS.MOOT, [Role.SYSTEM, Role.APPROVER], "scenario 6"),
+    _step(
+        "close_moot",
+        _("撤销后无需整改"),
+        RECTIFICATION_OPEN,
+        RS.MOOT,
+        [Role.SYSTEM, Role.APPROVER],
+        "scenario 6",
+    ),
 )
 ITEM_STEPS = _table(
     _step(
@@ -284,6 +323,24 @@ class AccountabilityState(models.TextChoices):
 
 
 AS = AccountabilityState
+#: From the hearing on, the persons and the unit concerned see the case (S14 Art 43).
+ACCOUNTABILITY_SUBJECT_VISIBLE = (
+    AS.HEARING,
+    AS.DELIBERATION,
+    AS.DECIDED,
+    AS.SERVED,
+    AS.EXECUTING,
+    AS.IN_PERIOD,
+    AS.APPEALED,
+    AS.RELEASED,
+    AS.CLOSED,
+)
+#: From the decision on, HR sees the case.
+ACCOUNTABILITY_HR_VISIBLE = ACCOUNTABILITY_SUBJECT_VISIBLE[2:]
+#: Decided and not yet carried out.
+ACCOUNTABILITY_UNEXECUTED = (AS.DECIDED, AS.SERVED)
+#: Waiting for HR to carry the decision out.
+ACCOUNTABILITY_TO_EXECUTE = (AS.SERVED, AS.EXECUTING)
 ACCOUNTABILITY_STEPS = _table(
     _step("investigate", _("开始调查"), [AS.INITIATED], AS.INVESTIGATING, [Role.OFFICER], "§6.4"),
     _step("hear", _("告知并听取陈述申辩"), [AS.INVESTIGATING], AS.HEARING, [Role.OFFICER], "§6.4"),
@@ -329,6 +386,8 @@ class RepairState(models.TextChoices):
 
 
 PS = RepairState
+#: Not decided yet: no second application may be filed.
+REPAIR_OPEN = (PS.SUBMITTED, PS.ACCEPTED, PS.EXTENDED)
 REPAIR_STEPS = _table(
     _step("accept", _("受理修复申请"), [PS.SUBMITTED], PS.ACCEPTED, [Role.OFFICER, Role.SYSTEM], "§6.5"),
     _step("extend", _("延长决定期限"), [PS.ACCEPTED], PS.EXTENDED, [Role.APPROVER], "§6.5"),

@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDeniedError
-from .lifecycle import RECORD_STEPS, Step
+from .lifecycle import RECORD_STEPS, RECORD_SUBJECT_VISIBLE, Step
 from .models import ConflictDeclaration, Organisation, Person, Record
 from .roles import Role, permission_codename
 
@@ -68,9 +68,7 @@ def visible_records(user) -> QuerySet[Record]:
     else:
         # Once the prior notice was served the subject knows of the case, including when a
         # defence sends it back to 拟认定 for an answer.
-        subject_visible = Q(state__in=settings.CHENGXIN["SUBJECT_VISIBLE_STATES"]) | Q(
-            pre_notice_served_on__isnull=False
-        )
+        subject_visible = Q(state__in=RECORD_SUBJECT_VISIBLE) | Q(pre_notice_served_on__isnull=False)
         if roles & UNIT_ROLES and user.organisation_id:
             conditions |= subject_visible & Q(subject_organisation_id=user.organisation_id)
         if Role.CIVIL_SERVANT in roles and user.person_id:

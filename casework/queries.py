@@ -13,7 +13,12 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from .errors import NotFoundError, PermissionDeniedError
-from .lifecycle import AccountabilityState, RecordState, RectificationState
+from .lifecycle import (
+    ACCOUNTABILITY_HR_VISIBLE,
+    ACCOUNTABILITY_SUBJECT_VISIBLE,
+    RECTIFICATION_UNSERVED,
+    RecordState,
+)
 from .models import (
     Accountability,
     Appeal,
@@ -121,19 +126,6 @@ def objection_get(*, user, objection_id: int) -> Objection:
 # the facts before the decision; before that the case is an internal investigation). A
 # civil servant sees only their own decisions in a case against several persons.
 
-AS = AccountabilityState
-ACCOUNTABILITY_SUBJECT_STATES = (
-    AS.HEARING,
-    AS.DELIBERATION,
-    AS.DECIDED,
-    AS.SERVED,
-    AS.EXECUTING,
-    AS.IN_PERIOD,
-    AS.APPEALED,
-    AS.RELEASED,
-    AS.CLOSED,
-)
-ACCOUNTABILITY_HR_STATES = ACCOUNTABILITY_SUBJECT_STATES[2:]
 _CASE_PERSONS = Accountability.persons.through.objects
 
 
@@ -150,11 +142,11 @@ def _accountability_scopes(user) -> tuple[Q, Q]:
     if roles & {Role.OFFICER, Role.APPROVER}:
         whole |= Q(record__isnull=True)
     if Role.HR_ADMIN in roles:
-        whole |= Q(state__in=ACCOUNTABILITY_HR_STATES) & Q(pk__in=_CASE_PERSONS.values("accountability"))
+        whole |= Q(state__in=ACCOUNTABILITY_HR_VISIBLE) & Q(pk__in=_CASE_PERSONS.values("accountability"))
     if roles & UNIT_ROLES and user.organisation_id:
-        whole |= Q(state__in=ACCOUNTABILITY_SUBJECT_STATES, unit_id=user.organisation_id)
+        whole |= Q(state__in=ACCOUNTABILITY_SUBJECT_VISIBLE, unit_id=user.organisation_id)
     if Role.CIVIL_SERVANT in roles and user.person_id:
-        own |= Q(state__in=ACCOUNTABILITY_SUBJECT_STATES) & _cases_of_person([user.person_id])
+        own |= Q(state__in=ACCOUNTABILITY_SUBJECT_VISIBLE) & _cases_of_person([user.person_id])
     return whole, own
 
 
@@ -259,15 +251,12 @@ def repair_get(*, user, application_id: int) -> RepairApplication:
 
 # ── rectification (整改, DOMAIN §6.3) and attachments ───────────────────────────────
 
-#: Until it is served, a rectification order is the commission's internal draft.
-_UNSERVED = (RectificationState.DRAFT, RectificationState.ISSUED)
-
 
 def visible_rectifications(user) -> QuerySet[Rectification]:
     qs = Rectification.objects.filter(record__in=visible_records(user))
     if roles_of(user) & SEE_ALL_ROLES:
         return qs
-    return qs.exclude(state__in=_UNSERVED)
+    return qs.exclude(state__in=RECTIFICATION_UNSERVED)
 
 
 def visible_rectification_items(user) -> QuerySet[RectificationItem]:

@@ -5,12 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import calendar
 from .errors import DomainError
-from .models import Deadline, DeadlineRule, DisclosureRule, Record
+from .models import Deadline, DeadlineRule, DisclosureRule, Record, Tier
+from .models.records import DeadlineStatus
+from .rule_table import SUBJECT_WINDOWS, RuleCode
+
+__all__ = [
+    "SUBJECT_WINDOWS",
+    "RuleCode",
+    "close_deadline",
+    "deadline_rule",
+    "disclosure_window",
+    "due",
+    "is_overdue",
+    "is_public",
+    "open_deadline",
+    "overdue",
+    "public",
+]
 
 
 @dataclass(frozen=True)
@@ -32,7 +50,7 @@ def disclosure_window(tier: str, determined_on: dt.date, *, must_disclose: bool 
     roll forward (DOMAIN §4.3, §7 rule 4).
 
     A 轻微 record keeps its rule's window (at most 3 months, scenario 15) whether or not it
-    is flagged for disclosure: the flag decides whether it is *shown* (decided_records.should_publish),
+    is flagged for disclosure: the flag decides whether it is *shown* (is_public),
     while the window is also how long the record stays in force internally (honours
     eligibility, integrity file) unless it is repaired first."""
     rule = disclosure_rule(tier, determined_on)
@@ -43,11 +61,49 @@ def disclosure_window(tier: str, determined_on: dt.date, *, must_disclose: bool 
     )
 
 
+def is_public(record: Record, on: dt.date | None = None) -> bool:
+    """Whether the record is shown to the public: organisation records per tier (a 轻微 one
+    only when flagged), person records only in the categories configured as public (DOMAIN
+    §4.3 design (c), scenario 30); on a day `on`, only inside its disclosure window."""
+    if on is not None and (record.max_end is None or on > record.max_end):
+        return False
+    if record.is_person_record:
+        return record.category in settings.CHENGXIN["PUBLIC_PERSON_CATEGORIES"]
+    return record.tier != Tier.MINOR or record.must_disclose
+
+
+def public(on: dt.date) -> Q:
+    """`is_public(record, on)` as a filter on records."""
+    people = Q(subject_person__isnull=False, category__in=settings.CHENGXIN["PUBLIC_PERSON_CATEGORIES"])
+    units = Q(subject_person__isnull=True) & (~Q(tier=Tier.MINOR) | Q(must_disclose=True))
+    return Q(max_end__gte=on) & (people | units)
+
+
+def overdue(today: dt.date) -> Q:
+    """Time limits someone let pass: open after their last day. A window of the subject's own
+    (to defend, to appeal) that closed has lapsed: nobody is late (SUBJECT_WINDOWS)."""
+    return Q(status=DeadlineStatus.OPEN, due_on__lt=today) & ~Q(kind__in=SUBJECT_WINDOWS)
+
+
+def is_overdue(deadline: Deadline, today: dt.date) -> bool:
+    """`overdue(today)` for one deadline."""
+    open_ = deadline.status == DeadlineStatus.OPEN
+    return open_ and deadline.due_on < today and deadline.kind not in SUBJECT_WINDOWS
+
+
 def deadline_rule(code: str) -> DeadlineRule:
     try:
         return DeadlineRule.objects.get(code=code)
     except DeadlineRule.DoesNotExist:
         raise DomainError(_("缺少办理期限规则：%(code)s") % {"code": code}) from None
+
+
+def due(code: str | DeadlineRule, start: dt.date, *, amount: int | None = None) -> calendar.DueDate:
+    """The last day of the time limit `code` (a code, or its row) started on `start`: the only
+    way from a rule to a date. `amount` overrides the rule's length (an item's own period, an
+    approved extension, a combined 处分期)."""
+    rule = code if isinstance(code, DeadlineRule) else deadline_rule(code)
+    return calendar.add(start, rule.amount if amount is None else amount, rule.unit, roll=rule.roll_forward)
 
 
 def _owned(owner) -> dict:
@@ -62,9 +118,11 @@ def open_deadline(
     item's own period, an approved extension)."""
     rule = deadline_rule(code)
     amount = rule.amount if amount is None else amount
-    due = calendar.add(start_on, amount, rule.unit, roll=rule.roll_forward)
+    last_day = due(rule, start_on, amount=amount)
     owned = _owned(owner or record)
-    Deadline.objects.filter(**owned, kind=code, status="OPEN").update(status="CANCELLED")
+    Deadline.objects.filter(**owned, kind=code, status=DeadlineStatus.OPEN).update(
+        status=DeadlineStatus.CANCELLED
+    )
     return Deadline.objects.create(
         record=record,
         **owned,
@@ -74,11 +132,13 @@ def open_deadline(
         amount=amount,
         unit=rule.unit,
         roll_forward=rule.roll_forward,
-        due_on=due.date,
-        provisional=due.provisional,
+        due_on=last_day.date,
+        provisional=last_day.provisional,
         rule_version=rule.rule_version,
     )
 
 
-def close_deadline(record: Record, code: str, *, owner=None, status: str = "MET") -> None:
-    Deadline.objects.filter(**_owned(owner or record), kind=code, status="OPEN").update(status=status)
+def close_deadline(record: Record, code: str, *, owner=None, status: str = DeadlineStatus.MET) -> None:
+    Deadline.objects.filter(**_owned(owner or record), kind=code, status=DeadlineStatus.OPEN).update(
+        status=status
+    )

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import calendar, clock, rules
+from . import clock, rules
 from .models import Record, SyncEvent, SyncKind
+from .rule_table import RuleCode
 
-_DUE_RULE = {SyncKind.REVOKE: "withdraw_display"}
+_DUE_RULE = {SyncKind.REVOKE: RuleCode.WITHDRAW_DISPLAY}
 
 
 def emit(record: Record, kind: str, *, on: dt.date | None = None) -> SyncEvent:
@@ -32,8 +33,7 @@ def emit_many(records, kind: str, *, on: dt.date | None = None) -> list[SyncEven
 
 
 def _due(kind: str, on: dt.date | None) -> dt.date:
-    rule = rules.deadline_rule(_DUE_RULE.get(kind, "publish"))
-    return calendar.add(on or clock.today(), rule.amount, rule.unit, roll=rule.roll_forward).date
+    return rules.due(_DUE_RULE.get(kind, RuleCode.PUBLISH), on or clock.today()).date
 
 
 def payload(record: Record) -> dict:

@@ -14,9 +14,10 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 
-from casework import calendar, clock, rules
+from casework import clock, rules
 from casework.errors import DomainError
 from casework.models import Deadline, Record, Tier
+from casework.rule_table import RuleCode
 
 DEFAULTS = {
     "issuer": {"name": "东莞市监察委员会", "code": "东监"},
@@ -53,8 +54,7 @@ def period(code: str) -> str:
 
 
 def due(code: str, start: dt.date) -> str:
-    rule = rules.deadline_rule(code)
-    return iso(calendar.add(start, rule.amount, rule.unit, roll=rule.roll_forward).date)
+    return iso(rules.due(code, start).date)
 
 
 def deadline(owner, *kinds: str, status: str | None = None) -> Deadline | None:
@@ -133,9 +133,7 @@ def remedy(record: Record | None) -> dict:
 
 
 def _disclosure(record: Record) -> tuple[str, str]:
-    public = record.tier != Tier.MINOR or record.must_disclose
-    if record.is_person_record:
-        public = record.category in settings.CHENGXIN["PUBLIC_PERSON_CATEGORIES"]
+    public = rules.is_public(record)
     scope = (
         "在“信用东莞”网站公示，并共享至广东省公共信用信息管理系统"
         if public
@@ -156,20 +154,18 @@ def n1(record: Record, obj) -> dict:
         "evidence": evidence,
         "disclosure_scope": scope,
         "disclosure_period": span,
-        "defence_period": f"自本告知书送达之日起{period('defence_window')}内",
+        "defence_period": f"自本告知书送达之日起{period(RuleCode.DEFENCE_WINDOW)}内",
         "defence_channel": setting("channel"),
     }
 
 
 def n2(record: Record, obj) -> dict:
-    from casework.services.decided_records import should_publish
-
     return {
         **record_data(record),
         "determination_date": iso(record.determination_date),
         "disclosure_min_end": iso(record.min_end),
         "disclosure_max_end": iso(record.max_end),
-        "public": should_publish(record, record.determination_date or clock.today()),
+        "public": rules.is_public(record, record.determination_date or clock.today()),
         "rectification_required": record.rectifications.exists(),
         "rectification_number": issued_number(record, "N8"),
         "objection_channel": setting("channel"),
@@ -191,9 +187,9 @@ def n3(record: Record, obj) -> dict:
         "repair_materials": ["信用修复申请书", "履行义务或者整改完成的证明材料", "信用承诺书"],
         "repair_channel": setting("repair_channel"),
         "processing_times": (
-            f"申请材料齐全的当场受理，最迟{period('repair_accept')}内受理；"
-            f"自受理之日起{period('repair_decide')}内作出决定，情况复杂的经批准可延长{period('repair_decide_extension')}；"
-            f"自申请之日起{period('repair_answer')}内答复申请人"
+            f"申请材料齐全的当场受理，最迟{period(RuleCode.REPAIR_ACCEPT)}内受理；"
+            f"自受理之日起{period(RuleCode.REPAIR_DECIDE)}内作出决定，情况复杂的经批准可延长{period(RuleCode.REPAIR_DECIDE_EXTENSION)}；"
+            f"自申请之日起{period(RuleCode.REPAIR_ANSWER)}内答复申请人"
         ),
     }
 

@@ -3,7 +3,8 @@ accountability (N14–N16) and credit repair (N17–N20). See notices.context.""
 
 from __future__ import annotations
 
-from casework import calendar, clock
+from casework import clock, rules
+from casework.lifecycle import ItemState, ObjectionState
 from casework.models import (
     Accountability,
     ExtensionRequest,
@@ -14,6 +15,9 @@ from casework.models import (
     Sanction,
 )
 from casework.models.accountability import Track
+from casework.models.records import DeadlineStatus
+from casework.models.rectification import RequestState
+from casework.rule_table import RuleCode
 
 from .context import deadline, due, iso, issued_number, period, record_data, remedy, setting
 
@@ -39,8 +43,10 @@ def _lines(text: str) -> list[str]:
 
 
 def n4(record: Record, obj: Objection) -> dict:
-    variant = {"NOT_ACCEPTED": "refuse", "NEEDS_SUPPLEMENT": "supplement"}.get(obj.state, "accept")
-    decide = deadline(obj, "objection_decide")
+    variant = {ObjectionState.NOT_ACCEPTED: "refuse", ObjectionState.NEEDS_SUPPLEMENT: "supplement"}.get(
+        obj.state, "accept"
+    )
+    decide = deadline(obj, RuleCode.OBJECTION_DECIDE)
     return {
         "variant": variant,
         "objection_number": objection_number(obj),
@@ -54,8 +60,8 @@ def n4(record: Record, obj: Objection) -> dict:
 
 
 def n5(record: Record, obj: Objection) -> dict:
-    first = deadline(obj, "objection_decide", status="CANCELLED")
-    current = deadline(obj, "objection_decide", status="OPEN")
+    first = deadline(obj, RuleCode.OBJECTION_DECIDE, status=DeadlineStatus.CANCELLED)
+    current = deadline(obj, RuleCode.OBJECTION_DECIDE, status=DeadlineStatus.OPEN)
     return {
         "objection_number": objection_number(obj),
         "extension_reason": obj.extension_reason,
@@ -72,7 +78,7 @@ def n6(record: Record, obj: Objection) -> dict:
         "outcome": obj.get_outcome_display() if obj.outcome else "",
         "outcome_reasons": obj.decision_reason,
         "platform_changes": [
-            {"platform": p, "change": change, "due": due("withdraw_display", decided)}
+            {"platform": p, "change": change, "due": due(RuleCode.WITHDRAW_DISPLAY, decided)}
             for p in setting("platforms")
         ],
         "remedy": remedy(record),
@@ -91,13 +97,13 @@ def _rectification(record: Record, obj) -> Rectification | None:
 def _item_term(item) -> dict:
     """When the item is due: its date once the order was served; before (the 整改通知书 is
     issued before its service, which starts the periods), its period in days."""
-    found = deadline(item, "rectification", "overdue_reminder", "resubmission")
+    found = deadline(item, RuleCode.RECTIFICATION, RuleCode.OVERDUE_REMINDER, RuleCode.RESUBMISSION)
     if found:
         return {"deadline": iso(found.due_on)}
     start = item.rectification.served_on
     if start is None:
         return {"period_days": item.period_days}
-    return {"deadline": iso(calendar.add(start, item.period_days, "d", roll=True).date)}
+    return {"deadline": iso(rules.due(RuleCode.RECTIFICATION, start, amount=item.period_days).date)}
 
 
 def _explain_term(rect: Rectification | None) -> dict:
@@ -105,11 +111,11 @@ def _explain_term(rect: Rectification | None) -> dict:
     the 整改通知书 is served (rectification.service_change). Its date once that happened;
     before, the period and what it runs from, never a date counted from the drafting day.
     Without an order, the period runs from this notice's own service."""
-    found = deadline(rect, "written_explanation") if rect else None
+    found = deadline(rect, RuleCode.WRITTEN_EXPLANATION) if rect else None
     if found:
         return {"explain_deadline": iso(found.due_on)}
     return {
-        "explain_period": period("written_explanation"),
+        "explain_period": period(RuleCode.WRITTEN_EXPLANATION),
         "explain_from": "《整改通知书》" if rect else "本通知书",
     }
 
@@ -141,38 +147,38 @@ def n8(record: Record, obj) -> dict:
         "report_format": "整改报告应当逐项说明整改措施、完成情况，并附佐证材料",
         "leader_signature": "整改报告须经单位主要负责人签字确认，并对材料的真实性负责",
         "overdue_consequences": (
-            f"逾期未完成整改的，本机关将发出催办函，限期{period('overdue_reminder')}内完成；"
+            f"逾期未完成整改的，本机关将发出催办函，限期{period(RuleCode.OVERDUE_REMINDER)}内完成；"
             "经催办仍未完成的，将进行督办或者约谈，启动责任追究程序，"
             "并将未按时完成整改的情况记入单位和相关人员的政务失信记录"
         ),
         "extension_procedure": (
             "确有正当理由不能按期完成的，应当在整改期限届满前提出书面延期申请并说明理由；"
-            f"每个事项只能申请延期一次，延长期限不超过原整改期限，本机关在{period('extension_decide')}内作出批复"
+            f"每个事项只能申请延期一次，延长期限不超过原整改期限，本机关在{period(RuleCode.EXTENSION_DECIDE)}内作出批复"
         ),
     }
 
 
 def n9(record: Record, obj) -> dict:
     rect = _rectification(record, obj)
-    returned = list(rect.items.filter(state="RETURNED")) if rect else []
-    dues = [deadline(item, "resubmission") for item in returned]
+    returned = list(rect.items.filter(state=ItemState.RETURNED)) if rect else []
+    dues = [deadline(item, RuleCode.RESUBMISSION) for item in returned]
     latest = max((d.due_on for d in dues if d), default=None)
     return {
         "original_number": issued_number(record, "N8"),
         "items": [{"requirement": i.requirement, "return_reason": i.return_reason} for i in returned],
-        "resubmission_deadline": iso(latest) if latest else due("resubmission", clock.today()),
+        "resubmission_deadline": iso(latest) if latest else due(RuleCode.RESUBMISSION, clock.today()),
     }
 
 
 def _extension_dates(request: ExtensionRequest) -> tuple:
     """An approved extension replaced the item's deadline by one running from the old due
     date; before approval the new date is the one asked for."""
-    current = deadline(request.item, "rectification", status="OPEN")
+    current = deadline(request.item, RuleCode.RECTIFICATION, status=DeadlineStatus.OPEN)
     if current is None:
         return None, None
-    if request.state == "APPROVED":
+    if request.state == RequestState.APPROVED:
         return current.start_on, current.due_on
-    return current.due_on, calendar.add(current.due_on, request.days, "d", roll=True).date
+    return current.due_on, rules.due(RuleCode.RECTIFICATION, current.due_on, amount=request.days).date
 
 
 def n10(record: Record, obj) -> dict:
@@ -191,7 +197,7 @@ def n10(record: Record, obj) -> dict:
 
 
 def _original_deadline(rect: Rectification | None):
-    dues = [deadline(item, "rectification") for item in rect.items.all()] if rect else []
+    dues = [deadline(item, RuleCode.RECTIFICATION) for item in rect.items.all()] if rect else []
     return max((d.due_on for d in dues if d), default=None)
 
 
@@ -203,7 +209,7 @@ def n11(record: Record, obj) -> dict:
         "original_number": issued_number(record, "N8"),
         "original_deadline": iso(original),
         "overdue_days": (today - original).days if original else None,
-        "new_deadline": due("overdue_reminder", today),
+        "new_deadline": due(RuleCode.OVERDUE_REMINDER, today),
         "escalation_warning": (
             "逾期仍未完成的，本机关将对你单位进行督办或者约谈主要负责人，启动责任追究程序，"
             "并将未按时完成整改的情况记入政务失信记录"
@@ -225,15 +231,17 @@ def n12(record: Record, obj) -> dict:
         "original_number": issued_number(record, "N8"),
         "overdue_history": history,
         "escalation_measures": "本机关已启动责任追究程序，并拟将未按时完成整改的情况记入单位及相关责任人员的政务失信记录",
-        "supervise_deadline": due("escalation", clock.today()),
+        "supervise_deadline": due(RuleCode.ESCALATION, clock.today()),
     }
 
 
 def n13(record: Record, obj) -> dict:
     rect = _rectification(record, obj)
     items = list(rect.items.all()) if rect else []
-    accepted = [{"requirement": i.requirement} for i in items if i.state == "ACCEPTED"]
-    remaining = [{"requirement": i.requirement} for i in items if i.state not in ("ACCEPTED", "MOOT")]
+    accepted = [{"requirement": i.requirement} for i in items if i.state == ItemState.ACCEPTED]
+    remaining = [
+        {"requirement": i.requirement} for i in items if i.state not in (ItemState.ACCEPTED, ItemState.MOOT)
+    ]
     effect = (
         "整改已全部验收销号，符合信用修复的整改条件"
         if not remaining
@@ -337,7 +345,7 @@ def n17(record: Record, obj: RepairApplication) -> dict:
     from casework.services.repair_eligibility import repair_eligibility
 
     checks = repair_eligibility(record, obj.submitted_on).conditions
-    decide = deadline(obj, "repair_decide_extension", "repair_decide")
+    decide = deadline(obj, RuleCode.REPAIR_DECIDE_EXTENSION, RuleCode.REPAIR_DECIDE)
     return {
         "variant": "accept",
         "application_number": application_number(obj),
@@ -374,7 +382,7 @@ def n20(record: Record, obj: RepairApplication) -> dict:
         "repair_decision_number": issued_number(record, "N18"),
         "fraud_facts": obj.revoked_reason,
         "restored_disclosure": "自本决定作出之日起恢复公示，公示期限按原认定计算",
-        "bar_period": f"自本决定作出之日起{period('repair_fraud_bar')}内不得申请信用修复",
+        "bar_period": f"自本决定作出之日起{period(RuleCode.REPAIR_FRAUD_BAR)}内不得申请信用修复",
         "remedy": remedy(record),
     }
 

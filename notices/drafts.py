@@ -23,7 +23,7 @@ from casework.permissions import acting_role, visible_records
 from casework.services.steps import notify_step
 
 from . import queries, types
-from .lifecycle import NOTICE_STEPS, NoticeState
+from .lifecycle import NOTICE_STEPS, NoticeAction, NoticeState
 from .models import Issuer, Notice
 
 #: Set from the notice's issuer, never typed in: the issuer numbers and seals the notice.
@@ -67,7 +67,7 @@ def notice_draft(
             role=role,
             obj=notice,
             record=record,
-            action="notice.draft",
+            action=NoticeAction.DRAFT,
             to_state=notice.state,
             ip_address=ip_address,
             diff={"type_code": [None, notice.type_code], "data": [None, snapshot]},
@@ -120,7 +120,7 @@ def notice_revise_draft(
             role=role,
             obj=notice,
             record=notice.record,
-            action="notice.revise",
+            action=NoticeAction.REVISE,
             from_state=notice.state,
             to_state=notice.state,
             reason=reason,

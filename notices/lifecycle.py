@@ -19,6 +19,10 @@ class NoticeState(models.TextChoices):
 
 
 NS = NoticeState
+#: Issued notices are the subject's to read; drafts are the commission's.
+NOTICE_SUBJECT_VISIBLE = (NS.ISSUED, NS.SERVED)
+#: Not served yet and not voided: on its way to its addressee.
+NOTICE_ON_ITS_WAY = (NS.DRAFT, NS.APPROVED, NS.ISSUED)
 STAFF = frozenset({Role.OFFICER, Role.APPROVER})
 
 
@@ -38,13 +42,14 @@ NOTICE_STEPS: dict[str, Step] = {
     ]
 }
 
+
+class NoticeAction(models.TextChoices):
+    """A notice's audited actions that are not steps of its table (stored values: never change)."""
+
+    DRAFT = "notice.draft", _("拟稿文书")
+    REVISE = "notice.revise", _("完善文书草稿")
+    RENDER = "notice.render", _("生成文书 PDF")
+
+
 # The timeline and the admin name a notice's audited actions from this table (and these).
-action_labels.register(
-    "notice",
-    NOTICE_STEPS,
-    {
-        "notice.draft": _("拟稿文书"),
-        "notice.revise": _("完善文书草稿"),
-        "notice.render": _("生成文书 PDF"),
-    },
-)
+action_labels.register("notice", NOTICE_STEPS, dict(NoticeAction.choices))

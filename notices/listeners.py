@@ -39,7 +39,7 @@ from casework.services.steps import apply_step, notify_step
 
 from . import types
 from .context import common
-from .lifecycle import NoticeState
+from .lifecycle import NoticeAction, NoticeState
 from .models import Issuer, Notice
 from .services import NOTICES, capture, finish_snapshot, template_version_of
 
@@ -234,7 +234,7 @@ def _produce(code: str, record: Record, obj, *, data: dict | None, acting_user):
         role=Role.SYSTEM,
         obj=notice,
         record=record,
-        action="notice.draft",
+        action=NoticeAction.DRAFT,
         to_state=notice.state,
         reason=_("待补充：%(fields)s") % {"fields": "；".join(missing)} if missing else "",
         diff={"type_code": [None, code], "data": [None, snapshot]},

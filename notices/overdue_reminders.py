@@ -31,12 +31,14 @@ from django.utils.translation import gettext as _
 from casework import audit, clock
 from casework.language import official_language
 from casework.models import Deadline, Record, Rectification, RectificationItem
+from casework.models.records import DeadlineStatus
 from casework.roles import Role
 from casework.services.rectification_sweeps import MISSABLE, REMINDER
 from casework.services.steps import notify_step
 
 from . import types
 from .context import common, iso
+from .lifecycle import NoticeAction
 from .models import Issuer, Notice
 from .services import finish_snapshot, template_version_of
 
@@ -80,7 +82,7 @@ def _urgings(today: dt.date) -> list[Urging]:
     """Every urging still running: the open reminders of items, by order and start day."""
     item_type = ContentType.objects.get_for_model(RectificationItem)
     reminders = Deadline.objects.filter(
-        owner_type=item_type, kind=REMINDER, status="OPEN", start_on__lte=today
+        owner_type=item_type, kind=REMINDER, status=DeadlineStatus.OPEN, start_on__lte=today
     )
     started = {owner: rest for owner, *rest in reminders.values_list("owner_id", "pk", "start_on", "due_on")}
     items = RectificationItem.objects.filter(pk__in=list(started)).order_by("rectification_id", "number")
@@ -97,7 +99,9 @@ def _urgings(today: dt.date) -> list[Urging]:
 
 def _locked(urgings: list[Urging]) -> list[Urging]:
     """The urgings whose reminders this transaction could lock, all of them."""
-    reminders = Deadline.objects.filter(pk__in=[pk for u in urgings for pk in u.reminders], status="OPEN")
+    reminders = Deadline.objects.filter(
+        pk__in=[pk for u in urgings for pk in u.reminders], status=DeadlineStatus.OPEN
+    )
     locked = set(reminders.select_for_update(skip_locked=True).values_list("pk", flat=True))
     return [u for u in urgings if locked.issuperset(u.reminders)]
 
@@ -109,7 +113,7 @@ def _missed(urgings: list[Urging]) -> dict[int, dt.date]:
         owner_type=ContentType.objects.get_for_model(RectificationItem),
         owner_id__in=list(started),
         kind__in=MISSABLE,
-        status="CANCELLED",
+        status=DeadlineStatus.CANCELLED,
     )
     missed: dict[int, dt.date] = {}
     for owner, due in superseded.values_list("owner_id", "due_on"):
@@ -223,7 +227,7 @@ def _entry(notice: Notice, notice_type) -> dict:
         role=Role.SYSTEM,
         obj=notice,
         record_id=notice.record_id,
-        action="notice.draft",
+        action=NoticeAction.DRAFT,
         to_state=notice.state,
         reason=_("待补充：%(fields)s") % {"fields": "；".join(missing)} if missing else "",
         diff={"type_code": [None, CODE], "data": [None, notice.data]},

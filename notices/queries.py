@@ -22,10 +22,10 @@ from casework.permissions import UNIT_ROLES, roles_of, visible_records
 from casework.queries import visible_objects
 from casework.roles import Role
 
-from .models import Notice, NoticeState
+from .lifecycle import NOTICE_SUBJECT_VISIBLE
+from .models import Notice
 
 STAFF_ROLES = frozenset({Role.OFFICER, Role.APPROVER})
-SUBJECT_STATES = (NoticeState.ISSUED, NoticeState.SERVED)
 
 
 def visible_notices(user) -> QuerySet[Notice]:
@@ -38,7 +38,7 @@ def visible_notices(user) -> QuerySet[Notice]:
         subject |= Q(record__subject_organisation_id=user.organisation_id)
     if Role.CIVIL_SERVANT in roles and user.person_id:
         subject |= Q(record__subject_person_id=user.person_id) | about_own_sanctions(user.person_id)
-    return notices.filter(subject, _about_visible(user), state__in=SUBJECT_STATES)
+    return notices.filter(subject, _about_visible(user), state__in=NOTICE_SUBJECT_VISIBLE)
 
 
 def about_own_sanctions(person_id: int) -> Q:

@@ -39,14 +39,12 @@ from casework.services.rectification_steps import RECTIFICATION
 from casework.services.steps import Machine, apply_step
 from casework.services.steps import snapshot as object_snapshot
 
-from .lifecycle import NoticeState
+from .lifecycle import NOTICE_ON_ITS_WAY, NoticeState
 from .models import Notice, ServiceEvent
 
 NS = NoticeState
 #: The decision notices this system issues on an accountability case, one per person.
 DECISION_CODES = ("N14", "N15")
-#: A notice in these states is still to be served.
-ON_ITS_WAY = (NS.DRAFT, NS.APPROVED, NS.ISSUED)
 
 
 @dataclass(frozen=True)
@@ -241,7 +239,7 @@ def _take(rule: ServiceStep, obj, notice: Notice, acting_user, event: ServiceEve
     served_on = event.served_on
     if rule.when_all_served:
         served = rule.notices_for(obj)
-        if served.filter(state__in=ON_ITS_WAY).exists():
+        if served.filter(state__in=NOTICE_ON_ITS_WAY).exists():
             return  # another person's notice is still on its way
         served_on = ServiceEvent.objects.filter(notices__in=served).aggregate(last=Max("served_on"))["last"]
     if rule.strict:
@@ -295,7 +293,7 @@ def on_its_way(obj, step: str) -> models.QuerySet:
     rule = _rule(obj, step)
     if rule is None:
         return Notice.objects.none()
-    return rule.notices_for(obj).filter(state__in=ON_ITS_WAY).order_by("pk")
+    return rule.notices_for(obj).filter(state__in=NOTICE_ON_ITS_WAY).order_by("pk")
 
 
 def waiting(obj, step: str) -> Notice | None:

@@ -40,7 +40,7 @@ from .drafts import (  # noqa: F401 (notice_draft, finish_snapshot…: imported 
     notice_revise_draft,
     template_version_of,
 )
-from .lifecycle import NOTICE_STEPS, NoticeState
+from .lifecycle import NOTICE_STEPS, NoticeAction, NoticeState
 from .models import Notice, ServiceEvent, ServiceMethod, VoidedNumber
 
 NS = NoticeState
@@ -183,7 +183,7 @@ def notice_store_pdf(*, notice_id: int) -> bool:
             role=Role.SYSTEM,
             obj=notice,
             record=notice.record,
-            action="notice.render",
+            action=NoticeAction.RENDER,
             diff={"sha256": ["", digest], "size": [None, len(pdf)]},
         )
     return True

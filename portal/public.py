@@ -16,7 +16,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,7 +23,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from casework import clock
+from casework import clock, rules
 from casework.models import Record
 from casework.queries import public_records
 
@@ -89,11 +88,9 @@ def project(record: Record) -> PublicRecord:
 def disclosed(*, today: dt.date) -> QuerySet[Record]:
     """Records on public display today, newest determination first. The display window is
     checked here too: the expiry sweep runs once a day, the law counts from the day after."""
-    people = settings.CHENGXIN["PUBLIC_PERSON_CATEGORIES"]
-    shown = Q(subject_organisation__isnull=False) | Q(subject_person__isnull=False, category__in=people)
     return (
         public_records()
-        .filter(shown, max_end__gte=today)
+        .filter(rules.public(today))
         .select_related("determining_unit", "subject_person__unit")
         .order_by("-determination_date", "-pk")
     )

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test import TestCase
 
+from casework import rules
 from casework.errors import DomainError
 from casework.lifecycle import (
     ACCOUNTABILITY_STEPS,
@@ -134,7 +135,7 @@ def test_determination_drafts_n2_and_n3_whose_service_in_one_event_makes_the_rec
         "MAIL",
         "EMS 1234567890",
     )
-    assert record.public is decided_records.should_publish(record, dt.date(2026, 2, 2)) is True
+    assert record.public is rules.is_public(record, dt.date(2026, 2, 2)) is True
     assert SyncEvent.objects.filter(record=record, kind=SyncKind.CREATE).count() == 1
     assert not Deadline.objects.filter(record=record, kind="service", status="OPEN").exists()
     serve = AuditEntry.objects.get(record=record, action="serve")

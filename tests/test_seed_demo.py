@@ -30,7 +30,13 @@ from casework.demo import codes
 from casework.demo.cases import ALL_CASES
 from casework.demo.organisations import UNITS
 from casework.demo.people import NAMED
-from casework.lifecycle import AccountabilityState, RecordState, RectificationState, RepairState
+from casework.lifecycle import (
+    RECORD_SUBJECT_VISIBLE,
+    AccountabilityState,
+    RecordState,
+    RectificationState,
+    RepairState,
+)
 from casework.models import (
     Accountability,
     Attachment,
@@ -205,7 +211,7 @@ def test_the_liaison_sees_only_the_records_of_their_own_unit(first_run):
     own = Record.objects.filter(subject_organisation=liaison.organisation)
     visible = visible_records(liaison)
     assert visible.exists()
-    assert set(visible) == set(own.filter(state__in=settings.CHENGXIN["SUBJECT_VISIBLE_STATES"]))
+    assert set(visible) == set(own.filter(state__in=RECORD_SUBJECT_VISIBLE))
     assert own.count() > visible.count()  # leads and cases under verification stay internal
 
 

@@ -14,14 +14,15 @@ come sorted by it, earliest first, undated last; overdue when before clock.today
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BooleanField, Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from casework import clock
+from casework import clock, rules
 from casework.errors import NotFoundError
 from casework.models import Deadline, User
+from casework.models.records import DeadlineStatus
 from casework.permissions import has_role
 from casework.roles import Role, permission_codename
 
@@ -67,8 +68,8 @@ def process_get(user, process_id: int) -> CaseProcess:
         raise NotFoundError(_("流程不存在或您无权查看。"), code="not_found") from None
 
 
-def _due_on() -> Subquery:
-    """The earliest open time limit of the task's followed object or of its children."""
+def _deadlines() -> QuerySet[Deadline]:
+    """The time limits of the task's followed object and of its children."""
     process = "process__caseprocess__"
     owners = Q(
         owner_type=OuterRef("process__artifact_content_type"),
@@ -79,8 +80,12 @@ def _due_on() -> Subquery:
             subject = f"{process}{flow.process_class._meta.model_name}__{flow.subject_field}_id"
             children = model.objects.filter(**{path: OuterRef(OuterRef(subject))}).values("pk")
             owners |= Q(owner_type=ContentType.objects.get_for_model(model), owner_id__in=children)
-    earliest = Deadline.objects.filter(owners, status="OPEN").order_by("due_on").values("due_on")[:1]
-    return Subquery(earliest)
+    return Deadline.objects.filter(owners)
+
+
+def _due_on() -> Subquery:
+    """The earliest open time limit of the task's followed object or of its children."""
+    return Subquery(_deadlines().filter(status=DeadlineStatus.OPEN).order_by("due_on").values("due_on")[:1])
 
 
 def visible_tasks(user) -> QuerySet[Task]:
@@ -90,12 +95,7 @@ def visible_tasks(user) -> QuerySet[Task]:
     return (
         Task.objects.filter(visible_q(user, "process__caseprocess__"), flow_task_type="HUMAN")
         .select_related("owner", f"{RECORD}__subject_organisation", f"{RECORD}__subject_person")
-        .annotate(due_on=_due_on())
-        .annotate(
-            overdue=Case(
-                When(due_on__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
-            )
-        )
+        .annotate(due_on=_due_on(), overdue=Exists(_deadlines().filter(rules.overdue(today))))
         .order_by(F("due_on").asc(nulls_last=True), "created", "pk")
     )
 

@@ -27,7 +27,9 @@ from casework import calendar, clock, queries
 from casework.errors import PermissionDeniedError
 from casework.lifecycle import RECORD_STEPS, RECTIFICATION_STEPS, RectificationState, Step
 from casework.models import Attachment, Deadline, RectificationItem
+from casework.models.records import DeadlineStatus
 from casework.permissions import UNIT_ROLES, acting_role, has_role
+from casework.rule_table import RuleCode
 from casework.services.attachments import EVIDENCE_ITEM_STATES
 from casework.services.records import submit_defence_refusal
 from casework.services.rectification import EXPLAIN, ITEM_DEADLINES
@@ -51,13 +53,13 @@ class Answer:
 
 #: Time limits that run against the unit, by deadline kind.
 ANSWERS = {
-    "defence_window": Answer(
+    RuleCode.DEFENCE_WINDOW: Answer(
         RECORD_STEPS["submit_defence"],
         tuple(RECORD_STEPS["submit_defence"].sources),
         ("N1",),
         submit_defence_refusal,
     ),
-    "written_explanation": Answer(EXPLAIN, tuple(RECTIFICATION_STEPS["submit"].sources), ("N7", "N8")),
+    RuleCode.WRITTEN_EXPLANATION: Answer(EXPLAIN, tuple(RECTIFICATION_STEPS["submit"].sources), ("N7", "N8")),
 }
 
 
@@ -95,7 +97,7 @@ def owned_by(model: type[Model]) -> dict:
 
 def earliest_open(model: type[Model], kinds=None) -> Subquery:
     # The owner comes from a scoped query, and a deadline is visible exactly when its owner is.
-    deadlines = Deadline.objects.filter(**owned_by(model), status="OPEN")
+    deadlines = Deadline.objects.filter(**owned_by(model), status=DeadlineStatus.OPEN)
     if kinds:
         deadlines = deadlines.filter(kind__in=kinds)
     return Subquery(deadlines.order_by("due_on").values("due_on")[:1])
@@ -171,7 +173,9 @@ def answers_owed(user) -> list[Deadline]:
         return []
     deadlines = (
         queries.visible_deadlines(user)
-        .filter(record__subject_organisation_id=user.organisation_id, kind__in=ANSWERS, status="OPEN")
+        .filter(
+            record__subject_organisation_id=user.organisation_id, kind__in=ANSWERS, status=DeadlineStatus.OPEN
+        )
         .select_related("record", "owner_type")
         .order_by("due_on", "pk")
     )

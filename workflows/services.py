@@ -18,6 +18,7 @@ from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
 from casework import audit
+from casework.action_labels import AuditAction
 from casework.errors import ConflictError, DomainError, PermissionDeniedError
 from casework.language import official_language
 from casework.lifecycle import RecordState, Step
@@ -153,7 +154,7 @@ def _hand_over(task: Task, assignee, acting_user, role: str, record, ip_address)
         role=role,
         obj=task,
         record=record,
-        action="task_assign",
+        action=AuditAction.TASK_ASSIGN,
         reason=reason,
         ip_address=ip_address,
         diff={"owner": [before, assignee.pk]},

@@ -210,10 +210,17 @@ class DeadlineRuleAdmin(_RuleAdmin):
     list_filter = ["unit", "roll_forward"]
     search_fields = ["code", "label", "source"]
     fields = ["code", "label", "amount", "unit", "roll_forward", "source", "rule_version"]
+    actions = ["reload_rules"]
 
     def get_readonly_fields(self, request, obj=None):
         # The services look rules up by code: a code never changes once in use.
         return ["code"] if obj else []
+
+    @admin.action(description=_("重新载入规则表"), permissions=["change"])
+    def reload_rules(self, request, queryset):
+        codes = queryset.values_list("code", flat=True)
+        count = svc.rules_reload(acting_user=request.user, codes=codes, ip_address=_client_ip(request))
+        self.message_user(request, _("已按规则表重新载入 %(count)d 条规则。") % {"count": count})
 
 
 @admin.register(DisclosureRule)

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
@@ -149,10 +148,12 @@ class SyncEvent(models.Model):
 def honour_query_cutoff():
     """Queries made on or after this date are inside their retention period (rule row
     `honours_query_retention`); None when the rule is missing: then every query is kept."""
+    from .. import clock
     from ..calendar import add_months_plain  # pure date arithmetic, no model import
+    from ..rule_table import RuleCode  # it reads this module's siblings
 
-    rule = DeadlineRule.objects.filter(code="honours_query_retention").first()
-    return None if rule is None else add_months_plain(timezone.localdate(), -rule.amount)
+    rule = DeadlineRule.objects.filter(code=RuleCode.HONOURS_QUERY_RETENTION).first()
+    return None if rule is None else add_months_plain(clock.today(), -rule.amount)
 
 
 def _retained(queries: models.QuerySet) -> bool:

@@ -17,9 +17,10 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from .. import audit, clock, rules
+from ..action_labels import AuditAction
 from ..errors import DomainError, NotFoundError, PermissionDeniedError
 from ..language import official_language
-from ..lifecycle import AccountabilityState, RecordState
+from ..lifecycle import RECORD_STANDING, AccountabilityState
 from ..models import (
     Accountability,
     Appeal,
@@ -31,8 +32,10 @@ from ..models import (
     Track,
     User,
 )
+from ..models.records import DeadlineStatus
 from ..permissions import has_conflict, has_role, roles_of
 from ..roles import Role
+from ..rule_table import RuleCode
 from . import sanctions
 from .accountability_case import (
     CASE,
@@ -47,10 +50,6 @@ from .steps import apply_step, check_direct_service, notify_step
 from .validation import require_choice, require_past_date, require_text
 
 AS = AccountabilityState
-#: A case follows a finding: the record must be determined and not revoked (S14 Art 49).
-INITIATE_RECORD_STATES = frozenset(
-    {RecordState.DETERMINED, RecordState.EFFECTIVE, RecordState.REPAIRED, RecordState.EXPIRED}
-)
 
 
 # ── open a case ─────────────────────────────────────────────────────────────────────
@@ -77,7 +76,7 @@ def _case_record(acting_user, record_id: int):
 
 
 def _check_record_state(record) -> None:
-    if record.state not in INITIATE_RECORD_STATES:
+    if record.state not in RECORD_STANDING:
         raise DomainError(
             _("失信记录处于“%(state)s”状态，不能启动责任追究。") % {"state": record.get_state_display()},
             field="record",
@@ -139,7 +138,7 @@ def accountability_initiate(
         role=role,
         obj=case,
         record=record,
-        action="accountability.initiate",
+        action=AuditAction.ACCOUNTABILITY_INITIATE,
         to_state=case.state,
         reason=reason,
         ip_address=ip_address,
@@ -162,7 +161,7 @@ def _end_escalation(case: Accountability) -> None:
     """DOMAIN §6.3 "second overdue": the 督办 step (≤5 WD) is done once the commission
     takes up the case the escalation opened; the order's `escalation` limit ends here."""
     if case.rectification_id:
-        rules.close_deadline(case.record, "escalation", owner=case.rectification)
+        rules.close_deadline(case.record, RuleCode.ESCALATION, owner=case.rectification)
 
 
 def accountability_investigate(
@@ -215,7 +214,7 @@ def accountability_deliberate(
 def _record_decisions(case: Accountability, combined: Mapping[int, int]) -> None:
     rows = sanctions.create_sanctions(case, case._decisions, combined)
     if any(r.decision_type in sanctions.HR_EXECUTION_TYPES for r in rows):
-        rules.open_deadline(case.record, "hr_execution", case.decided_on, owner=case)
+        rules.open_deadline(case.record, RuleCode.HR_EXECUTION, case.decided_on, owner=case)
 
 
 def accountability_decide(
@@ -312,7 +311,7 @@ def accountability_execute(
         accountability_id,
         "execute",
         acting_user=acting_user,
-        after=lambda case: rules.close_deadline(case.record, "hr_execution", owner=case),
+        after=lambda case: rules.close_deadline(case.record, RuleCode.HR_EXECUTION, owner=case),
         reason=(note or "").strip(),
         ip_address=ip_address,
     )
@@ -383,7 +382,7 @@ def accountability_close(
         "close",
         acting_user=acting_user,
         change=_check_closable,
-        after=lambda case: case_deadlines(case).update(status="CANCELLED"),
+        after=lambda case: case_deadlines(case).update(status=DeadlineStatus.CANCELLED),
         reason=(reason or "").strip(),
         ip_address=ip_address,
     )
@@ -396,7 +395,7 @@ def _release_entry(sanction: Sanction) -> dict:
         role=Role.SYSTEM,
         obj=sanction,
         record=sanction.accountability.record,
-        action="sanction.release",
+        action=AuditAction.SANCTION_RELEASE,
         reason=_("处分期满自动解除"),
         diff={"released_on": [None, sanction.released_on]},
     )
@@ -426,7 +425,10 @@ def _release_cases(today: dt.date) -> None:
 
 def _lapsed_windows(on: dt.date) -> models.QuerySet[Deadline]:
     return Deadline.objects.filter(
-        owner_type=case_type(), kind__in=FIRST_APPEAL_WINDOW.values(), status="OPEN", due_on__lt=on
+        owner_type=case_type(),
+        kind__in=FIRST_APPEAL_WINDOW.values(),
+        status=DeadlineStatus.OPEN,
+        due_on__lt=on,
     )
 
 
@@ -441,5 +443,5 @@ def sanctions_release_due(today: dt.date | None = None) -> int:
         if transaction.get_rollback():
             return 0
         _release_cases(today)
-        _lapsed_windows(today).update(status="MET")
+        _lapsed_windows(today).update(status=DeadlineStatus.MET)
     return count

@@ -10,13 +10,15 @@ from django.utils.translation import gettext_lazy
 from .. import queries
 from ..lifecycle import ACCOUNTABILITY_STEPS, AccountabilityState
 from ..models import Accountability, Appeal, Deadline, Track
+from ..models.records import DeadlineStatus
+from ..rule_table import RuleCode
 from .steps import Machine, perform, snapshot
 
 #: The appeal open to the person on service, per track (S15 Art 56; S16 Art 95; S19).
 FIRST_APPEAL_WINDOW = {
-    Track.SUPERVISORY: "appeal_review_apply",
-    Track.APPOINTING: "appeal_cs_review_apply",
-    Track.PARTY: "appeal_party_appeal_apply",
+    Track.SUPERVISORY: RuleCode.APPEAL_REVIEW_APPLY,
+    Track.APPOINTING: RuleCode.APPEAL_CS_REVIEW_APPLY,
+    Track.PARTY: RuleCode.APPEAL_PARTY_APPEAL_APPLY,
 }
 
 
@@ -75,7 +77,7 @@ def case_step(case_id: int, step: str, *, acting_user, change=lambda c: None, af
 
 def case_deadlines(case: Accountability) -> models.QuerySet[Deadline]:
     """The open time limits owned by the case itself (not by its appeals)."""
-    return Deadline.objects.filter(owner_type=case_type(), owner_id=case.pk, status="OPEN")
+    return Deadline.objects.filter(owner_type=case_type(), owner_id=case.pk, status=DeadlineStatus.OPEN)
 
 
 def case_type() -> ContentType:

@@ -14,13 +14,14 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import audit, calendar, clock, queries, rules
+from .. import audit, clock, queries, rules
 from ..errors import ConflictError, DomainError, PermissionDeniedError
 from ..language import official_language
 from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction, Track
 from ..permissions import acting_role, roles_of
 from ..roles import Role
+from ..rule_table import RuleCode
 from . import sanctions
 from .accountability_case import CASE, FIRST_APPEAL_WINDOW, case_snapshot
 from .steps import apply_step, notify_step
@@ -49,8 +50,7 @@ def _code(kind: str, suffix: str) -> str:
 
 
 def _due(code: str, start: dt.date) -> dt.date:
-    rule = rules.deadline_rule(code)
-    return calendar.add(start, rule.amount, rule.unit, roll=rule.roll_forward).date
+    return rules.due(code, start).date
 
 
 def _window(sanction: Sanction, kind: str) -> tuple[dt.date, str]:
@@ -63,7 +63,7 @@ def _window(sanction: Sanction, kind: str) -> tuple[dt.date, str]:
     if prior is not None:
         return prior.decided_on, _code(kind, "apply")
     if kind == K.COMPLAINT:
-        return sanction.accountability.served_on, "appeal_complaint_direct_apply"
+        return sanction.accountability.served_on, RuleCode.APPEAL_COMPLAINT_DIRECT_APPLY
     raise DomainError(_("须先申请复审并收到复审决定，方可申请复核。"), field="kind", code="review_first")
 
 

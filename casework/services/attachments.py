@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, uploads
+from ..action_labels import AuditAction
 from ..errors import DomainError, NotFoundError
 from ..language import official_language
 from ..lifecycle import (
@@ -110,7 +111,7 @@ def _evidence_changed(owner, acting_user, role, attachment: Attachment) -> None:
         role=role,
         obj=rectification,
         record=rectification.record,
-        action="rectification.evidence_changed",
+        action=AuditAction.RECTIFICATION_EVIDENCE_CHANGED,
         reason=reason,
         diff={"evidence_changed_at": [before, now]},
     )
@@ -217,7 +218,7 @@ def _audit_upload(attachment: Attachment, owner, record: Record, acting_user, ro
         role=role,
         obj=attachment,
         record=record,
-        action="attachment.upload",
+        action=AuditAction.ATTACHMENT_UPLOAD,
         reason=attachment.original_name,
         ip_address=ip_address,
         diff=audit.field_diff({}, after),

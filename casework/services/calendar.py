@@ -16,13 +16,16 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
-from .. import audit
+from .. import audit, rule_table
 from .. import calendar as workcal
+from ..action_labels import AuditAction
 from ..errors import DomainError, PermissionDeniedError
 from ..language import official_language
 from ..models import CalendarDay, CalendarYear, Deadline, DeadlineRule, DisclosureRule, Record
+from ..models.records import DeadlineStatus
 from ..permissions import has_role
 from ..roles import Role
+from ..rule_table import RuleCode
 from .holiday_files import HolidayDay, parse_holiday_file
 
 
@@ -56,7 +59,7 @@ def _affected(years: Iterable[int]) -> Q:
     """Open deadlines that may move: provisional ones, and those running through a reloaded year."""
     years = sorted(years)
     spans = Q(start_on__lte=dt.date(years[-1], 12, 31), due_on__gte=dt.date(years[0], 1, 1))
-    return Q(status="OPEN") & (Q(provisional=True) | spans)
+    return Q(status=DeadlineStatus.OPEN) & (Q(provisional=True) | spans)
 
 
 def _recompute_spanning(years: list[int]) -> None:
@@ -101,7 +104,7 @@ def _audit_changes(changes: list[DeadlineChange], years: list[int], *, actor, ro
             role=role,
             obj=deadline,
             record=deadline.record,
-            action="deadline_recompute",
+            action=AuditAction.DEADLINE_RECOMPUTE,
             reason=reason,
             ip_address=ip_address,
             diff={
@@ -156,7 +159,7 @@ def calendar_load(
             actor=acting_user,
             role=role,
             obj=rows[year],
-            action="calendar_load",
+            action=AuditAction.CALENDAR_LOAD,
             reason=source,
             ip_address=ip_address,
             diff={**audit.field_diff(befores[year], after), "deadlines_recomputed": len(result.changed)},
@@ -168,7 +171,7 @@ def calendar_load(
 def pending_deadlines():
     """Open deadlines that are still estimates, waiting for a year's arrangement (scenario 23)."""
     return (
-        Deadline.objects.filter(status="OPEN", provisional=True)
+        Deadline.objects.filter(status=DeadlineStatus.OPEN, provisional=True)
         .select_related("record")
         .order_by("due_on", "pk")
     )
@@ -211,8 +214,28 @@ def rule_save(*, acting_user, rule: DeadlineRule | DisclosureRule, ip_address: s
         actor=acting_user,
         role=role,
         obj=rule,
-        action="rule_update" if stored else "rule_create",
+        action=AuditAction.RULE_UPDATE if stored else AuditAction.RULE_CREATE,
         ip_address=ip_address,
         diff=audit.field_diff(before, model_to_dict(rule)),
     )
     return rule
+
+
+@transaction.atomic
+def rules_reload(*, acting_user, codes: Iterable[str], ip_address: str | None = None) -> int:
+    """Put the rows `codes` back to the rule table's values (casework.rule_table) and create
+    the rows the database lacks, each change audited like an edit; ids are kept. Returns how
+    many rows changed."""
+    missing = set(RuleCode) - set(DeadlineRule.objects.values_list("code", flat=True))
+    chosen = {RuleCode(code) for code in codes if code in RuleCode.values} | missing
+    changed = 0
+    for code in sorted(chosen):
+        rule = DeadlineRule.objects.filter(code=code).first() or DeadlineRule(code=code)
+        wanted = rule_table.row(code)
+        if rule.pk and all(getattr(rule, name) == value for name, value in wanted.items()):
+            continue
+        for name, value in wanted.items():
+            setattr(rule, name, value)
+        rule_save(acting_user=acting_user, rule=rule, ip_address=ip_address)
+        changed += 1
+    return changed

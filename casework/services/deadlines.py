@@ -15,11 +15,11 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
-from .. import audit
+from .. import audit, rules
+from ..action_labels import AuditAction
 from ..models import Deadline, RectificationItem
 from ..models.records import DeadlineStatus
 from ..roles import Role
@@ -56,8 +56,7 @@ def deadlines_flag_overdue(today: dt.date, *, kinds: Iterable[str] | None = None
 def _claimable(today: dt.date):
     """Open, past, unflagged handler deadlines, oldest first (the lock order of every sweep)."""
     return (
-        Deadline.objects.filter(status=DeadlineStatus.OPEN, due_on__lt=today, overdue_since__isnull=True)
-        .exclude(kind__in=settings.CHENGXIN["DEADLINE_WINDOW_KINDS"])
+        Deadline.objects.filter(rules.overdue(today), overdue_since__isnull=True)
         .exclude(owner_type__in=ContentType.objects.get_for_models(*_OWN_SWEEP_MODELS).values())
         .order_by("pk")
     )
@@ -71,6 +70,6 @@ def _overdue_entry(deadline: Deadline) -> dict:
         role=Role.SYSTEM,
         obj=deadline,
         record=deadline.record,
-        action="deadline_overdue",
+        action=AuditAction.DEADLINE_OVERDUE,
         diff={"overdue_since": [None, deadline.overdue_since]},
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .. import clock, rules, sync
@@ -16,22 +15,13 @@ from ..language import official_language
 from ..lifecycle import RecordState
 from ..models import Category, Domain, Record, SyncKind, Tier
 from ..models.records import ServiceMethod
+from ..rule_table import RuleCode
 from . import revocation_effects
 from .record_steps import perform_step
 from .steps import check_direct_service
 from .validation import require_choice, require_past_date, require_text
 
 S = RecordState
-
-
-def should_publish(record: Record, on: dt.date) -> bool:
-    """Organisation records are public per tier; person records only for the categories
-    configured as public (DOMAIN §4.3 design (c), scenario 30)."""
-    if record.max_end is None or on > record.max_end:
-        return False
-    if record.is_person_record:
-        return record.category in settings.CHENGXIN["PUBLIC_PERSON_CATEGORIES"]
-    return record.tier != Tier.MINOR or record.must_disclose
 
 
 # T8 (+T9) ──────────────────────────────────────────────────────────────────────────
@@ -52,10 +42,10 @@ def service_change(served_on: dt.date, method: str, proof: str, consent: bool = 
             method,
             proof,
         )
-        record.public = should_publish(record, clock.today())
+        record.public = rules.is_public(record, clock.today())
 
     def after(record: Record) -> None:
-        rules.close_deadline(record, "service")
+        rules.close_deadline(record, RuleCode.SERVICE)
         if record.public:
             sync.emit(record, SyncKind.CREATE, on=served_on)
 
@@ -135,7 +125,7 @@ def amendment(changes: dict):
             record.disclosure_rule, record.rule_version = window.rule, window.rule.rule_version
             record.min_end, record.max_end = window.min_end, window.max_end
         if record.state == S.EFFECTIVE:
-            was_public, record.public = record.public, should_publish(record, clock.today())
+            was_public, record.public = record.public, rules.is_public(record, clock.today())
             if was_public or record.public:
                 record._sync = SyncKind.UPDATE
 

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .. import audit, clock
+from ..action_labels import AuditAction
 from ..errors import DomainError, PermissionDeniedError
 from ..language import official_language
 from ..lifecycle import DECIDED_STATES, RecordState
@@ -133,7 +134,7 @@ def honours_check(
         actor=acting_user,
         role=role,
         obj=query,
-        action="honours.check",
+        action=AuditAction.HONOURS_CHECK,
         reason=purpose,
         ip_address=ip_address,
         diff={"on_date": [None, on], "eligible": [None, not reasons], "reasons": [None, reasons]},

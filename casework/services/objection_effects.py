@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from .. import audit, sync
+from ..action_labels import AuditAction
 from ..errors import DomainError
 from ..language import official_language
-from ..lifecycle import ObjectionState, RecordState
+from ..lifecycle import OBJECTION_PENDING, RecordState
 from ..models import Objection, ObjectionOutcome, Record, SyncKind
 from ..permissions import acting_role
 from . import decided_records
@@ -25,7 +26,6 @@ from .steps import apply_step
 Outcome = ObjectionOutcome
 
 # The objection is "pending" on its record from acceptance to decision.
-PENDING_STATES = (ObjectionState.ACCEPTED, ObjectionState.VERIFYING, ObjectionState.EXTENDED)
 
 # The record step an outcome takes, where it takes one (T14 for 更正/补充, T10 for 撤销).
 OUTCOME_STEPS = {Outcome.CORRECT: "amend", Outcome.SUPPLEMENT: "amend", Outcome.REVOKE: "revoke"}
@@ -62,21 +62,26 @@ def flag_on(record: Record, *, actor, role: str, reason: str = "") -> None:
     """Scenario 4: "异议处理中" on the day of acceptance; the record stays displayed and
     nothing else (rectification deadlines included) is suspended."""
     if write_record_fields(
-        record, actor=actor, role=role, action="objection_flag_on", reason=reason, objection_pending=True
+        record,
+        actor=actor,
+        role=role,
+        action=AuditAction.OBJECTION_FLAG_ON,
+        reason=reason,
+        objection_pending=True,
     ):
         sync.emit(record, SyncKind.OBJECTION_FLAG_ON)
 
 
 def flag_off(record: Record, objection: Objection, *, actor, role: str, reason: str = "", **fields) -> None:
     """Remove the flag unless another accepted objection on the record is still open."""
-    others = Objection.objects.filter(record=record, state__in=PENDING_STATES).exclude(pk=objection.pk)
+    others = Objection.objects.filter(record=record, state__in=OBJECTION_PENDING).exclude(pk=objection.pk)
     pending = record.objection_pending and others.exists()
     was_public = record.public
     changed = write_record_fields(
         record,
         actor=actor,
         role=role,
-        action="objection_flag_off",
+        action=AuditAction.OBJECTION_FLAG_OFF,
         reason=reason,
         objection_pending=pending,
         **fields,

@@ -19,12 +19,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, clock, rules
+from ..action_labels import AuditAction
 from ..errors import DomainError
 from ..language import official_language
-from ..lifecycle import OBJECTION_STEPS, SUBJECT_ROLES, ObjectionState, RecordState, Step
+from ..lifecycle import OBJECTION_STEPS, RECORD_STANDING, SUBJECT_ROLES, ObjectionState, RecordState, Step
 from ..models import AuditEntry, Objection, ObjectionGround, ObjectionOutcome, Record
+from ..models.records import DeadlineStatus
 from ..permissions import acting_role
 from ..roles import Role
+from ..rule_table import RuleCode
 from . import objection_effects as effects
 from . import objection_evidence as evidence
 from .record_steps import RECORD
@@ -53,11 +56,6 @@ OBJECTION = Machine(
 FILE_STEP = Step(
     "file", gettext_lazy("提出异议"), (), OS.SUBMITTED, frozenset(SUBJECT_ROLES) | PAPER_FILING_ROLES, "§6.2"
 )
-
-#: The record states an objection may be filed in: the decided record the subject was
-#: told of, until it is archived (DOMAIN §6.2 "When"). Not PRE_NOTICE (that is the
-#: 陈述申辩 of §6.1), not REVOKED (nothing is left on display to object to).
-OBJECTABLE_STATES = (RecordState.DETERMINED, RecordState.EFFECTIVE, RecordState.REPAIRED, RecordState.EXPIRED)
 
 REPEAT_REASON = gettext_lazy("同一理由重复提出且无新证据")
 
@@ -103,7 +101,7 @@ def _check_not_archived(record: Record) -> None:
 
 
 def _check_objectable(record: Record) -> None:
-    if record.state not in OBJECTABLE_STATES:
+    if record.state not in RECORD_STANDING:
         raise DomainError(
             _("失信记录当前状态为“%(state)s”，不能提出或受理异议。")
             % {"state": RecordState(record.state).label},
@@ -163,7 +161,7 @@ def objection_file(
         role=role,
         obj=objection,
         record=record,
-        action="objection.file",
+        action=AuditAction.OBJECTION_FILE,
         to_state=objection.state,
         ip_address=ip_address,
         diff=audit.field_diff({}, {**objection_snapshot(objection), **filing.audit_fields()}),
@@ -171,7 +169,7 @@ def objection_file(
     notify_step(objection, "created", acting_user=acting_user, role=role)
     if repeat:
         return _refuse_repeat(objection)
-    rules.open_deadline(record, "objection_accept", received_on, owner=objection)
+    rules.open_deadline(record, RuleCode.OBJECTION_ACCEPT, received_on, owner=objection)
     return objection
 
 
@@ -214,7 +212,9 @@ def objection_request_supplement(
         obj.missing_items, obj.complete_on = missing_items, None
 
     def after(obj: Objection) -> None:
-        rules.close_deadline(obj.record, "objection_accept", owner=obj, status="CANCELLED")
+        rules.close_deadline(
+            obj.record, RuleCode.OBJECTION_ACCEPT, owner=obj, status=DeadlineStatus.CANCELLED
+        )
 
     return _step(
         "request_supplement",
@@ -261,7 +261,7 @@ def objection_supplement(
         obj.complete_on = complete_on
 
     def after(obj: Objection) -> None:
-        rules.open_deadline(obj.record, "objection_accept", complete_on, owner=obj)
+        rules.open_deadline(obj.record, RuleCode.OBJECTION_ACCEPT, complete_on, owner=obj)
 
     return _step(
         "supplement",
@@ -293,8 +293,8 @@ def objection_accept(
         with official_language():
             reason = _("异议已受理")
         effects.flag_on(record, actor=acting_user, role=role, reason=reason)
-        rules.close_deadline(record, "objection_accept", owner=obj)
-        rules.open_deadline(record, "objection_decide", accepted_on, owner=obj)
+        rules.close_deadline(record, RuleCode.OBJECTION_ACCEPT, owner=obj)
+        rules.open_deadline(record, RuleCode.OBJECTION_DECIDE, accepted_on, owner=obj)
 
     return _step(
         "accept",
@@ -315,7 +315,7 @@ def objection_refuse(
         obj.not_accepted_reason = reason
 
     def after(obj: Objection) -> None:
-        rules.close_deadline(obj.record, "objection_accept", owner=obj)
+        rules.close_deadline(obj.record, RuleCode.OBJECTION_ACCEPT, owner=obj)
 
     return _step(
         "refuse",
@@ -343,8 +343,8 @@ def _open_decide_deadline(obj: Objection):
     return obj.record.deadlines.filter(
         owner_type=ContentType.objects.get_for_model(Objection),
         owner_id=obj.pk,
-        kind="objection_decide",
-        status="OPEN",
+        kind=RuleCode.OBJECTION_DECIDE,
+        status=DeadlineStatus.OPEN,
     ).first()
 
 
@@ -368,9 +368,10 @@ def objection_extend(
 
     def after(obj: Objection) -> None:
         amount = (
-            rules.deadline_rule("objection_decide").amount + rules.deadline_rule("objection_extension").amount
+            rules.deadline_rule(RuleCode.OBJECTION_DECIDE).amount
+            + rules.deadline_rule(RuleCode.OBJECTION_EXTENSION).amount
         )
-        rules.open_deadline(obj.record, "objection_decide", obj.accepted_on, owner=obj, amount=amount)
+        rules.open_deadline(obj.record, RuleCode.OBJECTION_DECIDE, obj.accepted_on, owner=obj, amount=amount)
 
     return _step(
         "extend",
@@ -412,7 +413,7 @@ def objection_decide(
     def after(obj: Objection) -> None:
         role = acting_role(acting_user, obj._record, OBJECTION_STEPS["decide"])
         effect(obj._record, obj, actor=acting_user, role=role)
-        rules.close_deadline(obj._record, "objection_decide", owner=obj)
+        rules.close_deadline(obj._record, RuleCode.OBJECTION_DECIDE, owner=obj)
 
     return _step(
         "decide",

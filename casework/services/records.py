@@ -13,12 +13,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import audit, clock, rules
+from ..action_labels import AuditAction
 from ..errors import DomainError, PermissionDeniedError
 from ..lifecycle import RecordState
 from ..models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, Tier
 from ..models.records import DeadlineStatus
 from ..permissions import has_role
 from ..roles import Role
+from ..rule_table import RuleCode
 from .record_steps import perform_step, snapshot
 from .steps import check_direct_service, notify_step
 from .validation import (
@@ -93,7 +95,7 @@ def record_register_lead(
         role=role,
         obj=record,
         record=record,
-        action="register_lead",
+        action=AuditAction.REGISTER_LEAD,
         to_state=record.state,
         ip_address=ip_address,
         diff=audit.field_diff({}, snapshot(record)),
@@ -108,7 +110,7 @@ def record_start_verification(*, acting_user, record_id: int, ip_address: str | 
         record.assigned_officer = acting_user
 
     def after(record: Record) -> None:
-        rules.open_deadline(record, "verification", clock.today())
+        rules.open_deadline(record, RuleCode.VERIFICATION, clock.today())
 
     return perform_step(
         acting_user=acting_user,
@@ -128,7 +130,7 @@ def record_dismiss(*, acting_user, record_id: int, reason: str, ip_address: str 
         record.closing_reason = reason
 
     def after(record: Record) -> None:
-        rules.close_deadline(record, "verification")
+        rules.close_deadline(record, RuleCode.VERIFICATION)
         _withdraw_prior_notice(record)
 
     return perform_step(
@@ -144,7 +146,7 @@ def record_dismiss(*, acting_user, record_id: int, reason: str, ip_address: str 
 
 #: The time limits a served prior notice starts: the subject's defence window, and the
 #: approver's determination within 10 WD after it (DOMAIN §5.1 T7, rule `determination`).
-PRIOR_NOTICE_DEADLINES = ("defence_window", "determination")
+PRIOR_NOTICE_DEADLINES = (RuleCode.DEFENCE_WINDOW, RuleCode.DETERMINATION)
 
 
 def _withdraw_prior_notice(record: Record) -> None:
@@ -241,7 +243,7 @@ def record_propose(
 
     def after(record: Record) -> None:
         record.measures.set(record._measures)
-        rules.close_deadline(record, "verification")
+        rules.close_deadline(record, RuleCode.VERIFICATION)
 
     return perform_step(
         acting_user=acting_user,
@@ -263,7 +265,7 @@ def record_return_proposal(
 
     def after(record: Record) -> None:
         _withdraw_prior_notice(record)
-        rules.open_deadline(record, "verification", clock.today())
+        rules.open_deadline(record, RuleCode.VERIFICATION, clock.today())
 
     return perform_step(
         acting_user=acting_user,
@@ -462,8 +464,8 @@ def pre_notice_service(served_on: dt.date):
         record.pre_notice_served_on = served_on
 
     def after(record: Record) -> None:
-        window = rules.open_deadline(record, "defence_window", served_on)
-        rules.open_deadline(record, "determination", window.due_on)
+        window = rules.open_deadline(record, RuleCode.DEFENCE_WINDOW, served_on)
+        rules.open_deadline(record, RuleCode.DETERMINATION, window.due_on)
 
     return change, after
 
@@ -493,7 +495,7 @@ def record_pre_notice_served(
 # T6 ───────────────────────────────────────────────────────────────────────────────
 def defence_window(record: Record) -> Window:
     """The window the served prior notice opened (its last day None while none runs)."""
-    deadline = record.deadlines.filter(kind="defence_window", status=DeadlineStatus.OPEN).first()
+    deadline = record.deadlines.filter(kind=RuleCode.DEFENCE_WINDOW, status=DeadlineStatus.OPEN).first()
     return Window(
         name=_("陈述申辩期"),
         act=_("提交陈述申辩"),
@@ -550,9 +552,9 @@ def record_submit_defence(
         record.defence_statement, record.defence_reply = statement, ""
 
     def after(record: Record) -> None:
-        rules.close_deadline(record, "defence_window")
+        rules.close_deadline(record, RuleCode.DEFENCE_WINDOW)
         # Back to 拟认定 for an answer: a determination waits for a new prior notice.
-        rules.close_deadline(record, "determination", status=DeadlineStatus.CANCELLED)
+        rules.close_deadline(record, RuleCode.DETERMINATION, status=DeadlineStatus.CANCELLED)
 
     return perform_step(
         acting_user=acting_user,
@@ -596,7 +598,7 @@ def record_determine(
     def change(record: Record) -> None:
         _check_separation(acting_user, record)
         _check_pre_notice_served(record, day)
-        window = record.deadlines.filter(kind="defence_window").order_by("-id").first()
+        window = record.deadlines.filter(kind=RuleCode.DEFENCE_WINDOW).order_by("-id").first()
         if not defence_waived and window and day <= window.due_on:
             raise DomainError(
                 _("陈述申辩期至 %(date)s 届满，届满前认定须有当事人书面放弃意见。") % {"date": window.due_on},
@@ -614,9 +616,9 @@ def record_determine(
         record.determining_unit_id = record.determining_unit_id or acting_user.organisation_id
 
     def after(record: Record) -> None:
-        rules.close_deadline(record, "defence_window")
-        rules.close_deadline(record, "determination")
-        rules.open_deadline(record, "service", day)
+        rules.close_deadline(record, RuleCode.DEFENCE_WINDOW)
+        rules.close_deadline(record, RuleCode.DETERMINATION)
+        rules.open_deadline(record, RuleCode.SERVICE, day)
 
     return perform_step(
         acting_user=acting_user,

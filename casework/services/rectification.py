@@ -21,10 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, clock, rules
+from ..action_labels import AuditAction
 from ..errors import DomainError, PermissionDeniedError
 from ..language import official_language
 from ..lifecycle import (
     ITEM_STEPS,
+    RECORD_IN_FORCE,
+    RECTIFICATION_RUNNING,
     ItemState,
     RecordState,
     RectificationState,
@@ -38,8 +41,10 @@ from ..models import (
     Rectification,
     RectificationItem,
 )
+from ..models.records import DeadlineStatus
 from ..permissions import acting_role
 from ..roles import Role
+from ..rule_table import RuleCode
 from .attachments import attachment_upload
 from .record_steps import RECORD
 from .rectification_review import rectification_review, rectification_start_review
@@ -71,14 +76,10 @@ EXPLAIN = Step(
     "explain", gettext_lazy("提交情况说明"), (), None, frozenset({Role.UNIT_LIAISON, Role.UNIT_HEAD}), "§6.3"
 )
 
-#: A rectification order rests on a decided record (DOMAIN §6.3 "issue" guard).
-RECORD_STATES = (RecordState.EFFECTIVE, RecordState.DETERMINED)
-#: Orders still running: a record has at most one (an escalated one hands over to accountability).
-RUNNING_STATES = (RS.DRAFT, RS.ISSUED, RS.IN_PROGRESS, RS.SUBMITTED, RS.REVIEWING, RS.RETURNED)
 #: Items the unit still owes: what a submission carries.
 PENDING_ITEM_STATES = ITEM_STEPS["submit"].sources
 #: The item deadlines a submission meets.
-ITEM_DEADLINES = ("rectification", "resubmission", "overdue_reminder")
+ITEM_DEADLINES = (RuleCode.RECTIFICATION, RuleCode.RESUBMISSION, RuleCode.OVERDUE_REMINDER)
 
 
 # ── draft, issue, serve ────────────────────────────────────────────────────────────
@@ -88,8 +89,8 @@ def _validated_items(items: Iterable[Mapping]) -> list[dict]:
     items = list(items or [])
     if not items:
         raise DomainError(_("整改通知至少须列明一项整改要求。"), field="items", code="required")
-    default = rules.deadline_rule("rectification").amount
-    longest = rules.deadline_rule("rectification_max").amount
+    default = rules.deadline_rule(RuleCode.RECTIFICATION).amount
+    longest = rules.deadline_rule(RuleCode.RECTIFICATION_MAX).amount
     return [_validated_item(i, item, default, longest) for i, item in enumerate(items)]
 
 
@@ -122,7 +123,7 @@ def _validated_item(index: int, item: Mapping, default: int, longest: int) -> di
 
 
 def _check_record(record: Record) -> None:
-    if record.state not in RECORD_STATES:
+    if record.state not in RECORD_IN_FORCE:
         raise DomainError(
             _("只有已认定或生效的失信记录才能下达整改通知，该记录当前状态为“%(state)s”。")
             % {"state": RecordState(record.state).label},
@@ -136,7 +137,7 @@ def _check_new_order(record: Record) -> None:
     if record.subject_person_id:
         # The steps after service are the unit's (liaison, head): a person has neither.
         raise DomainError(_("整改通知只对失信单位下达。"), field="record", code="subject")
-    if record.rectifications.filter(state__in=RUNNING_STATES).exists():
+    if record.rectifications.filter(state__in=RECTIFICATION_RUNNING).exists():
         raise DomainError(_("该记录已有未办结的整改。"), field="record", code="duplicate")
 
 
@@ -159,7 +160,7 @@ def rectification_draft(
         role=role,
         obj=rectification,
         record=record,
-        action="rectification.draft",
+        action=AuditAction.RECTIFICATION_DRAFT,
         to_state=rectification.state,
         ip_address=ip_address,
         diff=audit.field_diff({}, {"items": rows}),
@@ -202,8 +203,10 @@ def service_change(served_on: dt.date):
     def after(rectification: Rectification) -> None:
         record = rectification.record
         for item in rectification.items.all():
-            rules.open_deadline(record, "rectification", served_on, owner=item, amount=item.period_days)
-        rules.open_deadline(record, "written_explanation", served_on, owner=rectification)
+            rules.open_deadline(
+                record, RuleCode.RECTIFICATION, served_on, owner=item, amount=item.period_days
+            )
+        rules.open_deadline(record, RuleCode.WRITTEN_EXPLANATION, served_on, owner=rectification)
 
     return change, after
 
@@ -246,13 +249,13 @@ def rectification_explain(
         )
     before, rectification.explanation = rectification.explanation, text
     rectification.save(update_fields=["explanation"])
-    rules.close_deadline(rectification.record, "written_explanation", owner=rectification)
+    rules.close_deadline(rectification.record, RuleCode.WRITTEN_EXPLANATION, owner=rectification)
     audit.append(
         actor=acting_user,
         role=role,
         obj=rectification,
         record=rectification.record,
-        action="rectification.explain",
+        action=AuditAction.RECTIFICATION_EXPLAIN,
         ip_address=ip_address,
         diff=audit.field_diff({"explanation": before}, {"explanation": text}),
     )
@@ -349,12 +352,12 @@ def _check_sign_off(rectification: Rectification) -> None:
         )
 
 
-def close_item_deadlines(item: RectificationItem, status: str = "MET") -> None:
+def close_item_deadlines(item: RectificationItem, status: str = DeadlineStatus.MET) -> None:
     Deadline.objects.filter(
         owner_type=ContentType.objects.get_for_model(RectificationItem),
         owner_id=item.pk,
         kind__in=ITEM_DEADLINES,
-        status="OPEN",
+        status=DeadlineStatus.OPEN,
     ).update(status=status)
 
 
@@ -383,7 +386,9 @@ def rectification_submit(
             apply_step(
                 ITEM, item, acting_user=acting_user, role=role, step="submit", after=close_item_deadlines
             )
-        rules.open_deadline(rectification.record, "rectification_review", clock.today(), owner=rectification)
+        rules.open_deadline(
+            rectification.record, RuleCode.RECTIFICATION_REVIEW, clock.today(), owner=rectification
+        )
 
     return perform(
         RECTIFICATION,

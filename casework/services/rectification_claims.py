@@ -15,7 +15,7 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from .. import calendar, rules
+from .. import rules
 from ..models import (
     Deadline,
     ExtensionRequest,
@@ -176,7 +176,7 @@ def open_deadlines(code: str, today: dt.date, model, owners: Sequence[tuple[int,
     """Start the time limit `code` from `today` on each (record id, owner id) of `model` in
     one INSERT … SELECT; its due date, the same for all."""
     rule = rules.deadline_rule(code)
-    due = calendar.add(today, rule.amount, rule.unit, roll=rule.roll_forward)
+    due = rules.due(rule, today)
     rows, params = _rows(owners)
     day = connection.ops.adapt_datefield_value
     _execute(

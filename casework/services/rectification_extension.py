@@ -16,11 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, clock, queries, rules
+from ..action_labels import AuditAction
 from ..errors import ConflictError, DomainError, NotFoundError
 from ..lifecycle import ItemState, Step
 from ..models import Deadline, ExtensionRequest, RectificationItem, RequestState
+from ..models.records import DeadlineStatus
 from ..permissions import acting_role
 from ..roles import Role
+from ..rule_table import RuleCode
 from .rectification_steps import ITEM
 from .steps import notify_step
 from .validation import PAPER_FILING_ROLES, Window, filing_date, require_text
@@ -38,7 +41,7 @@ DECIDE = Step(
     "decide_extension", gettext_lazy("审批延期整改申请"), (), None, frozenset({Role.APPROVER}), "§6.3"
 )
 #: The item deadlines an extension moves: the original period, or the one after a return.
-EXTENDABLE = ("rectification", "resubmission")
+EXTENDABLE = (RuleCode.RECTIFICATION, RuleCode.RESUBMISSION)
 
 
 def running_deadline(item: RectificationItem) -> Deadline | None:
@@ -48,7 +51,7 @@ def running_deadline(item: RectificationItem) -> Deadline | None:
         owner_type=ContentType.objects.get_for_model(RectificationItem),
         owner_id=item.pk,
         kind__in=EXTENDABLE,
-        status="OPEN",
+        status=DeadlineStatus.OPEN,
     ).first()
 
 
@@ -123,13 +126,13 @@ def rectification_request_extension(
     request = ExtensionRequest.objects.create(
         item=item, requested_by=acting_user, requested_on=filing.on, reason=reason, days=days
     )
-    rules.open_deadline(record, "extension_decide", filing.on, owner=request)
+    rules.open_deadline(record, RuleCode.EXTENSION_DECIDE, filing.on, owner=request)
     audit.append(
         actor=acting_user,
         role=role,
         obj=request,
         record=record,
-        action="extensionrequest.request",
+        action=AuditAction.EXTENSIONREQUEST_REQUEST,
         to_state=request.state,
         reason=reason,
         ip_address=ip_address,
@@ -166,9 +169,9 @@ def _extend(item: RectificationItem, days: int) -> tuple:
             code="illegal_state",
         )
     record = item.rectification.record
-    extended = rules.open_deadline(record, "rectification", current.due_on, owner=item, amount=days)
-    if current.kind != "rectification":
-        rules.close_deadline(record, current.kind, owner=item, status="CANCELLED")
+    extended = rules.open_deadline(record, RuleCode.RECTIFICATION, current.due_on, owner=item, amount=days)
+    if current.kind != RuleCode.RECTIFICATION:
+        rules.close_deadline(record, current.kind, owner=item, status=DeadlineStatus.CANCELLED)
     item.extension_used = True
     item.save(update_fields=["extension_used"])
     return current.due_on, extended.due_on
@@ -192,13 +195,13 @@ def rectification_decide_extension(
         request.state, request.decided_by = diff["state"][1], acting_user
         request.decided_on, request.decision_reason = clock.today(), (reason or "").strip()
         request.save()
-        rules.close_deadline(record, "extension_decide", owner=request)
+        rules.close_deadline(record, RuleCode.EXTENSION_DECIDE, owner=request)
         audit.append(
             actor=acting_user,
             role=role,
             obj=request,
             record=record,
-            action="extensionrequest.approve" if approve else "extensionrequest.reject",
+            action=AuditAction.EXTENSIONREQUEST_APPROVE if approve else AuditAction.EXTENSIONREQUEST_REJECT,
             from_state=RequestState.PENDING,
             to_state=request.state,
             reason=request.decision_reason,

@@ -14,6 +14,7 @@ from ..errors import ConflictError, DomainError
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
 from ..models import ItemReview, Rectification, RectificationItem, ReviewDecision
 from ..permissions import acting_role
+from ..rule_table import RuleCode
 from .rectification_steps import ITEM, RECTIFICATION, numbers
 from .steps import apply_step, perform
 from .validation import require_choice
@@ -82,7 +83,7 @@ def _review_item(acting_user, role: str, item: RectificationItem, decision: str,
 
     def after(obj: RectificationItem) -> None:
         # Only this item reopens, with its own resubmission deadline (scenario 10).
-        rules.open_deadline(obj.rectification.record, "resubmission", clock.today(), owner=obj)
+        rules.open_deadline(obj.rectification.record, RuleCode.RESUBMISSION, clock.today(), owner=obj)
 
     apply_step(
         ITEM,
@@ -127,6 +128,6 @@ def rectification_review(
             acting_user=acting_user,
             role=role,
             step=step,
-            after=lambda obj: rules.close_deadline(record, "rectification_review", owner=obj),
+            after=lambda obj: rules.close_deadline(record, RuleCode.RECTIFICATION_REVIEW, owner=obj),
             ip_address=ip_address,
         )

@@ -32,6 +32,7 @@ from django.db.models.functions import Cast, Concat, LPad
 from django.utils.translation import gettext as _
 
 from .. import audit, clock
+from ..action_labels import AuditAction
 from ..language import official_language
 from ..lifecycle import RECTIFICATION_STEPS, AccountabilityState, ItemState, RecordState, RectificationState
 from ..models import (
@@ -45,15 +46,14 @@ from ..models import (
     Track,
 )
 from ..roles import Role
+from ..rule_table import ESCALATION_BASIS, ESCALATION_TIER_ABOVE, RuleCode
 from .records import _fact_hash
 from .rectification_claims import Order, content_type_id, item_ids, open_deadlines, supersede, take
 from .steps import notify_step
 
 IS, RS = ItemState, RectificationState
-MISSABLE = ("rectification", "resubmission")
-REMINDER = "overdue_reminder"
-#: An RCT record is one tier above the record whose rectification failed, at most 严重 (DOMAIN §4.1).
-TIER_ABOVE = {Tier.MINOR: Tier.GENERAL, Tier.GENERAL: Tier.SERIOUS, Tier.SERIOUS: Tier.SERIOUS}
+MISSABLE = (RuleCode.RECTIFICATION, RuleCode.RESUBMISSION)
+REMINDER = RuleCode.OVERDUE_REMINDER
 #: Rows per INSERT: PostgreSQL takes at most 65,535 parameters in one statement.
 BATCH = 1000
 
@@ -120,7 +120,7 @@ def items_mark_overdue(today: dt.date | None = None) -> int:
         reason = _(
             "整改通知第 %(numbers)s 项整改期限届满未提交整改材料，已逾期，予以催办；新的整改期限为 %(date)s。"
         )
-        audit.append_many(_order_entries(orders, "rectification.urge_items", IS.URGED, reason, due))
+        audit.append_many(_order_entries(orders, AuditAction.RECTIFICATION_URGE_ITEMS, IS.URGED, reason, due))
     return len(ids)
 
 
@@ -139,7 +139,7 @@ def items_escalate(today: dt.date | None = None) -> int:
             supersede(RectificationItem, ids, (REMINDER,))
         escalated = _escalate_rectifications(today)
         reason = _("整改通知第 %(numbers)s 项催办期限届满仍未整改，督办。")
-        entries = _order_entries(orders, "rectification.escalate_items", IS.ESCALATED, reason, None)
+        entries = _order_entries(orders, AuditAction.RECTIFICATION_ESCALATE_ITEMS, IS.ESCALATED, reason, None)
         audit.append_many([*entries, *escalated.entries])
         escalated.notify()
     return len(ids)
@@ -183,7 +183,7 @@ def _escalate_rectifications(today: dt.date) -> Escalated:
         return Escalated([], [], [])
     ids = [r.pk for r in rectifications]
     Rectification.objects.filter(pk__in=ids).update(state=RS.ESCALATED)
-    open_deadlines("escalation", today, Rectification, [(r.record_id, r.pk) for r in rectifications])
+    open_deadlines(RuleCode.ESCALATION, today, Rectification, [(r.record_id, r.pk) for r in rectifications])
     numbers = _escalated_numbers(ids)
     cases = _open_cases(rectifications, numbers, today)
     leads = _register_rct_leads(rectifications, numbers, today)
@@ -207,11 +207,8 @@ def _open_cases(rectifications: list[Rectification], numbers: dict, today: dt.da
             rectification=r,
             unit_id=r.record.subject_organisation_id or r.record.subject_person.unit_id,
             track=Track.SUPERVISORY if r.record.subject_person_id else Track.PARTY,
-            reason=_(
-                "%(record)s 的整改通知第 %(numbers)s 项经催办仍未按期完成，"
-                "依据东府〔2018〕124号 二(三)8 启动责任追究。"
-            )
-            % {"record": r.record.reference, "numbers": numbers[r.pk]},
+            reason=_("%(record)s 的整改通知第 %(numbers)s 项经催办仍未按期完成，依据%(basis)s 启动责任追究。")
+            % {"record": r.record.reference, "numbers": numbers[r.pk], "basis": ESCALATION_BASIS},
             initiated_on=today,
         )
         for r in rectifications
@@ -247,7 +244,7 @@ def _rct_lead(rectification: Rectification, numbers: str, today: dt.date) -> Rec
         "整改逾期：%(record)s 的整改通知（整改编号 %(id)s）第 %(numbers)s 项经催办仍未按期完成，"
         "于 %(date)s 督办。拟记入未按时完成整改的政务失信记录。"
     ) % {"record": parent.reference, "id": rectification.pk, "numbers": numbers, "date": today.isoformat()}
-    tier = TIER_ABOVE.get(parent.tier, Tier.GENERAL)
+    tier = ESCALATION_TIER_ABOVE.get(parent.tier, Tier.GENERAL)
     return Record(
         subject_organisation=parent.subject_organisation,
         subject_person=parent.subject_person,
@@ -280,7 +277,7 @@ def _escalation_entries(rectifications, cases, leads) -> list[dict]:
             _entry(
                 case,
                 r.record,
-                "accountability.initiate",
+                AuditAction.ACCOUNTABILITY_INITIATE,
                 "",
                 AccountabilityState.INITIATED,
                 case.reason,
@@ -288,5 +285,7 @@ def _escalation_entries(rectifications, cases, leads) -> list[dict]:
             )
         )
         diff = {"source": [None, lead.source], "category": [None, lead.category], "tier": [None, lead.tier]}
-        entries.append(_entry(lead, lead, "register_lead", "", RecordState.LEAD, lead.lead_content, diff))
+        entries.append(
+            _entry(lead, lead, AuditAction.REGISTER_LEAD, "", RecordState.LEAD, lead.lead_content, diff)
+        )
     return entries

@@ -14,36 +14,38 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, clock
+from ..action_labels import AuditAction
 from ..errors import PermissionDeniedError
 from ..language import official_language
-from ..lifecycle import RecordState, Step
+from ..lifecycle import RECORD_SUBJECT_VISIBLE, RecordState, Step
 from ..models import AuditEntry, Deadline, Record
+from ..models.records import DeadlineStatus
 from ..permissions import acting_role, has_role
 from ..roles import Role
+from ..rule_table import RuleCode
 from .bulk import BulkResult, reference_of, select_records
 
 __all__ = ["REMINDER_KINDS", "deadlines_remind"]
 
-ACTION = "deadline_remind"
+ACTION = AuditAction.DEADLINE_REMIND
 #: The time limits that are the subject's to meet: its defence window, and what a
 #: rectification order asks of the unit. The commission's own time limits are its own to
 #: keep; appeal windows are a sanctioned person's right, not a duty to be chased.
 REMINDER_KINDS = (
-    "defence_window",
-    "written_explanation",
-    "rectification",
-    "resubmission",
-    "overdue_reminder",
+    RuleCode.DEFENCE_WINDOW,
+    RuleCode.WRITTEN_EXPLANATION,
+    RuleCode.RECTIFICATION,
+    RuleCode.RESUBMISSION,
+    RuleCode.OVERDUE_REMINDER,
 )
 #: Windows that have closed are not reminded: nothing can be done in them any more.
-_WINDOWS = ("defence_window",)
+_WINDOWS = (RuleCode.DEFENCE_WINDOW,)
 
 REMIND_STEP = Step(
     name="remind_deadlines",
@@ -88,7 +90,7 @@ def deadlines_remind(
 def _reminder_deadlines(records: list[Record], today) -> dict[int, list[Deadline]]:
     open_windows = Q(kind__in=_WINDOWS, due_on__gte=today) | ~Q(kind__in=_WINDOWS)
     rows = Deadline.objects.filter(
-        Q(record__in=records, status="OPEN", kind__in=REMINDER_KINDS) & open_windows
+        Q(record__in=records, status=DeadlineStatus.OPEN, kind__in=REMINDER_KINDS) & open_windows
     ).order_by("due_on", "pk")
     by_record: dict[int, list[Deadline]] = defaultdict(list)
     for deadline in rows:
@@ -105,7 +107,7 @@ def _reminded_on(records: list[Record], today) -> set[int]:
 
 def _subject_knows(record: Record) -> bool:
     """The subject's side sees the case (casework.permissions.visible_records)."""
-    return record.state in settings.CHENGXIN["SUBJECT_VISIBLE_STATES"] or bool(record.pre_notice_served_on)
+    return record.state in RECORD_SUBJECT_VISIBLE or bool(record.pre_notice_served_on)
 
 
 def _why_not(record: Record, deadlines, reminded_today: set[int]) -> str:

@@ -18,15 +18,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .. import audit, clock, rules, sync
+from ..action_labels import AuditAction
 from ..errors import DomainError, PermissionDeniedError
 from ..language import official_language
-from ..lifecycle import REPAIR_STEPS, SUBJECT_ROLES, RecordState, RepairState, Step
+from ..lifecycle import REPAIR_OPEN, REPAIR_STEPS, SUBJECT_ROLES, RecordState, RepairState, Step
 from ..models import Deadline, Record, RefusalReason, RepairApplication, SyncKind, User
+from ..models.records import DeadlineStatus
 from ..models.repair import RepairRule
 from ..permissions import acting_role, has_conflict, has_role
 from ..roles import Role
+from ..rule_table import RuleCode
 from . import record_steps
-from .decided_records import should_publish
 from .record_steps import RECORD
 from .repair_eligibility import Eligibility, repair_eligibility
 from .steps import Machine, apply_step, notify_step, perform, snapshot
@@ -60,9 +62,8 @@ APPLY_STEP = Step(
     frozenset(SUBJECT_ROLES) | PAPER_FILING_ROLES,
     "§6.5",
 )
-OPEN_STATES = (PS.SUBMITTED, PS.ACCEPTED, PS.EXTENDED)
-DECISION_DEADLINES = ("repair_decide", "repair_decide_extension")
-ALL_DEADLINES = (*DECISION_DEADLINES, "repair_answer")
+DECISION_DEADLINES = (RuleCode.REPAIR_DECIDE, RuleCode.REPAIR_DECIDE_EXTENSION)
+ALL_DEADLINES = (*DECISION_DEADLINES, RuleCode.REPAIR_ANSWER)
 
 
 def repair_rule_version(on: dt.date) -> str:
@@ -124,7 +125,7 @@ def repair_apply(
         role=role,
         obj=application,
         record=record,
-        action="repairapplication.apply",
+        action=AuditAction.REPAIRAPPLICATION_APPLY,
         to_state=application.state,
         ip_address=ip_address,
         diff=audit.field_diff({}, {**snapshot(application), **filing.audit_fields()}),
@@ -163,7 +164,7 @@ def _check_applicable(record: Record) -> None:
             field="record",
             code="not_effective",
         )
-    if record.repairs.filter(state__in=OPEN_STATES).exists():
+    if record.repairs.filter(state__in=REPAIR_OPEN).exists():
         raise DomainError(
             _("该记录已有办理中的信用修复申请。"),
             field="record",
@@ -176,8 +177,8 @@ def _accept(application: RepairApplication, today: dt.date) -> RepairApplication
         app.accepted_on = today
 
     def after(app: RepairApplication) -> None:
-        rules.open_deadline(app.record, "repair_decide", app.accepted_on, owner=app)
-        rules.open_deadline(app.record, "repair_answer", app.submitted_on, owner=app)
+        rules.open_deadline(app.record, RuleCode.REPAIR_DECIDE, app.accepted_on, owner=app)
+        rules.open_deadline(app.record, RuleCode.REPAIR_ANSWER, app.submitted_on, owner=app)
 
     role = acting_role(None, application.record, REPAIR_STEPS["accept"])
     return apply_step(
@@ -223,10 +224,10 @@ def repair_extend(
         app.extension_reason = reason
 
     def after(app: RepairApplication) -> None:
-        due = _open_deadline(app, "repair_decide")
+        due = _open_deadline(app, RuleCode.REPAIR_DECIDE)
         start = due.due_on if due else clock.today()
-        rules.close_deadline(app.record, "repair_decide", owner=app, status="CANCELLED")
-        rules.open_deadline(app.record, "repair_decide_extension", start, owner=app)
+        rules.close_deadline(app.record, RuleCode.REPAIR_DECIDE, owner=app, status=DeadlineStatus.CANCELLED)
+        rules.open_deadline(app.record, RuleCode.REPAIR_DECIDE_EXTENSION, start, owner=app)
 
     return _step("extend", acting_user, application_id, change, after, reason, ip_address)
 
@@ -302,7 +303,9 @@ def _decided(app: RepairApplication, acting_user, today: dt.date) -> None:
 
 def _open_deadline(app: RepairApplication, kind: str) -> Deadline | None:
     owner_type = ContentType.objects.get_for_model(app)
-    return Deadline.objects.filter(owner_type=owner_type, owner_id=app.pk, kind=kind, status="OPEN").first()
+    return Deadline.objects.filter(
+        owner_type=owner_type, owner_id=app.pk, kind=kind, status=DeadlineStatus.OPEN
+    ).first()
 
 
 def _close_deadlines(app: RepairApplication) -> None:
@@ -338,7 +341,7 @@ def _repair_record(record: Record) -> None:
 
 
 def _reinstate_record(record: Record) -> None:
-    record.public = should_publish(record, clock.today())
+    record.public = rules.is_public(record, clock.today())
     record._sync = SyncKind.UPDATE if (record.public or _platform_knows(record)) else None
 
 
@@ -379,7 +382,7 @@ def record_mark_obligations_fulfilled(
         role=Role.OFFICER,
         obj=record,
         record=record,
-        action="mark_obligations_fulfilled",
+        action=AuditAction.MARK_OBLIGATIONS_FULFILLED,
         from_state=record.state,
         to_state=record.state,
         reason=evidence,
@@ -397,7 +400,7 @@ def repair_overdue(today: dt.date) -> int:
     a read: the inbox marks them overdue from their Deadline rows)."""
     owner_type = ContentType.objects.get_for_model(RepairApplication)
     overdue = Deadline.objects.filter(
-        owner_type=owner_type, kind__in=DECISION_DEADLINES, status="OPEN", due_on__lt=today
+        owner_type=owner_type, kind__in=DECISION_DEADLINES, status=DeadlineStatus.OPEN, due_on__lt=today
     )
     return (
         RepairApplication.objects.filter(

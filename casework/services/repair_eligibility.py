@@ -15,17 +15,14 @@ from django.conf import settings
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from .. import calendar, rules
-from ..lifecycle import AccountabilityState, RecordState, RectificationState
+from .. import rules
+from ..lifecycle import ACCOUNTABILITY_UNEXECUTED, RECTIFICATION_SETTLED, RecordState
 from ..models import Category, Record, RefusalReason, RepairApplication, Tier
+from ..rule_table import RuleCode
 
 #: Categories resting on a judgment: repair needs the obligations performed (scenario 18).
 OBLIGATION_CATEGORIES = frozenset({Category.JUD, Category.DEF})
-#: A rectification in these states no longer stands in the way.
-SETTLED_RECTIFICATION = (RectificationState.ACCEPTED, RectificationState.MOOT)
-#: An accountability decision taken and not yet carried out.
-UNEXECUTED_ACCOUNTABILITY = (AccountabilityState.DECIDED, AccountabilityState.SERVED)
-EFFECTIVE = "EFFECTIVE"
+EFFECTIVE = RecordState.EFFECTIVE.value
 
 
 @dataclass(frozen=True)
@@ -104,8 +101,7 @@ def _fraud_bar(record: Record, on: dt.date) -> Condition:
     last = fraud_revocations(record).aggregate(last=Max("revoked_on"))["last"]
     if last is None:
         return Condition(RefusalReason.FRAUD_BAR, label, True, _("无以欺骗手段取得信用修复被撤销的情形。"))
-    rule = rules.deadline_rule("repair_fraud_bar")
-    bar_end = calendar.add(last, rule.amount, rule.unit, roll=rule.roll_forward).date
+    bar_end = rules.due(RuleCode.REPAIR_FRAUD_BAR, last).date
     earliest = bar_end + dt.timedelta(days=1)
     reason = _("%(revoked)s 因以欺骗手段取得修复被撤销，限制期至 %(end)s。") % {
         "revoked": last,
@@ -125,7 +121,7 @@ def fraud_revocations(record: Record):
 
 
 def _rectification(record: Record, on: dt.date) -> Condition:
-    open_count = record.rectifications.exclude(state__in=SETTLED_RECTIFICATION).count()
+    open_count = record.rectifications.exclude(state__in=RECTIFICATION_SETTLED).count()
     reason = (
         _("整改未验收：%(count)d 项整改尚未验收销号。") % {"count": open_count}
         if open_count
@@ -147,7 +143,7 @@ def _obligations(record: Record, on: dt.date) -> Condition:
 
 
 def _accountability(record: Record, on: dt.date) -> Condition:
-    pending = record.accountabilities.filter(state__in=UNEXECUTED_ACCOUNTABILITY).exists()
+    pending = record.accountabilities.filter(state__in=ACCOUNTABILITY_UNEXECUTED).exists()
     reason = _("问责决定尚未执行。") if pending else _("无尚未执行的问责决定。")
     return Condition(RefusalReason.ACCOUNTABILITY, _("问责决定已执行"), not pending, reason)
 

@@ -10,8 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 from .. import audit
+from ..action_labels import AuditAction
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
 from ..models import Accountability, Deadline, ExtensionRequest, Record, Rectification, RectificationItem
+from ..models.records import DeadlineStatus
 from ..roles import Role
 from .steps import Machine, apply_step
 
@@ -53,7 +55,7 @@ def _cancel_deadlines(case: Rectification) -> None:
             owner_id__in=ExtensionRequest.objects.filter(item__rectification=case).values("pk"),
         )
     )
-    Deadline.objects.filter(owners, status="OPEN").update(status="CANCELLED")
+    Deadline.objects.filter(owners, status=DeadlineStatus.OPEN).update(status=DeadlineStatus.CANCELLED)
 
 
 def flag_accountability(record: Record, *, reason: str) -> None:
@@ -67,7 +69,7 @@ def flag_accountability(record: Record, *, reason: str) -> None:
             role=Role.SYSTEM,
             obj=case,
             record=record,
-            action="accountability.flag_reexamination",
+            action=AuditAction.ACCOUNTABILITY_FLAG_REEXAMINATION,
             from_state=case.state,
             to_state=case.state,
             reason=reason,

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .. import calendar, rules
+from .. import rules
 from ..errors import DomainError
 from ..models import Accountability, DeadlineRule, DecisionType, Sanction, Track
+from ..rule_table import RuleCode
 from .validation import require_text
 
 D = DecisionType
@@ -81,7 +82,7 @@ def heavier(new_type: str, old_type: str) -> bool:
 def combined_months(months: list[int], explicit: int | None = None) -> int:
     """Several sanctions on one person run as one period between the longest and the sum,
     at most the cap (S14 Art 15). Without the approver's figure: the sum, capped."""
-    cap = rules.deadline_rule("sanction_cap").amount
+    cap = rules.deadline_rule(RuleCode.SANCTION_CAP).amount
     longest, ceiling = max(months), min(sum(months), cap)
     if explicit is None:
         return ceiling
@@ -95,7 +96,7 @@ def combined_months(months: list[int], explicit: int | None = None) -> int:
 
 
 def period_end(effective_on: dt.date, months: int, rule: DeadlineRule) -> dt.date:
-    return calendar.add(effective_on, months, rule.unit, roll=rule.roll_forward).date
+    return rules.due(rule, effective_on, amount=months).date
 
 
 def assign_periods(rows: Iterable[Sanction], *, explicit: int | None = None, ceiling: int | None = None):

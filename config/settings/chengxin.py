@@ -5,17 +5,6 @@ import environ
 env = environ.Env()
 
 CHENGXIN = {
-    # Record states from which the subject (its unit liaison/head, or the civil servant)
-    # may see the record: before the prior notice the case is an internal investigation.
-    "SUBJECT_VISIBLE_STATES": [
-        "PRE_NOTICE",
-        "DETERMINED",
-        "EFFECTIVE",
-        "REVOKED",
-        "REPAIRED",
-        "EXPIRED",
-        "ARCHIVED",
-    ],
     # Record categories whose person records may be made public (DOMAIN §4.3, scenario 30).
     "PUBLIC_PERSON_CATEGORIES": ["ACC"],
     # Record categories that law, regulation or central policy declares unrepairable
@@ -27,17 +16,6 @@ CHENGXIN = {
     # roles (users, calendar, issuers, catalogues; the credit administrator's disclosure
     # rules). Everyone else works in the portal and gets the 403 page there.
     "ADMIN_ROLES": ["system_admin", "credit_admin"],
-    # Deadline kinds that are the subject's window to act (to defend, to appeal), not a
-    # handler's time limit: their passing is not "overdue" (casework.services.deadlines).
-    "DEADLINE_WINDOW_KINDS": [
-        "defence_window",
-        "appeal_review_apply",
-        "appeal_re_review_apply",
-        "appeal_cs_review_apply",
-        "appeal_complaint_apply",
-        "appeal_complaint_direct_apply",
-        "appeal_party_appeal_apply",
-    ],
     # Plausibility of the free texts the services store (casework.services.validation.require_text):
     # the fewest characters, not counting whitespace, an input needs (any other: 1), and the
     # most any text may have. Two characters of noise are not the facts of a finding, a basis

@@ -6,16 +6,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from casework import clock, queries
+from casework import clock, queries, rules
 from casework.errors import DomainError
 from casework.lifecycle import RecordState
 from casework.models.records import DeadlineStatus
 from casework.permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
+from casework.rule_table import RuleCode
 from notices import context as notice_context
 from notices import queries as notice_queries
 from notices.lifecycle import NoticeState
@@ -40,7 +40,7 @@ class DueDate:
 
 
 def due_dates(deadlines) -> list[DueDate]:
-    today, windows = clock.today(), set(settings.CHENGXIN["DEADLINE_WINDOW_KINDS"])
+    today = clock.today()
     shown = []
     for d in deadlines:
         if d.status != DeadlineStatus.OPEN:
@@ -51,8 +51,8 @@ def due_dates(deadlines) -> list[DueDate]:
                 label=d.label,
                 due_on=d.due_on,
                 days_left=(d.due_on - today).days,
-                overdue=passed and d.kind not in windows,
-                lapsed=passed and d.kind in windows,
+                overdue=rules.is_overdue(d, today),
+                lapsed=passed and d.kind in rules.SUBJECT_WINDOWS,
                 provisional=d.provisional,
             )
         )
@@ -160,7 +160,7 @@ def _pre_notice(record, notices) -> dict | None:
     current = [(n, url) for n, url in notices if n.type_code == "N1" and n.state != NoticeState.VOIDED]
     notice, url = current[-1] if current else (None, "")
     try:
-        window = notice_context.period("defence_window")  # 5个工作日, as the notice says
+        window = notice_context.period(RuleCode.DEFENCE_WINDOW)  # 5个工作日, as the notice says
     except DomainError:
         window = ""
     return {

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 from rest_framework.settings import api_settings
 
+from casework.lifecycle import RecordState
 from notices import api as notice_api
 from notices import service_steps
 from notices.services import SERVED_TOGETHER
@@ -65,7 +66,7 @@ def endpoint(spec: ActionSpec, ctx: Context) -> Endpoint:
 
 def way_out_note(spec: ActionSpec, ctx: Context) -> str:
     """What taking a proposal back does to its prior notice, said before the user confirms."""
-    if spec.kind != "cases" or spec.slug not in WAY_OUT_NOTES or ctx.record.state != "PRE_NOTICE":
+    if spec.kind != "cases" or spec.slug not in WAY_OUT_NOTES or ctx.record.state != RecordState.PRE_NOTICE:
         return ""
     return str(WAY_OUT_NOTES[spec.slug])
 

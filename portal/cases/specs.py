@@ -31,7 +31,10 @@ from casework.lifecycle import (
     ACCOUNTABILITY_STEPS,
     ITEM_STEPS,
     OBJECTION_STEPS,
+    RECORD_IN_FORCE,
+    RECORD_STANDING,
     RECORD_STEPS,
+    RECTIFICATION_RUNNING,
     RECTIFICATION_STEPS,
     REPAIR_STEPS,
     RecordState,
@@ -42,9 +45,8 @@ from casework.models.rectification import RequestState
 from casework.roles import Role
 from casework.services import rectification as rect_svc
 from casework.services import rectification_extension as ext_svc
-from casework.services.accountability import INITIATE_RECORD_STATES
 from casework.services.attachments import POLICIES
-from casework.services.objections import FILE_STEP, OBJECTABLE_STATES
+from casework.services.objections import FILE_STEP
 from casework.services.repair import APPLY_STEP
 from notices import api as notice_api
 from notices import service_steps
@@ -100,14 +102,13 @@ def _table(kind: str, table: dict[str, Step], views: dict, *, danger=(), templat
 
 # ── the record (kind "cases") and what hangs off it ─────────────────────────────────
 
-DECIDED = (S.DETERMINED, S.EFFECTIVE)
 ATTACHABLE = (S.LEAD, S.VERIFYING, S.PROPOSED, S.PRE_NOTICE, S.DETERMINED, S.EFFECTIVE, S.REPAIRED)
 
 
 def _no_running_order(record) -> bool:
     if record.subject_organisation_id is None:  # orders go to units only
         return False
-    return not record.rectifications.filter(state__in=rect_svc.RUNNING_STATES).exists()
+    return not record.rectifications.filter(state__in=RECTIFICATION_RUNNING).exists()
 
 
 def _record_specs() -> list[ActionSpec]:
@@ -132,7 +133,7 @@ def _record_specs() -> list[ActionSpec]:
         ActionSpec(
             "cases",
             "objection",
-            _from(FILE_STEP, OBJECTABLE_STATES),
+            _from(FILE_STEP, RECORD_STANDING),
             obj_api.RecordObjectionsApi,
             obj_s.FileObjectionInput,
             creates=True,
@@ -148,7 +149,7 @@ def _record_specs() -> list[ActionSpec]:
         ActionSpec(
             "cases",
             "rectification",
-            _from(rect_svc.DRAFT, rect_svc.RECORD_STATES),
+            _from(rect_svc.DRAFT, RECORD_IN_FORCE),
             rect_api.RecordRectificationsApi,
             rect_s.RectificationDraftInput,
             creates=True,
@@ -157,7 +158,7 @@ def _record_specs() -> list[ActionSpec]:
         ActionSpec(
             "cases",
             "accountability",
-            _from(initiate, INITIATE_RECORD_STATES),
+            _from(initiate, RECORD_STANDING),
             acc_api.RecordAccountabilityApi,
             acc_s.AccountabilityInitiateInput,
             creates=True,
@@ -165,7 +166,7 @@ def _record_specs() -> list[ActionSpec]:
         ActionSpec(
             "cases",
             "obligations-fulfilled",
-            _from(fulfilled, DECIDED),
+            _from(fulfilled, RECORD_IN_FORCE),
             repair_api.ObligationsFulfilledApi,
             repair_s.ObligationsFulfilledInput,
         ),

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from casework import clock
-from casework.lifecycle import RecordState
+from casework.lifecycle import RECORD_ENDED, REPAIR_OPEN, RecordState
 from casework.models import (
     Appeal,
     HonourQuery,
@@ -35,7 +35,6 @@ from casework.queries import (
 )
 from casework.roles import Role
 from casework.services.honours import HONOURS_ROLES, IntegrityFile, integrity_file
-from casework.services.repair import OPEN_STATES
 from casework.services.repair_eligibility import Eligibility, repair_eligibility
 from notices.models import Notice
 from notices.queries import about_own_sanctions, visible_notices
@@ -59,12 +58,6 @@ def may_query_honours(user) -> bool:
     return has_role(user, *HONOURS_ROLES)
 
 
-#: A record in one of these states is no longer held against the person nor displayed.
-CLOSED_STATES = frozenset(
-    {RecordState.REVOKED, RecordState.REPAIRED, RecordState.EXPIRED, RecordState.ARCHIVED}
-)
-
-
 @dataclass(frozen=True)
 class OwnRecord:
     record: Record
@@ -77,7 +70,7 @@ class OwnRecord:
 
     @property
     def closed(self) -> bool:
-        return self.record.state in CLOSED_STATES
+        return self.record.state in RECORD_ENDED
 
 
 @dataclass(frozen=True)
@@ -155,7 +148,7 @@ def repair_outlook(user, record_id: int) -> RepairOutlook:
     today = clock.today()
     eligibility = repair_eligibility(record, today)
     applications = repair_list(user=user).filter(record=record).order_by("-submitted_on", "-pk")
-    pending = applications.filter(state__in=OPEN_STATES).first()
+    pending = applications.filter(state__in=REPAIR_OPEN).first()
     apply = None
     # The subject's own way to apply; the officer records a paper application on the case page.
     if eligibility.eligible and pending is None and is_subject_side(user, record):

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Prefetch, QuerySet
 
 from casework import queries
-from casework.lifecycle import RectificationState
+from casework.lifecycle import RECTIFICATION_WITH_UNIT
 from casework.models import (
     Attachment,
     Deadline,
@@ -22,16 +22,13 @@ from casework.models import (
     RectificationItem,
     RepairApplication,
 )
+from casework.models.records import DeadlineStatus
+from casework.rule_table import RuleCode
 from casework.services.rectification import ITEM_DEADLINES, sign_off_is_current
 from workflows.owed import Due, due, earliest_open, evidence_count, unit_notices, unit_owes  # noqa: F401
 
-RS = RectificationState
-
-
 #: The action form (portal.cases step slug) that answers each kind of time limit the unit owes.
-ANSWER_FORMS = {"defence_window": "submit-defence", "written_explanation": "explanation"}
-#: Orders the unit is working on or waiting on, from service to acceptance.
-RUNNING_STATES = (RS.IN_PROGRESS, RS.SUBMITTED, RS.REVIEWING, RS.RETURNED)
+ANSWER_FORMS = {RuleCode.DEFENCE_WINDOW: "submit-defence", RuleCode.WRITTEN_EXPLANATION: "explanation"}
 
 
 # ── open work: what the unit owes (workflows.owed, the inbox's source too) ──────
@@ -43,7 +40,7 @@ def running_rectifications(user) -> list[Rectification]:
     items = RectificationItem.objects.order_by("number").annotate(evidence=evidence_count())
     orders = (
         queries.visible_rectifications(user)
-        .filter(record__subject_organisation_id=user.organisation_id, state__in=RUNNING_STATES)
+        .filter(record__subject_organisation_id=user.organisation_id, state__in=RECTIFICATION_WITH_UNIT)
         .select_related("record", "head_signed_by")
         .prefetch_related(Prefetch("items", queryset=items))
         .order_by("served_on", "pk")
@@ -101,7 +98,7 @@ def item_due(item: RectificationItem) -> Due | None:
             owner_type=ContentType.objects.get_for_model(RectificationItem),
             owner_id=item.pk,
             kind__in=ITEM_DEADLINES,
-            status="OPEN",
+            status=DeadlineStatus.OPEN,
         )
         .order_by("due_on")
         .first()

@@ -15,18 +15,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from casework import calendar
-from casework.lifecycle import RecordState
+from casework import calendar, rules
+from casework.lifecycle import RECORD_IN_PROGRESS
 from casework.models import Organisation, Record
+from casework.models.records import DeadlineStatus
 from casework.queries import record_list, visible_deadlines
 
-S = RecordState
-#: A case still on its way to a decision is open whatever its time limits say.
-UNDECIDED = (S.LEAD, S.VERIFYING, S.PROPOSED, S.PRE_NOTICE, S.DETERMINED)
 SOON_WORKING_DAYS = 5
 #: How many units the dashboard lists, busiest first.
 TOP_UNITS = 12
@@ -36,14 +33,11 @@ def soon_until(today: dt.date) -> dt.date:
     return calendar.add_working_days(today, SOON_WORKING_DAYS).date
 
 
-def _windows() -> list[str]:
-    return settings.CHENGXIN["DEADLINE_WINDOW_KINDS"]
-
-
 def _running(user, today: dt.date) -> QuerySet:
     """The user's open time limits still ahead of someone: a window that closed is over."""
     return visible_deadlines(user).filter(
-        Q(status="OPEN") & (~Q(kind__in=_windows()) | Q(due_on__gte=today)), record=OuterRef("pk")
+        Q(status=DeadlineStatus.OPEN) & (~Q(kind__in=rules.SUBJECT_WINDOWS) | Q(due_on__gte=today)),
+        record=OuterRef("pk"),
     )
 
 
@@ -53,7 +47,7 @@ def cases(*, user, today: dt.date) -> QuerySet[Record]:
     unit, or the civil servant's unit)."""
     running = _running(user, today)
     earliest = running.order_by("due_on", "pk")
-    late = running.filter(due_on__lt=today).exclude(kind__in=_windows())
+    late = running.filter(rules.overdue(today))
     return (
         record_list(user=user)
         .select_related("subject_person__unit")
@@ -65,7 +59,7 @@ def cases(*, user, today: dt.date) -> QuerySet[Record]:
             has_running=Exists(running),
             unit_id=Coalesce("subject_organisation_id", "subject_person__unit_id"),
         )
-        .annotate(is_open=Q(state__in=UNDECIDED) | Q(has_running=True))
+        .annotate(is_open=Q(state__in=RECORD_IN_PROGRESS) | Q(has_running=True))
     )
 
 

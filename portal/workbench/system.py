@@ -120,9 +120,10 @@ def _beat() -> Check:
 
 
 def _renders() -> Check:
+    from notices.lifecycle import NoticeState
     from notices.models import Notice
 
-    pending = Notice.objects.filter(number__isnull=False, sha256="").exclude(state="VOIDED").count()
+    pending = Notice.objects.filter(number__isnull=False, sha256="").exclude(state=NoticeState.VOIDED).count()
     if pending:
         return Check(_("文书 PDF"), False, _("%(n)s 份已签发文书尚未生成 PDF。") % {"n": pending})
     return Check(_("文书 PDF"), True, _("已签发文书均已生成 PDF。"))

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
-from casework import clock, queries
-from casework.lifecycle import AccountabilityState, RecordState
+from casework import clock, queries, rules
+from casework.lifecycle import ACCOUNTABILITY_TO_EXECUTE, RecordState
 from casework.models import Accountability, Appeal, Deadline, Record
+from casework.models.records import DeadlineStatus
 from casework.permissions import has_role
+from casework.rule_table import RuleCode
 from notices import types as notice_types
 from notices.lifecycle import NoticeState
 from notices.models import Notice
@@ -64,7 +66,7 @@ def records_to_determine(user) -> QuerySet[Record]:
     if not has_role(user, *APPROVAL_ROLES):
         return Record.objects.none()
     today = clock.today()
-    window_running = _deadlines("defence_window").filter(status="OPEN", due_on__gte=today)
+    window_running = _deadlines(RuleCode.DEFENCE_WINDOW).filter(status=DeadlineStatus.OPEN, due_on__gte=today)
     return (
         queries.record_list(user=user)
         .filter(state=RecordState.PRE_NOTICE, pre_notice_served_on__isnull=False)
@@ -73,9 +75,13 @@ def records_to_determine(user) -> QuerySet[Record]:
         .select_related("subject_organisation", "subject_person", "proposed_by")
         .annotate(
             window_end=Subquery(
-                _deadlines("defence_window").exclude(status="CANCELLED").values("due_on")[:1]
+                _deadlines(RuleCode.DEFENCE_WINDOW)
+                .exclude(status=DeadlineStatus.CANCELLED)
+                .values("due_on")[:1]
             ),
-            determine_by=Subquery(_deadlines("determination").filter(status="OPEN").values("due_on")[:1]),
+            determine_by=Subquery(
+                _deadlines(RuleCode.DETERMINATION).filter(status=DeadlineStatus.OPEN).values("due_on")[:1]
+            ),
         )
         .order_by("window_end", "pk")
     )
@@ -130,10 +136,6 @@ def approval_counts(user) -> ApprovalCounts:
 
 # ── HR: sanctions to execute ─────────────────────────────────────────────────────
 
-AS = AccountabilityState
-#: Decided and served: HR executes (执行), then records the start of the period.
-TO_EXECUTE = (AS.SERVED, AS.EXECUTING)
-
 
 def cases_to_execute(user) -> list[Accountability]:
     """Cases whose sanctions HR executes now, oldest service first; each with
@@ -143,14 +145,14 @@ def cases_to_execute(user) -> list[Accountability]:
     sanctions = queries.sanction_list(user=user).order_by("pk")
     cases = list(
         queries.accountability_list(user=user)
-        .filter(state__in=TO_EXECUTE)
+        .filter(state__in=ACCOUNTABILITY_TO_EXECUTE)
         .prefetch_related(Prefetch("sanctions", queryset=sanctions, to_attr="visible_sanctions"))
         .order_by("served_on", "pk")
     )
     today = clock.today()
     for case in cases:
-        case.due = next(iter(queries.accountability_deadlines(case).filter(status="OPEN")), None)
-        case.overdue = bool(case.due and case.due.due_on < today)
+        case.due = next(iter(queries.accountability_deadlines(case).filter(status=DeadlineStatus.OPEN)), None)
+        case.overdue = bool(case.due and rules.is_overdue(case.due, today))
     return cases
 
 
