@@ -82,10 +82,10 @@ def test_the_log_can_be_neither_changed_nor_deleted_within_five_years(hr, person
     assert HonourQuery.objects.get().eligible is False
 
 
-def test_the_log_may_be_purged_once_its_retention_ran_out(hr, person, warned, monkeypatch):
+def test_the_log_may_be_purged_once_its_retention_ran_out(hr, person, warned, settings):
     check(hr, person_id=person.pk)
     later = dt.date.today().replace(year=dt.date.today().year + 5) + dt.timedelta(days=1)
-    monkeypatch.setattr("casework.models.repair.timezone.localdate", lambda: later)
+    settings.CHENGXIN_TODAY = later.isoformat()  # the retention counts on the legal clock
     HonourQuery.objects.all().delete()
     assert not HonourQuery.objects.exists()
 

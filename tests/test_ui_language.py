@@ -32,6 +32,7 @@ from casework.lifecycle import Step
 from casework.models import User
 from casework.roles import Role
 from casework.services import steps
+from notices.lifecycle import NoticeAction
 from notices.models import Notice
 
 from . import lifecycle
@@ -294,6 +295,15 @@ def test_the_portal_form_names_the_missing_choice(world, verifying):
 SOURCES = ("casework", "notices", "workflows", "portal")
 #: Calls whose `action=` keyword is not an audit action.
 NOT_AUDIT = frozenset({"add_argument", "filter", "exclude", "get", "Entry"})
+#: The constants that name audit actions: `AuditAction.REGISTER_LEAD` reads as its value.
+ACTION_ENUMS = {"AuditAction": action_labels.AuditAction, "NoticeAction": NoticeAction}
+
+
+def _named_action(expr) -> str | None:
+    if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name):
+        enum = ACTION_ENUMS.get(expr.value.id)
+        return enum[expr.attr].value if enum else None
+    return None
 
 
 def _call_name(node: ast.Call) -> str:
@@ -307,11 +317,12 @@ class _Actions(ast.NodeVisitor):
     def __init__(self, tree: ast.Module, path: str):
         self.path, self.found, self.unresolved = path, set(), []
         self.constants = {
-            target.id: node.value.value
+            target.id: node.value.value if isinstance(node.value, ast.Constant) else _named_action(node.value)
             for node in tree.body
-            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+            if isinstance(node, ast.Assign)
+            and (isinstance(getattr(node.value, "value", None), str) or _named_action(node.value))
             for target in node.targets
-            if isinstance(target, ast.Name) and isinstance(node.value.value, str)
+            if isinstance(target, ast.Name)
         }
         self.functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
         self.calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
@@ -334,6 +345,8 @@ class _Actions(ast.NodeVisitor):
             return  # "<model>.<step>" of a machine's step: machine_actions() lists those
         if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
             self.found.add(expr.value)
+        elif _named_action(expr):
+            self.found.add(_named_action(expr))
         elif isinstance(expr, ast.IfExp):
             self.value(expr.body, where)
             self.value(expr.orelse, where)
