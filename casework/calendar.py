@@ -73,6 +73,10 @@ class WorkCalendar:
         end = add_months_plain(start, n)
         return self.roll_forward(end) if roll else DueDate(end)
 
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """Working days after `start` up to and including `end` (调休 days count)."""
+        return sum(self.is_workday(start + dt.timedelta(days=n)) for n in range(1, (end - start).days + 1))
+
     def add(self, start: dt.date, amount: int, unit: str, *, roll: bool = True) -> DueDate:
         if unit == "wd":
             return self.add_working_days(start, amount)
@@ -81,6 +85,13 @@ class WorkCalendar:
         if unit == "m":
             return self.add_months(start, amount, roll=roll)
         raise ValueError(f"unknown unit {unit!r}")
+
+
+def working_days_left(on: dt.date, today: dt.date) -> int:
+    """How many working days are left until `on`, the one unit every page counts "days left" in;
+    negative: how many have passed since."""
+    work = current()
+    return work.working_days_between(today, on) if on >= today else -work.working_days_between(on, today)
 
 
 def add_months_plain(start: dt.date, n: int) -> dt.date:

@@ -119,7 +119,7 @@ def test_an_open_deadline_shows_its_due_date_and_is_marked_overdue(officer, appr
     record = lifecycle.determined(officer=officer, approver=approver, organisation=unit)
     shown = case(officer, record)
     assert re.search(r'<li class="overdue">\s*<span class="what">认定后送达</span>', shown.content.decode())
-    assert "2026-01-26" in text(shown) and "已逾期 7 天" in text(shown)
+    assert "2026-01-26" in text(shown) and "已逾期 5 个工作日" in text(shown)  # 7 calendar days
 
 
 def test_a_provisional_deadline_says_so(officer, approver, unit):

@@ -76,19 +76,11 @@ class Due:
         return -self.days_left
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
-    """Working days after `start` up to and including `end` (调休 days count)."""
-    work = calendar.current()
-    return sum(work.is_workday(start + dt.timedelta(days=n)) for n in range(1, (end - start).days + 1))
-
-
 def due(on: dt.date | None, today: dt.date | None = None) -> Due | None:
     if on is None:
         return None
     today = today or clock.today()
-    if on >= today:
-        return Due(on, working_days_between(today, on), overdue=False)
-    return Due(on, -working_days_between(on, today), overdue=True)
+    return Due(on, calendar.working_days_left(on, today), overdue=on < today)
 
 
 def owned_by(model: type[Model]) -> dict:

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from casework import clock, queries, rules
+from casework import calendar, clock, queries, rules
 from casework.errors import DomainError
 from casework.lifecycle import RecordState
 from casework.models.records import DeadlineStatus
@@ -29,7 +29,7 @@ from .timeline import timeline
 class DueDate:
     label: str
     due_on: object
-    days_left: int
+    days_left: int  # working days (casework.calendar.working_days_left), as on /unit/
     overdue: bool  # a handler's time limit that has passed
     lapsed: bool  # a window for the subject (to defend, to appeal) that has closed
     provisional: bool
@@ -37,6 +37,10 @@ class DueDate:
     @property
     def days_over(self) -> int:
         return -self.days_left
+
+    @property
+    def due_today(self) -> bool:
+        return self.due_on == clock.today()
 
 
 def due_dates(deadlines) -> list[DueDate]:
@@ -50,7 +54,7 @@ def due_dates(deadlines) -> list[DueDate]:
             DueDate(
                 label=d.label,
                 due_on=d.due_on,
-                days_left=(d.due_on - today).days,
+                days_left=calendar.working_days_left(d.due_on, today),
                 overdue=rules.is_overdue(d, today),
                 lapsed=passed and d.kind in rules.SUBJECT_WINDOWS,
                 provisional=d.provisional,

@@ -184,7 +184,7 @@ def test_an_officer_takes_a_lead_to_effective_and_serves_both_notices_at_once(
     confirm(page, "登记事前告知书送达")
     state_is(page, "事前告知")
     window = page.locator(".now .deadlines li", has_text="陈述申辩")
-    expect(window).to_contain_text("还剩")
+    expect(window).to_contain_text("剩余")
     screenshot("case-pre-notice")
     prior = Notice.objects.get(record=record, type_code="N1")
     assert (prior.state, prior.data["evidence"]) == ("SERVED", EVIDENCE)
