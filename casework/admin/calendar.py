@@ -219,7 +219,7 @@ class DeadlineRuleAdmin(_RuleAdmin):
     @admin.action(description=_("重新载入规则表"), permissions=["change"])
     def reload_rules(self, request, queryset):
         codes = queryset.values_list("code", flat=True)
-        count = svc.rules_reload(acting_user=request.user, codes=codes, ip_address=_client_ip(request))
+        count = svc.rules_reload(acting_user=request.user, codes=codes, ip_address=client_ip(request))
         self.message_user(request, _("已按规则表重新载入 %(count)d 条规则。") % {"count": count})
 
 
