@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .kinds import all_kinds
 from .lifecycle import (
     ACCOUNTABILITY_STEPS,
     ITEM_STEPS,
@@ -81,8 +82,14 @@ def label_of(action: str) -> str | None:
     if action in ACTIONS:
         return str(ACTIONS[action])
     model, _dot, step = action.rpartition(".")
-    table = STEP_TABLES.get(model or "record", {})
+    table = STEP_TABLES.get(model or "record") or _declared_steps(model)
     return str(table[step].label) if step in table else None
+
+
+def _declared_steps(prefix: str) -> dict[str, Step]:
+    """The step table of the kind whose audit actions carry `prefix` (casework.kinds): a kind
+    declared once is labelled with no entry here."""
+    return next((kind.steps for kind in all_kinds() if kind.audit_prefix == prefix), {})
 
 
 def action_label(action: str) -> str:

@@ -243,6 +243,14 @@ class ItemState(models.TextChoices):
     MOOT = "MOOT", _("无需整改")
 
 
+class RequestState(models.TextChoices):
+    """An item's extension request (scenario 11): decided once, by the approver."""
+
+    PENDING = "PENDING", _("待审批")
+    APPROVED = "APPROVED", _("已批准")
+    REJECTED = "REJECTED", _("不予批准")
+
+
 RS = RectificationState
 IS = ItemState
 #: Until it is served, an order is the commission's internal draft.

@@ -22,14 +22,13 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from casework import audit, clock
 from casework.errors import DomainError, NotFoundError, PermissionDeniedError
 from casework.language import official_language
 from casework.permissions import acting_role, has_role
 from casework.roles import Role
-from casework.services.steps import Machine, apply_step, perform
+from casework.services.steps import apply_step, perform
 from casework.services.validation import require_choice, require_past_date, require_text
 
 from . import numbering, render, service_steps, types
@@ -40,16 +39,12 @@ from .drafts import (  # noqa: F401 (notice_draft, finish_snapshot…: imported 
     notice_revise_draft,
     template_version_of,
 )
+from .kinds import NOTICE
 from .lifecycle import NOTICE_STEPS, NoticeAction, NoticeState
 from .models import Notice, ServiceEvent, ServiceMethod, VoidedNumber
 
 NS = NoticeState
-NOTICES = Machine(
-    model=Notice,
-    steps=NOTICE_STEPS,
-    states=NoticeState,
-    not_found=gettext_lazy("文书不存在或您无权查看。"),
-)
+NOTICES = NOTICE
 #: 两书同达 (S6): these two are served in one event or not at all.
 SERVED_TOGETHER = service_steps.RECORDING_CODES
 VERIFY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand

@@ -19,25 +19,22 @@ from viewflow import this
 from viewflow.workflow import nodes
 from viewflow.workflow.base import Flow
 
+from casework import kinds
+from casework.kinds import ObjectKind
 from casework.lifecycle import (
+    ACCOUNTABILITY_STEPS,
+    ITEM_STEPS,
+    OBJECTION_STEPS,
+    RECORD_STEPS,
+    RECTIFICATION_STEPS,
+    REPAIR_STEPS,
     AccountabilityState,
     ObjectionState,
     RecordState,
     RectificationState,
     RepairState,
 )
-from casework.models import (
-    Accountability,
-    Appeal,
-    Objection,
-    Record,
-    Rectification,
-    RectificationItem,
-    RepairApplication,
-)
-from casework.permissions import visible_records
-from casework.queries import visible_accountabilities, visible_rectifications
-from casework.roles import Role
+from casework.models import Appeal, RectificationItem
 from casework.services.rectification import sign_off_is_current
 
 from .models import (
@@ -48,9 +45,7 @@ from .models import (
     RepairProcess,
     subject_key,
 )
-from .nodes import case_officer, role_task, state_lock, subject_task
-
-OFFICER, APPROVER, HR = Role.OFFICER, Role.APPROVER, Role.HR_ADMIN
+from .nodes import HumanTask, case_officer, state_lock, step_task, subject_task
 
 
 def at(node_name: str):
@@ -71,19 +66,24 @@ def router(*node_names: str) -> nodes.Switch:
 
 
 class CaseFlow(Flow):
-    """A flow following one domain object. Subclasses name the object's model, the link
-    from the process to it (`subject_field`), the path from it to its record, and the
-    state → node table."""
+    """A flow following one kind of domain object (`object_kind`: its model, its record, who
+    sees it are the kind's), with the link from the process to it (`subject_field`) and
+    the state → node table. Each task is a step of the kind's lifecycle (nodes.step_task)."""
 
     lock_impl = state_lock
-    kind: str = ""
+    object_kind: ObjectKind
+    kind: str = ""  # the object kind's name
     model: type[models.Model]
     subject_field: str = ""
-    record_path: str = "record"
     NODES: dict[str, str] = {}
     #: Objects under the followed one whose time limits are also its tasks' (model, path
     #: from that model to the followed object).
     deadline_children: tuple[tuple[type[models.Model], str], ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "object_kind" in vars(cls):
+            cls.kind, cls.model = cls.object_kind.name, cls.object_kind.model
 
     @classmethod
     def node_for(cls, obj) -> str | None:
@@ -92,12 +92,16 @@ class CaseFlow(Flow):
 
     @classmethod
     def record_of(cls, obj):
-        return obj if not cls.record_path else getattr(obj, cls.record_path)
+        return cls.object_kind.record_of(obj)
 
     @classmethod
     def visible(cls, user) -> models.QuerySet:
         """The followed objects `user` may see: its process and tasks are visible with them."""
-        return cls.model.objects.filter(**{f"{cls.record_path}__in": visible_records(user)})
+        return cls.object_kind.visible(user)
+
+    @classmethod
+    def human_tasks(cls) -> list[HumanTask]:
+        return [node for node in cls.instance.nodes() if isinstance(node, HumanTask)]
 
     def start_process(self, activation, obj):
         process = activation.process
@@ -118,10 +122,7 @@ class RecordFlow(CaseFlow):
 
     process_class = RecordProcess
     process_title = _("失信认定")
-    kind = "record"
-    model = Record
-
-    record_path = ""
+    object_kind = kinds.RECORD
     NODES = {
         S.LEAD: "verify",
         S.VERIFYING: "propose",
@@ -129,10 +130,6 @@ class RecordFlow(CaseFlow):
         S.PRE_NOTICE: "determine",
         S.DETERMINED: "serve",
     }
-
-    @classmethod
-    def visible(cls, user) -> models.QuerySet:
-        return visible_records(user)
 
     @classmethod
     def node_for(cls, record) -> str | None:
@@ -148,13 +145,17 @@ class RecordFlow(CaseFlow):
     route = router(
         "verify", "propose", "answer_defence", "approve_pre_notice", "serve_pre_notice", "determine", "serve"
     )
-    verify = role_task(_("开始核查"), OFFICER).Next(this.route)
-    propose = role_task(_("核查并提出拟认定"), OFFICER, assign=case_officer).Next(this.route)
-    answer_defence = role_task(_("答复陈述申辩"), OFFICER, assign=case_officer).Next(this.route)
-    approve_pre_notice = role_task(_("审批拟认定"), APPROVER).Next(this.route)
-    serve_pre_notice = role_task(_("签发并送达事前告知书"), OFFICER, assign=case_officer).Next(this.route)
-    determine = role_task(_("作出认定决定"), APPROVER).Next(this.route)
-    serve = role_task(_("登记送达"), OFFICER, assign=case_officer).Next(this.route)
+    verify = step_task(_("开始核查"), RECORD_STEPS["start_verification"]).Next(this.route)
+    propose = step_task(_("核查并提出拟认定"), RECORD_STEPS["propose"], assign=case_officer).Next(this.route)
+    answer_defence = step_task(_("答复陈述申辩"), RECORD_STEPS["answer_defence"], assign=case_officer).Next(
+        this.route
+    )
+    approve_pre_notice = step_task(_("审批拟认定"), RECORD_STEPS["approve_pre_notice"]).Next(this.route)
+    serve_pre_notice = step_task(
+        _("签发并送达事前告知书"), RECORD_STEPS["serve_pre_notice"], assign=case_officer
+    ).Next(this.route)
+    determine = step_task(_("作出认定决定"), RECORD_STEPS["determine"]).Next(this.route)
+    serve = step_task(_("登记送达"), RECORD_STEPS["serve"], assign=case_officer).Next(this.route)
     end = nodes.End()
 
 
@@ -166,8 +167,7 @@ class ObjectionFlow(CaseFlow):
 
     process_class = ObjectionProcess
     process_title = _("异议处理")
-    kind = "objection"
-    model = Objection
+    object_kind = kinds.OBJECTION
 
     subject_field = "objection"
     NODES = {
@@ -182,12 +182,12 @@ class ObjectionFlow(CaseFlow):
 
     start = nodes.StartHandle(this.start_process).Next(this.route)
     route = router("accept", "supplement", "verify", "decide", "serve", "close")
-    accept = role_task(_("审查异议材料并决定是否受理"), OFFICER).Next(this.route)
-    supplement = subject_task(_("补正异议材料")).Next(this.route)
-    verify = role_task(_("开始异议核查"), OFFICER).Next(this.route)
-    decide = role_task(_("作出异议处理决定"), APPROVER).Next(this.route)
-    serve = role_task(_("送达异议处理结果"), OFFICER).Next(this.route)
-    close = role_task(_("异议办结"), OFFICER).Next(this.route)
+    accept = step_task(_("审查异议材料并决定是否受理"), OBJECTION_STEPS["accept"]).Next(this.route)
+    supplement = subject_task(_("补正异议材料"), OBJECTION_STEPS["supplement"]).Next(this.route)
+    verify = step_task(_("开始异议核查"), OBJECTION_STEPS["start_verification"]).Next(this.route)
+    decide = step_task(_("作出异议处理决定"), OBJECTION_STEPS["decide"]).Next(this.route)
+    serve = step_task(_("送达异议处理结果"), OBJECTION_STEPS["serve"]).Next(this.route)
+    close = step_task(_("异议办结"), OBJECTION_STEPS["close"]).Next(this.route)
     end = nodes.End()
 
 
@@ -201,8 +201,7 @@ class RectificationFlow(CaseFlow):
 
     process_class = RectificationProcess
     process_title = _("整改")
-    kind = "rectification"
-    model = Rectification
+    object_kind = kinds.RECTIFICATION
 
     subject_field = "rectification"
     deadline_children = ((RectificationItem, "rectification"),)
@@ -224,19 +223,15 @@ class RectificationFlow(CaseFlow):
             return "sign_off"
         return node
 
-    @classmethod
-    def visible(cls, user) -> models.QuerySet:
-        # Its own rule: the subject sees an order once it is served (queries).
-        return visible_rectifications(user)
-
     start = nodes.StartHandle(this.start_process).Next(this.route)
     route = router("issue", "serve", "submit", "sign_off", "start_review", "review")
-    issue = role_task(_("签发整改通知"), APPROVER).Next(this.route)
-    serve = role_task(_("送达整改通知"), OFFICER).Next(this.route)
-    submit = subject_task(_("上传整改材料并提交整改报告")).Next(this.route)
-    sign_off = subject_task(_("主要负责人审阅签字"), Role.UNIT_HEAD).Next(this.route)
-    start_review = role_task(_("接收整改报告"), OFFICER).Next(this.route)
-    review = role_task(_("逐项审核整改材料"), OFFICER).Next(this.route)
+    issue = step_task(_("签发整改通知"), RECTIFICATION_STEPS["issue"]).Next(this.route)
+    serve = step_task(_("送达整改通知"), RECTIFICATION_STEPS["serve"]).Next(this.route)
+    submit = subject_task(_("上传整改材料并提交整改报告"), RECTIFICATION_STEPS["submit"]).Next(this.route)
+    sign_off = subject_task(_("主要负责人审阅签字"), RECTIFICATION_STEPS["sign_off"]).Next(this.route)
+    start_review = step_task(_("接收整改报告"), RECTIFICATION_STEPS["start_review"]).Next(this.route)
+    # The order is accepted or returned by the review of its items, one by one.
+    review = step_task(_("逐项审核整改材料"), ITEM_STEPS["accept"]).Next(this.route)
     end = nodes.End()
 
 
@@ -249,8 +244,7 @@ class AccountabilityFlow(CaseFlow):
 
     process_class = AccountabilityProcess
     process_title = _("责任追究")
-    kind = "accountability"
-    model = Accountability
+    object_kind = kinds.ACCOUNTABILITY
 
     subject_field = "accountability"
     deadline_children = ((Appeal, "sanction__accountability"),)
@@ -267,17 +261,6 @@ class AccountabilityFlow(CaseFlow):
         AS.RELEASED: "close",
     }
 
-    @classmethod
-    def visible(cls, user) -> models.QuerySet:
-        # Its own rule: HR from the decision on, the unit from the hearing on (queries).
-        return visible_accountabilities(user)
-
-    @classmethod
-    def record_of(cls, accountability):
-        if accountability.record_id or not accountability.rectification_id:
-            return accountability.record
-        return accountability.rectification.record
-
     start = nodes.StartHandle(this.start_process).Next(this.route)
     route = router(
         "investigate",
@@ -291,16 +274,18 @@ class AccountabilityFlow(CaseFlow):
         "decide_appeal",
         "close",
     )
-    investigate = role_task(_("立案调查"), OFFICER).Next(this.route)
-    hear = role_task(_("告知并听取陈述申辩"), OFFICER).Next(this.route)
-    deliberate = role_task(_("提请审理"), OFFICER).Next(this.route)
-    decide = role_task(_("集体审议并作出决定"), APPROVER).Next(this.route)
-    serve = role_task(_("送达决定"), OFFICER).Next(this.route)
-    execute = role_task(_("执行处分决定"), HR).Next(this.route)
-    start_period = role_task(_("登记处分期开始"), HR).Next(this.route)
-    release = role_task(_("处分期满解除"), HR).Next(this.route)
-    decide_appeal = role_task(_("作出复审/复核/申诉决定"), APPROVER).Next(this.route)
-    close = role_task(_("责任追究办结"), OFFICER).Next(this.route)
+    investigate = step_task(_("立案调查"), ACCOUNTABILITY_STEPS["investigate"]).Next(this.route)
+    hear = step_task(_("告知并听取陈述申辩"), ACCOUNTABILITY_STEPS["hear"]).Next(this.route)
+    deliberate = step_task(_("提请审理"), ACCOUNTABILITY_STEPS["deliberate"]).Next(this.route)
+    decide = step_task(_("集体审议并作出决定"), ACCOUNTABILITY_STEPS["decide"]).Next(this.route)
+    serve = step_task(_("送达决定"), ACCOUNTABILITY_STEPS["serve"]).Next(this.route)
+    execute = step_task(_("执行处分决定"), ACCOUNTABILITY_STEPS["execute"]).Next(this.route)
+    start_period = step_task(_("登记处分期开始"), ACCOUNTABILITY_STEPS["start_period"]).Next(this.route)
+    release = step_task(_("处分期满解除"), ACCOUNTABILITY_STEPS["release"]).Next(this.route)
+    decide_appeal = step_task(_("作出复审/复核/申诉决定"), ACCOUNTABILITY_STEPS["decide_appeal"]).Next(
+        this.route
+    )
+    close = step_task(_("责任追究办结"), ACCOUNTABILITY_STEPS["close"]).Next(this.route)
     end = nodes.End()
 
 
@@ -312,16 +297,16 @@ class RepairFlow(CaseFlow):
 
     process_class = RepairProcess
     process_title = _("信用修复")
-    kind = "repair"
-    model = RepairApplication
+    object_kind = kinds.REPAIR
 
     subject_field = "repair"
     NODES = {PS.SUBMITTED: "accept", PS.ACCEPTED: "decide", PS.EXTENDED: "decide"}
 
     start = nodes.StartHandle(this.start_process).Next(this.route)
     route = router("accept", "decide")
-    accept = role_task(_("受理信用修复申请"), OFFICER).Next(this.route)
-    decide = role_task(_("作出信用修复决定"), APPROVER).Next(this.route)
+    accept = step_task(_("受理信用修复申请"), REPAIR_STEPS["accept"]).Next(this.route)
+    # Grant or refuse: the same approver's decision.
+    decide = step_task(_("作出信用修复决定"), REPAIR_STEPS["grant"]).Next(this.route)
     end = nodes.End()
 
 

@@ -23,7 +23,7 @@ from casework import clock, rules
 from casework.errors import NotFoundError
 from casework.models import Deadline, User
 from casework.models.records import DeadlineStatus
-from casework.permissions import has_role
+from casework.permissions import has_role, roles_of
 from casework.roles import Role, permission_codename
 
 from .flows import FLOWS
@@ -120,9 +120,17 @@ def queue(user) -> QuerySet[Task]:
         )
     return (
         visible_tasks(user)
-        .filter(status=STATUS.NEW, owner__isnull=True, owner_permission__in=user.get_all_permissions())
+        .filter(takes_q(user), status=STATUS.NEW, owner__isnull=True)
         .filter(~Q(owner_permission__in=SUBJECT_PERMISSIONS) | own_side)
     )
+
+
+def takes_q(user) -> Q:
+    """Tasks of the user's roles: a commission task is in the queue of every role its
+    lifecycle step names (nodes.step_task), a subject-side task of its permission's."""
+    roles = roles_of(user)
+    nodes = [node for flow in FLOWS for node in flow.human_tasks() if node.roles & roles]
+    return Q(owner_permission__in=user.get_all_permissions()) | Q(flow_task__in=nodes)
 
 
 #: Who hands commission work out, and to whom (workflows.services.tasks_assign).

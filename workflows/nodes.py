@@ -2,7 +2,7 @@
 
 - `HumanTask`: a user task whose claim and execution obey the project's visibility, not
   viewflow's "anyone with the permission" (viewflow#505);
-- `role_task` / `subject_task`: who may take a task, by role and by organisation;
+- `step_task` / `subject_task`: who may take a task, by its step's roles and by organisation;
 - `StateLock`: `SelectForUpdateLock` on PostgreSQL, viewflow's transaction-only lock elsewhere.
 """
 
@@ -14,6 +14,7 @@ from django.db import connection
 from viewflow.utils import is_owner
 from viewflow.workflow import lock, nodes
 
+from casework.lifecycle import Step
 from casework.permissions import has_conflict, has_role
 from casework.roles import Role, permission_codename
 
@@ -36,6 +37,8 @@ class HumanTask(nodes.View):
     def __init__(self, title: str, **kwargs):
         super().__init__(view=None, **kwargs)
         self.task_title = title
+        self.step: Step | None = None  # the lifecycle step that completes it
+        self.roles: frozenset[str] = frozenset()  # the commission roles whose queue it is in
 
     def can_assign(self, user, task) -> bool:
         from .inbox import may_claim
@@ -48,26 +51,36 @@ class HumanTask(nodes.View):
         return is_owner(task.owner, user) and inbox(user).filter(pk=task.pk).exists()
 
 
-def _usable(user, role: str, record) -> bool:
-    return bool(user and user.is_active and has_role(user, role) and not has_conflict(user, record))
+def _usable(user, roles, record) -> bool:
+    return bool(user and user.is_active and has_role(user, *roles) and not has_conflict(user, record))
 
 
-def role_task(title: str, role: str, *, assign: Callable | None = None) -> HumanTask:
-    """A commission-side task, in the queue of every holder of `role` who may see the case;
+#: Who a commission task is for: the roles of its step that a person holds (not the
+#: scheduler's, not the subject's side, whose tasks are subject_task's).
+NOT_QUEUED_ROLES = frozenset({Role.SYSTEM, Role.UNIT_LIAISON, Role.UNIT_HEAD, Role.CIVIL_SERVANT})
+
+
+def step_task(title: str, step: Step, *, assign: Callable | None = None) -> HumanTask:
+    """A commission-side task for taking `step`, in the queue of every holder of one of the
+    step's roles who may see the case (the lifecycle table says who: never restated here);
     `assign(activation)` may name the user it goes to directly."""
-    task = HumanTask(title).Permission(role_permission(role))
+    roles = tuple(role for role in Role if role in step.roles and role not in NOT_QUEUED_ROLES)
+    task = HumanTask(title).Permission(role_permission(roles[0]))
+    task.step, task.roles = step, frozenset(roles)
     if assign is not None:
-        task.Assign(lambda activation: _checked(assign(activation), role, activation))
+        task.Assign(lambda activation: _checked(assign(activation), roles, activation))
     return task
 
 
-def _checked(user, role: str, activation):
-    return user if _usable(user, role, activation.process.record) else None
+def _checked(user, roles, activation):
+    return user if _usable(user, roles, activation.process.record) else None
 
 
-def subject_task(title: str, unit_role: str = Role.UNIT_LIAISON) -> HumanTask:
-    """A task of the subject's side: the civil servant for a person's record (assigned to
-    them directly), else the queue of the subject unit's `unit_role` users."""
+def subject_task(title: str, step: Step) -> HumanTask:
+    """A task of the subject's side for taking `step`: the civil servant for a person's
+    record (assigned to them directly), else the queue of the subject unit's users of the
+    step's unit role (the liaison's, unless the step is the head's alone)."""
+    unit_role = Role.UNIT_LIAISON if Role.UNIT_LIAISON in step.roles else Role.UNIT_HEAD
 
     def permission(activation) -> str:
         record = activation.process.record
@@ -76,9 +89,11 @@ def subject_task(title: str, unit_role: str = Role.UNIT_LIAISON) -> HumanTask:
     def the_person(activation):
         person = activation.process.record.subject_person
         user = getattr(person, "user", None) if person else None
-        return _checked(user, Role.CIVIL_SERVANT, activation)
+        return _checked(user, (Role.CIVIL_SERVANT,), activation)
 
-    return HumanTask(title).Permission(permission).Assign(the_person)
+    task = HumanTask(title).Permission(permission).Assign(the_person)
+    task.step = step  # no commission roles: claimed by the subject's side only (inbox.queue)
+    return task
 
 
 def case_officer(activation):

@@ -25,7 +25,7 @@ from casework.lifecycle import RecordState, Step
 from casework.permissions import acting_role, has_role
 from casework.services.bulk import BulkResult, reference_of, select_records
 
-from .inbox import ASSIGN_ROLES, RECORD, assignees, may_claim, task_get, visible_tasks
+from .inbox import ASSIGN_ROLES, RECORD, assignees, may_claim, takes_q, task_get, visible_tasks
 from .nodes import SUBJECT_PERMISSIONS
 
 
@@ -86,7 +86,7 @@ def tasks_assign(
         tasks = _open_commission_tasks(acting_user, records)
         takeable = set(
             visible_tasks(assignee)
-            .filter(pk__in=[t.pk for t in tasks], owner_permission__in=assignee.get_all_permissions())
+            .filter(takes_q(assignee), pk__in=[t.pk for t in tasks])
             .values_list("pk", flat=True)
         )
         entries = []

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
+from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState, RequestState
 
 
 class Rectification(ConcurrentTransitionMixin, models.Model):
@@ -132,12 +132,6 @@ class RectificationItem(ConcurrentTransitionMixin, models.Model):
 
     @transition(state, source=_S["close_moot"].sources, target=_S["close_moot"].target)
     def close_moot(self) -> None: ...
-
-
-class RequestState(models.TextChoices):
-    PENDING = "PENDING", _("待审批")
-    APPROVED = "APPROVED", _("已批准")
-    REJECTED = "REJECTED", _("不予批准")
 
 
 class ExtensionRequest(models.Model):

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils.translation import gettext_lazy
 
-from .. import queries
-from ..lifecycle import ACCOUNTABILITY_STEPS, AccountabilityState
+from .. import kinds
 from ..models import Accountability, Appeal, Deadline, Track
 from ..models.records import DeadlineStatus
 from ..rule_table import RuleCode
-from .steps import Machine, perform, snapshot
+from .steps import perform, snapshot
 
 #: The appeal open to the person on service, per track (S15 Art 56; S16 Art 95; S19).
 FIRST_APPEAL_WINDOW = {
@@ -22,20 +20,7 @@ FIRST_APPEAL_WINDOW = {
 }
 
 
-class CaseMachine(Machine):
-    def visible(self, acting_user) -> models.QuerySet:
-        if acting_user is None:
-            return self.model.objects.all()
-        return queries.visible_accountabilities(acting_user)
-
-
-CASE = CaseMachine(
-    model=Accountability,
-    steps=ACCOUNTABILITY_STEPS,
-    states=AccountabilityState,
-    record_path="record",
-    not_found=gettext_lazy("责任追究案件不存在或您无权查看。"),
-)
+CASE = kinds.ACCOUNTABILITY
 
 
 def case_snapshot(case: Accountability) -> dict:

@@ -23,25 +23,21 @@ from django.utils.translation import gettext_lazy
 from .. import audit, uploads
 from ..action_labels import AuditAction
 from ..errors import DomainError, NotFoundError
+from ..kinds import all_kinds
 from ..language import official_language
 from ..lifecycle import (
     ITEM_STEPS,
     RECTIFICATION_STEPS,
-    SUBJECT_ROLES,
     RectificationState,
     Step,
 )
 from ..models import (
-    Accountability,
     Attachment,
-    Objection,
     Record,
     Rectification,
     RectificationItem,
-    RepairApplication,
 )
 from ..permissions import acting_role
-from ..roles import Role
 from .record_steps import RECORD
 from .steps import notify_step
 from .validation import require_text
@@ -124,26 +120,24 @@ def _lock_rectification_of_item(item_pk: int) -> None:
     list(Rectification.objects.select_for_update().filter(items__pk=item_pk).values_list("pk"))
 
 
-_STAFF = (Role.OFFICER, Role.APPROVER)
-POLICIES: dict[type[models.Model], OwnerPolicy] = {
-    # Case documents from the commission; the subject's own papers before they become an
-    # objection's grounds or a repair application's proof (those services re-own them).
-    Record: OwnerPolicy((*_STAFF, *SUBJECT_ROLES), ""),
-    Objection: OwnerPolicy((Role.OFFICER, *SUBJECT_ROLES), "record"),
-    RepairApplication: OwnerPolicy((*_STAFF, *SUBJECT_ROLES), "record"),
-    Accountability: OwnerPolicy((*_STAFF, Role.HR_ADMIN), "record"),
-    # The unit's 情况说明 / 整改报告 and each item's evidence (DOMAIN §6.3).
-    Rectification: OwnerPolicy(
-        (Role.UNIT_LIAISON, Role.UNIT_HEAD), "record", _rectification_takes_evidence, _evidence_changed
-    ),
-    RectificationItem: OwnerPolicy(
-        (Role.UNIT_LIAISON,),
-        "rectification__record",
-        _item_takes_evidence,
-        _evidence_changed,
-        _lock_rectification_of_item,
-    ),
+#: What attaching a file does beyond storing it, per owner kind: the unit's 情况说明 /
+#: 整改报告 and each item's evidence (DOMAIN §6.3). Who may attach, and the way to the
+#: record, are the kinds' declarations (casework.kinds).
+OWNER_HOOKS: dict[str, tuple[Callable, ...]] = {
+    "rectification": (_rectification_takes_evidence, _evidence_changed),
+    "item": (_item_takes_evidence, _evidence_changed, _lock_rectification_of_item),
 }
+
+
+def _policies() -> dict[type[models.Model], OwnerPolicy]:
+    return {
+        kind.model: OwnerPolicy(kind.attach_roles, kind.record_path, *OWNER_HOOKS.get(kind.name, ()))
+        for kind in all_kinds()
+        if kind.attach_roles
+    }
+
+
+POLICIES = _policies()
 
 
 def policy_for(owner) -> OwnerPolicy:

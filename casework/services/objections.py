@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, clock, rules
+from .. import audit, clock, kinds, rules
 from ..action_labels import AuditAction
 from ..errors import DomainError
 from ..language import official_language
@@ -31,7 +31,7 @@ from ..rule_table import RuleCode
 from . import objection_effects as effects
 from . import objection_evidence as evidence
 from .record_steps import RECORD
-from .steps import Machine, apply_step, check_direct_service, notify_step, perform, snapshot
+from .steps import apply_step, check_direct_service, notify_step, perform, snapshot
 from .validation import (
     PAPER_FILING_ROLES,
     Window,
@@ -43,13 +43,7 @@ from .validation import (
 
 OS = ObjectionState
 
-OBJECTION = Machine(
-    model=Objection,
-    steps=OBJECTION_STEPS,
-    states=ObjectionState,
-    record_path="record",
-    not_found=gettext_lazy("异议不存在或您无权查看。"),
-)
+OBJECTION = kinds.OBJECTION
 
 #: Filing is not a transition of the table (nothing exists yet), but it has its actors: the
 #: subject, and the officer recording an objection received on paper.

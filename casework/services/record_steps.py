@@ -5,20 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.utils.translation import gettext_lazy
-
-from ..lifecycle import RECORD_STEPS, RecordState
+from .. import kinds
 from ..models import Record
-from .steps import Machine, perform
+from .steps import perform
 from .steps import snapshot as object_snapshot
 
-RECORD = Machine(
-    model=Record,
-    steps=RECORD_STEPS,
-    states=RecordState,
-    record_path="",
-    not_found=gettext_lazy("失信记录不存在或您无权查看。"),
-)
+RECORD = kinds.RECORD
 
 
 def snapshot(record: Record) -> dict:

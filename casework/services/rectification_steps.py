@@ -4,45 +4,14 @@ the use cases in rectification.py, rectification_review.py and rectification_ext
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from django.utils.translation import gettext_lazy
+from .. import kinds
+from ..models import RectificationItem
 
-from .. import queries
-from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
-from ..models import Rectification, RectificationItem
-from .steps import Machine
-
-
-@dataclass(frozen=True)
-class _ScopedMachine(Machine):
-    """A machine whose objects are visible through a casework.queries function (a draft
-    rectification is the commission's own until it is served)."""
-
-    scope: str = ""
-
-    def visible(self, acting_user):
-        if acting_user is None:
-            return self.model.objects.all()
-        return getattr(queries, self.scope)(acting_user)
-
-
-RECTIFICATION = _ScopedMachine(
-    Rectification,
-    RECTIFICATION_STEPS,
-    RectificationState,
-    "record",
-    gettext_lazy("整改不存在或您无权查看。"),
-    scope="visible_rectifications",
-)
-ITEM = _ScopedMachine(
-    RectificationItem,
-    ITEM_STEPS,
-    ItemState,
-    "rectification__record",
-    gettext_lazy("整改事项不存在或您无权查看。"),
-    scope="visible_rectification_items",
-)
+# A draft rectification is the commission's own until it is served: each kind declares
+# its own visibility (casework.queries).
+RECTIFICATION = kinds.RECTIFICATION
+ITEM = kinds.ITEM
 
 
 def numbers(items: Iterable[RectificationItem]) -> str:

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, clock, rules, sync
+from .. import audit, clock, kinds, rules, sync
 from ..action_labels import AuditAction
 from ..errors import DomainError, PermissionDeniedError
 from ..language import official_language
@@ -31,7 +31,7 @@ from ..rule_table import RuleCode
 from . import record_steps
 from .record_steps import RECORD
 from .repair_eligibility import Eligibility, repair_eligibility
-from .steps import Machine, apply_step, notify_step, perform, snapshot
+from .steps import apply_step, notify_step, perform, snapshot
 from .validation import (
     PAPER_FILING_ROLES,
     Window,
@@ -44,13 +44,7 @@ from .validation import (
 
 PS = RepairState
 
-REPAIR = Machine(
-    model=RepairApplication,
-    steps=REPAIR_STEPS,
-    states=RepairState,
-    record_path="record",
-    not_found=gettext_lazy("信用修复申请不存在或您无权查看。"),
-)
+REPAIR = kinds.REPAIR
 
 #: Applying is not a transition of the table (nothing exists yet), but it has its actors: the
 #: subject, and the officer recording an application received on paper.

@@ -9,16 +9,13 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from .. import audit
+from .. import audit, kinds
 from ..action_labels import AuditAction
-from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
+from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS
 from ..models import Accountability, Deadline, ExtensionRequest, Record, Rectification, RectificationItem
 from ..models.records import DeadlineStatus
 from ..roles import Role
-from .steps import Machine, apply_step
-
-_RECTIFICATION = Machine(Rectification, RECTIFICATION_STEPS, RectificationState, "record")
-_ITEM = Machine(RectificationItem, ITEM_STEPS, ItemState, "rectification__record")
+from .steps import apply_step
 
 
 def revocation_cascade(record: Record, *, reason: str) -> None:
@@ -36,8 +33,10 @@ def close_rectifications_moot(record: Record, *, reason: str) -> None:
             rectification=case, state__in=ITEM_STEPS["close_moot"].sources
         )
         for item in items:
-            apply_step(_ITEM, item, acting_user=None, role=Role.SYSTEM, step="close_moot", reason=reason)
-        apply_step(_RECTIFICATION, case, acting_user=None, role=Role.SYSTEM, step="close_moot", reason=reason)
+            apply_step(kinds.ITEM, item, acting_user=None, role=Role.SYSTEM, step="close_moot", reason=reason)
+        apply_step(
+            kinds.RECTIFICATION, case, acting_user=None, role=Role.SYSTEM, step="close_moot", reason=reason
+        )
         _cancel_deadlines(case)
 
 

@@ -5,20 +5,16 @@ run the FSM transition and write the audit entry, all in one durable transaction
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import reduce
 
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from .. import audit
-from ..errors import ConflictError, DomainError, NotFoundError
-from ..lifecycle import Step
-from ..models import Record
-from ..permissions import acting_role, visible_records
+from ..errors import ConflictError, DomainError
+from ..kinds import ObjectKind
+from ..permissions import acting_role
 
 #: Called inside the step's transaction, right after its audit entry, as
 #: `listener(obj=, step=, acting_user=, role=)`; `step` is "created" for a new object.
@@ -57,36 +53,9 @@ def check_direct_service(obj, step: str) -> None:
         guard(obj=obj, step=step)
 
 
-@dataclass(frozen=True)
-class Machine:
-    """A stateful model, its table of steps, and the path from it to its record."""
-
-    model: type[models.Model]
-    steps: dict[str, Step]
-    states: type[models.TextChoices]
-    record_path: str = "record"  # "" for Record itself
-    not_found: str = gettext_lazy("对象不存在或您无权查看。")
-
-    def record_of(self, obj) -> Record:
-        if not self.record_path:
-            return obj
-        return reduce(getattr, self.record_path.split("__"), obj)
-
-    def visible(self, acting_user) -> models.QuerySet:
-        if acting_user is None:
-            return self.model.objects.all()
-        if not self.record_path:
-            return visible_records(acting_user)
-        return self.model.objects.filter(**{f"{self.record_path}__in": visible_records(acting_user)})
-
-    def get(self, acting_user, pk: int, *, lock: bool):
-        qs = self.visible(acting_user)
-        if lock:
-            qs = qs.select_for_update(of=("self",))
-        try:
-            return qs.get(pk=pk)
-        except self.model.DoesNotExist:
-            raise NotFoundError(str(self.not_found), code="not_found") from None
+#: The step machine of a kind of object is its declaration (casework.kinds): its model, its
+#: table of steps, the path from it to its record, who sees it, its audit names.
+Machine = ObjectKind
 
 
 def snapshot(obj: models.Model) -> dict:
@@ -163,7 +132,7 @@ def apply_step(
         role=role,
         obj=obj,
         record=machine.record_of(obj),
-        action=step if not machine.record_path else f"{machine.model._meta.model_name}.{step}",
+        action=f"{machine.audit_prefix}.{step}" if machine.audit_prefix else step,
         from_state=from_state,
         to_state=obj.state,
         reason=reason,

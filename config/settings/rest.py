@@ -1,5 +1,8 @@
 """Django REST framework and the OpenAPI schema."""
 
+# The kinds' declarations name their models by path: readable before any model is loaded.
+from casework.kinds import openapi_enum_names
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -27,16 +30,11 @@ SPECTACULAR_SETTINGS = {
     # One name for a choice set used under several field names (record output vs. serve input).
     "ENUM_NAME_OVERRIDES": {
         "ServiceMethodEnum": "casework.models.records.ServiceMethod",
-        # Every sub-process has a `state` (and some an `outcome`): one name per choice set.
-        "RecordStateEnum": "casework.lifecycle.RecordState",
-        "ObjectionStateEnum": "casework.lifecycle.ObjectionState",
-        "RectificationStateEnum": "casework.lifecycle.RectificationState",
-        "RectificationItemStateEnum": "casework.lifecycle.ItemState",
-        "ExtensionRequestStateEnum": "casework.models.rectification.RequestState",
+        # Every sub-process has a `state`: one name per choice set, from its kind's declaration.
+        **openapi_enum_names(),
+        # Some also have an `outcome` or a kind of their own.
         "ObjectionOutcomeEnum": "casework.models.objections.ObjectionOutcome",
-        "RepairStateEnum": "casework.lifecycle.RepairState",
         "RefusalReasonEnum": "casework.models.repair.RefusalReason",
-        "AccountabilityStateEnum": "casework.lifecycle.AccountabilityState",
         "DecisionTypeEnum": "casework.models.accountability.DecisionType",
         "AppealOutcomeEnum": "casework.models.accountability.AppealOutcome",
         "AppealKindEnum": "casework.models.accountability.AppealKind",

@@ -16,3 +16,7 @@ CHENGXIN_UPLOAD_ROOT = Path(tempfile.mkdtemp(prefix="chengxin-test-uploads-"))
 # trigger lets only a superuser session that asks for it do that (casework migration 0009).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c chengxin.allow_audit_truncate=on"
+
+# A test-only object kind (tests/testapp), declared once, that the portal, the flows' lookups,
+# the timeline and the attachment policy must pick up with no edit elsewhere.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]

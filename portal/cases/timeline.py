@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from casework import queries
 from casework.action_labels import action_label
+from casework.kinds import kind_of_model
 from casework.roles import Role
 
 from . import changes
@@ -32,6 +33,9 @@ class Entry:
 
 
 def _state_label(model, state: str) -> str:
+    declared = kind_of_model(model)  # a decision's state is its case's: not its own to label
+    if declared and declared.state_path == "state" and state in declared.states.values:
+        return str(declared.states(state).label)
     field = changes.model_field(model, "state")
     if not state or field is None or not field.choices:
         return state
@@ -52,19 +56,18 @@ def _change(entry, model) -> str:
     return f"→ {after}" if after and not before else ""
 
 
-#: Objects whose own name says more than their kind (which notice, which item, which file).
-NAMED = frozenset({"notice", "rectificationitem", "attachment"})
+#: Not a case object, but named like one whose own name says more than its kind (casework.kinds).
+NAMED_FILES = frozenset({"attachment"})
 
 
 def _about(entry, model, record, clean) -> str:
     if model is None or model is type(record):
         return ""
-    kind = str(model._meta.verbose_name)
-    if model._meta.model_name == "notice":
-        return clean(entry.object_repr)
-    if model._meta.model_name in NAMED:
-        return f"{kind} {clean(entry.object_repr)}"
-    return kind
+    kind, name, declared = str(model._meta.verbose_name), clean(entry.object_repr), kind_of_model(model)
+    about = (
+        "kind name" if model._meta.model_name in NAMED_FILES else getattr(declared, "timeline_about", "kind")
+    )
+    return {"name": name, "kind name": f"{kind} {name}"}.get(about, kind)
 
 
 def timeline(user, record, *, internal: bool, clean=str) -> list[Entry]:
