@@ -56,7 +56,7 @@ class ObjectKind:
     audit_prefix: str = ""  # its steps' audit actions are "<prefix>.<step>"; "": the bare step
     slug: str = ""  # the portal's /work/<slug>/<pk>/; "": no pages of its own
     not_found: str = _("对象不存在或您无权查看。")
-    #: Dotted path of `(user) -> QuerySet`: its own visibility rule; "": its record's.
+    #: Dotted path of `(*, user) -> QuerySet`: its own visibility rule; "": its record's.
     visible_query: str = ""
     #: Dotted path and id keyword of the query that loads one for a reader (prefetching what
     #: its pages show); "": `visible_query` and the primary key.
@@ -86,7 +86,7 @@ class ObjectKind:
         if acting_user is None:
             return self.model.objects.all()
         if self.visible_query:
-            return _imported(self.visible_query)(acting_user)
+            return _imported(self.visible_query)(user=acting_user)
         from .permissions import visible_records
 
         if not self.record_path:
@@ -239,6 +239,7 @@ EXTENSION = ObjectKind(
     record_path="item__rectification__record",
     audit_prefix="extensionrequest",
     slug="extensions",
+    visible_query=_Q + "visible_extension_requests",
     not_found=_("延期申请不存在或您无权查看。"),
     fetch=(_Q + "extension_request_get", "request_id"),
     openapi_enum="ExtensionRequestStateEnum",
@@ -274,6 +275,7 @@ APPEAL = ObjectKind(
     AccountabilityState,
     record_path="sanction__accountability__record",
     slug="appeals",
+    visible_query=_Q + "visible_appeals",
     fetch=(_Q + "appeal_get", "appeal_id"),
     state_path="sanction__accountability__state",
 )

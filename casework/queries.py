@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from .errors import NotFoundError, PermissionDeniedError
+from .kinds import CASEWORK_KINDS
 from .lifecycle import (
     ACCOUNTABILITY_HR_VISIBLE,
     ACCOUNTABILITY_SUBJECT_VISIBLE,
@@ -184,8 +185,12 @@ def sanction_get(*, user, sanction_id: int) -> Sanction:
         raise NotFoundError(_("处分/问责决定不存在或您无权查看。"), code="not_found") from None
 
 
+def visible_appeals(user) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(sanction__in=sanction_list(user=user))
+
+
 def appeal_get(*, user, appeal_id: int) -> Appeal:
-    qs = Appeal.objects.filter(sanction__in=sanction_list(user=user)).select_related("sanction")
+    qs = visible_appeals(user).select_related("sanction")
     try:
         return qs.get(pk=appeal_id)
     except (Appeal.DoesNotExist, ValueError, TypeError):
@@ -299,8 +304,12 @@ def _attach_owned(rectification: Rectification) -> None:
         owner.owned_attachments = [a for a in attachments if (a.owner_type_id, a.owner_id) == key]
 
 
+def visible_extension_requests(user) -> QuerySet[ExtensionRequest]:
+    return ExtensionRequest.objects.filter(item__in=visible_rectification_items(user))
+
+
 def extension_request_get(*, user, request_id: int) -> ExtensionRequest:
-    qs = ExtensionRequest.objects.filter(item__in=visible_rectification_items(user))
+    qs = visible_extension_requests(user)
     try:
         return qs.select_related("item", "requested_by", "decided_by").get(pk=request_id)
     except (ExtensionRequest.DoesNotExist, ValueError, TypeError):
@@ -334,21 +343,11 @@ def attachment_get(*, user, attachment_id: int) -> Attachment:
 
 
 def visible_objects(user) -> dict[type[Model], QuerySet]:
-    """For each kind of case object that others point at: those of them `user` may see."""
+    """For each kind of case object that others point at (casework's own kinds, each by its
+    declared rule: casework.kinds): those of them `user` may see."""
     if not roles_of(user):  # anonymous (the schema generator too), or no role: nothing
         return {}
-    items, sanctions = visible_rectification_items(user), sanction_list(user=user)
-    return {
-        Record: visible_records(user),
-        Objection: objection_list(user=user),
-        Rectification: visible_rectifications(user),
-        RectificationItem: items,
-        ExtensionRequest: ExtensionRequest.objects.filter(item__in=items),
-        Accountability: visible_accountabilities(user),
-        Sanction: sanctions,
-        Appeal: Appeal.objects.filter(sanction__in=sanctions),
-        RepairApplication: repair_list(user=user),
-    }
+    return {kind.model: kind.visible(user) for kind in CASEWORK_KINDS}
 
 
 def _about_visible(objects: dict, type_field: str, id_field: str, *, text_ids: bool = False) -> Q:

@@ -85,6 +85,13 @@ def test_the_registries_are_derived_from_the_declarations():
 
 
 @pytest.mark.django_db
+def test_each_kind_finds_what_a_user_may_see_by_its_own_rule(officer, liaison):
+    for kind in kinds.all_kinds():
+        assert kind.visible(officer).model is kind.model
+        assert kind.visible(liaison).count() == 0, kind.name
+
+
+@pytest.mark.django_db
 def test_the_accountability_case_has_one_record_for_every_registry(settings, officer, approver, unit):
     accountability_steps.set_today(settings, "2026-02-02")
     person = PersonFactory(unit=unit)

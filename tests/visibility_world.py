@@ -238,6 +238,8 @@ KIND_BY_PREFIX = {
     "work/notices/": "notice",
     "api/^people/": "person",
     "api/^organisations/": None,
+    # The test-only kind (tests/testapp): its own visibility is tested in test_object_kinds.
+    "work/cautions/": None,
 }
 LISTS = {
     "record-list": "record",
