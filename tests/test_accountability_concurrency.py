@@ -2,10 +2,8 @@
 entry, a conflict for the other (the case row lock serialises them)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connections, transaction
 from django.test import override_settings
 
 from casework.errors import ConflictError
@@ -13,10 +11,9 @@ from casework.models import Accountability, Appeal, AuditEntry, Sanction
 from casework.roles import Role
 from casework.services import appeals
 
-from . import lifecycle
+from . import concurrency, lifecycle
 from .accountability_steps import decision, served
 from .factories import OrganisationFactory, PersonFactory, UserFactory
-from .test_concurrency import _wait_for_lock_waiters
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -47,33 +44,19 @@ def test_two_approvers_deciding_one_appeal_at_once_make_one_decision():
         grounds="处分过重。",
     )
     entries_before = AuditEntry.objects.count()
-    outcomes, guard = [], threading.Lock()
 
-    def run(user, outcome):
-        try:
-            appeals.accountability_decide_appeal(acting_user=user, appeal_id=appeal.pk, outcome=outcome)
-            result = "ok"
-        except Exception as exc:  # collected and asserted below
-            result = exc
-        finally:
-            connections.close_all()
-        with guard:
-            outcomes.append(result)
+    def decide(user, outcome):
+        return lambda: appeals.accountability_decide_appeal(
+            acting_user=user, appeal_id=appeal.pk, outcome=outcome
+        )
 
-    with transaction.atomic():
-        Accountability.objects.select_for_update().get(pk=case.pk)
-        threads = [
-            threading.Thread(target=run, args=(approvers[0], "UPHELD")),
-            threading.Thread(target=run, args=(approvers[1], "REVOKED")),
-        ]
-        for thread in threads:
-            thread.start()
-        _wait_for_lock_waiters(2)
-    for thread in threads:
-        thread.join(30)
+    outcomes = concurrency.race(
+        Accountability.objects.filter(pk=case.pk),
+        [decide(approvers[0], "UPHELD"), decide(approvers[1], "REVOKED")],
+    )
 
-    assert outcomes.count("ok") == 1
-    [loser] = [o for o in outcomes if o != "ok"]
+    assert len(concurrency.successes(outcomes)) == 1
+    [loser] = concurrency.failures(outcomes)
     assert isinstance(loser, ConflictError), loser
     decided = Appeal.objects.get()
     assert decided.outcome in {"UPHELD", "REVOKED"}

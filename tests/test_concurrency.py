@@ -1,11 +1,8 @@
-"""Must-show 4 of issue #2: conflicting transitions at once on PostgreSQL, exactly one wins."""
+"""Conflicting transitions at once on PostgreSQL: exactly one wins."""
 
 import datetime as dt
-import threading
-import time
 
 import pytest
-from django.db import connection, connections, transaction
 
 from casework.errors import ConflictError
 from casework.lifecycle import RecordState
@@ -13,27 +10,12 @@ from casework.models import AuditEntry, Record
 from casework.roles import Role
 from casework.services import records as svc
 
-from . import lifecycle
+from . import concurrency, lifecycle
 from .factories import OrganisationFactory, UserFactory
 
 # serialized_rollback: the migrations' reference data is restored for every transactional test,
 # and the flush after each one leaves the content types for the next to restore.
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _wait_for_lock_waiters(count: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            # Statistics views are snapshotted per transaction: refresh before each look.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0] >= count:
-                return
-            time.sleep(0.05)
-    raise AssertionError(f"fewer than {count} sessions ended up waiting for the row lock")
 
 
 def test_eight_conflicting_transitions_on_one_record_have_exactly_one_winner():
@@ -60,33 +42,11 @@ def test_eight_conflicting_transitions_on_one_record_have_exactly_one_winner():
         )
 
     attempts = [(lambda u=u: defend(u)) for u in officers] + [(lambda u=u: determine(u)) for u in approvers]
-    outcomes: list[object] = []
-    guard = threading.Lock()
+    # Every attempt has read the record and queues on its row lock when the lock is released.
+    outcomes = concurrency.race(Record.objects.filter(pk=record.pk), attempts)
 
-    def run(attempt):
-        try:
-            attempt()
-            result: object = "ok"
-        except Exception as exc:  # collected and asserted below
-            result = exc
-        finally:
-            connections.close_all()
-        with guard:
-            outcomes.append(result)
-
-    # Hold the row lock so that every attempt has read the record and queues on the lock;
-    # releasing it lets them race for real.
-    with transaction.atomic():
-        Record.objects.select_for_update().get(pk=record.pk)
-        threads = [threading.Thread(target=run, args=(a,)) for a in attempts]
-        for thread in threads:
-            thread.start()
-        _wait_for_lock_waiters(8)
-    for thread in threads:
-        thread.join(30)
-
-    winners = [o for o in outcomes if o == "ok"]
-    losers = [o for o in outcomes if o != "ok"]
+    winners = concurrency.successes(outcomes)
+    losers = concurrency.failures(outcomes)
     assert len(outcomes) == 8
     assert len(winners) == 1
     assert all(isinstance(o, ConflictError) for o in losers), losers

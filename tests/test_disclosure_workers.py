@@ -1,11 +1,10 @@
-"""Two sweep workers at once on PostgreSQL (issue #3 item 7): each expired record and each
+"""Two sweep workers at once on PostgreSQL: each expired record and each
 delivered event is handled exactly once."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connections, transaction
+from django.db import transaction
 
 from casework import audit, sync
 from casework.lifecycle import RecordState
@@ -13,6 +12,7 @@ from casework.models import AuditEntry, Record, SyncEvent, SyncKind
 from casework.roles import Role
 from casework.services.disclosure import records_expire_due
 
+from . import concurrency
 from .factories import OrganisationFactory, UserFactory
 from .repair_cases import effective_record
 
@@ -41,30 +41,8 @@ def records(settings):
     ]
 
 
-def _in_threads(*calls):
-    results, guard, start = [], threading.Lock(), threading.Barrier(len(calls))
-
-    def run(call):
-        try:
-            start.wait()
-            result = call()
-        except Exception as exc:  # collected and asserted by the caller
-            result = exc
-        finally:
-            connections.close_all()
-        with guard:
-            results.append(result)
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    return results
-
-
 def test_two_workers_expire_each_record_exactly_once(records):
-    results = _in_threads(lambda: records_expire_due(EXPIRY_DAY), lambda: records_expire_due(EXPIRY_DAY))
+    results = concurrency.at_once([lambda: records_expire_due(EXPIRY_DAY)] * 2, together=True)
 
     assert all(isinstance(r, int) for r in results), results
     assert sum(results) == len(records)
@@ -79,7 +57,7 @@ def test_a_record_another_worker_holds_is_left_for_the_next_run(records):
     held = records[0]
     with transaction.atomic():
         Record.objects.select_for_update().get(pk=held.pk)  # another worker is on it
-        (skipping,) = _in_threads(lambda: records_expire_due(EXPIRY_DAY))
+        skipping = concurrency.in_thread(lambda: records_expire_due(EXPIRY_DAY))
 
     assert skipping == len(records) - 1
     held.refresh_from_db()
@@ -91,7 +69,7 @@ def test_a_record_another_worker_holds_is_left_for_the_next_run(records):
 def test_two_deliveries_at_once_send_each_event_once(records):
     pending = SyncEvent.objects.filter(acknowledged_at__isnull=True).count()
 
-    results = _in_threads(sync.deliver_pending, sync.deliver_pending)
+    results = concurrency.at_once([sync.deliver_pending] * 2, together=True)
 
     assert sum(results) == pending
     assert set(SyncEvent.objects.values_list("attempts", flat=True)) == {1}

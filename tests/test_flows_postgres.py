@@ -1,11 +1,8 @@
 """On PostgreSQL the flows lock their process row (viewflow SelectForUpdateLock): a legal
 step and a claim on the same process queue for it, and two claims of one task have one winner."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, connections, transaction
+from django.db import transaction
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -15,43 +12,10 @@ from casework.services import records as svc
 from workflows.models import RecordProcess, subject_key
 from workflows.services import task_claim
 
-from . import lifecycle
+from . import concurrency, lifecycle
 from .factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _wait_for_lock_waiters(count: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0] >= count:
-                return
-            time.sleep(0.05)
-    raise AssertionError(f"fewer than {count} sessions ended up waiting for the process lock")
-
-
-def _run_all(attempts) -> list[object]:
-    outcomes, guard = [], threading.Lock()
-
-    def run(attempt):
-        try:
-            result = attempt()
-        except Exception as exc:  # collected and asserted by the caller
-            result = exc
-        finally:
-            connections.close_all()
-        with guard:
-            outcomes.append(result)
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in attempts]
-    for thread in threads:
-        thread.start()
-    return threads, outcomes
 
 
 def test_a_step_waits_for_the_process_lock_held_by_another_transaction():
@@ -63,13 +27,12 @@ def test_a_step_waits_for_the_process_lock_held_by_another_transaction():
 
     with transaction.atomic():
         RecordProcess.objects.select_for_update().get(pk=process.pk)
-        threads, outcomes = _run_all(
+        threads, outcomes = concurrency.start(
             [lambda: svc.record_start_verification(acting_user=officer, record_id=record.pk)]
         )
-        _wait_for_lock_waiters(1)
+        concurrency.wait_for_lock_waiters(1)
         assert Task.objects.filter(process=process, status=STATUS.NEW, flow_task_type="HUMAN").count() == 1
-    for thread in threads:
-        thread.join(timeout=30)
+    concurrency.join(threads)
 
     assert [o.state for o in outcomes] == ["VERIFYING"]
     assert Task.objects.get(process=process, status=STATUS.ASSIGNED).flow_task.name == "propose"
@@ -81,14 +44,10 @@ def test_two_officers_claiming_one_task_at_once_have_one_winner():
     process = RecordProcess.objects.get(key=subject_key(record))
     task = Task.objects.get(process=process, status=STATUS.NEW, flow_task_type="HUMAN")
 
-    with transaction.atomic():
-        RecordProcess.objects.select_for_update().get(pk=process.pk)
-        threads, outcomes = _run_all(
-            [(lambda u=u: task_claim(acting_user=u, task_id=task.pk)) for u in officers]
-        )
-        _wait_for_lock_waiters(4)
-    for thread in threads:
-        thread.join(timeout=30)
+    outcomes = concurrency.race(
+        RecordProcess.objects.filter(pk=process.pk),
+        [(lambda u=u: task_claim(acting_user=u, task_id=task.pk)) for u in officers],
+    )
 
     winners = [o for o in outcomes if isinstance(o, Task)]
     assert len(winners) == 1 and sum(isinstance(o, ConflictError) for o in outcomes) == 3, outcomes

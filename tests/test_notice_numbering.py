@@ -3,25 +3,21 @@ no reuse after voiding, no gap after a failed issue, and must-show 3: 50 notices
 once on PostgreSQL get exactly 1–50."""
 
 import re
-import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connections
 
 from casework import audit
 from casework.roles import Role
 from notices import numbering, services, tasks
 from notices.models import Notice, NoticeSequence, VoidedNumber
 
-from . import lifecycle
+from . import concurrency, lifecycle
 from .factories import OrganisationFactory, UserFactory
 from .notice_cases import (  # noqa: F401
     complete,
     draft,
     issue,
     issued,
-    issuer_fixture,
     make_issuer,
     record_fixture,
     without_notices,
@@ -121,18 +117,14 @@ def test_fifty_notices_issued_at_once_get_numbers_one_to_fifty(settings, no_rend
     for notice in notices:
         services.notice_approve(acting_user=approver, notice_id=notice.pk)
 
-    start = threading.Barrier(10)
-
     def issue_batch(signer, batch):
-        start.wait()  # all ten threads start issuing at the same moment
-        try:
-            return [services.notice_issue(acting_user=signer, notice_id=n.pk).number for n in batch]
-        finally:
-            connections.close_all()
+        return lambda: [services.notice_issue(acting_user=signer, notice_id=n.pk).number for n in batch]
 
-    batches = [notices[i::10] for i in range(10)]
-    with ThreadPoolExecutor(max_workers=10) as pool:
-        numbers = [n for result in pool.map(issue_batch, signers, batches) for n in result]
+    # All ten signers start issuing at the same moment.
+    batches = [issue_batch(signers[i], notices[i::10]) for i in range(10)]
+    outcomes = concurrency.at_once(batches, together=True)
+    assert not concurrency.failures(outcomes), outcomes
+    numbers = [n for batch in outcomes for n in batch]
 
     stored = Notice.objects.filter(pk__in=[n.pk for n in notices])
     assert sorted(stored.values_list("sequence", flat=True)) == list(range(1, 51))

@@ -1,12 +1,8 @@
-"""Must-show 4 of issue #3: two approvers decide the same objection at once on PostgreSQL.
+"""Two approvers decide the same objection at once on PostgreSQL.
 Exactly one decision is taken, with one audit entry; the other gets a clear conflict
 (ConflictError in the service, HTTP 409 through the API)."""
 
-import threading
-import time
-
 import pytest
-from django.db import connection, connections, transaction
 
 from casework.errors import ConflictError
 from casework.lifecycle import ObjectionState, RecordState
@@ -14,7 +10,7 @@ from casework.models import AuditEntry, Objection, Record, SyncEvent, SyncKind
 from casework.roles import Role
 from casework.services import objections as svc
 
-from . import lifecycle
+from . import concurrency, lifecycle
 from .api_fixtures import api
 from .factories import OrganisationFactory, UserFactory
 from .objection_steps import verifying
@@ -36,45 +32,9 @@ def case(settings):
     return objection, approvers
 
 
-def _wait_for_lock_waiters(count: int, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            # Statistics views are snapshotted per transaction: refresh before each look.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity"
-                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
-            )
-            if cursor.fetchone()[0] >= count:
-                return
-            time.sleep(0.05)
-    raise AssertionError(f"fewer than {count} sessions ended up waiting for the row lock")
-
-
 def race(objection: Objection, attempts) -> list:
     """Run the attempts in threads queued on the objection's row lock, then release it."""
-    outcomes, guard = [], threading.Lock()
-
-    def run(attempt):
-        try:
-            result = attempt()
-        except Exception as exc:  # collected and asserted by the caller
-            result = exc
-        finally:
-            connections.close_all()
-        with guard:
-            outcomes.append(result)
-
-    with transaction.atomic():
-        Objection.objects.select_for_update().get(pk=objection.pk)
-        threads = [threading.Thread(target=run, args=(a,)) for a in attempts]
-        for thread in threads:
-            thread.start()
-        _wait_for_lock_waiters(len(attempts))
-    for thread in threads:
-        thread.join(30)
-    return outcomes
+    return concurrency.race(Objection.objects.filter(pk=objection.pk), attempts)
 
 
 def assert_one_decision(objection: Objection, decide_entries_before: int) -> Objection:

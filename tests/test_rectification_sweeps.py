@@ -2,23 +2,21 @@
 functions the deadline sweeps call, their idempotence and their constant query count."""
 
 import datetime as dt
-import threading
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from casework import audit
 from casework.models import Accountability, AuditEntry, Deadline, Record, Rectification, RectificationItem
-from casework.roles import Role
 from casework.services import rectification as svc
 from casework.services import rectification_extension as ext
 from casework.services.rectification_sweeps import items_escalate, items_mark_overdue
 
-from . import lifecycle
+from . import concurrency, lifecycle
 from . import rectification_steps as steps
-from .factories import OrganisationFactory, UserFactory
+from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +28,6 @@ def today(settings, tmp_path):
     settings.CHENGXIN_UPLOAD_ROOT = tmp_path / "uploads"
     settings.CHENGXIN_TODAY = "2026-09-01"
     return settings
-
-
-@pytest.fixture
-def head(unit):
-    return UserFactory(organisation=unit, roles=[Role.UNIT_HEAD])
 
 
 def open_deadlines(obj) -> dict:
@@ -236,23 +229,6 @@ def test_the_sweeps_run_a_fixed_number_of_statements_however_many_items_are_due(
 # ── two sweepers at once (PostgreSQL: row locks and SKIP LOCKED) ─────────────────────
 
 
-def _in_thread(fn, *args):
-    result: list = []
-
-    def run():
-        try:
-            result.append(fn(*args))
-        except Exception as exc:  # asserted by the caller
-            result.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(30)
-    return result[0]
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_second_sweeper_skips_the_items_the_first_one_holds(officer, approver, unit):
@@ -262,14 +238,14 @@ def test_a_second_sweeper_skips_the_items_the_first_one_holds(officer, approver,
     held = [i.pk for i in rectification.items.filter(number__in=(1, 2))]
     with transaction.atomic():  # the first sweeper, holding items 1 and 2
         list(RectificationItem.objects.select_for_update().filter(pk__in=held))
-        assert _in_thread(items_mark_overdue, D("2026-10-09")) == 2
+        assert concurrency.in_thread(lambda: items_mark_overdue(D("2026-10-09"))) == 2
     assert states(rectification) == ["OPEN", "OPEN", "URGED", "URGED"]
     assert items_mark_overdue(D("2026-10-09")) == 2
     assert items_mark_overdue(D("2026-10-09")) == 0
 
     with transaction.atomic():
         list(RectificationItem.objects.select_for_update().filter(pk__in=held))
-        assert _in_thread(items_escalate, D("2026-10-23")) == 2
+        assert concurrency.in_thread(lambda: items_escalate(D("2026-10-23"))) == 2
     assert items_escalate(D("2026-10-23")) == 2
     assert set(states(rectification)) == {"ESCALATED"}
     # Each run audits the items it changed on their order, once: two entries per action.
@@ -291,7 +267,7 @@ def test_an_order_locked_while_its_items_escalate_is_escalated_by_the_next_run(o
     assert items_mark_overdue(D("2026-10-09")) == 2
     with transaction.atomic():
         Rectification.objects.select_for_update().get(pk=rectification.pk)
-        assert _in_thread(items_escalate, D("2026-10-23")) == 2
+        assert concurrency.in_thread(lambda: items_escalate(D("2026-10-23"))) == 2
     rectification.refresh_from_db()
     assert rectification.state == "IN_PROGRESS" and not Accountability.objects.exists()
     assert items_escalate(D("2026-10-24")) == 0  # no item left to claim, but the order is due

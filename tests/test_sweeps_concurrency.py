@@ -7,12 +7,11 @@ meets them locked (SKIP LOCKED) instead of finishing before the race begins.
 """
 
 import datetime as dt
-import threading
 import time
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, connections, transaction
+from django.db import transaction
 from django.db.models import Count
 
 from casework import audit
@@ -20,6 +19,7 @@ from casework.models import AuditEntry, AuditHead, Deadline, RectificationItem
 from notices.models import Notice
 from workflows import sweeps
 
+from . import concurrency
 from .factories import OrganisationFactory, UserFactory
 from .notice_cases import make_issuer
 from .sweep_cases import served_rectification
@@ -46,43 +46,17 @@ def overdue_orders(settings):
     return orders
 
 
-def _lock_waiters() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_stat_clear_snapshot()")  # statistics are snapshotted per transaction
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
-        )
-        return cursor.fetchone()[0]
-
-
 def _run_twice_at_once(name: str, today: dt.date) -> list[object]:
-    outcomes: list[object] = []
-    guard, start = threading.Lock(), threading.Barrier(2)
-
-    def run():
-        try:
-            start.wait()
-            result: object = sweeps.run(name, today)
-        except Exception as exc:  # collected and asserted by the caller
-            result = exc
-        finally:
-            connections.close_all()
-        with guard:
-            outcomes.append(result)
-
     with transaction.atomic():
         AuditHead.objects.select_for_update().get(pk=1)
-        threads = [threading.Thread(target=run) for _ in range(2)]
-        for thread in threads:
-            thread.start()
+        threads, outcomes = concurrency.start([lambda: sweeps.run(name, today)] * 2, together=True)
         deadline = time.monotonic() + 15
-        while _lock_waiters() < 1 and time.monotonic() < deadline:
+        while concurrency.lock_waiters() < 1 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert _lock_waiters() >= 1, "no sweep got as far as the audit append"
+        assert concurrency.lock_waiters() >= 1, "no sweep got as far as the audit append"
         time.sleep(0.5)  # the other sweep: skipped every locked row and finished, or waits too
-    for thread in threads:
-        thread.join(30)
-    assert len(outcomes) == 2 and not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    concurrency.join(threads)
+    assert len(outcomes) == 2 and not concurrency.failures(outcomes), outcomes
     return outcomes
 
 
