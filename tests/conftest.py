@@ -1,9 +1,14 @@
+import datetime as dt
+
 import pytest
 from django.db import connection
 
 from casework.roles import Role
 
+from . import lifecycle
+from .accountability_steps import decided, decision, set_today
 from .factories import OrganisationFactory, PersonFactory, UserFactory
+from .notice_cases import issuer_fixture  # noqa: F401 (the `issuer` fixture, for every test)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -62,3 +67,67 @@ def fixed_today(settings):
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+# ── Fixtures shared by the domain tests ───────────────────────────────────────────
+# A test module that needs a different one defines its own under the same name (it takes precedence).
+
+
+@pytest.fixture
+def hr(db):
+    return UserFactory(username="hr", roles=[Role.HR_ADMIN])
+
+
+@pytest.fixture
+def head(unit):
+    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
+
+
+@pytest.fixture
+def person(civil_servant):
+    return civil_servant.person
+
+
+@pytest.fixture
+def commission(officer, approver):
+    """The commission determines the records: it is the determining unit the public sees."""
+    commission = OrganisationFactory(name="东莞市政务诚信监督委员会")
+    for user in (officer, approver):
+        user.organisation = commission
+        user.save()
+    return commission
+
+
+@pytest.fixture
+def record(officer, approver, unit, fixed_today):
+    """The unit's record in force (determined 2026-01-15), with the notices its steps produce."""
+    return lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+
+
+@pytest.fixture
+def ours(officer, approver, unit):
+    return lifecycle.effective(
+        officer=officer, approver=approver, organisation=unit, content="我方单位的记录。"
+    )
+
+
+@pytest.fixture
+def theirs(officer, approver, other_unit):
+    return lifecycle.effective(officer=officer, approver=approver, organisation=other_unit)
+
+
+@pytest.fixture
+def warned(settings, officer, approver, unit, person, fixed_today):
+    """Scenario 19: a 警告 effective Tue 2026-03-31 (its period runs to 2026-09-30), in a case on
+    the unit's record."""
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    set_today(settings, "2026-04-01")
+    decided(
+        officer=officer,
+        approver=approver,
+        record=record,
+        persons=[person],
+        decisions=[decision(person, "WARNING")],
+        decided_on=dt.date(2026, 3, 31),
+    )
+    return record

@@ -21,22 +21,6 @@ pytestmark = pytest.mark.django_db
 AS = AccountabilityState
 
 
-@pytest.fixture
-def record(officer, approver, unit, fixed_today):
-    """The unit's record in force (determined 2026-01-15): the case holds its leaders to account."""
-    return lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-
-
-@pytest.fixture
-def person(civil_servant):
-    return civil_servant.person
-
-
-@pytest.fixture
-def hr(db):
-    return UserFactory(username="hr", roles=[Role.HR_ADMIN])
-
-
 @pytest.mark.parametrize("state", list(AS))
 @pytest.mark.parametrize("step", list(ACCOUNTABILITY_STEPS))
 def test_the_model_allows_exactly_the_steps_of_the_state_table(state, step):

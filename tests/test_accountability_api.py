@@ -10,23 +10,12 @@ from casework.lifecycle import AccountabilityState
 from casework.models import Accountability, Appeal, AuditEntry, Sanction
 from casework.roles import Role
 
-from . import lifecycle
 from .accountability_steps import decision, opened, served, set_today
 from .api_fixtures import api
 from .factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 AS = AccountabilityState
-
-
-@pytest.fixture
-def record(officer, approver, unit, fixed_today):
-    return lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-
-
-@pytest.fixture
-def person(civil_servant):
-    return civil_servant.person
 
 
 @pytest.fixture

@@ -13,22 +13,11 @@ from casework.roles import Role
 from casework.services import accountability as svc
 from casework.services import appeals, honours, sanctions
 
-from . import lifecycle
 from .accountability_steps import decision, served, set_today
 from .factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 AS = AccountabilityState
-
-
-@pytest.fixture
-def record(officer, approver, unit, fixed_today):
-    return lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-
-
-@pytest.fixture
-def person(civil_servant):
-    return civil_servant.person
 
 
 @pytest.fixture
@@ -282,8 +271,3 @@ def test_the_release_sweep_waits_for_a_pending_appeal(settings, approver, hr, un
     svc.sanctions_release_due(dt.date(2027, 9, 2))
     case.refresh_from_db()
     assert case.state == AS.RELEASED
-
-
-@pytest.fixture
-def hr(db):
-    return UserFactory(roles=[Role.HR_ADMIN])

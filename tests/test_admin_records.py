@@ -50,18 +50,6 @@ def staff_officer(officer):
     )
 
 
-@pytest.fixture
-def theirs(officer, approver, other_unit):
-    return lifecycle.effective(officer=officer, approver=approver, organisation=other_unit)
-
-
-@pytest.fixture
-def ours(officer, approver, unit):
-    return lifecycle.effective(
-        officer=officer, approver=approver, organisation=unit, content="我方单位的记录。"
-    )
-
-
 def test_a_liaison_gets_a_real_404_for_another_units_record(client, staff_liaison, theirs):
     client.force_login(staff_liaison)
     assert client.get(change_url(theirs)).status_code == 404

@@ -377,11 +377,6 @@ def effective(settings, officer, approver, unit):
     )
 
 
-@pytest.fixture
-def head(unit):
-    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
-
-
 COMMITMENT = {"commitment": "本单位承诺：已纠正失信行为，今后依法依规履约践诺。"}
 
 

@@ -18,19 +18,6 @@ from .factories import PersonFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
 
-@pytest.fixture
-def theirs(officer, approver, other_unit):
-    """Another unit's record, in force."""
-    return lifecycle.effective(officer=officer, approver=approver, organisation=other_unit)
-
-
-@pytest.fixture
-def ours(officer, approver, unit):
-    return lifecycle.effective(
-        officer=officer, approver=approver, organisation=unit, content="我方单位的记录。"
-    )
-
-
 def record_paths(record_id):
     yield "get", f"/api/records/{record_id}/"
     yield "get", f"/api/records/{record_id}/audit/"

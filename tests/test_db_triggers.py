@@ -16,7 +16,7 @@ from notices.models import Notice, NoticeState
 from notices.tasks import render_notice
 
 from . import lifecycle
-from .notice_cases import draft, issue, issued, issuer_fixture, record_fixture  # noqa: F401
+from .notice_cases import draft, issue, issued, record_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -18,7 +18,7 @@ from notices.models import Notice, ServiceEvent
 from . import accountability_steps, lifecycle, objection_steps, rectification_steps
 from .api_fixtures import api
 from .factories import PersonFactory
-from .notice_cases import issued_via_api, issuer_fixture, serve_via_api  # noqa: F401
+from .notice_cases import issued_via_api, serve_via_api
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("issuer")]
 

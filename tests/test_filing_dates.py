@@ -281,11 +281,6 @@ def test_the_liaisons_extension_request_on_the_last_day_is_received_that_day(set
 
 
 @pytest.fixture
-def head(unit):
-    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
-
-
-@pytest.fixture
 def repairable(settings, officer, approver, unit):
     """一般 record determined 2026-01-15: repair from 2026-04-16, display ends after
     2027-01-15 (scenario 13); the expiry sweep has not run yet."""

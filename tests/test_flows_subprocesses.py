@@ -8,7 +8,6 @@ import pytest
 from viewflow.workflow.status import PROCESS, STATUS
 
 from casework.models import Deadline
-from casework.roles import Role
 from casework.services import accountability as accountability_svc
 from casework.services import objections as objection_svc
 from casework.services import rectification as rectification_svc
@@ -16,7 +15,7 @@ from casework.services import repair as repair_svc
 from workflows.inbox import inbox, queue
 
 from . import accountability_steps, lifecycle, rectification_steps
-from .factories import PersonFactory, UserFactory
+from .factories import PersonFactory
 from .objection_steps import filed
 from .repair_cases import effective_record, set_today
 from .test_flows import done, process_of, waiting
@@ -24,16 +23,6 @@ from .test_flows import done, process_of, waiting
 pytestmark = pytest.mark.django_db
 
 NEW, ASSIGNED = STATUS.NEW, STATUS.ASSIGNED
-
-
-@pytest.fixture
-def head(unit):
-    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
-
-
-@pytest.fixture
-def hr(db):
-    return UserFactory(username="hr", roles=[Role.HR_ADMIN])
 
 
 def nodes_in(tasks) -> list[str]:

@@ -19,32 +19,6 @@ from .factories import OrganisationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def person(civil_servant):
-    return civil_servant.person
-
-
-@pytest.fixture
-def hr(db):
-    return UserFactory(username="hr", roles=[Role.HR_ADMIN])
-
-
-@pytest.fixture
-def warned(settings, officer, approver, unit, person, fixed_today):
-    """Scenario 19: a 警告 effective Tue 2026-03-31, in a case on the unit's record."""
-    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-    set_today(settings, "2026-04-01")
-    decided(
-        officer=officer,
-        approver=approver,
-        record=record,
-        persons=[person],
-        decisions=[decision(person, "WARNING")],
-        decided_on=dt.date(2026, 3, 31),
-    )
-    return record
-
-
 def check(user, on=None, **subject):
     return honours.honours_check(acting_user=user, purpose="2026 年度优秀公务员评选", on=on, **subject)
 

@@ -8,7 +8,7 @@ from casework.models import User
 from notices.models import Issuer
 
 from .api_fixtures import grant
-from .notice_cases import draft, issued, issuer_fixture, make_issuer, record_fixture, seal_png  # noqa: F401
+from .notice_cases import draft, issued, make_issuer, record_fixture, seal_png  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 

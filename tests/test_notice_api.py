@@ -13,7 +13,7 @@ from notices.models import Notice
 from . import lifecycle
 from .api_fixtures import api
 from .factories import PersonFactory, UserFactory
-from .notice_cases import complete, draft, issued, issuer_fixture, record_fixture  # noqa: F401
+from .notice_cases import complete, draft, issued, record_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
 

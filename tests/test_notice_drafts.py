@@ -16,7 +16,7 @@ from notices.models import Notice, NoticeState
 
 from . import lifecycle
 from .api_fixtures import api
-from .notice_cases import draft, issued, issuer_fixture, record_fixture  # noqa: F401
+from .notice_cases import draft, issued, record_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
 

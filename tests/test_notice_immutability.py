@@ -15,7 +15,7 @@ from notices import services
 from notices.models import ImmutableNoticeError, Notice
 
 from .api_fixtures import api, grant
-from .notice_cases import draft, issued, issuer_fixture, record_fixture  # noqa: F401
+from .notice_cases import draft, issued, record_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
 

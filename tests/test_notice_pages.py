@@ -18,7 +18,6 @@ from notices import services
 from notices.models import Notice
 
 from . import rectification_steps as rect_steps
-from .notice_cases import issuer_fixture  # noqa: F401
 from .notice_geometry import body_chars, em_top, lines_of, page_number, text_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]

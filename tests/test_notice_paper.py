@@ -27,7 +27,7 @@ from PIL import Image
 
 from notices import samples
 
-from .notice_cases import issued, issuer_fixture, record_fixture  # noqa: F401
+from .notice_cases import issued, record_fixture  # noqa: F401
 from .notice_geometry import body_chars, em_top, lines_of, mm, red_rects, text_of
 from .test_notice_layout_issued import issued_pdf, issued_pdf_bytes
 

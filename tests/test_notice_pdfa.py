@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from notices import render
 
-from .notice_cases import issued, issuer_fixture, record_fixture  # noqa: F401
+from .notice_cases import issued, record_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
 

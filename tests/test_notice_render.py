@@ -16,7 +16,7 @@ from weasyprint.urls import FatalURLFetchingError
 from notices import render
 from notices.models import Notice
 
-from .notice_cases import draft, issued, issuer_fixture, record_fixture  # noqa: F401
+from .notice_cases import draft, issued, record_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
 

@@ -14,7 +14,7 @@ from notices import services, types
 from notices.models import Notice, NoticeState, ServiceEvent, VoidedNumber
 
 from .factories import UserFactory
-from .notice_cases import complete, draft, issue, issued, issuer_fixture, make_issuer, record_fixture  # noqa: F401
+from .notice_cases import complete, draft, issue, issued, make_issuer, record_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
 

@@ -49,7 +49,7 @@ from . import lifecycle
 from . import rectification_steps as rect_steps
 from .accountability_steps import decided, decision, deliberated
 from .factories import OrganisationFactory, PersonFactory, UserFactory
-from .notice_cases import draft, issuer_fixture  # noqa: F401
+from .notice_cases import draft
 from .objection_steps import filed
 from .repair_cases import effective_record, set_today
 from .sweep_cases import served_rectification

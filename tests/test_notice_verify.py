@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from notices import services
 
 from .api_fixtures import api
-from .notice_cases import draft, issued, issuer_fixture, record_fixture  # noqa: F401
+from .notice_cases import draft, issued, record_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
 

@@ -19,7 +19,7 @@ from notices.models import Notice
 
 from . import lifecycle
 from .api_fixtures import api
-from .notice_cases import complete, issue, issuer_fixture, without_notices  # noqa: F401
+from .notice_cases import complete, issue, without_notices
 from .objection_steps import filed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]

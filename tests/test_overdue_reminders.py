@@ -22,7 +22,7 @@ from workflows import sweeps
 from . import lifecycle
 from . import rectification_steps as steps
 from .factories import OrganisationFactory, UserFactory
-from .notice_cases import issuer_fixture, make_issuer  # noqa: F401
+from .notice_cases import make_issuer
 from .sweep_cases import ITEM, served_rectification
 
 pytestmark = pytest.mark.django_db

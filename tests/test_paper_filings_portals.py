@@ -39,11 +39,6 @@ def rows(html: str) -> list[str]:
 
 
 @pytest.fixture
-def head(unit):
-    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
-
-
-@pytest.fixture
 def colleague(unit):
     person = PersonFactory(unit=unit, name="李四")
     return UserFactory(username="colleague", person=person, organisation=unit, roles=[Role.CIVIL_SERVANT])

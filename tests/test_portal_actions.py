@@ -19,7 +19,7 @@ from notices.models import Notice
 from . import lifecycle, rectification_steps
 from .api_fixtures import db_state
 from .factories import UserFactory
-from .notice_cases import issue, issuer_fixture  # noqa: F401 (fixture)
+from .notice_cases import issue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 

@@ -17,7 +17,7 @@ from notices.models import Notice
 
 from . import lifecycle
 from .factories import PersonFactory, UserFactory
-from .notice_cases import issue, issuer_fixture  # noqa: F401 (fixture)
+from .notice_cases import issue
 from .objection_steps import accepted
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]

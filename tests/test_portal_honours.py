@@ -14,8 +14,7 @@ from casework.models import AuditEntry, HonourQuery
 from casework.roles import Role
 from portal.personal import reads
 
-from . import lifecycle
-from .accountability_steps import decided, decision, set_today
+from .accountability_steps import set_today
 from .factories import OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,32 +27,6 @@ def client_of(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def hr(db):
-    return UserFactory(username="hr", roles=[Role.HR_ADMIN])
-
-
-@pytest.fixture
-def person(civil_servant):
-    return civil_servant.person
-
-
-@pytest.fixture
-def warned(settings, officer, approver, unit, person, fixed_today):
-    """Scenario 19: a 警告 effective Tue 2026-03-31, period to 2026-09-30."""
-    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
-    set_today(settings, "2026-04-01")
-    decided(
-        officer=officer,
-        approver=approver,
-        record=record,
-        persons=[person],
-        decisions=[decision(person, "WARNING")],
-        decided_on=dt.date(2026, 3, 31),
-    )
-    return record
 
 
 def verdict(html: str) -> str:

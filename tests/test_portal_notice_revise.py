@@ -12,7 +12,7 @@ from notices.models import Notice, NoticeState
 
 from . import lifecycle
 from .api_fixtures import api
-from .notice_cases import issue, issuer_fixture  # noqa: F401
+from .notice_cases import issue
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
 

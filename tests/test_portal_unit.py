@@ -40,11 +40,6 @@ def upload_root(settings, tmp_path):
     return settings.CHENGXIN_UPLOAD_ROOT
 
 
-@pytest.fixture
-def head(unit):
-    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
-
-
 def signed_in(client, user):
     client.force_login(user)
     return client

@@ -24,16 +24,6 @@ def assert_no_id_number(html: str, *people) -> None:
 
 
 @pytest.fixture
-def commission(officer, approver):
-    """The commission determines the records: it is the determining unit the public sees."""
-    commission = OrganisationFactory(name="东莞市政务诚信监督委员会")
-    for user in (officer, approver):
-        user.organisation = commission
-        user.save()
-    return commission
-
-
-@pytest.fixture
 def disclosed(fixed_today, commission, officer, approver, unit):
     return lifecycle.effective(officer=officer, approver=approver, organisation=unit)
 

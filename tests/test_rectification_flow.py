@@ -21,11 +21,6 @@ def upload_root(settings, tmp_path):
     return settings.CHENGXIN_UPLOAD_ROOT
 
 
-@pytest.fixture
-def head(unit):
-    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
-
-
 def ok(response, status=200):
     assert response.status_code == status, response.data
     return response.data

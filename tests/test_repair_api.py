@@ -8,20 +8,13 @@ import pytest
 
 from casework.lifecycle import RecordState, RepairState
 from casework.models import RepairApplication
-from casework.roles import Role
 
 from .api_fixtures import api, db_state
-from .factories import UserFactory
 from .repair_cases import effective_record, set_today
 
 pytestmark = pytest.mark.django_db
 
 COMMITMENT = {"commitment": "本单位承诺：已纠正失信行为，今后依法依规履约践诺。"}
-
-
-@pytest.fixture
-def head(unit):
-    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
 
 
 @pytest.fixture

@@ -22,11 +22,6 @@ COMMITMENT = "本单位承诺：已纠正失信行为，今后依法依规履约
 
 
 @pytest.fixture
-def head(unit):
-    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
-
-
-@pytest.fixture
 def general(settings, officer, approver, unit):
     """Scenario 13's record: 一般, determined Thu 2026-01-15, on public display."""
     return effective_record(

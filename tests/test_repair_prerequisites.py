@@ -27,11 +27,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def head(unit):
-    return UserFactory(username="head", organisation=unit, roles=[Role.UNIT_HEAD])
-
-
-@pytest.fixture
 def record(settings, officer, approver, unit):
     return effective_record(
         settings, officer=officer, approver=approver, organisation=unit, determined_on=dt.date(2026, 1, 15)

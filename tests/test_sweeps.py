@@ -20,7 +20,6 @@ from config.celery import app as celery_app
 from workflows import sweeps, tasks
 
 from . import lifecycle
-from .notice_cases import issuer_fixture  # noqa: F401
 from .sweep_cases import objection_under_decision, served_rectification
 
 pytestmark = pytest.mark.django_db

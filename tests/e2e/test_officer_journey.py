@@ -19,7 +19,6 @@ from playwright.sync_api import Page, expect
 from casework.models import Record
 from notices.models import Notice
 
-from ..factories import OrganisationFactory
 from ..notice_cases import make_issuer
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -28,15 +27,6 @@ PASSWORD = "pass-12345"  # tests.factories.UserFactory
 PRIOR = "失信记录事前告知书"
 FACTS = "该单位在政府采购合同履约中拖欠中小企业账款 120 万元，经催告仍未支付。"
 EVIDENCE = ["《政府采购合同》及验收报告", "供应商催款函及邮寄凭证"]
-
-
-@pytest.fixture
-def commission(officer, approver):
-    commission = OrganisationFactory(name="东莞市政务诚信监督委员会")
-    for user in (officer, approver):
-        user.organisation = commission
-        user.save()
-    return commission
 
 
 def sign_in(page: Page, base: str, user) -> None:

@@ -11,7 +11,7 @@ from casework.services import decided_records as decided
 from workflows.models import CaseProcess, subject_key
 
 from .. import lifecycle
-from ..factories import OrganisationFactory, PersonFactory
+from ..factories import PersonFactory
 from ..objection_steps import accepted
 from ..personal_data import id_numbers_in
 
@@ -20,15 +20,6 @@ from ..personal_data import id_numbers_in
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 PASSWORD = "pass-12345"  # tests.factories.UserFactory
-
-
-@pytest.fixture
-def commission(officer, approver):
-    commission = OrganisationFactory(name="东莞市政务诚信监督委员会")
-    for user in (officer, approver):
-        user.organisation = commission
-        user.save()
-    return commission
 
 
 def open_page(page: Page, url: str, status: int = 200) -> None:

@@ -22,7 +22,6 @@ from casework.services import records as svc
 from notices.models import Notice
 
 from .. import lifecycle
-from ..factories import OrganisationFactory
 from ..notice_cases import make_issuer
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -33,15 +32,6 @@ FACTS = "该单位在政府采购合同履约中拖欠中小企业账款 120 万
 AMENDED = "该单位在政府采购合同履约中拖欠中小企业账款 150 万元，经两次书面催告仍未支付。"
 EVIDENCE = ["《政府采购合同》及验收报告", "供应商催款函及邮寄凭证"]
 RETURN_REASON = "拟认定未选定惩戒措施，无法作出认定，请补充后重新提出。"
-
-
-@pytest.fixture
-def commission(officer, approver):
-    commission = OrganisationFactory(name="东莞市政务诚信监督委员会")
-    for user in (officer, approver):
-        user.organisation = commission
-        user.save()
-    return commission
 
 
 @pytest.fixture
