@@ -5,6 +5,7 @@ import datetime as dt
 
 from casework.roles import Role
 from casework.services import accountability as svc
+from casework.services import appeals
 
 from .factories import UserFactory
 from .notice_cases import serve_recorded_step
@@ -76,4 +77,11 @@ def serve(case, *, officer, approver, served_on):
         direct=lambda: svc.accountability_serve(
             acting_user=officer, accountability_id=case.pk, served_on=served_on
         ),
+    )
+
+
+def appeal(user, sanction, filed_on, kind="REVIEW", grounds="处分过重。"):
+    """`user` appeals `sanction` through the service, as filed on `filed_on`."""
+    return appeals.accountability_appeal(
+        acting_user=user, sanction_id=sanction.pk, kind=kind, filed_on=filed_on, grounds=grounds
     )

@@ -30,7 +30,7 @@ from .accountability_steps import decision, opened, served, set_today
 from .api_fixtures import api, db_state
 from .factories import PersonFactory, UserFactory
 from .objection_steps import STATEMENT, filed
-from .test_scenarios_issue3 import step
+from .test_subprocess_scenarios_end_to_end import step
 
 pytestmark = pytest.mark.django_db
 

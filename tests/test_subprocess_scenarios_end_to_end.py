@@ -1,6 +1,6 @@
-"""DOMAIN §10 scenarios of issue #3 whose first tests built part of their case on the ORM,
-proved again end to end: every object made by the real services or the API, with the
-dates exactly as DOMAIN gives them."""
+"""DOMAIN §10 scenarios of the sub-processes (objection, rectification, accountability) whose
+first tests built part of their case on the ORM, proved again end to end: every object made by
+the real services or the API, with the dates exactly as DOMAIN gives them."""
 
 import datetime as dt
 import io
