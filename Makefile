@@ -1,7 +1,8 @@
 # Chengxin 诚信. On a fresh Debian 12 machine with Python 3.11:
 #   make run    set up, migrate, seed the demo, serve http://127.0.0.1:8000 with a Celery worker and beat
 #   make test   set up (as root: Chromium too), run the whole suite; browser tests skip, and say so, without Chromium
-#   make lint   ruff check + ruff format --check
+#   make lint   ruff check + ruff format --check + pyright on casework/
+#   make shape  function length and repeated code of the production packages (docs/performance.md)
 # Every target sets up first: Debian packages, .venv, requirements (see scripts/bootstrap.sh).
 
 SHELL := /bin/bash
@@ -13,12 +14,12 @@ ADDR ?= 127.0.0.1:8000
 LOCALES ?= en
 I18N_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules
 
-.PHONY: help run test lint format setup setup-test venv messages makemessages schemathesis
+.PHONY: help run test lint typecheck shape format setup setup-test venv messages makemessages schemathesis
 # The set-up steps share .venv: never run them side by side.
 .NOTPARALLEL:
 
 help:
-	@sed -n '2,5p' Makefile
+	@sed -n '2,6p' Makefile
 
 # Issued notices print the address they are verified at (scripts/run_dev.py): the demo's too.
 run: export CHENGXIN_PUBLIC_BASE_URL ?= http://$(if $(findstring :,$(ADDR)),$(ADDR),127.0.0.1:$(ADDR))
@@ -31,8 +32,12 @@ run: setup messages
 	fi
 	exec $(PY) scripts/run_dev.py --addr $(ADDR)
 
+# One pytest-xdist worker per core (PYTEST_WORKERS=0: one process). --reuse-db keeps a PostgreSQL test
+# database between runs (DATABASE_URL=postgres://…); SQLite's is in memory, made anew each time. A changed
+# migration is not replayed on a kept database: pass PYTEST_ARGS=--create-db after editing one (CI does).
+PYTEST_WORKERS ?= auto
 test: setup-test messages
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --reuse-db $(PYTEST_ARGS)
 
 # The API fuzzed from its own schema on a fresh demo database, as .ci/run does (scripts/schemathesis.py --help;
 # e.g. SCHEMATHESIS_ARGS="--database-url postgres://postgres@127.0.0.1:5432/chengxin_api --thorough").
@@ -42,6 +47,20 @@ schemathesis: setup
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pyright
+
+# The type check alone (settings: pyproject.toml [tool.pyright], basic mode on casework/, with django-stubs).
+typecheck: venv
+	$(VENV)/bin/pyright
+
+# Over a copy of the production packages without migrations, demo data and tests, as must-show 7 counts.
+SHAPE_PACKAGES := casework notices workflows portal config
+shape: venv
+	$(PY) scripts/code_metrics.py $(SHAPE_PACKAGES)
+	@copy=$$(mktemp -d); \
+	tar -c --exclude=migrations --exclude=demo --exclude=tests --exclude=__pycache__ $(SHAPE_PACKAGES) | tar -x -C "$$copy"; \
+	duplicates --repo "$$copy" --seconds 300 $(DUPLICATES_ARGS); \
+	rm -rf "$$copy"
 
 format: venv
 	$(VENV)/bin/ruff check --fix .

@@ -104,4 +104,4 @@ def choices() -> list[tuple[str, str]]:
     known = {
         f"{model}.{step}" if model != "record" else step for model, t in STEP_TABLES.items() for step in t
     }
-    return sorted(((a, label_of(a)) for a in known | set(ACTIONS)), key=lambda pair: pair[1])
+    return sorted(((a, label_of(a) or a) for a in known | set(ACTIONS)), key=lambda pair: pair[1])

@@ -50,7 +50,7 @@ TRACK_TYPES = {
 
 # The order of the statutes' own lists: an appeal may never make a decision heavier
 # (S14 Art 55–59; S15 Art 56), and several sanctions on one person run as the heaviest.
-SEVERITY = {
+SEVERITY: dict[str, int] = {
     D.NOT_SANCTIONED: 0,
     D.EXEMPTED: 0,
     **{t: 1 + i for i, t in enumerate(LIGHT)},
