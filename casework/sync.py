@@ -17,7 +17,7 @@ from . import clock, rules
 from .models import Record, SyncEvent, SyncKind
 from .rule_table import RuleCode
 
-_DUE_RULE = {SyncKind.REVOKE: RuleCode.WITHDRAW_DISPLAY}
+_DUE_RULE: dict[str, RuleCode] = {SyncKind.REVOKE: RuleCode.WITHDRAW_DISPLAY}
 
 
 def emit(record: Record, kind: str, *, on: dt.date | None = None) -> SyncEvent:
