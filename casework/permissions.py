@@ -148,27 +148,41 @@ def is_subject_side(user, record: Record) -> bool:
     return Role.CIVIL_SERVANT in roles and user.person_id == record.subject_person_id
 
 
-def acting_role(user, record: Record, step: str | Step, *, conflicts: Conflicts | None = None) -> str:
-    """The role in which `user` may take `step` (a record step's name, or any Step of a
-    sub-process table) on `record`'s case, or PermissionDeniedError.
+def role_refusal(user, record: Record | None, step: str | Step, *, conflicts: Conflicts | None = None):
+    """Why `user` may not take `step` (a record step's name, or any Step of a sub-process
+    table) on `record`'s case: a PermissionDeniedError to raise or show, or None.
 
     Subject-side roles act only for their own subject; nobody acts under a 回避 conflict
     (`conflicts`: the user's declarations already read, for a page listing many records).
+    A case opened without a record: the role alone decides.
     """
     step = RECORD_STEPS[step] if isinstance(step, str) else step
     if user is None:  # the scheduler
-        if Role.SYSTEM in step.roles:
-            return Role.SYSTEM
-        raise PermissionDeniedError(_("该操作不能由系统自动执行。"))
+        return None if Role.SYSTEM in step.roles else PermissionDeniedError(_("该操作不能由系统自动执行。"))
+    if not _allowed(user, record, step):
+        return PermissionDeniedError(
+            _("您没有权限执行“%(step)s”操作。") % {"step": step.label}, code="permission_denied"
+        )
+    if record is not None and (
+        conflicts.cover(record) if conflicts is not None else has_conflict(user, record)
+    ):
+        return PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code="conflict_of_interest")
+    return None
+
+
+def _allowed(user, record: Record | None, step: Step) -> frozenset[str]:
+    """The step's roles this user holds, subject-side ones only for their own subject."""
     allowed = step.roles & roles_of(user)
     subject_roles = allowed & (UNIT_ROLES | {Role.CIVIL_SERVANT})
-    if subject_roles and not is_subject_side(user, record):
+    if subject_roles and record is not None and not is_subject_side(user, record):
         allowed -= subject_roles
-    if not allowed:
-        raise PermissionDeniedError(
-            _("您没有权限执行“%(step)s”操作。") % {"step": step.label},
-            code="permission_denied",
-        )
-    if conflicts.cover(record) if conflicts is not None else has_conflict(user, record):
-        raise PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code="conflict_of_interest")
-    return sorted(allowed)[0]
+    return allowed
+
+
+def acting_role(user, record: Record, step: str | Step, *, conflicts: Conflicts | None = None) -> str:
+    """The role in which `user` may take `step` on `record`'s case, or PermissionDeniedError
+    (`role_refusal`)."""
+    step = RECORD_STEPS[step] if isinstance(step, str) else step
+    if (refused := role_refusal(user, record, step, conflicts=conflicts)) is not None:
+        raise refused
+    return Role.SYSTEM if user is None else sorted(_allowed(user, record, step))[0]

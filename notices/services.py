@@ -24,9 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import audit, clock
-from casework.errors import DomainError, NotFoundError, PermissionDeniedError
+from casework.errors import DomainError, NotFoundError
+from casework.guards import refuse
 from casework.language import official_language
-from casework.permissions import acting_role, has_role
+from casework.permissions import acting_role
 from casework.roles import Role
 from casework.services.steps import apply_step, perform
 from casework.services.validation import require_choice, require_past_date, require_text
@@ -39,6 +40,7 @@ from .drafts import (  # noqa: F401 (notice_draft, finish_snapshot…: imported 
     notice_revise_draft,
     template_version_of,
 )
+from .guards import own_draft, void_issued
 from .kinds import NOTICE
 from .lifecycle import NOTICE_STEPS, NoticeAction, NoticeState
 from .models import Notice, ServiceEvent, ServiceMethod, VoidedNumber
@@ -64,8 +66,7 @@ def notice_approve(*, acting_user, notice_id: int, ip_address: str | None = None
     """The approver checks the draft; whoever drafted it cannot approve it."""
 
     def change(notice: Notice) -> None:
-        if notice.drafted_by_id == acting_user.pk:
-            raise PermissionDeniedError(_("拟稿人不能核准自己起草的文书。"), code="separation_of_duties")
+        refuse(own_draft(acting_user, notice))
         check_complete(types.get(notice.type_code), notice.data)
         notice.approved_by, notice.approved_at = acting_user, timezone.now()
 
@@ -128,8 +129,7 @@ def notice_void(*, acting_user, notice_id: int, reason: str, ip_address: str | N
     reason = require_text(reason, "reason", _("作废文书须说明理由。"))
 
     def change(notice: Notice) -> None:
-        if notice.was_issued and not has_role(acting_user, Role.APPROVER):
-            raise PermissionDeniedError(_("已签发的文书只能由审批人员作废。"), code="permission_denied")
+        refuse(void_issued(acting_user, notice))
         notice.voided_by, notice.voided_at, notice.void_reason = acting_user, timezone.now(), reason
 
     def after(notice: Notice) -> None:

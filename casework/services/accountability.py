@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from .. import audit, clock, rules
 from ..action_labels import AuditAction
 from ..errors import DomainError, NotFoundError, PermissionDeniedError
+from ..guards import own_case, refuse
 from ..language import official_language
 from ..lifecycle import RECORD_STANDING, AccountabilityState
 from ..models import (
@@ -240,8 +241,7 @@ def accountability_decide(
     combined = {int(k): int(v) for k, v in (combined_periods or {}).items()}
 
     def change(case: Accountability) -> None:
-        if case.initiated_by_id and acting_user and case.initiated_by_id == acting_user.pk:
-            raise PermissionDeniedError(_("立案人不能审批本案的处理决定。"), code="separation_of_duties")
+        refuse(own_case(acting_user, case))
         if day < case.initiated_on:
             raise DomainError(_("决定日期不能早于立案日期。"), field="decided_on", code="date_order")
         case._decisions = sanctions.parse_decisions(decisions, case.track, day)

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from .. import audit, clock, queries, rules
 from ..errors import ConflictError, DomainError, PermissionDeniedError
+from ..guards import Refusal, refuse
 from ..language import official_language
 from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction, Track
-from ..permissions import acting_role, roles_of
+from ..permissions import acting_role, role_refusal, roles_of
 from ..roles import Role
 from ..rule_table import RuleCode
 from . import sanctions
@@ -82,19 +83,31 @@ def appeal_window(sanction: Sanction, kind: str) -> Window:
     )
 
 
-def filer_role(user, case: Accountability, sanction: Sanction) -> str:
-    """The sanctioned civil servant: every decision row is on a person, and the appeal is
-    that person's own right (DOMAIN §2 R7; S14 Art 55, S16 Art 95). The unit's liaison or
-    head sees the case but acts only "for the unit" (R5), never for a colleague. The case
-    officer records an appeal the commission received on paper (validation.filing_date)."""
+def _own_appeal(user, sanction: Sanction) -> bool:
     roles = roles_of(user) & ACCOUNTABILITY_STEPS["appeal"].roles
-    if Role.CIVIL_SERVANT in roles and user.person_id == sanction.person_id:
-        return Role.CIVIL_SERVANT
+    return Role.CIVIL_SERVANT in roles and user.person_id == sanction.person_id
+
+
+def filer_refusal(user, sanction: Sanction) -> Refusal | None:
+    """Who may appeal a decision: the sanctioned civil servant, as every decision row is on
+    a person and the appeal is that person's own right (DOMAIN §2 R7; S14 Art 55, S16 Art
+    95). The unit's liaison or head sees the case but acts only "for the unit" (R5), never
+    for a colleague. The case officer records an appeal the commission received on paper
+    (validation.filing_date)."""
+    if _own_appeal(user, sanction):
+        return None
     if may_record_paper_filings(user):
-        return acting_role(user, case.record, ACCOUNTABILITY_STEPS["appeal"])
-    raise PermissionDeniedError(
+        return role_refusal(user, sanction.accountability.record, ACCOUNTABILITY_STEPS["appeal"])
+    return PermissionDeniedError(
         _("只有受处理的公务员本人可以申请复审、复核或申诉。"), code="permission_denied"
     )
+
+
+def filer_role(user, case: Accountability, sanction: Sanction) -> str:
+    refuse(filer_refusal(user, sanction))
+    if _own_appeal(user, sanction):
+        return Role.CIVIL_SERVANT
+    return acting_role(user, case.record, ACCOUNTABILITY_STEPS["appeal"])
 
 
 def _check_appealable(case: Accountability, sanction: Sanction, kind: str) -> None:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from .. import audit, uploads
 from ..action_labels import AuditAction
 from ..errors import DomainError, NotFoundError
+from ..guards import Refusal, refuse
 from ..kinds import all_kinds
 from ..language import official_language
 from ..lifecycle import (
@@ -55,13 +56,14 @@ def _noop(owner, acting_user, role, attachment) -> None:
 class OwnerPolicy:
     """Who may attach files to one kind of owner, and what attaching one does to it.
 
-    `guard(owner)` refuses while the owner does not take files; `effect(owner, acting_user,
+    `guard(owner)` is the refusal while the owner does not take files (or None: the service
+    raises it, the portal asks it before offering an upload); `effect(owner, acting_user,
     role, attachment)` runs in the upload's transaction with the owner locked.
     """
 
     roles: tuple[str, ...]
     record_path: str  # from the owner to its record; "" for the record itself
-    guard: Callable[[models.Model], None] = lambda owner: None
+    guard: Callable[[models.Model], Refusal | None] = lambda owner: None
     effect: Callable[..., None] = _noop
     lock_first: Callable[[int], None] = lambda pk: None  # rows to lock before the owner
 
@@ -84,15 +86,16 @@ def _refuse_state(label: str, state_label: str) -> DomainError:
     )
 
 
-def _item_takes_evidence(item: RectificationItem) -> None:
+def _item_takes_evidence(item: RectificationItem) -> Refusal | None:
     if item.state not in EVIDENCE_ITEM_STATES:
-        raise _refuse_state(_("整改事项"), item.get_state_display())
-    _rectification_takes_evidence(item.rectification)
+        return _refuse_state(_("整改事项"), item.get_state_display())
+    return _rectification_takes_evidence(item.rectification)
 
 
-def _rectification_takes_evidence(rectification: Rectification) -> None:
+def _rectification_takes_evidence(rectification: Rectification) -> Refusal | None:
     if rectification.state not in EVIDENCE_RECTIFICATION_STATES:
-        raise _refuse_state(_("整改"), RectificationState(rectification.state).label)
+        return _refuse_state(_("整改"), RectificationState(rectification.state).label)
+    return None
 
 
 def _evidence_changed(owner, acting_user, role, attachment: Attachment) -> None:
@@ -159,7 +162,7 @@ def _authorise(acting_user, record_id: int, owner, policy: OwnerPolicy, *, lock:
     if policy.record_of(owner).pk != record.pk:
         raise NotFoundError(_("附件所属对象不存在或不属于该失信记录。"), field="owner", code="not_found")
     role = acting_role(acting_user, record, policy.step)
-    policy.guard(owner)
+    refuse(policy.guard(owner))
     return owner, record, role
 
 

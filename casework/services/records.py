@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from .. import audit, clock, rules
 from ..action_labels import AuditAction
 from ..errors import DomainError, PermissionDeniedError
+from ..guards import Refusal, own_proposal, refuse
 from ..lifecycle import RecordState
 from ..models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, Tier
 from ..models.records import DeadlineStatus
@@ -375,7 +376,7 @@ def record_amend_proposal(
 
 
 # T6 (officer's side) ────────────────────────────────────────────────────────────────
-def answer_defence_refusal(record: Record) -> DomainError | None:
+def answer_defence_refusal(record: Record) -> Refusal | None:
     """Why the officer cannot answer a statement and defence on `record` now, or None.
 
     A proposal has one to answer only after the subject made it (it takes the record back
@@ -409,11 +410,6 @@ def record_answer_defence(
     )
 
 
-def _check_separation(acting_user, record: Record) -> None:
-    if record.proposed_by_id == acting_user.pk:
-        raise PermissionDeniedError(_("拟认定人不能审批自己提出的认定。"), code="separation_of_duties")
-
-
 # T5 ───────────────────────────────────────────────────────────────────────────────
 def record_approve_pre_notice(*, acting_user, record_id: int, ip_address: str | None = None) -> Record:
     """The approver approves the proposal: PROPOSED → PRE_NOTICE, and the 事前告知书 is
@@ -421,7 +417,7 @@ def record_approve_pre_notice(*, acting_user, record_id: int, ip_address: str | 
     issued notice is served (`pre_notice_service`), counted from that service."""
 
     def change(record: Record) -> None:
-        _check_separation(acting_user, record)
+        refuse(own_proposal(acting_user, record))
         _check_measures_in_force(record)
         if record.defence_statement and not record.defence_reply:
             raise DomainError(
@@ -504,7 +500,7 @@ def defence_window(record: Record) -> Window:
     )
 
 
-def submit_defence_refusal(record: Record, *, acting_user) -> DomainError | None:
+def submit_defence_refusal(record: Record, *, acting_user) -> Refusal | None:
     """Why `acting_user` cannot send a statement and defence on `record` today, or None.
 
     The subject answers a prior notice they were served, within the window it opened: once
@@ -512,10 +508,8 @@ def submit_defence_refusal(record: Record, *, acting_user) -> DomainError | None
     page, /unit/, /me/ and the inbox stop offering it), and the refusal names no input, since
     the subject's form has no date. Staff recording a defence received on paper in time may
     still: `filing_date` judges the day they give against the window."""
-    try:
-        _check_pre_notice_served(record)
-    except DomainError as exc:
-        return exc
+    if (refused := pre_notice_refusal(record)) is not None:
+        return refused
     if may_record_paper_filings(acting_user):
         return None
     window = defence_window(record)
@@ -568,14 +562,24 @@ def record_submit_defence(
     )
 
 
-def _check_pre_notice_served(record: Record, day: dt.date | None = None) -> None:
+def pre_notice_refusal(record: Record) -> Refusal | None:
     """The subject answers, and the approver determines, only a prior notice they were served."""
-    if not record.pre_notice_served_on:
-        raise DomainError(
-            _("事前告知书尚未送达（事前告知送达日期为空）：须先签发并送达事前告知书。"),
-            field="pre_notice_served_on",
-            code="pre_notice_not_served",
-        )
+    if record.pre_notice_served_on:
+        return None
+    return DomainError(
+        _("事前告知书尚未送达（事前告知送达日期为空）：须先签发并送达事前告知书。"),
+        field="pre_notice_served_on",
+        code="pre_notice_not_served",
+    )
+
+
+def determine_refusal(acting_user, record: Record) -> Refusal | None:
+    """T7's guard beyond role and state: another officer's proposal, its prior notice served."""
+    return own_proposal(acting_user, record) or pre_notice_refusal(record)
+
+
+def _check_pre_notice_served(record: Record, day: dt.date | None = None) -> None:
+    refuse(pre_notice_refusal(record))
     if day is not None and day < record.pre_notice_served_on:
         raise DomainError(
             _("认定日期不能早于事前告知书送达日期（%(date)s）。") % {"date": record.pre_notice_served_on},
@@ -596,7 +600,7 @@ def record_determine(
     day = require_past_date(determination_date or clock.today(), "determination_date", _("认定日期"))
 
     def change(record: Record) -> None:
-        _check_separation(acting_user, record)
+        refuse(determine_refusal(acting_user, record))
         _check_pre_notice_served(record, day)
         window = record.deadlines.filter(kind=RuleCode.DEFENCE_WINDOW).order_by("-id").first()
         if not defence_waived and window and day <= window.due_on:

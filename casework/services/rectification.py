@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from .. import audit, clock, rules
 from ..action_labels import AuditAction
-from ..errors import DomainError, PermissionDeniedError
+from ..errors import DomainError
+from ..guards import own_rectification_draft, refuse
 from ..language import official_language
 from ..lifecycle import (
     ITEM_STEPS,
@@ -175,8 +176,7 @@ def rectification_issue(
     """R2 approves and issues the 整改通知书; never the person who drafted it."""
 
     def change(rectification: Rectification) -> None:
-        if rectification.drafted_by_id == acting_user.pk:
-            raise PermissionDeniedError(_("拟稿人不能签发自己拟定的整改通知。"), code="separation_of_duties")
+        refuse(own_rectification_draft(acting_user, rectification))
         _check_record(rectification.record)
         rectification.issued_by = acting_user
 

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
 from .. import audit
-from ..errors import ConflictError, DomainError
+from ..errors import ConflictError
+from ..guards import illegal_state
 from ..kinds import ObjectKind
 from ..permissions import acting_role
 
@@ -150,9 +151,4 @@ def _refuse(machine: Machine, obj, step: str, seen_state: str):
             _("该事项刚被他人处理，当前状态为“%(state)s”，请刷新后重试。") % {"state": state_label},
             code="conflict",
         )
-    raise DomainError(
-        _("当前状态“%(state)s”下不能执行“%(step)s”。")
-        % {"state": state_label, "step": machine.steps[step].label},
-        field="state",
-        code="illegal_transition",
-    )
+    raise illegal_state(state_label, machine.steps[step].label)

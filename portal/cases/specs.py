@@ -3,8 +3,9 @@ call, its input serializer, and the lifecycle step that says who may take it and
 states (casework.lifecycle, notices.lifecycle; for what creates an object, the services' own
 steps with the record states they accept).
 
-Nothing here decides a rule: the service checks everything again. A step without an
-endpoint (the sweeps, the system's steps) has no spec and is never offered.
+Nothing here decides a rule: a spec names the service's own guards (casework.guards), the
+portal asks them, and the service checks everything again. A step without an endpoint (the
+sweeps, the system's steps) has no spec and is never offered.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from casework.api import repair as repair_api
 from casework.api import repair_serializers as repair_s
 from casework.api.serializers import EmptyInput
 from casework.api.urls import STEPS as RECORD_VIEWS
+from casework.guards import Guard, own_case, own_proposal, own_rectification_draft
 from casework.lifecycle import (
     ACCOUNTABILITY_STEPS,
     ITEM_STEPS,
@@ -40,15 +42,18 @@ from casework.lifecycle import (
     RecordState,
     Step,
 )
-from casework.models import Record
+from casework.models import Record, RectificationItem
 from casework.models.rectification import RequestState
 from casework.roles import Role
+from casework.services import records as record_svc
 from casework.services import rectification as rect_svc
 from casework.services import rectification_extension as ext_svc
+from casework.services.appeals import filer_refusal
 from casework.services.attachments import POLICIES
 from casework.services.objections import FILE_STEP
 from casework.services.repair import APPLY_STEP
 from notices import api as notice_api
+from notices import guards as notice_guards
 from notices import service_steps
 from notices.lifecycle import NOTICE_STEPS
 
@@ -67,6 +72,8 @@ class ActionSpec:
     creates: bool = False  # makes a new object hanging off this one
     danger: bool = False  # ends or undoes something: set apart on the page
     when: Callable[[object], bool] | None = None  # a further condition for offering it
+    who: Guard | None = None  # the service's guard of who may, instead of the step's roles
+    guard: Guard | None = None  # the service's guard beyond role and state: (user, obj)
     template: str = ""  # a hand-written form (default: generated from the input serializer)
 
     @property
@@ -102,7 +109,9 @@ def _table(kind: str, table: dict[str, Step], views: dict, *, danger=(), templat
 
 # ── the record (kind "cases") and what hangs off it ─────────────────────────────────
 
-ATTACHABLE = (S.LEAD, S.VERIFYING, S.PROPOSED, S.PRE_NOTICE, S.DETERMINED, S.EFFECTIVE, S.REPAIRED)
+#: The record states in which its case file takes files: the attachment policy's (whose
+#: guard refuses the others), so every state where the policy has none.
+ATTACHABLE = tuple(S)
 
 
 def _no_running_order(record) -> bool:
@@ -114,7 +123,6 @@ def _no_running_order(record) -> bool:
 def _record_specs() -> list[ActionSpec]:
     initiate = Step("initiate", _("启动责任追究"), (), None, frozenset({Role.OFFICER}), "§6.4")
     fulfilled = Step("fulfilled", _("登记义务履行完毕"), (), None, frozenset({Role.OFFICER}), "§6.5")
-    attach = Step("attach", _("上传附件"), (), None, frozenset(POLICIES[Record].roles), "§2")
     return [
         *_table(
             "cases",
@@ -173,7 +181,7 @@ def _record_specs() -> list[ActionSpec]:
         ActionSpec(
             "cases",
             "attachment",
-            _from(attach, ATTACHABLE),
+            _from(POLICIES[Record].step, ATTACHABLE),
             att_api.RecordAttachmentsApi,
             att_api.AttachmentUploadInput,
             creates=True,
@@ -215,14 +223,14 @@ def _may_extend(item) -> bool:
 
 def _item_specs() -> list[ActionSpec]:
     sources = ITEM_STEPS["submit"].sources
-    evidence = Step("add_evidence", _("上传整改材料"), sources, None, frozenset({Role.UNIT_LIAISON}), "§6.3")
     return [
         ActionSpec(
             "items",
             "evidence",
-            evidence,
+            _from(POLICIES[RectificationItem].step, sources),
             rect_api.ItemEvidenceApi,
             att_api.AttachmentFileInput,
+            label=_("上传整改材料"),
             creates=True,
         ),
         ActionSpec(
@@ -297,24 +305,48 @@ def _all() -> dict[tuple[str, str], ActionSpec]:
         *_table("repairs", REPAIR_STEPS, repair_api.STEPS, danger={"refuse", "revoke"}),
         *_notice_specs(),
     ]
-    return {(s.kind, s.slug): _served_by_notice(s) for s in specs}
+    return {(s.kind, s.slug): _guarded(_served_by_notice(s)) for s in specs}
+
+
+def _policy_guard(model) -> Guard:
+    return lambda user, owner: POLICIES[model].guard(owner)
+
+
+#: The service's own guard of a step, beyond the step's roles and states: the refusal the
+#: service raises (casework.guards, the services' `*_refusal`, notices.guards).
+GUARDS: dict[tuple[str, str], Guard] = {
+    ("cases", "approve-pre-notice"): own_proposal,
+    ("cases", "determine"): record_svc.determine_refusal,
+    ("cases", "answer-defence"): lambda user, record: record_svc.answer_defence_refusal(record),
+    ("cases", "submit-defence"): lambda user, record: record_svc.submit_defence_refusal(
+        record, acting_user=user
+    ),
+    ("cases", "attachment"): _policy_guard(Record),
+    ("items", "evidence"): _policy_guard(RectificationItem),
+    ("rectifications", "issue"): own_rectification_draft,
+    ("accountability", "decide"): own_case,
+    ("notices", "approve"): notice_guards.own_draft,
+    ("notices", "void"): notice_guards.void_issued,
+}
+#: Who may take a step, where the service's guard decides rather than the step's roles.
+WHO: dict[tuple[str, str], Guard] = {("sanctions", "appeal"): filer_refusal}
+
+
+def _guarded(spec: ActionSpec) -> ActionSpec:
+    key = (spec.kind, spec.slug)
+    return dataclasses.replace(spec, guard=GUARDS.get(key), who=WHO.get(key))
 
 
 #: The service steps of a sub-process that the service of its notice records.
 NOTICE_SERVED = frozenset(
     {("cases", "serve"), ("rectifications", "serve"), ("objections", "serve"), ("accountability", "serve")}
 )
-#: What waits on the service of the prior notice: the subject's answer, the determination.
-AFTER_PRE_NOTICE = frozenset({("cases", "submit-defence"), ("cases", "determine")})
 
 
 def _served_by_notice(spec: ActionSpec) -> ActionSpec:
     """A service the notice's service records (notices.service_steps) is offered while the
     notice is issued (the form then serves it), or while no such notice is on its way (the
-    service typed in, where the system issues none); not while the notice is being prepared.
-    What waits on the prior notice's service is offered once it is served."""
-    if (spec.kind, spec.slug) in AFTER_PRE_NOTICE:
-        return dataclasses.replace(spec, when=lambda record: bool(record.pre_notice_served_on))
+    service typed in, where the system issues none); not while the notice is being prepared."""
     if (spec.kind, spec.slug) not in NOTICE_SERVED:
         return spec
 

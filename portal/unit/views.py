@@ -21,7 +21,7 @@ from casework import clock, queries
 from casework.errors import DomainError, NotFoundError
 from casework.http import client_ip
 from casework.models import RectificationItem
-from casework.permissions import UNIT_ROLES, acting_role, has_role
+from casework.permissions import UNIT_ROLES, has_role, role_refusal
 from casework.services import attachments
 from casework.services.rectification import rectification_item_add_evidence
 
@@ -75,12 +75,8 @@ def upload_refusal(user, item: RectificationItem) -> str:
     policy = attachments.policy_for(item)
     if not has_role(user, *policy.roles):
         return _("整改材料由单位联络员上传；您可以查看已上传的材料。")
-    try:
-        acting_role(user, item.rectification.record, policy.step)
-        policy.guard(item)
-    except DomainError as exc:
-        return str(exc.message)
-    return ""
+    refused = role_refusal(user, item.rectification.record, policy.step) or policy.guard(item)
+    return "" if refused is None else str(refused.message)
 
 
 def _store(request: HttpRequest, item: RectificationItem) -> list[dict]:

@@ -1,0 +1,23 @@
+"""The guards of a notice's steps beyond its role and state (casework.guards): the refusal
+or None, raised by notices.services and asked by the portal."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from casework.errors import PermissionDeniedError
+from casework.guards import Refusal, separated
+from casework.permissions import has_role
+from casework.roles import Role
+
+
+def own_draft(acting_user, notice) -> Refusal | None:
+    """Whoever drafted a notice does not approve it."""
+    return separated(_("拟稿人不能核准自己起草的文书。"), notice.drafted_by_id, acting_user)
+
+
+def void_issued(acting_user, notice) -> Refusal | None:
+    """An issued notice carries a number: only an approver withdraws it."""
+    if notice.was_issued and not has_role(acting_user, Role.APPROVER):
+        return PermissionDeniedError(_("已签发的文书只能由审批人员作废。"), code="permission_denied")
+    return None
