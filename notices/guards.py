@@ -5,15 +5,35 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from casework.errors import PermissionDeniedError
+from casework.errors import DomainError, PermissionDeniedError
 from casework.guards import Refusal, separated
 from casework.permissions import has_role
 from casework.roles import Role
+
+from .lifecycle import NoticeState
 
 
 def own_draft(acting_user, notice) -> Refusal | None:
     """Whoever drafted a notice does not approve it."""
     return separated(_("拟稿人不能核准自己起草的文书。"), notice.drafted_by_id, acting_user)
+
+
+def servable_refusal(notice) -> Refusal | None:
+    """A notice is served once it is issued and its PDF is stored."""
+    if notice.state != NoticeState.ISSUED:
+        return DomainError(
+            _("文书“%(title)s”当前状态为“%(state)s”，不能送达。")
+            % {"title": notice.title, "state": notice.get_state_display()},
+            field="notices",
+            code="not_issued",
+        )
+    if not notice.pdf_ready:
+        return DomainError(
+            _("文书“%(title)s”正在生成，请稍后再送达。") % {"title": notice.title},
+            field="notices",
+            code="pdf_pending",
+        )
+    return None
 
 
 def void_issued(acting_user, notice) -> Refusal | None:

@@ -40,7 +40,7 @@ from .drafts import (  # noqa: F401 (notice_draft, finish_snapshot…: imported 
     notice_revise_draft,
     template_version_of,
 )
-from .guards import own_draft, void_issued
+from .guards import own_draft, servable_refusal, void_issued
 from .kinds import NOTICE
 from .lifecycle import NOTICE_STEPS, NoticeAction, NoticeState
 from .models import Notice, ServiceEvent, ServiceMethod, VoidedNumber
@@ -261,19 +261,7 @@ def _check_service(notices: list[Notice], served_on: dt.date) -> None:
     if len({n.record_id for n in notices}) > 1:
         raise DomainError(_("一次送达只能包含同一失信记录的文书。"), field="notices", code="mixed_records")
     for notice in notices:
-        if notice.state != NS.ISSUED:
-            raise DomainError(
-                _("文书“%(title)s”当前状态为“%(state)s”，不能送达。")
-                % {"title": notice.title, "state": notice.get_state_display()},
-                field="notices",
-                code="not_issued",
-            )
-        if not notice.pdf_ready:
-            raise DomainError(
-                _("文书“%(title)s”正在生成，请稍后再送达。") % {"title": notice.title},
-                field="notices",
-                code="pdf_pending",
-            )
+        refuse(servable_refusal(notice))
         if served_on < notice.issued_on:
             raise DomainError(_("送达日期不能早于成文日期。"), field="served_on", code="date_order")
     codes = {n.type_code for n in notices}

@@ -15,13 +15,14 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import audit, clock, rules
 from ..action_labels import AuditAction
 from ..errors import DomainError, NotFoundError, PermissionDeniedError
-from ..guards import own_case, refuse
+from ..guards import Refusal, own_case, refuse
 from ..language import official_language
-from ..lifecycle import RECORD_STANDING, AccountabilityState
+from ..lifecycle import RECORD_STANDING, AccountabilityState, Step
 from ..models import (
     Accountability,
     Appeal,
@@ -34,7 +35,7 @@ from ..models import (
     User,
 )
 from ..models.records import DeadlineStatus
-from ..permissions import has_conflict, has_role, roles_of
+from ..permissions import has_role, role_refusal, roles_of
 from ..roles import Role
 from ..rule_table import RuleCode
 from . import sanctions
@@ -54,16 +55,30 @@ AS = AccountabilityState
 
 
 # ── open a case ─────────────────────────────────────────────────────────────────────
-def _initiating_role(acting_user, record) -> str:
-    """Creation is not a transition of the table: an officer, or the system escalating an
-    overdue rectification (scenario 9), opens a case."""
+#: Creation is not a transition of the table: an officer opens a case on a finding.
+INITIATE_STEP = Step(
+    "initiate",
+    gettext_lazy("启动责任追究"),
+    tuple(sorted(RECORD_STANDING)),
+    None,
+    frozenset({Role.OFFICER}),
+    "§6.4",
+)
+
+
+def initiator_refusal(acting_user, record) -> Refusal | None:
+    """An officer without a 回避 conflict opens a case, or the system escalating an overdue
+    rectification (scenario 9)."""
     if acting_user is None:
-        return Role.SYSTEM
+        return None
     if not has_role(acting_user, Role.OFFICER):
-        raise PermissionDeniedError(_("只有办案人员可以启动责任追究。"), code="permission_denied")
-    if has_conflict(acting_user, record):
-        raise PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code="conflict_of_interest")
-    return Role.OFFICER
+        return PermissionDeniedError(_("只有办案人员可以启动责任追究。"), code="permission_denied")
+    return role_refusal(acting_user, record, INITIATE_STEP)
+
+
+def _initiating_role(acting_user, record) -> str:
+    refuse(initiator_refusal(acting_user, record))
+    return Role.SYSTEM if acting_user is None else Role.OFFICER
 
 
 def _case_record(acting_user, record_id: int):
@@ -76,13 +91,15 @@ def _case_record(acting_user, record_id: int):
     return record
 
 
-def _check_record_state(record) -> None:
-    if record.state not in RECORD_STANDING:
-        raise DomainError(
-            _("失信记录处于“%(state)s”状态，不能启动责任追究。") % {"state": record.get_state_display()},
-            field="record",
-            code="record_state",
-        )
+def initiate_state_refusal(record) -> Refusal | None:
+    """A case follows a finding: the record is determined and not revoked."""
+    if record.state in RECORD_STANDING:
+        return None
+    return DomainError(
+        _("失信记录处于“%(state)s”状态，不能启动责任追究。") % {"state": record.get_state_display()},
+        field="record",
+        code="record_state",
+    )
 
 
 def _subjects(record, person_ids: Iterable[int], unit_id: int | None) -> tuple[list[Person], int | None]:
@@ -121,7 +138,7 @@ def accountability_initiate(
     day = require_past_date(initiated_on or clock.today(), "initiated_on", _("立案日期"))
     record = _case_record(acting_user, record_id)
     role = _initiating_role(acting_user, record)
-    _check_record_state(record)
+    refuse(initiate_state_refusal(record))
     persons, unit_id = _subjects(record, person_ids, unit_id)
     _check_rectification(record, rectification_id)
     case = Accountability.objects.create(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from .. import audit, clock, kinds, rules
 from ..action_labels import AuditAction
 from ..errors import DomainError
+from ..guards import Refusal, refuse
 from ..language import official_language
 from ..lifecycle import OBJECTION_STEPS, RECORD_STANDING, SUBJECT_ROLES, ObjectionState, RecordState, Step
 from ..models import AuditEntry, Objection, ObjectionGround, ObjectionOutcome, Record
@@ -84,24 +85,29 @@ def objection_window(record: Record) -> Window:
     return Window(name=_("异议期"), act=_("提出异议"), start=record.determination_date)
 
 
-def _check_not_archived(record: Record) -> None:
+def _archived_refusal(record: Record) -> Refusal | None:
     """Archiving closes the window whatever day a filing claims: an objection received on
     paper before it is recorded before the record is archived (docs/decisions.md)."""
     if record.state != RecordState.ARCHIVED:
-        return
+        return None
     entry = AuditEntry.objects.filter(record=record, action="archive").order_by("-seq").first()
     end = timezone.localdate(entry.created_at) if entry else clock.today()
-    raise dataclasses.replace(objection_window(record), end=end).closed("received_on")
+    return dataclasses.replace(objection_window(record), end=end).closed("received_on")
 
 
-def _check_objectable(record: Record) -> None:
-    if record.state not in RECORD_STANDING:
-        raise DomainError(
-            _("失信记录当前状态为“%(state)s”，不能提出或受理异议。")
-            % {"state": RecordState(record.state).label},
-            field="record",
-            code="not_objectable",
-        )
+def _objectable_refusal(record: Record) -> Refusal | None:
+    if record.state in RECORD_STANDING:
+        return None
+    return DomainError(
+        _("失信记录当前状态为“%(state)s”，不能提出或受理异议。") % {"state": RecordState(record.state).label},
+        field="record",
+        code="not_objectable",
+    )
+
+
+def file_state_refusal(record: Record) -> Refusal | None:
+    """The record's state refuses an objection: archived (its window closed), or not decided."""
+    return _archived_refusal(record) or _objectable_refusal(record)
 
 
 @transaction.atomic(durable=True)
@@ -124,7 +130,7 @@ def objection_file(
     notified of)."""
     record = RECORD.get(acting_user, record_id, lock=True)
     role = acting_role(acting_user, record, FILE_STEP)
-    _check_not_archived(record)
+    refuse(_archived_refusal(record))
     filing = filing_date(
         acting_user=acting_user,
         given=received_on,
@@ -133,7 +139,7 @@ def objection_file(
         name=_("收到日期"),
         window=objection_window(record),
     )
-    _check_objectable(record)
+    refuse(_objectable_refusal(record))
     require_choice(ground, ObjectionGround, "ground", _("异议理由类别"))
     statement = require_text(statement, "statement", _("请填写异议内容。"))
     received_on = filing.on
@@ -282,7 +288,7 @@ def objection_accept(
 
     def after(obj: Objection) -> None:
         record = effects.locked_record(obj)
-        _check_objectable(record)
+        refuse(_objectable_refusal(record))
         role = acting_role(acting_user, record, OBJECTION_STEPS["accept"])
         with official_language():
             reason = _("异议已受理")

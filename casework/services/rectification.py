@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 from .. import audit, clock, rules
 from ..action_labels import AuditAction
 from ..errors import DomainError
-from ..guards import own_rectification_draft, refuse
+from ..guards import Refusal, own_rectification_draft, refuse
 from ..language import official_language
 from ..lifecycle import (
     ITEM_STEPS,
@@ -123,23 +123,27 @@ def _validated_item(index: int, item: Mapping, default: int, longest: int) -> di
     return {**row, "period_days": days}
 
 
-def _check_record(record: Record) -> None:
-    if record.state not in RECORD_IN_FORCE:
-        raise DomainError(
-            _("只有已认定或生效的失信记录才能下达整改通知，该记录当前状态为“%(state)s”。")
-            % {"state": RecordState(record.state).label},
-            field="record",
-            code="record_state",
-        )
+def _record_refusal(record: Record) -> Refusal | None:
+    if record.state in RECORD_IN_FORCE:
+        return None
+    return DomainError(
+        _("只有已认定或生效的失信记录才能下达整改通知，该记录当前状态为“%(state)s”。")
+        % {"state": RecordState(record.state).label},
+        field="record",
+        code="record_state",
+    )
 
 
-def _check_new_order(record: Record) -> None:
-    _check_record(record)
+def new_order_refusal(record: Record) -> Refusal | None:
+    """An order follows a finding, goes to a unit, and one runs at a time."""
+    if (refused := _record_refusal(record)) is not None:
+        return refused
     if record.subject_person_id:
         # The steps after service are the unit's (liaison, head): a person has neither.
-        raise DomainError(_("整改通知只对失信单位下达。"), field="record", code="subject")
+        return DomainError(_("整改通知只对失信单位下达。"), field="record", code="subject")
     if record.rectifications.filter(state__in=RECTIFICATION_RUNNING).exists():
-        raise DomainError(_("该记录已有未办结的整改。"), field="record", code="duplicate")
+        return DomainError(_("该记录已有未办结的整改。"), field="record", code="duplicate")
+    return None
 
 
 @transaction.atomic(durable=True)
@@ -151,7 +155,7 @@ def rectification_draft(
     record = RECORD.get(acting_user, record_id, lock=True)
     role = acting_role(acting_user, record, DRAFT)
     rows = _validated_items(items)
-    _check_new_order(record)
+    refuse(new_order_refusal(record))
     rectification = Rectification.objects.create(record=record, drafted_by=acting_user)
     RectificationItem.objects.bulk_create(
         RectificationItem(rectification=rectification, number=n, **row) for n, row in enumerate(rows, 1)
@@ -177,7 +181,7 @@ def rectification_issue(
 
     def change(rectification: Rectification) -> None:
         refuse(own_rectification_draft(acting_user, rectification))
-        _check_record(rectification.record)
+        refuse(_record_refusal(rectification.record))
         rectification.issued_by = acting_user
 
     return perform(

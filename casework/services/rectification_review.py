@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from .. import clock, rules
 from ..errors import ConflictError, DomainError
+from ..guards import Refusal
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
 from ..models import ItemReview, Rectification, RectificationItem, ReviewDecision
-from ..permissions import acting_role
+from ..permissions import acting_role, role_refusal
 from ..rule_table import RuleCode
 from .rectification_steps import ITEM, RECTIFICATION, numbers
 from .steps import apply_step, perform
@@ -60,15 +61,30 @@ def _check_covers(items: dict[int, RectificationItem], decisions: dict) -> None:
 
 def _locked_for_review(acting_user, rectification_id: int, seen_state: str) -> Rectification:
     rectification = RECTIFICATION.get(acting_user, rectification_id, lock=True)
-    if rectification.state == RS.REVIEWING:
+    if (refused := review_state_refusal(rectification)) is None:
         return rectification
-    label = rectification.get_state_display()
     if rectification.state != seen_state:
         raise ConflictError(
-            _("该事项刚被他人处理，当前状态为“%(state)s”，请刷新后重试。") % {"state": label}, code="conflict"
+            _("该事项刚被他人处理，当前状态为“%(state)s”，请刷新后重试。")
+            % {"state": rectification.get_state_display()},
+            code="conflict",
         )
-    raise DomainError(
-        _("当前状态“%(state)s”下不能审核整改。") % {"state": label}, field="state", code="illegal_transition"
+    raise refused
+
+
+def reviewer_refusal(acting_user, rectification: Rectification) -> Refusal | None:
+    """Who reviews: whoever may accept an item (验收) or send it back."""
+    return role_refusal(acting_user, rectification.record, ITEM_STEPS["accept"])
+
+
+def review_state_refusal(rectification: Rectification) -> Refusal | None:
+    """The order is reviewed while it is under review, item by item."""
+    if rectification.state == RS.REVIEWING:
+        return None
+    return DomainError(
+        _("当前状态“%(state)s”下不能审核整改。") % {"state": rectification.get_state_display()},
+        field="state",
+        code="illegal_transition",
     )
 
 

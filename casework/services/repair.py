@@ -20,12 +20,21 @@ from django.utils.translation import gettext_lazy
 from .. import audit, clock, kinds, rules, sync
 from ..action_labels import AuditAction
 from ..errors import DomainError, PermissionDeniedError
+from ..guards import Refusal, refuse
 from ..language import official_language
-from ..lifecycle import REPAIR_OPEN, REPAIR_STEPS, SUBJECT_ROLES, RecordState, RepairState, Step
+from ..lifecycle import (
+    RECORD_IN_FORCE,
+    REPAIR_OPEN,
+    REPAIR_STEPS,
+    SUBJECT_ROLES,
+    RecordState,
+    RepairState,
+    Step,
+)
 from ..models import Deadline, Record, RefusalReason, RepairApplication, SyncKind, User
 from ..models.records import DeadlineStatus
 from ..models.repair import RepairRule
-from ..permissions import acting_role, has_conflict, has_role
+from ..permissions import acting_role, has_role, role_refusal
 from ..roles import Role
 from ..rule_table import RuleCode
 from . import record_steps
@@ -105,7 +114,7 @@ def repair_apply(
         window=repair_window(record),
     )
     signer = _commitment_signer(acting_user, record, commitment_signed_by_id)
-    _check_applicable(record)
+    refuse(applicable_refusal(record))
     today = clock.today()
     application = RepairApplication.objects.create(
         record=record,
@@ -150,20 +159,18 @@ def _commitment_signer(acting_user, record: Record, signer_id: int | None) -> Us
     return signer
 
 
-def _check_applicable(record: Record) -> None:
+def applicable_refusal(record: Record) -> Refusal | None:
+    """A record in force, with no application still being handled, may be repaired."""
     if record.state != RecordState.EFFECTIVE:
-        raise DomainError(
+        return DomainError(
             _("只有生效的失信记录可以申请信用修复，该记录状态为“%(state)s”。")
             % {"state": RecordState(record.state).label},
             field="record",
             code="not_effective",
         )
     if record.repairs.filter(state__in=REPAIR_OPEN).exists():
-        raise DomainError(
-            _("该记录已有办理中的信用修复申请。"),
-            field="record",
-            code="repair_pending",
-        )
+        return DomainError(_("该记录已有办理中的信用修复申请。"), field="record", code="repair_pending")
+    return None
 
 
 def _accept(application: RepairApplication, today: dt.date) -> RepairApplication:
@@ -351,6 +358,30 @@ def _emit_pending_sync(record: Record) -> None:
 # ── obligations performed (scenario 15, 18) ─────────────────────────────────────────
 
 
+#: 登记义务履行完毕 is not a transition: the record stays where it is.
+FULFILLED_STEP = Step(
+    "fulfilled",
+    gettext_lazy("登记义务履行完毕"),
+    RECORD_IN_FORCE,
+    None,
+    frozenset({Role.OFFICER}),
+    "§6.5",
+)
+
+
+def fulfilled_refusal(acting_user, record: Record) -> Refusal | None:
+    """An officer without a 回避 conflict registers that the obligations were performed."""
+    if not has_role(acting_user, Role.OFFICER):
+        return PermissionDeniedError(_("只有办案人员可以登记义务履行情况。"), code="permission_denied")
+    return role_refusal(acting_user, record, FULFILLED_STEP)
+
+
+def fulfilled_state_refusal(record: Record) -> Refusal | None:
+    if record.state in FULFILLED_STEP.sources:
+        return None
+    return DomainError(_("只有已认定或生效的记录可以登记义务履行情况。"), field="state", code="illegal_state")
+
+
 @transaction.atomic(durable=True)
 def record_mark_obligations_fulfilled(
     *, acting_user, record_id: int, on: dt.date, evidence: str, ip_address: str | None = None
@@ -358,16 +389,10 @@ def record_mark_obligations_fulfilled(
     """The officer registers that the judgment or legal obligation behind the record was
     performed (履行完毕), with its evidence: a condition of repair for JUD/DEF and 轻微."""
     record = RECORD.get(acting_user, record_id, lock=True)
-    if not has_role(acting_user, Role.OFFICER):
-        raise PermissionDeniedError(_("只有办案人员可以登记义务履行情况。"), code="permission_denied")
-    if has_conflict(acting_user, record):
-        raise PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code="conflict_of_interest")
+    refuse(fulfilled_refusal(acting_user, record))
     require_past_date(on, "on", _("义务履行完毕日期"))
     evidence = require_text(evidence, "evidence", _("请填写义务履行完毕的证明材料。"))
-    if record.state not in (RecordState.DETERMINED, RecordState.EFFECTIVE):
-        raise DomainError(
-            _("只有已认定或生效的记录可以登记义务履行情况。"), field="state", code="illegal_state"
-        )
+    refuse(fulfilled_state_refusal(record))
     before = record_steps.snapshot(record)
     record.obligations_fulfilled_on = on
     record.save(update_fields=["obligations_fulfilled_on", "updated_at"])

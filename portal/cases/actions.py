@@ -54,7 +54,9 @@ def _who(user, obj, spec: ActionSpec) -> Refusal | None:
     return role_refusal(user, kind_of(obj).record(obj), spec.step, conflicts=_conflicts(user))
 
 
-def _state(obj, spec: ActionSpec) -> Refusal | None:
+def _state(user, obj, spec: ActionSpec) -> Refusal | None:
+    if spec.state is not None:
+        return spec.state(user, obj)
     kind = kind_of(obj)
     if kind.state(obj) in spec.step.sources:
         return None
@@ -70,7 +72,8 @@ def _when(obj, spec: ActionSpec) -> Refusal | None:
 def step_refusal(user, obj, spec: ActionSpec) -> Refusal | None:
     """The refusal the service would give `user` taking `spec` on `obj` now, in the
     services' order (who, state, then the step's own guard), or None."""
-    found = _who(user, obj, spec) or _state(obj, spec) or _when(obj, spec)
+    found = spec.first(user, obj) if spec.first is not None else None
+    found = found or _who(user, obj, spec) or _state(user, obj, spec) or _when(obj, spec)
     if found is None and spec.guard is not None:
         found = spec.guard(user, obj)
     return found

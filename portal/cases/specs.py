@@ -36,7 +36,6 @@ from casework.lifecycle import (
     RECORD_IN_FORCE,
     RECORD_STANDING,
     RECORD_STEPS,
-    RECTIFICATION_RUNNING,
     RECTIFICATION_STEPS,
     REPAIR_STEPS,
     RecordState,
@@ -44,10 +43,13 @@ from casework.lifecycle import (
 )
 from casework.models import Record, RectificationItem
 from casework.models.rectification import RequestState
-from casework.roles import Role
+from casework.services import accountability as acc_svc
+from casework.services import objections as obj_svc
 from casework.services import records as record_svc
 from casework.services import rectification as rect_svc
 from casework.services import rectification_extension as ext_svc
+from casework.services import rectification_review as review_svc
+from casework.services import repair as repair_svc
 from casework.services.appeals import filer_refusal
 from casework.services.attachments import POLICIES
 from casework.services.objections import FILE_STEP
@@ -74,6 +76,8 @@ class ActionSpec:
     when: Callable[[object], bool] | None = None  # a further condition for offering it
     who: Guard | None = None  # the service's guard of who may, instead of the step's roles
     guard: Guard | None = None  # the service's guard beyond role and state: (user, obj)
+    state: Guard | None = None  # the service's own wording of the states it leaves from
+    first: Guard | None = None  # what the service refuses before who may (its own state check)
     template: str = ""  # a hand-written form (default: generated from the input serializer)
 
     @property
@@ -114,15 +118,7 @@ def _table(kind: str, table: dict[str, Step], views: dict, *, danger=(), templat
 ATTACHABLE = tuple(S)
 
 
-def _no_running_order(record) -> bool:
-    if record.subject_organisation_id is None:  # orders go to units only
-        return False
-    return not record.rectifications.filter(state__in=RECTIFICATION_RUNNING).exists()
-
-
 def _record_specs() -> list[ActionSpec]:
-    initiate = Step("initiate", _("启动责任追究"), (), None, frozenset({Role.OFFICER}), "§6.4")
-    fulfilled = Step("fulfilled", _("登记义务履行完毕"), (), None, frozenset({Role.OFFICER}), "§6.5")
     return [
         *_table(
             "cases",
@@ -161,12 +157,11 @@ def _record_specs() -> list[ActionSpec]:
             rect_api.RecordRectificationsApi,
             rect_s.RectificationDraftInput,
             creates=True,
-            when=_no_running_order,
         ),
         ActionSpec(
             "cases",
             "accountability",
-            _from(initiate, RECORD_STANDING),
+            acc_svc.INITIATE_STEP,
             acc_api.RecordAccountabilityApi,
             acc_s.AccountabilityInitiateInput,
             creates=True,
@@ -174,7 +169,7 @@ def _record_specs() -> list[ActionSpec]:
         ActionSpec(
             "cases",
             "obligations-fulfilled",
-            _from(fulfilled, RECORD_IN_FORCE),
+            repair_svc.FULFILLED_STEP,
             repair_api.ObligationsFulfilledApi,
             repair_s.ObligationsFulfilledInput,
         ),
@@ -189,9 +184,10 @@ def _record_specs() -> list[ActionSpec]:
         ActionSpec(
             "cases",
             "notice",
-            _from(NOTICE_STEPS["draft"], list(S), label=_("拟制文书")),
+            _from(NOTICE_STEPS["draft"], list(S)),
             notice_api.NoticeListApi,
             notice_api.DraftInput,
+            label=_("拟制文书"),
             creates=True,
         ),
     ]
@@ -202,7 +198,7 @@ def _record_specs() -> list[ActionSpec]:
 
 def _rectification_specs() -> list[ActionSpec]:
     explain = _from(rect_svc.EXPLAIN, RECTIFICATION_STEPS["submit"].sources)
-    review = _from(RECTIFICATION_STEPS["return_items"], [rect_svc.RS.REVIEWING], label=_("审核整改事项"))
+    review = _from(RECTIFICATION_STEPS["return_items"], [rect_svc.RS.REVIEWING])
     views = rect_api.STEPS
     # What the head signs and the liaison submits: every item and its evidence, on the form.
     report = "portal/unit/report_action.html"
@@ -212,7 +208,12 @@ def _rectification_specs() -> list[ActionSpec]:
         ),
         ActionSpec("rectifications", "explanation", explain, views["explanation"]),
         ActionSpec(
-            "rectifications", "review", review, views["review"], template=FORMS + "rectification_review.html"
+            "rectifications",
+            "review",
+            review,
+            views["review"],
+            label=_("审核整改事项"),
+            template=FORMS + "rectification_review.html",
         ),
     ]
 
@@ -283,7 +284,6 @@ def _notice_specs() -> list[ActionSpec]:
         NOTICE_STEPS["serve"],
         notice_api.NoticeServeApi,
         notice_api.ServeNoticesInput,
-        when=lambda notice: notice.pdf_ready,
     )
     return [*_table("notices", NOTICE_STEPS, views, danger={"void"}), serve]
 
@@ -329,12 +329,32 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("notices", "void"): notice_guards.void_issued,
 }
 #: Who may take a step, where the service's guard decides rather than the step's roles.
-WHO: dict[tuple[str, str], Guard] = {("sanctions", "appeal"): filer_refusal}
+WHO: dict[tuple[str, str], Guard] = {
+    ("sanctions", "appeal"): filer_refusal,
+    ("cases", "accountability"): acc_svc.initiator_refusal,
+    ("cases", "obligations-fulfilled"): repair_svc.fulfilled_refusal,
+    ("rectifications", "review"): review_svc.reviewer_refusal,
+}
+#: The states a step leaves from, where the service says it in its own words.
+STATE: dict[tuple[str, str], Guard] = {
+    ("cases", "objection"): lambda user, record: obj_svc.file_state_refusal(record),
+    ("cases", "repair"): lambda user, record: repair_svc.applicable_refusal(record),
+    ("cases", "rectification"): lambda user, record: rect_svc.new_order_refusal(record),
+    ("cases", "accountability"): lambda user, record: acc_svc.initiate_state_refusal(record),
+    ("cases", "obligations-fulfilled"): lambda user, record: repair_svc.fulfilled_state_refusal(record),
+    ("notices", "serve"): lambda user, notice: notice_guards.servable_refusal(notice),
+}
+#: What a service refuses before asking who may, in its own words.
+FIRST: dict[tuple[str, str], Guard] = {
+    ("rectifications", "review"): lambda user, order: review_svc.review_state_refusal(order),
+}
 
 
 def _guarded(spec: ActionSpec) -> ActionSpec:
     key = (spec.kind, spec.slug)
-    return dataclasses.replace(spec, guard=GUARDS.get(key), who=WHO.get(key))
+    return dataclasses.replace(
+        spec, guard=GUARDS.get(key), who=WHO.get(key), state=STATE.get(key), first=FIRST.get(key)
+    )
 
 
 #: The service steps of a sub-process that the service of its notice records.
