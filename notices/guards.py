@@ -4,18 +4,24 @@ or None, raised by notices.services and asked by the portal."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from casework.errors import DomainError, PermissionDeniedError
-from casework.guards import Refusal, separated
+from casework.errors import DomainError
+from casework.guards import Reason, Refusal, declare, separated
 from casework.permissions import has_role
 from casework.roles import Role
 
-from .lifecycle import NoticeState
+from .lifecycle import NOTICE_STEPS, NoticeState
+
+OWN_DRAFT = Reason(gettext_lazy("拟稿人不能核准自己起草的文书。"), "separation_of_duties")
+VOID_ISSUED = Reason(gettext_lazy("已签发的文书只能由审批人员作废。"), "permission_denied")
+declare(NOTICE_STEPS["approve"], OWN_DRAFT)
+declare(NOTICE_STEPS["void"], VOID_ISSUED)
 
 
 def own_draft(acting_user, notice) -> Refusal | None:
     """Whoever drafted a notice does not approve it."""
-    return separated(_("拟稿人不能核准自己起草的文书。"), notice.drafted_by_id, acting_user)
+    return separated(OWN_DRAFT, notice.drafted_by_id, acting_user)
 
 
 def servable_refusal(notice) -> Refusal | None:
@@ -39,5 +45,5 @@ def servable_refusal(notice) -> Refusal | None:
 def void_issued(acting_user, notice) -> Refusal | None:
     """An issued notice carries a number: only an approver withdraws it."""
     if notice.was_issued and not has_role(acting_user, Role.APPROVER):
-        return PermissionDeniedError(_("已签发的文书只能由审批人员作废。"), code="permission_denied")
+        return VOID_ISSUED.refusal()
     return None

@@ -57,7 +57,9 @@ INPUT = {
     ("cases", "objection"): {"ground": "CONDITIONS", "statement": "款项已付清。"},
     ("cases", "repair"): lambda record: {
         "commitment": "信用承诺书",
-        "commitment_signed_by": UserFactory(organisation=record.subject_organisation, roles=[Role.UNIT_HEAD]).pk,
+        "commitment_signed_by": UserFactory(
+            organisation=record.subject_organisation, roles=[Role.UNIT_HEAD]
+        ).pk,
     },
     ("cases", "rectification"): {"items": rectification_steps.items(1, period_days=30)},
     ("cases", "accountability"): {"track": "SUPERVISORY", "reason": "负有直接责任。"},
@@ -195,3 +197,14 @@ def test_who_opened_a_case_may_not_decide_it_and_only_the_sanctioned_may_appeal(
 
 def specs_by_slug(kind: str) -> dict:
     return {spec.slug: spec for spec in specs_for(kind)}
+
+
+def test_the_case_page_offers_an_upload_where_the_attachment_policy_takes_one():
+    from casework.lifecycle import RecordState
+    from casework.models import Record
+    from casework.services.attachments import POLICIES
+    from portal.cases.specs import ATTACHABLE
+
+    takes = {state for state in RecordState if POLICIES[Record].guard(Record(state=state)) is None}
+    assert set(ATTACHABLE) == takes
+    assert specs_by_slug("cases")["attachment"].step.roles == frozenset(POLICIES[Record].roles)

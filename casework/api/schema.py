@@ -12,6 +12,9 @@
   says which roles may take it, from that table: `x-roles`, `x-lifecycle` (the step, from
   which states, to which) and a sentence in its description. Only for writes: a view that
   lists with GET and takes a step with POST documents the roles on the POST.
+- Refusals: a step whose guard has fixed refusals beyond role and state (separation of
+  duties: casework.guards.REASONS) lists them, `x-refusals` and under the status they
+  answer, with the very message and code the service gives.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular import openapi
 from rest_framework import permissions, serializers
 
+from ..guards import reasons_for
 from ..roles import Role
 from .serializers import ErrorSerializer
 
@@ -113,6 +117,19 @@ class AutoSchema(openapi.AutoSchema):
             sentence += _("系统也会自动执行此步骤。")
         description = operation.get("description", "")
         operation["description"] = f"{description}\n\n{sentence}" if description else sentence
+        self._add_refusals(operation, steps)
+
+    def _add_refusals(self, operation: dict, steps) -> None:
+        reasons = [reason for step in steps for reason in reasons_for(step)]
+        if not reasons:
+            return
+        operation["x-refusals"] = [
+            {"status": r.status, "code": r.code, "message": str(r.message)} for r in reasons
+        ]
+        for r in reasons:
+            response = operation["responses"].get(str(r.status))
+            if response is not None:
+                response["description"] = f"{response.get('description', '')}\n\n- `{r.code}`：{r.message}"
 
 
 def may_be_null(field) -> bool:

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import audit, clock, queries, rules
-from ..errors import ConflictError, DomainError, PermissionDeniedError
-from ..guards import Refusal, refuse
+from ..errors import ConflictError, DomainError
+from ..guards import NOT_THE_SANCTIONED, Refusal, refuse
 from ..language import official_language
 from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction, Track
@@ -98,9 +98,7 @@ def filer_refusal(user, sanction: Sanction) -> Refusal | None:
         return None
     if may_record_paper_filings(user):
         return role_refusal(user, sanction.accountability.record, ACCOUNTABILITY_STEPS["appeal"])
-    return PermissionDeniedError(
-        _("只有受处理的公务员本人可以申请复审、复核或申诉。"), code="permission_denied"
-    )
+    return NOT_THE_SANCTIONED.refusal()
 
 
 def filer_role(user, case: Accountability, sanction: Sanction) -> str:

@@ -159,15 +159,22 @@ def _commitment_signer(acting_user, record: Record, signer_id: int | None) -> Us
     return signer
 
 
+def apply_state_refusal(record: Record) -> Refusal | None:
+    """A record in force may be repaired."""
+    if record.state == RecordState.EFFECTIVE:
+        return None
+    return DomainError(
+        _("只有生效的失信记录可以申请信用修复，该记录状态为“%(state)s”。")
+        % {"state": RecordState(record.state).label},
+        field="record",
+        code="not_effective",
+    )
+
+
 def applicable_refusal(record: Record) -> Refusal | None:
-    """A record in force, with no application still being handled, may be repaired."""
-    if record.state != RecordState.EFFECTIVE:
-        return DomainError(
-            _("只有生效的失信记录可以申请信用修复，该记录状态为“%(state)s”。")
-            % {"state": RecordState(record.state).label},
-            field="record",
-            code="not_effective",
-        )
+    """In force, and no application still being handled."""
+    if (refused := apply_state_refusal(record)) is not None:
+        return refused
     if record.repairs.filter(state__in=REPAIR_OPEN).exists():
         return DomainError(_("该记录已有办理中的信用修复申请。"), field="record", code="repair_pending")
     return None

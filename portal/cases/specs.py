@@ -338,7 +338,8 @@ WHO: dict[tuple[str, str], Guard] = {
 #: The states a step leaves from, where the service says it in its own words.
 STATE: dict[tuple[str, str], Guard] = {
     ("cases", "objection"): lambda user, record: obj_svc.file_state_refusal(record),
-    ("cases", "repair"): lambda user, record: repair_svc.applicable_refusal(record),
+    # The pending application is left to the service: asking costs a query per listed record.
+    ("cases", "repair"): lambda user, record: repair_svc.apply_state_refusal(record),
     ("cases", "rectification"): lambda user, record: rect_svc.new_order_refusal(record),
     ("cases", "accountability"): lambda user, record: acc_svc.initiate_state_refusal(record),
     ("cases", "obligations-fulfilled"): lambda user, record: repair_svc.fulfilled_state_refusal(record),

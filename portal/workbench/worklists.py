@@ -27,7 +27,7 @@ from .access import APPROVAL_ROLES, HR_ROLES
 
 def notices_to_approve(user) -> QuerySet[Notice]:
     """Drafts waiting for 核准 that this user may approve: never their own draft (the
-    service refuses it: 拟稿人不能核准自己起草的文书), oldest first."""
+    service refuses it: notices.guards.own_draft), oldest first."""
     if not has_role(user, *APPROVAL_ROLES):
         return Notice.objects.none()
     return (
