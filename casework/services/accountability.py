@@ -229,8 +229,8 @@ def accountability_deliberate(
 
 
 # ── decision ────────────────────────────────────────────────────────────────────────
-def _record_decisions(case: Accountability, combined: Mapping[int, int]) -> None:
-    rows = sanctions.create_sanctions(case, case._decisions, combined)
+def _record_decisions(case: Accountability, parsed, combined: Mapping[int, int]) -> None:
+    rows = sanctions.create_sanctions(case, parsed, combined)
     if any(r.decision_type in sanctions.HR_EXECUTION_TYPES for r in rows):
         rules.open_deadline(case.record, RuleCode.HR_EXECUTION, case.decided_on, owner=case)
 
@@ -257,12 +257,15 @@ def accountability_decide(
         reason = require_text(reason, "reason", _("不作处理须说明理由。"))
     combined = {int(k): int(v) for k, v in (combined_periods or {}).items()}
 
+    parsed = []
+
     def change(case: Accountability) -> None:
+        nonlocal parsed
         refuse(own_case(acting_user, case))
         if day < case.initiated_on:
             raise DomainError(_("决定日期不能早于立案日期。"), field="decided_on", code="date_order")
-        case._decisions = sanctions.parse_decisions(decisions, case.track, day)
-        sanctions.check_decisions(case, case._decisions, unit_measure, combined)
+        parsed = sanctions.parse_decisions(decisions, case.track, day)
+        sanctions.check_decisions(case, parsed, unit_measure, combined)
         case.decided_on = day
 
     with official_language():
@@ -272,7 +275,7 @@ def accountability_decide(
         "decide",
         acting_user=acting_user,
         change=change,
-        after=lambda case: _record_decisions(case, combined),
+        after=lambda case: _record_decisions(case, parsed, combined),
         reason="；".join(p for p in (str(measure), reason.strip()) if p),
         ip_address=ip_address,
     )

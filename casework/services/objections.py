@@ -403,17 +403,20 @@ def objection_decide(
     effect = effects.outcome_effect(outcome, reason=reason, corrections=corrections, document=document)
     keep_corrections = outcome in (ObjectionOutcome.CORRECT, ObjectionOutcome.SUPPLEMENT)
 
+    record: Record | None = None  # locked by `change`, changed by `after`
+
     def change(obj: Objection) -> None:
-        obj._record = effects.locked_record(obj)
-        effects.check_outcome_applies(obj._record, outcome)
+        nonlocal record
+        record = effects.locked_record(obj)
+        effects.check_outcome_applies(record, outcome)
         obj.outcome, obj.decision_reason = outcome, reason
         obj.corrections = dict(corrections or {}) if keep_corrections else {}
         obj.decided_by, obj.decided_on = acting_user, clock.today()
 
     def after(obj: Objection) -> None:
-        role = acting_role(acting_user, obj._record, OBJECTION_STEPS["decide"])
-        effect(obj._record, obj, actor=acting_user, role=role)
-        rules.close_deadline(obj._record, RuleCode.OBJECTION_DECIDE, owner=obj)
+        role = acting_role(acting_user, record, OBJECTION_STEPS["decide"])
+        effect(record, obj, actor=acting_user, role=role)
+        rules.close_deadline(record, RuleCode.OBJECTION_DECIDE, owner=obj)
 
     return _step(
         "decide",

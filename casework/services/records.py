@@ -230,8 +230,11 @@ def record_propose(
     if determining_unit_id and not Organisation.objects.filter(pk=determining_unit_id).exists():
         raise DomainError(_("认定单位不存在。"), field="determining_unit", code="not_found")
 
+    measures: list[Measure] = []
+
     def change(record: Record) -> None:
-        record._measures = _validated_measures(measure_ids, record)
+        nonlocal measures
+        measures = _validated_measures(measure_ids, record)
         record.category, record.domain, record.tier = category, domain, tier
         record.facts, record.legal_basis, record.tier_rationale = (
             facts,
@@ -243,7 +246,7 @@ def record_propose(
         record.proposed_by = acting_user
 
     def after(record: Record) -> None:
-        record.measures.set(record._measures)
+        record.measures.set(measures)
         rules.close_deadline(record, RuleCode.VERIFICATION)
 
     return perform_step(
@@ -348,20 +351,22 @@ def record_amend_proposal(
     if measure_ids is not None:
         measure_ids = _require_some_measure(measure_ids)
 
+    new_measures: list[Measure] | None = None  # None: the measures stay as they are
+
     def change(record: Record) -> None:
-        record._measures = None
+        nonlocal new_measures
         if measure_ids is not None:
             measures = _validated_measures(measure_ids, record)
             if {m.pk for m in measures} != set(record.measures.values_list("pk", flat=True)):
-                record._measures = measures
+                new_measures = measures
         changed = _changed_fields(record, values)
-        _require_a_change(changed, record._measures is not None)
+        _require_a_change(changed, new_measures is not None)
         for name, value in changed.items():
             setattr(record, name, value)
 
     def after(record: Record) -> None:
-        if record._measures is not None:
-            record.measures.set(record._measures)
+        if new_measures is not None:
+            record.measures.set(new_measures)
         _withdraw_prior_notice(record)
 
     return perform_step(

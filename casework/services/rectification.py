@@ -371,7 +371,10 @@ def rectification_submit(
     """The liaison submits the 整改报告: every item still owed has evidence, the head's
     sign-off postdates the last change of evidence, the materials are declared true."""
 
+    pending: list[RectificationItem] = []
+
     def change(rectification: Rectification) -> None:
+        nonlocal pending
         pending = _locked_pending_items(rectification)
         if not pending:
             raise DomainError(_("没有待提交的整改事项。"), field="items", code="nothing_to_submit")
@@ -382,11 +385,10 @@ def rectification_submit(
                 _("提交前须声明所提交材料真实、准确、完整。"), field="truth_declared", code="declaration"
             )
         rectification.truth_declared, rectification.submitted_at = True, timezone.now()
-        rectification._pending = pending
 
     def after(rectification: Rectification) -> None:
         role = acting_role(acting_user, rectification.record, ITEM_STEPS["submit"])
-        for item in rectification._pending:
+        for item in pending:
             apply_step(
                 ITEM, item, acting_user=acting_user, role=role, step="submit", after=close_item_deadlines
             )

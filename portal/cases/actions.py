@@ -60,7 +60,7 @@ def _state(user, obj, spec: ActionSpec) -> Refusal | None:
     kind = kind_of(obj)
     if kind.state(obj) in spec.step.sources:
         return None
-    return illegal_state(kind.state_label(obj), spec.title)
+    return illegal_state(kind.state_label(obj), spec.step.label)  # the service's words
 
 
 def _when(obj, spec: ActionSpec) -> Refusal | None:

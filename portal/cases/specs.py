@@ -321,8 +321,6 @@ GUARDS: dict[tuple[str, str], Guard] = {
     ("cases", "submit-defence"): lambda user, record: record_svc.submit_defence_refusal(
         record, acting_user=user
     ),
-    ("cases", "attachment"): _policy_guard(Record),
-    ("items", "evidence"): _policy_guard(RectificationItem),
     ("rectifications", "issue"): own_rectification_draft,
     ("accountability", "decide"): own_case,
     ("notices", "approve"): notice_guards.own_draft,
@@ -344,6 +342,8 @@ STATE: dict[tuple[str, str], Guard] = {
     ("cases", "accountability"): lambda user, record: acc_svc.initiate_state_refusal(record),
     ("cases", "obligations-fulfilled"): lambda user, record: repair_svc.fulfilled_state_refusal(record),
     ("notices", "serve"): lambda user, notice: notice_guards.servable_refusal(notice),
+    ("cases", "attachment"): _policy_guard(Record),
+    ("items", "evidence"): _policy_guard(RectificationItem),
 }
 #: What a service refuses before asking who may, in its own words.
 FIRST: dict[tuple[str, str], Guard] = {
