@@ -1,7 +1,9 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from casework.roles import Role
 
@@ -9,6 +11,15 @@ from . import lifecycle
 from .accountability_steps import decided, decision, set_today
 from .factories import OrganisationFactory, PersonFactory, UserFactory
 from .notice_cases import issuer_fixture  # noqa: F401 (the `issuer` fixture, for every test)
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request with `Accept-Language: en` leaves English active in the thread: every test
+    starts and ends in the site's language, whatever ran before it on this worker."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def pytest_collection_modifyitems(config, items):
