@@ -3,16 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NoticesConfig(AppConfig):
+    """Nothing registered at start-up: the notices a step calls for are drafted by the
+    reaction to it (workflows.reactions), and the check on a service typed in is named in
+    settings (CHENGXIN["DIRECT_SERVICE_CHECK"])."""
+
     name = "notices"
     verbose_name = _("文书")
-
-    def ready(self) -> None:
-        # Notices are drafted at the steps that call for them, in the step's own transaction.
-        from casework.services.steps import on_direct_service, on_step
-
-        from .listeners import on_step as draft_notices
-        from .service_steps import refuse_direct_service
-
-        on_step(draft_notices)
-        # A service whose notice is on its way is recorded by serving that notice.
-        on_direct_service(refuse_direct_service)

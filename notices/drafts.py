@@ -1,7 +1,7 @@
 """Drafting a notice, and completing a draft, before approval.
 
 A draft holds a data snapshot: the type's builder reads the case, the drafter adds what the
-case does not hold. The system drafts at the steps that call for a notice (notices.listeners)
+case does not hold. The system drafts at the steps that call for a notice (notices.drafting)
 and may leave fields blank; an officer completes them with `notice_revise_draft`, and
 approval and issue check the snapshot again (scenario 24). Nothing is rendered or stored
 here: a draft's watermarked preview is rendered from its current data on each download.
@@ -20,7 +20,6 @@ from casework.errors import DomainError, NotFoundError
 from casework.language import official_language
 from casework.models import Record
 from casework.permissions import acting_role, visible_records
-from casework.services.steps import notify_step
 
 from . import queries, types
 from .lifecycle import NOTICE_STEPS, NoticeAction, NoticeState
@@ -72,7 +71,6 @@ def notice_draft(
             ip_address=ip_address,
             diff={"type_code": [None, notice.type_code], "data": [None, snapshot]},
         )
-        notify_step(notice, "created", acting_user=acting_user, role=role)
     return notice
 
 

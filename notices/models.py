@@ -157,7 +157,7 @@ class Notice(ConcurrentTransitionMixin, models.Model):
     pdf = models.BinaryField(_("PDF"), blank=True, default=b"", editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
-    # None: drafted by the system at the casework step that calls for it (notices.listeners).
+    # None: drafted by the system at the casework step that calls for it (notices.drafting).
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("拟稿人"),

@@ -13,7 +13,7 @@ Driven by the stored state, not by what the sweep returned: an urging is an orde
 order whose data carries that day (`urged_on`). So a run that died between the two
 transactions is caught up by the next one, and a second run drafts nothing (and locks
 nothing). Urgings without a letter have their reminder rows locked FOR UPDATE SKIP LOCKED and
-the letters looked for again, so two workers at once never draft the same letter twice. Drafts are what notices.listeners.produce makes: by
+the letters looked for again, so two workers at once never draft the same letter twice. Drafts are what notices.drafting.produce makes: by
 the system, possibly incomplete (the audit entry names what is missing), completed by the
 officer, approved and issued by people.
 """
@@ -34,7 +34,6 @@ from casework.models import Deadline, Record, Rectification, RectificationItem
 from casework.models.records import DeadlineStatus
 from casework.roles import Role
 from casework.services.rectification_sweeps import MISSABLE, REMINDER
-from casework.services.steps import notify_step
 
 from . import types
 from .context import common, iso
@@ -74,7 +73,7 @@ def draft_overdue_reminders(today: dt.date | None = None) -> int:
             pending = _without_letter(_locked(pending))
         if not pending:
             return 0
-        with official_language():  # as listeners.produce: whoever runs the sweep
+        with official_language():  # as drafting.produce: whoever runs the sweep
             return len(_draft(pending))
 
 
@@ -174,14 +173,14 @@ def _draft(urgings: list[Urging]) -> list[Notice]:
     # One INSERT: psycopg binds on the client here, so PostgreSQL's 65,535-parameter limit does
     # not apply (SQLite's backend batches by itself).
     notices = Notice.objects.bulk_create(drafts)
+    # No reaction row: nothing reacts to a notice's drafting (no flow follows a notice, no
+    # notice is drafted at another's drafting), as for every draft (notices.drafting).
     audit.append_many(_entry(notice, notice_type) for notice in notices)
-    for notice in notices:  # nothing listens to drafts yet; no query today
-        notify_step(notice, "created", acting_user=None, role=Role.SYSTEM)
     return notices
 
 
 def _issuers() -> dict:
-    """{organisation id: its issuer, None: the default}, as listeners.produce picks them for
+    """{organisation id: its issuer, None: the default}, as drafting.produce picks them for
     the system (no acting user): the unit that determined the record, else the default."""
     issuers: dict = {}
     for issuer in Issuer.objects.filter(is_active=True):

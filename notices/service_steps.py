@@ -314,8 +314,9 @@ def servable(obj, step: str) -> list[Notice]:
 
 
 def refuse_direct_service(*, obj, step: str) -> None:
-    """casework.services.steps.SERVICE_GUARDS: no service typed in while its notice is on
-    its way; serving the notice records it."""
+    """No service typed in while its notice is on its way; serving the notice records it.
+    Asked by casework.services.steps.check_direct_service, which settings name it to
+    (CHENGXIN["DIRECT_SERVICE_CHECK"])."""
     notice = waiting(obj, step)
     if notice is not None:
         raise DomainError(

@@ -142,3 +142,58 @@ def warned(settings, officer, approver, unit, person, fixed_today):
         decided_on=dt.date(2026, 3, 31),
     )
     return record
+
+
+@pytest.fixture(autouse=True)
+def reactions_after_commit(monkeypatch):
+    """Reactions to steps done when production does them: right after the step's
+    transaction commits.
+
+    In production a step notes its reactions in its own durable transaction, each with
+    `transaction.on_commit(reactions.take, robust=True)` (casework.services.reactions).
+    Inside pytest-django's TestCase transaction nothing commits and on_commit never fires;
+    so here, whenever an atomic block exits without error and leaves only the test case's
+    own blocks open (in production: the commit), the reactions' on-commit callbacks
+    registered since, and not rolled back with a savepoint, are run once each, in order,
+    until none is left (a reaction may note more: a notice voided is a step too). Other
+    on-commit callbacks (a PDF to render) are left alone, as before. A failing reaction is
+    logged and left pending with its attempt counted, as robust on_commit leaves it; only the
+    retry (`reactions.retry`) tries it again. In transactional tests the real on_commit runs
+    the callbacks and this never sees them.
+    """
+    from django.db import transaction
+
+    original_exit = transaction.Atomic.__exit__
+    busy = []
+
+    def exit_and_react(self, exc_type, exc_value, traceback):
+        result = original_exit(self, exc_type, exc_value, traceback)
+        conn = transaction.get_connection(self.using)
+        committed = exc_type is None and not self._from_testcase and not conn.needs_rollback
+        only_the_test_case = conn.in_atomic_block and all(b._from_testcase for b in conn.atomic_blocks)
+        if committed and only_the_test_case and not busy:
+            busy.append(True)
+            try:
+                _run_reaction_hooks(conn)
+            finally:
+                busy.clear()
+        return result
+
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_react)
+
+
+def _run_reaction_hooks(conn) -> None:
+    import logging
+
+    from casework.services import reactions
+
+    def fresh():
+        return [f for _sids, f, _robust in conn.run_on_commit if getattr(f, "func", None) is reactions.take]
+
+    while hooks := [f for f in fresh() if not getattr(f, "ran_in_test", False)]:
+        for hook in hooks:
+            hook.ran_in_test = True
+            try:
+                hook()
+            except Exception:  # as robust on_commit: logged, the step stays done
+                logging.getLogger("django.db.backends.base").exception("reaction %s failed", hook.args)

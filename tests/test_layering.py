@@ -1,6 +1,7 @@
 """The apps' layering (ARCHITECTURE §2): casework knows nothing of the work state or the
-notices built on it, and notices nothing of the work state. They hook in through
-casework.services.steps.STEP_LISTENERS, registered from their own AppConfig.ready().
+notices built on it, and notices nothing of the work state. What a casework step causes
+above it is noted in casework's outbox and done after the commit by the handler that
+config names (casework.services.reactions, workflows.reactions).
 
 Read with `ast` from the source files, so an import inside a function counts as well."""
 

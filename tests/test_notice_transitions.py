@@ -34,7 +34,7 @@ from casework.models import (
     SyncKind,
 )
 from casework.roles import Role
-from casework.services import decided_records
+from casework.services import decided_records, reactions
 from casework.services import objections as objection_svc
 from casework.services import records as record_svc
 from casework.services import rectification as rect_svc
@@ -42,7 +42,7 @@ from casework.services import rectification_extension as ext_svc
 from casework.services import repair as repair_svc
 from casework.services.accountability import accountability_decide
 from casework.services.rectification_sweeps import items_escalate, items_mark_overdue
-from notices import context, listeners, overdue_reminders, services, tasks, types
+from notices import context, drafting, overdue_reminders, services, tasks, types
 from notices.models import Notice, ServiceEvent
 
 from . import lifecycle
@@ -90,9 +90,9 @@ def test_the_table_names_real_steps_and_every_type_but_the_overdue_reminder():
         RepairApplication: REPAIR_STEPS,
         ExtensionRequest: {ext_svc.DECIDE.name: ext_svc.DECIDE},
     }
-    for model, step in listeners.PRODUCED_AT:
+    for model, step in drafting.PRODUCED_AT:
         assert step in steps[model], (model, step)
-    produced = {rule.code for rules in listeners.PRODUCED_AT.values() for rule in rules}
+    produced = {rule.code for rules in drafting.PRODUCED_AT.values() for rule in rules}
     # N11: the items are urged by a set-based sweep, not a step; notices.overdue_reminders drafts it.
     assert overdue_reminders.CODE not in produced
     assert produced | {overdue_reminders.CODE} == {t.code for t in types.all_types()}
@@ -189,9 +189,14 @@ def test_an_incomplete_draft_never_fails_the_step_and_is_refused_at_approval_nam
     assert refused.value.code == "notice_incomplete" and label in str(refused.value.message)
 
 
-def test_a_failing_builder_leaves_the_step_done_and_a_draft_with_the_common_data(
+def test_a_failing_builder_leaves_the_step_done_and_its_notices_to_the_retry(
     officer, approver, unit, issuer, monkeypatch
 ):
+    """The builder fails the reaction to the step, not the step: nothing is half-drafted,
+    the reaction stays pending with its error; once the builder reads the case again, the
+    retry drafts both notices in full (tests/test_reactions.py: through the API)."""
+    built = context.n2
+
     def broken(record, obj):
         with connection.cursor() as cursor:  # a failed query too: PostgreSQL aborts the transaction
             cursor.execute("SELECT * FROM no_such_table")
@@ -199,18 +204,26 @@ def test_a_failing_builder_leaves_the_step_done_and_a_draft_with_the_common_data
     monkeypatch.setattr(context, "n2", broken)
     record = lifecycle.determined(officer=officer, approver=approver, organisation=unit)
     assert Record.objects.get(pk=record.pk).state == RecordState.DETERMINED
+    assert codes(record) == ["N1"]
+    [failed] = reactions.failed()
+    assert (failed.step, failed.attempts, failed.object_id) == ("determine", 1, record.pk)
+    assert "no_such_table" in failed.last_error
+
+    monkeypatch.setattr(context, "n2", built)
+    assert reactions.retry() == 1
     n2 = only(record, "N2")
-    assert n2.data["record_number"] == record.reference and "determination_date" not in n2.data
+    assert n2.data["record_number"] == record.reference and n2.data["determination_date"]
     assert only(record, "N3").data["earliest_repair_date"]
+    assert not reactions.pending().exists()
 
 
 def test_a_replayed_step_drafts_nothing_new_unless_the_open_draft_was_voided(officer, approver, unit, issuer):
     record = lifecycle.determined(officer=officer, approver=approver, organisation=unit)
     for _replay in range(2):
-        listeners.on_step(obj=record, step="determine", acting_user=approver, role=Role.APPROVER)
+        drafting.draft_for_step(record, "determine", acting_user=approver)
     assert codes(record) == ["N1", "N2", "N3"]
     services.notice_void(acting_user=officer, notice_id=only(record, "N2").pk, reason="重拟")
-    listeners.on_step(obj=record, step="determine", acting_user=approver, role=Role.APPROVER)
+    drafting.draft_for_step(record, "determine", acting_user=approver)
     assert [n.state for n in notices(record, "N2")] == ["VOIDED", "DRAFT"]
 
 

@@ -1,22 +1,21 @@
-"""Keep work state in step with legal state, inside the transaction of the legal step.
+"""Keep work state in step with legal state, in the reaction to each legal step.
 
-`on_step` is registered in casework.services.steps.STEP_LISTENERS (WorkflowsConfig.ready):
-every service that creates a followed object or takes one of its steps calls it after
-the audit entry, in the same transaction. It starts the object's process ("created"),
-or completes the task that the object's new state no longer needs, which sends the flow
-back to its router to open the task the new state does need. A step that leaves the
-needed task unchanged (an extension, a correction) leaves the task — and its claim — alone.
+`follow_step` is called by `workflows.reactions.react` after a step (or a creation) has
+committed, in the reaction's own transaction with the object locked. It starts the object's
+process ("created"), or completes the task that the object's new state no longer needs,
+which sends the flow back to its router to open the task the new state does need. A step
+that leaves the needed task unchanged (an extension, a correction) leaves the task — and its
+claim — alone. A flow that cannot be locked (FlowLockFailed) fails the reaction, which is
+retried; the legal step stays done.
 """
 
 from __future__ import annotations
 
-from django.db import connection, transaction
-from django.utils.translation import gettext as _
-from viewflow.workflow.exceptions import FlowLockFailed
+import copy
+
+from django.db import transaction
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
-
-from casework.errors import ConflictError
 
 from .flows import FLOW_BY_MODEL, FLOWS, CaseFlow
 from .models import CaseProcess, subject_key
@@ -25,18 +24,24 @@ from .models import CaseProcess, subject_key
 WAITING = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
-def on_step(*, obj, step: str, acting_user, role: str) -> None:
+def follow_step(obj, *, state: str, acting_user) -> None:
+    """Bring the process of `obj`, if a flow follows its kind, up to the step that left it
+    in `state`: its tasks are started and completed as they were when the step was taken,
+    even when later steps have moved it on since (a creation and a system step in one
+    transaction: the task of the first state is opened, then done); the flow's router then
+    opens the task the object's current state needs."""
     flow_class = FLOW_BY_MODEL.get(type(obj))
-    if flow_class is None:
-        return
-    try:
-        if connection.in_atomic_block:  # the normal case: the step's own transaction
-            follow(flow_class, obj, acting_user=acting_user)
-        else:
-            with transaction.atomic():
-                follow(flow_class, obj, acting_user=acting_user)
-    except FlowLockFailed:
-        raise ConflictError(_("该事项刚被他人处理，请刷新后重试。"), code="conflict") from None
+    if flow_class is not None:
+        follow(flow_class, as_of(obj, state), acting_user=acting_user)
+
+
+def as_of(obj, state: str):
+    """`obj` as the step left it: an in-memory copy with that state (the object untouched)."""
+    if not state or obj.state == state:
+        return obj
+    then = copy.copy(obj)
+    then.__dict__["state"] = state  # set as refresh_from_db sets django-fsm's protected field
+    return then
 
 
 def follow(flow_class: type[CaseFlow], obj, *, acting_user=None) -> None:
@@ -74,7 +79,7 @@ def finish(task: Task, acting_user) -> None:
 
 def follow_all(*, flows: tuple[type[CaseFlow], ...] = FLOWS) -> int:
     """Start or update the process of every followed object (objects made before the
-    workflows existed, or by a service that does not notify yet); returns how many
+    workflows existed, or whose reaction is still pending); returns how many
     objects were looked at. Each object under its own row lock, as a step would be."""
     count = 0
     for flow_class in flows:

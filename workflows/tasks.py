@@ -6,9 +6,14 @@ each a call of `workflows.sweeps.run` that returns its counts. Delivery is at le
 the domain functions claim rows with SKIP LOCKED and conditional UPDATEs. `today` (ISO date)
 is for a manual re-run of a past day; beat sends none, so the legal date is taken when the
 task runs, not when it was queued.
+
+`process_reactions` retries what steps cause beyond casework (casework.services.reactions)
+where the reaction after the step's commit failed or never ran.
 """
 
 from celery import shared_task
+
+from casework.services import reactions
 
 from . import sweeps
 
@@ -57,3 +62,11 @@ def sweep_sync_delivery(today: str | None = None) -> dict[str, int]:
 @shared_task(**SWEEP_OPTIONS)
 def sweep_viewflow_timers(today: str | None = None) -> dict[str, int]:
     return sweeps.run("viewflow_timers", today)
+
+
+@shared_task(soft_time_limit=50, time_limit=55)
+def process_reactions() -> int:
+    """Retry the reactions to steps still pending (a failure, or a worker that died after
+    the commit): run by beat every minute. Returns how many were done; a reaction that
+    fails again fails the task (and is tried after the others next time)."""
+    return reactions.retry()

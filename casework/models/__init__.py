@@ -8,6 +8,7 @@ from .calendar import CalendarDay, CalendarYear
 from .objections import Objection, ObjectionGround, ObjectionOutcome
 from .organisations import Organisation, OrganisationName, OrganisationType
 from .people import Person
+from .reactions import Reaction
 from .records import (
     Category,
     Deadline,
@@ -59,6 +60,7 @@ __all__ = [
     "OrganisationName",
     "OrganisationType",
     "Person",
+    "Reaction",
     "Record",
     "RecordState",
     "Rectification",

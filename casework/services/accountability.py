@@ -38,7 +38,7 @@ from ..models.records import DeadlineStatus
 from ..permissions import has_role, role_refusal, roles_of
 from ..roles import Role
 from ..rule_table import RuleCode
-from . import sanctions
+from . import reactions, sanctions
 from .accountability_case import (
     CASE,
     FIRST_APPEAL_WINDOW,
@@ -48,7 +48,7 @@ from .accountability_case import (
     case_type,
 )
 from .record_steps import RECORD
-from .steps import apply_step, check_direct_service, notify_step
+from .steps import apply_step, check_direct_service
 from .validation import require_choice, require_past_date, require_text
 
 AS = AccountabilityState
@@ -162,7 +162,7 @@ def accountability_initiate(
         ip_address=ip_address,
         diff=audit.field_diff({}, case_snapshot(case)),
     )
-    notify_step(case, "created", acting_user=acting_user, role=role)
+    reactions.note(case, "created", acting_user=acting_user, role=role)
     return case
 
 

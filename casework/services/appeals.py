@@ -23,9 +23,9 @@ from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction
 from ..permissions import acting_role, role_refusal, roles_of
 from ..roles import Role
 from ..rule_table import RuleCode
-from . import sanctions
+from . import reactions, sanctions
 from .accountability_case import CASE, FIRST_APPEAL_WINDOW, case_snapshot
-from .steps import apply_step, notify_step
+from .steps import apply_step
 from .validation import (
     Window,
     filing_date,
@@ -159,7 +159,7 @@ def _record_step(case, *, acting_user, role, step, change, reason, ip_address, c
             ip_address=ip_address,
             diff=audit.field_diff(before, capture(case)),
         )
-        notify_step(case, step, acting_user=acting_user, role=role)
+        reactions.note(case, step, acting_user=acting_user, role=role)
         return
     apply_step(
         CASE,

@@ -39,8 +39,8 @@ from ..models import (
     RectificationItem,
 )
 from ..permissions import acting_role
+from . import reactions
 from .record_steps import RECORD
-from .steps import notify_step
 from .validation import require_text
 
 #: Item and rectification states in which the unit may still change its evidence.
@@ -115,7 +115,7 @@ def _evidence_changed(owner, acting_user, role, attachment: Attachment) -> None:
         diff={"evidence_changed_at": [before, now]},
     )
     # Not an FSM step, but it decides whose turn it is (the head must sign again).
-    notify_step(rectification, "evidence_changed", acting_user=acting_user, role=role)
+    reactions.note(rectification, "evidence_changed", acting_user=acting_user, role=role)
 
 
 def _lock_rectification_of_item(item_pk: int) -> None:

@@ -31,8 +31,9 @@ from ..roles import Role
 from ..rule_table import RuleCode
 from . import objection_effects as effects
 from . import objection_evidence as evidence
+from . import reactions
 from .record_steps import RECORD
-from .steps import apply_step, check_direct_service, notify_step, perform, snapshot
+from .steps import apply_step, check_direct_service, perform, snapshot
 from .validation import (
     PAPER_FILING_ROLES,
     Window,
@@ -166,7 +167,7 @@ def objection_file(
         ip_address=ip_address,
         diff=audit.field_diff({}, {**objection_snapshot(objection), **filing.audit_fields()}),
     )
-    notify_step(objection, "created", acting_user=acting_user, role=role)
+    reactions.note(objection, "created", acting_user=acting_user, role=role)
     if repeat:
         return _refuse_repeat(objection)
     rules.open_deadline(record, RuleCode.OBJECTION_ACCEPT, received_on, owner=objection)

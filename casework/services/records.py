@@ -22,8 +22,9 @@ from ..models.records import DeadlineStatus
 from ..permissions import has_role
 from ..roles import Role
 from ..rule_table import RuleCode
+from . import reactions
 from .record_steps import perform_step, snapshot
-from .steps import check_direct_service, notify_step
+from .steps import check_direct_service
 from .validation import (
     Window,
     filing_date,
@@ -101,7 +102,7 @@ def record_register_lead(
         ip_address=ip_address,
         diff=audit.field_diff({}, snapshot(record)),
     )
-    notify_step(record, "created", acting_user=acting_user, role=role)
+    reactions.note(record, "created", acting_user=acting_user, role=role)
     return record
 
 
@@ -418,7 +419,7 @@ def record_answer_defence(
 # T5 ───────────────────────────────────────────────────────────────────────────────
 def record_approve_pre_notice(*, acting_user, record_id: int, ip_address: str | None = None) -> Record:
     """The approver approves the proposal: PROPOSED → PRE_NOTICE, and the 事前告知书 is
-    drafted (notices.listeners). Nothing is served yet: the defence window opens when the
+    drafted (notices.drafting, after the commit). Nothing is served yet: the defence window opens when the
     issued notice is served (`pre_notice_service`), counted from that service."""
 
     def change(record: Record) -> None:

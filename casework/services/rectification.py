@@ -46,11 +46,12 @@ from ..models.records import DeadlineStatus
 from ..permissions import acting_role
 from ..roles import Role
 from ..rule_table import RuleCode
+from . import reactions
 from .attachments import attachment_upload
 from .record_steps import RECORD
 from .rectification_review import rectification_review, rectification_start_review
 from .rectification_steps import ITEM, RECTIFICATION, numbers
-from .steps import apply_step, check_direct_service, notify_step, perform
+from .steps import apply_step, check_direct_service, perform
 from .validation import require_past_date, require_text
 
 RS, IS = RectificationState, ItemState
@@ -170,7 +171,7 @@ def rectification_draft(
         ip_address=ip_address,
         diff=audit.field_diff({}, {"items": rows}),
     )
-    notify_step(rectification, "created", acting_user=acting_user, role=role)
+    reactions.note(rectification, "created", acting_user=acting_user, role=role)
     return rectification
 
 

@@ -24,8 +24,8 @@ from ..models.records import DeadlineStatus
 from ..permissions import acting_role
 from ..roles import Role
 from ..rule_table import RuleCode
+from . import reactions
 from .rectification_steps import ITEM
-from .steps import notify_step
 from .validation import PAPER_FILING_ROLES, Window, filing_date, require_text
 
 #: The unit's liaison asks; the officer records a request the commission received on paper.
@@ -208,5 +208,5 @@ def rectification_decide_extension(
             ip_address=ip_address,
             diff=diff,
         )
-        notify_step(request, DECIDE.name, acting_user=acting_user, role=role)
+        reactions.note(request, DECIDE.name, acting_user=acting_user, role=role)
     return request

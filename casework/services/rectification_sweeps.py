@@ -15,9 +15,9 @@ SELECT, one audit append), and changes nothing when run again the same day. The 
 per order and run for what happened to its items (`rectification.urge_items`,
 `rectification.escalate_items`: the numbers in the reason, each item's state and dates in
 the diff); the items' own history is in their rows and their Deadline rows (the missed one
-CANCELLED, kept; the next one opened). The only per-object work is the workflow listeners'
-(casework.services.steps): once per escalated order, its new case and its new lead, never
-per item. Items are claimed with SELECT … FOR UPDATE SKIP LOCKED and then updated by id,
+CANCELLED, kept; the next one opened). The only per-object work is what the escalation
+causes beyond casework, done after the commit (casework.services.reactions): once per
+escalated order, its new case and its new lead, never per item. Items are claimed with SELECT … FOR UPDATE SKIP LOCKED and then updated by id,
 so two sweepers at once never change, nor audit, the same item twice.
 """
 
@@ -47,9 +47,9 @@ from ..models import (
 )
 from ..roles import Role
 from ..rule_table import ESCALATION_BASIS, ESCALATION_TIER_ABOVE, RuleCode
+from . import reactions
 from .records import _fact_hash
 from .rectification_claims import Order, content_type_id, item_ids, open_deadlines, supersede, take
-from .steps import notify_step
 
 IS, RS = ItemState, RectificationState
 MISSABLE = (RuleCode.RECTIFICATION, RuleCode.RESUBMISSION)
@@ -168,13 +168,14 @@ class Escalated:
         return _escalation_entries(self.rectifications, self.cases, self.leads)
 
     def notify(self) -> None:
-        """The work state follows (casework.services.steps listeners): the order's process
-        ends, the case's and the lead's start. Per escalated order, never per item."""
+        """What follows, after the commit (casework.services.reactions): the order's 督办通知书
+        and the end of its process, the start of the case's and the lead's. One row per
+        escalated order, never per item, in one INSERT per step."""
+        system = {"acting_user": None, "role": Role.SYSTEM}
         # Re-read in one query: the state field is protected, the UPDATE went around it.
-        for rectification in Rectification.objects.filter(pk__in=[r.pk for r in self.rectifications]):
-            notify_step(rectification, "escalate", acting_user=None, role=Role.SYSTEM)
-        for obj in (*self.cases, *self.leads):
-            notify_step(obj, "created", acting_user=None, role=Role.SYSTEM)
+        escalated = Rectification.objects.filter(pk__in=[r.pk for r in self.rectifications])
+        reactions.note_many(escalated, "escalate", **system)
+        reactions.note_many([*self.cases, *self.leads], "created", **system)
 
 
 def _escalate_rectifications(today: dt.date) -> Escalated:

@@ -37,10 +37,10 @@ from ..models.repair import RepairRule
 from ..permissions import acting_role, has_role, role_refusal
 from ..roles import Role
 from ..rule_table import RuleCode
-from . import record_steps
+from . import reactions, record_steps
 from .record_steps import RECORD
 from .repair_eligibility import Eligibility, repair_eligibility
-from .steps import apply_step, notify_step, perform, snapshot
+from .steps import apply_step, perform, snapshot
 from .validation import (
     PAPER_FILING_ROLES,
     Window,
@@ -133,7 +133,7 @@ def repair_apply(
         ip_address=ip_address,
         diff=audit.field_diff({}, {**snapshot(application), **filing.audit_fields()}),
     )
-    notify_step(application, "created", acting_user=acting_user, role=role)
+    reactions.note(application, "created", acting_user=acting_user, role=role)
     with official_language():  # a refusal stores the failing conditions' reasons
         eligibility = repair_eligibility(record, today)
     if eligibility.eligible:

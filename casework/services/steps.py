@@ -1,13 +1,16 @@
 """The machinery every lifecycle step shares, for the record and each sub-process:
 find the object among those the user may see, lock it, check who and when, change it,
-run the FSM transition and write the audit entry, all in one durable transaction."""
+run the FSM transition, write the audit entry and note what the step causes beyond
+casework (a `reactions` row, done after the commit), all in one durable transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import models, transaction
 from django.forms.models import model_to_dict
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, can_proceed
 
@@ -16,42 +19,18 @@ from ..errors import ConflictError
 from ..guards import illegal_state
 from ..kinds import ObjectKind
 from ..permissions import acting_role
-
-#: Called inside the step's transaction, right after its audit entry, as
-#: `listener(obj=, step=, acting_user=, role=)`; `step` is "created" for a new object.
-#: The one way a layer above (workflows) keeps its state in step with the legal state
-#: without casework importing it; registered from that app's AppConfig.ready().
-STEP_LISTENERS: list[Callable[..., None]] = []
-
-
-def on_step(listener: Callable[..., None]) -> Callable[..., None]:
-    if listener not in STEP_LISTENERS:
-        STEP_LISTENERS.append(listener)
-    return listener
-
-
-def notify_step(obj, step: str, *, acting_user, role: str) -> None:
-    """Tell the listeners that `obj` took `step` (or was "created"), in the caller's transaction."""
-    for listener in STEP_LISTENERS:
-        listener(obj=obj, step=step, acting_user=acting_user, role=role)
-
-
-#: Asked, as `guard(obj=, step=)` on the locked object, before a service is recorded on its
-#: own rather than as the service of its notice: raises DomainError while a notice whose
-#: service is the one way to record it is on its way (drafted, approved or issued). The
-#: notices app registers it (NoticesConfig.ready()); casework does not know its notices.
-SERVICE_GUARDS: list[Callable[..., None]] = []
-
-
-def on_direct_service(guard: Callable[..., None]) -> Callable[..., None]:
-    if guard not in SERVICE_GUARDS:
-        SERVICE_GUARDS.append(guard)
-    return guard
+from . import reactions
 
 
 def check_direct_service(obj, step: str) -> None:
-    for guard in SERVICE_GUARDS:
-        guard(obj=obj, step=step)
+    """Before a service is recorded on its own rather than as the service of its notice:
+    the check named in settings `CHENGXIN["DIRECT_SERVICE_CHECK"]` (config wires
+    `notices.service_steps.refuse_direct_service`, which raises DomainError while a notice
+    whose service records `step` on `obj` is on its way). Casework does not know its
+    notices; the one layer that knows them all names the check. Unset: no notices, no check."""
+    check = settings.CHENGXIN.get("DIRECT_SERVICE_CHECK")
+    if check:
+        import_string(check)(obj=obj, step=step)
 
 
 #: The step machine of a kind of object is its declaration (casework.kinds): its model, its
@@ -140,7 +119,7 @@ def apply_step(
         ip_address=ip_address,
         diff=audit.field_diff(before, capture(obj)),
     )
-    notify_step(obj, step, acting_user=acting_user, role=role)
+    reactions.note(obj, step, acting_user=acting_user, role=role)
     return obj
 
 

@@ -74,6 +74,13 @@ CELERY_BEAT_SCHEDULE = {
         f"sweep {name}": _sweep_entry(name, _every(CHENGXIN_SWEEP_INTERVAL))
         for name in (*_DATE_BASED_SWEEPS, *_CONTINUOUS_SWEEPS)
     },
+    # Reactions to steps still pending (a failure after the step's commit): retried (the
+    # least tried first), each in its own transaction (casework.services.reactions).
+    "process reactions": {
+        "task": "workflows.tasks.process_reactions",
+        "schedule": _every(60),
+        "options": {"expire_seconds": 60},
+    },
     # Issued notices still without a PDF (a rendering task lost or failed): queued again.
     "render pending notices": {
         "task": "notices.tasks.render_pending",

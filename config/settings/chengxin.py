@@ -36,6 +36,13 @@ CHENGXIN = {
     # the audit trail records (casework.http.client_ip); from anyone else the header is
     # ignored. Empty here; production reads CHENGXIN_TRUSTED_PROXIES.
     "TRUSTED_PROXIES": [],
+    # What a casework step causes in the layers above, called after the step commits with
+    # each of its outbox rows (casework.services.reactions): this layer wires it, as casework
+    # imports nothing above it.
+    "REACTIONS": "workflows.reactions.react",
+    # Asked before a service is typed in rather than recorded by serving its notice
+    # (casework.services.steps.check_direct_service): refuses while that notice is on its way.
+    "DIRECT_SERVICE_CHECK": "notices.service_steps.refuse_direct_service",
 }
 
 # The legal "today" (casework.clock) for demos and for the real-worker tests, whose worker and

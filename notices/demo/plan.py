@@ -1,5 +1,5 @@
 """The demo cases with their notices: casework.demo's `Plan`, extended so that after each
-step that calls for a notice (notices.listeners drafts it as the system) the people of the
+step that calls for a notice (notices.drafting drafts it as the system) the people of the
 case do what they would do in life, each on a later day of the case:
 
 - the officer completes the draft where the case does not hold the data (the 事前告知书's

@@ -129,6 +129,26 @@ def _renders() -> Check:
     return Check(_("文书 PDF"), True, _("已签发文书均已生成 PDF。"))
 
 
+def _reactions() -> Check:
+    """What steps cause after their commit (notices drafted, flows updated) and failed: each
+    pending row is retried every minute (casework.services.reactions)."""
+    from casework.services import reactions
+
+    failed = reactions.failed()
+    count = failed.count()
+    if not count:
+        return Check(_("步骤后续处理"), True, _("无失败待重试的后续处理。"))
+    oldest = failed.order_by("created_at").first()
+    detail = _(
+        "%(n)s 项后续处理（起草文书、更新流程）失败待重试，最早一项发生于 %(when)s，已尝试 %(attempts)s 次。"
+    ) % {
+        "n": count,
+        "when": timezone.localtime(oldest.created_at).strftime("%Y-%m-%d %H:%M"),
+        "attempts": oldest.attempts,
+    }
+    return Check(_("步骤后续处理"), False, detail)
+
+
 def _audit_head() -> Check:
     """The chain's tip (AuditHead) against the last entry and its link to the one before;
     the whole chain is checked by `manage.py verify_audit`, which reads every entry."""
@@ -162,6 +182,7 @@ CHECKS = [
     (gettext_lazy("任务队列"), _broker),
     (gettext_lazy("定时清扫"), _beat),
     (gettext_lazy("文书 PDF"), _renders),
+    (gettext_lazy("步骤后续处理"), _reactions),
     (gettext_lazy("审计链"), _audit_head),
 ]
 

@@ -1,12 +1,13 @@
 """Notices drafted at the casework steps that call for them (DOMAIN §5.1, §6.2–6.5, §8.3
 "produced at").
 
-`on_step` is registered in casework.services.steps.STEP_LISTENERS (NoticesConfig.ready), so
-it runs inside the transaction of every lifecycle step, after the step's audit entry. For a
-(model, step) of `PRODUCED_AT` it drafts each notice named there, as the system, with the
-data snapshot of the type's builder: the officer completes it, an approver approves it and
-it is issued (the required fields are checked then, scenario 24). Drafting never makes the
-step fail, and a replayed step drafts nothing new (`produce`).
+`draft_for_step` is the first thing `workflows.reactions.react` does after a step commits,
+in the reaction's own transaction with the step's object locked. For a (model, step) of
+`PRODUCED_AT` it drafts each notice named there, as the system, with the data snapshot of
+the type's builder: the officer completes it, an approver approves it and it is issued (the
+required fields are checked then, scenario 24). A replayed step (a retried reaction) drafts
+nothing new (`produce`). A failure (a builder that cannot read the case) is not caught: the
+reaction rolls back, stays pending and is retried; the step itself is done already.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,10 +35,9 @@ from casework.models import (
 from casework.models.accountability import Track
 from casework.roles import Role
 from casework.services.sanctions import FORMS, PARTY_FORMS
-from casework.services.steps import apply_step, notify_step
+from casework.services.steps import apply_step
 
 from . import types
-from .context import common
 from .lifecycle import NoticeAction, NoticeState
 from .models import Issuer, Notice
 from .services import NOTICES, capture, finish_snapshot, template_version_of
@@ -142,7 +141,8 @@ VOIDED_AT: dict[tuple[type, str], tuple[str, ...]] = {
 }
 
 
-def on_step(*, obj, step: str, acting_user, role: str) -> None:
+def draft_for_step(obj, step: str, *, acting_user) -> None:
+    """Void the drafts `step` makes stale (`VOIDED_AT`), then draft what it calls for."""
     if (type(obj), step) in VOIDED_AT:
         void_open_drafts(obj, VOIDED_AT[(type(obj), step)], step)
     for rule in PRODUCED_AT.get((type(obj), step), ()):
@@ -195,12 +195,11 @@ def void_open_drafts(record: Record, codes: tuple[str, ...], step: str) -> list[
 def produce(code: str, record: Record, obj=None, *, data: dict | None = None, acting_user=None):
     """Draft notice `code` about `record` (and `obj`, its sub-process object) as the system.
 
-    Lenient where notices.services.notice_draft is strict, because it must never make the
-    step fail: the step already checked who may act; the data may be incomplete (approval
-    and issue check it, naming each missing field); a builder that cannot read the case
-    leaves the common data only. Nothing is drafted (None) when an open draft of the same
-    type and variant is already about the same object (a replayed step), or when no issuer
-    is configured.
+    Lenient where notices.services.notice_draft is strict: the step already checked who may
+    act, and the data may be incomplete (approval and issue check it, naming each missing
+    field). Nothing is drafted (None) when an open draft of the same type and variant is
+    already about the same object (a replayed step or retried reaction), or when no issuer
+    is configured. A builder that fails makes the reaction fail, to be retried.
 
     Everything it writes (data snapshot, audit reason) is in the official language,
     whatever language the user whose step drafts it reads the site in.
@@ -216,7 +215,7 @@ def _produce(code: str, record: Record, obj, *, data: dict | None, acting_user):
         logger.warning("no active issuer: %s for record %s not drafted", code, record.pk)
         return None
     about = None if isinstance(obj, Record) else obj
-    snapshot = finish_snapshot({**_built(notice_type, record, about), **(data or {})}, issuer)
+    snapshot = finish_snapshot({**notice_type.build_data(record, about), **(data or {})}, issuer)
     if _open_draft_exists(code, record, about, snapshot.get("variant")):
         return None
     notice = Notice.objects.create(
@@ -239,18 +238,7 @@ def _produce(code: str, record: Record, obj, *, data: dict | None, acting_user):
         reason=_("待补充：%(fields)s") % {"fields": "；".join(missing)} if missing else "",
         diff={"type_code": [None, code], "data": [None, snapshot]},
     )
-    notify_step(notice, "created", acting_user=None, role=Role.SYSTEM)
     return notice
-
-
-def _built(notice_type, record: Record, obj) -> dict:
-    # A savepoint, so that even a failed query leaves the step's transaction usable.
-    try:
-        with transaction.atomic():
-            return notice_type.build_data(record, obj)
-    except Exception:  # whatever it was: the legal step matters more than a draft's content
-        logger.exception("notice %s for record %s: data builder failed", notice_type.code, record.pk)
-    return common(record)
 
 
 def _issuer(record: Record, acting_user) -> Issuer | None:
