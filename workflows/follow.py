@@ -11,8 +11,6 @@ retried; the legal step stays done.
 
 from __future__ import annotations
 
-import copy
-
 from django.db import transaction
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -24,24 +22,15 @@ from .models import CaseProcess, subject_key
 WAITING = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 
 
-def follow_step(obj, *, state: str, acting_user) -> None:
+def follow_step(obj, *, acting_user) -> None:
     """Bring the process of `obj`, if a flow follows its kind, up to the step that left it
-    in `state`: its tasks are started and completed as they were when the step was taken,
-    even when later steps have moved it on since (a creation and a system step in one
-    transaction: the task of the first state is opened, then done); the flow's router then
-    opens the task the object's current state needs."""
+    as it is (`Reaction.subject`: as the step left it, even when later steps have moved it
+    on since). The tasks are then opened and completed as they were when the step was taken
+    (a creation and a system step in one transaction: the first state's task is opened,
+    then done), and the flow's router opens the task the object's current state needs."""
     flow_class = FLOW_BY_MODEL.get(type(obj))
     if flow_class is not None:
-        follow(flow_class, as_of(obj, state), acting_user=acting_user)
-
-
-def as_of(obj, state: str):
-    """`obj` as the step left it: an in-memory copy with that state (the object untouched)."""
-    if not state or obj.state == state:
-        return obj
-    then = copy.copy(obj)
-    then.__dict__["state"] = state  # set as refresh_from_db sets django-fsm's protected field
-    return then
+        follow(flow_class, obj, acting_user=acting_user)
 
 
 def follow(flow_class: type[CaseFlow], obj, *, acting_user=None) -> None:

@@ -15,7 +15,8 @@ from . import follow
 
 
 def react(reaction: Reaction) -> None:
-    """What `reaction.step` on its object causes, with the object locked as a step locks it:
+    """What `reaction.step` on its object causes, with the object locked as a step locks it
+    and seen as the step left it (`Reaction.subject`):
 
     1. the notices the step calls for are drafted, those it makes stale voided
        (notices.drafting: PRODUCED_AT, VOIDED_AT);
@@ -23,8 +24,8 @@ def react(reaction: Reaction) -> None:
 
     Nothing is caught: a failure rolls both back, the reaction stays pending and is retried;
     both are idempotent, so a retry does what is left and nothing twice."""
-    obj = reaction.locked_subject()
+    obj = reaction.subject()
     if obj is None:  # deleted since: nothing left to react on
         return
     drafting.draft_for_step(obj, reaction.step, acting_user=reaction.acting_user)
-    follow.follow_step(obj, state=reaction.state, acting_user=reaction.acting_user)
+    follow.follow_step(obj, acting_user=reaction.acting_user)

@@ -1,3 +1,5 @@
+import copy
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -47,7 +49,15 @@ class Reaction(models.Model):
     def __str__(self) -> str:
         return f"{self.content_type.model} {self.object_id} {self.step}"
 
-    def locked_subject(self):
-        """The object the step was taken on, locked as a step locks it (None: deleted since)."""
+    def subject(self):
+        """The object the step was taken on, locked as a step locks it, as the step left it:
+        a reaction run after later steps (a retry, or a creation and a system step in one
+        transaction) still sees the state this step produced. An in-memory copy when the
+        state has moved on since; None when the object was deleted since."""
         model = self.content_type.model_class()
-        return model.objects.select_for_update(of=("self",)).filter(pk=self.object_id).first()
+        obj = model.objects.select_for_update(of=("self",)).filter(pk=self.object_id).first()
+        if obj is None or not self.state or obj.state == self.state:
+            return obj
+        then = copy.copy(obj)
+        then.__dict__["state"] = self.state  # as refresh_from_db sets django-fsm's protected field
+        return then
