@@ -22,8 +22,8 @@ from casework.models import ConflictDeclaration, Record
 from casework.roles import Role
 from casework.services import records as svc
 from notices import services as notice_services
-from notices.drafts import FIXED_FIELDS, notice_revise_draft
 from notices.drafting import produce
+from notices.drafts import FIXED_FIELDS, notice_revise_draft
 from notices.models import Notice
 
 from . import accountability_steps, lifecycle, notice_cases
