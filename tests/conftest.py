@@ -144,8 +144,8 @@ def warned(settings, officer, approver, unit, person, fixed_today):
     return record
 
 
-@pytest.fixture(autouse=True)
-def reactions_after_commit(monkeypatch):
+@pytest.fixture(autouse=True, scope="session")
+def reactions_after_commit():
     """Reactions to steps done when production does them: right after the step's
     transaction commits.
 
@@ -159,7 +159,8 @@ def reactions_after_commit(monkeypatch):
     on-commit callbacks (a PDF to render) are left alone, as before. A failing reaction is
     logged and left pending with its attempt counted, as robust on_commit leaves it; only the
     retry (`reactions.retry`) tries it again. In transactional tests the real on_commit runs
-    the callbacks and this never sees them.
+    the callbacks and this never sees them. Session-wide, so that module-scoped data built
+    inside the test case's blocks (the seeded demo) gets its reactions too.
     """
     from django.db import transaction
 
@@ -179,7 +180,9 @@ def reactions_after_commit(monkeypatch):
                 busy.clear()
         return result
 
-    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_and_react)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(transaction.Atomic, "__exit__", exit_and_react)
+        yield
 
 
 def _run_reaction_hooks(conn) -> None:
