@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0011_system_admin_configuration'),
+        ('casework', '0012_rule_table'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 
