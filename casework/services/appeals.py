@@ -132,19 +132,30 @@ def _unappealed(case: Accountability):
 EXECUTION_PENDING = frozenset({CASE.states.SERVED, CASE.states.EXECUTING})
 
 
-def _keeps_state(case, step: str) -> bool:
+def _keeps_state(case, step: str, others_open: bool) -> bool:
     if case.state in EXECUTION_PENDING:
         return True
     if step == "appeal":
         return case.state == CASE.states.APPEALED
-    return getattr(case, "_others_open", False)
+    return others_open
 
 
-def _record_step(case, *, acting_user, role, step, change, reason, ip_address, capture=case_snapshot) -> None:
+def _record_step(
+    case,
+    *,
+    acting_user,
+    role,
+    step,
+    change,
+    reason,
+    ip_address,
+    others_open: bool = False,
+    capture=case_snapshot,
+) -> None:
     """Take `step` when the case state changes with it; when the decision is still with HR,
-    or another appeal in the case already holds it APPEALED (or keeps it there), make the
-    change and audit it alone."""
-    if _keeps_state(case, step):
+    or another appeal in the case already holds it APPEALED (`others_open`: keeps it there),
+    make the change and audit it alone."""
+    if _keeps_state(case, step, others_open):
         before = capture(case)
         change(case)
         audit.append(
@@ -296,7 +307,7 @@ def accountability_decide_appeal(
         appeal = _locked_open_appeal(appeal_id, seen.outcome)
         if day < appeal.filed_on:
             raise DomainError(_("决定日期不能早于申请日期。"), field="decided_on", code="date_order")
-        case._others_open = (
+        others_open = (
             Appeal.objects.filter(sanction__accountability=case, outcome="").exclude(pk=appeal.pk).exists()
         )
 
@@ -316,5 +327,6 @@ def accountability_decide_appeal(
             change=change,
             reason="；".join(p for p in (str(label), (reason or "").strip()) if p),
             ip_address=ip_address,
+            others_open=others_open,
         )
     return appeal
