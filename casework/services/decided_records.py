@@ -6,6 +6,7 @@ in one transaction (`record_steps.perform_step`)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
@@ -92,8 +93,8 @@ _AMENDABLE = {
 
 
 # T14 ──────────────────────────────────────────────────────────────────────────────
-def amendment(changes: dict):
-    """Check `changes` to a decided record and return the function that applies them to
+def amendment(changes: dict) -> Amendment:
+    """Check `changes` to a decided record and return the amendment that applies them to
     the locked record (T14; also used by an objection decided as 更正/补充)."""
     unknown = set(changes) - _AMENDABLE
     if unknown:
@@ -114,11 +115,22 @@ def amendment(changes: dict):
     for name, message in (("facts", _("请填写失信事实。")), ("legal_basis", _("请填写认定依据。"))):
         if name in changes:
             changes = {**changes, name: require_text(changes[name], name, message)}
+    return Amendment(changes)
 
-    def change(record: Record) -> None:
-        for name, value in changes.items():
+
+@dataclass
+class Amendment:
+    """The (change, after) pair of T14: `change` applies the checked changes to the locked
+    record and notes whether the platform must hear of it (a record displayed before or
+    after); `after` tells it, once the record is saved."""
+
+    changes: dict
+    sync_kind: SyncKind | None = None
+
+    def change(self, record: Record) -> None:
+        for name, value in self.changes.items():
             setattr(record, name, value)
-        if {"tier", "must_disclose"} & set(changes) and record.determination_date:
+        if {"tier", "must_disclose"} & set(self.changes) and record.determination_date:
             window = rules.disclosure_window(
                 record.tier, record.determination_date, must_disclose=record.must_disclose
             )
@@ -127,15 +139,11 @@ def amendment(changes: dict):
         if record.state == S.EFFECTIVE:
             was_public, record.public = record.public, rules.is_public(record, clock.today())
             if was_public or record.public:
-                record._sync = SyncKind.UPDATE
+                self.sync_kind = SyncKind.UPDATE
 
-    return change
-
-
-def _emit_pending_sync(record: Record) -> None:
-    kind = getattr(record, "_sync", None)
-    if kind:
-        sync.emit(record, kind)
+    def after(self, record: Record) -> None:
+        if self.sync_kind:
+            sync.emit(record, self.sync_kind)
 
 
 def record_amend(
@@ -147,12 +155,13 @@ def record_amend(
     ip_address: str | None = None,
 ) -> Record:
     reason = require_text(reason, "reason", _("更正须说明理由。"))
+    amended = amendment(changes)
     return perform_step(
         acting_user=acting_user,
         record_id=record_id,
         step="amend",
-        change=amendment(changes),
-        after=_emit_pending_sync,
+        change=amended.change,
+        after=amended.after,
         reason=reason,
         ip_address=ip_address,
     )

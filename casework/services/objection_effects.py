@@ -133,11 +133,9 @@ def _keep(note: str, hide: dict, record: Record, objection: Objection, *, actor,
     flag_off(record, objection, actor=actor, role=role, reason=note, **hide)
 
 
-def _amend(change, reason: str, record: Record, objection: Objection, *, actor, role: str) -> None:
-    def after(r: Record) -> None:
-        if getattr(r, "_sync", None):
-            sync.emit(r, r._sync)
-
+def _amend(
+    amended: decided_records.Amendment, reason: str, record: Record, objection: Objection, *, actor, role: str
+) -> None:
     amend_role = acting_role(actor, record, "amend")
     apply_step(
         RECORD,
@@ -145,8 +143,8 @@ def _amend(change, reason: str, record: Record, objection: Objection, *, actor, 
         acting_user=actor,
         role=amend_role,
         step="amend",
-        change=change,
-        after=after,
+        change=amended.change,
+        after=amended.after,
         reason=reason,
     )
     flag_off(record, objection, actor=actor, role=role, reason=reason)

@@ -250,7 +250,7 @@ def repair_grant(*, acting_user, application_id: int, ip_address: str | None = N
 
     def after(app: RepairApplication) -> None:
         _close_deadlines(app)
-        _move_record(app, acting_user, "repair", _repair_record, ip_address)
+        _move_record(app, acting_user, "repair", _repaired, ip_address)
 
     return _step("grant", acting_user, application_id, change, after, "", ip_address)
 
@@ -287,7 +287,7 @@ def repair_revoke(
         app.revoked_reason, app.fraud, app.revoked_on = reason, bool(fraud), today
 
     def after(app: RepairApplication) -> None:
-        _move_record(app, acting_user, "reinstate", _reinstate_record, ip_address, reason=reason)
+        _move_record(app, acting_user, "reinstate", _reinstated, ip_address, reason=reason)
 
     return _step("revoke", acting_user, application_id, change, after, reason, ip_address)
 
@@ -324,10 +324,21 @@ def _close_deadlines(app: RepairApplication) -> None:
 # ── what a decision does to the record ──────────────────────────────────────────────
 
 
-def _move_record(app: RepairApplication, acting_user, step: str, change, ip_address, reason: str = ""):
-    """Take the record's `step` in the application's transaction, the record locked."""
+def _move_record(app: RepairApplication, acting_user, step: str, outcome, ip_address, reason: str = ""):
+    """Take the record's `step` in the application's transaction, the record locked;
+    `outcome` reads on the locked record whether it is displayed after the step and what,
+    if anything, the platform must hear of it."""
     record = Record.objects.select_for_update(of=("self",)).get(pk=app.record_id)
     role = acting_role(acting_user, record, step)
+    public, sync_kind = outcome(record)
+
+    def change(r: Record) -> None:
+        r.public = public
+
+    def after(r: Record) -> None:
+        if sync_kind:
+            sync.emit(r, sync_kind)
+
     return apply_step(
         RECORD,
         record,
@@ -335,31 +346,25 @@ def _move_record(app: RepairApplication, acting_user, step: str, change, ip_addr
         role=role,
         step=step,
         change=change,
-        after=_emit_pending_sync,
+        after=after,
         reason=reason,
         ip_address=ip_address,
         capture=record_steps.snapshot,
     )
 
 
-def _repair_record(record: Record) -> None:
+def _repaired(record: Record) -> tuple[bool, SyncKind | None]:
     # The objection flag is left as it is: an objection runs on its own.
-    record._sync = SyncKind.REPAIR if (record.public or _platform_knows(record)) else None
-    record.public = False
+    return False, SyncKind.REPAIR if (record.public or _platform_knows(record)) else None
 
 
-def _reinstate_record(record: Record) -> None:
-    record.public = rules.is_public(record, clock.today())
-    record._sync = SyncKind.UPDATE if (record.public or _platform_knows(record)) else None
+def _reinstated(record: Record) -> tuple[bool, SyncKind | None]:
+    public = rules.is_public(record, clock.today())
+    return public, SyncKind.UPDATE if (public or _platform_knows(record)) else None
 
 
 def _platform_knows(record: Record) -> bool:
     return record.sync_events.exists()
-
-
-def _emit_pending_sync(record: Record) -> None:
-    if getattr(record, "_sync", None):
-        sync.emit(record, record._sync)
 
 
 # ── obligations performed (scenario 15, 18) ─────────────────────────────────────────
