@@ -189,9 +189,9 @@ def accountability_investigate(
     with official_language():
         reason = _("调查人员：%(names)s") % {"names": names}
     return case_step(
-        accountability_id,
-        "investigate",
         acting_user=acting_user,
+        case_id=accountability_id,
+        step="investigate",
         after=_end_escalation,
         reason=reason,
         ip_address=ip_address,
@@ -211,9 +211,9 @@ def accountability_hear(
     with official_language():
         reason = _("%(date)s 告知拟处理事实和依据。") % {"date": notified_on}
     return case_step(
-        accountability_id,
-        "hear",
         acting_user=acting_user,
+        case_id=accountability_id,
+        step="hear",
         reason=f"{reason}{(statement or '').strip()}",
         ip_address=ip_address,
     )
@@ -224,7 +224,11 @@ def accountability_deliberate(
 ) -> Accountability:
     opinion = require_text(opinion, "opinion", _("请填写审理意见。"))
     return case_step(
-        accountability_id, "deliberate", acting_user=acting_user, reason=opinion, ip_address=ip_address
+        acting_user=acting_user,
+        case_id=accountability_id,
+        step="deliberate",
+        reason=opinion,
+        ip_address=ip_address,
     )
 
 
@@ -271,9 +275,9 @@ def accountability_decide(
     with official_language():
         measure = str(sanctions.D(unit_measure).label) if unit_measure else ""
     return case_step(
-        accountability_id,
-        "decide",
         acting_user=acting_user,
+        case_id=accountability_id,
+        step="decide",
         change=change,
         after=lambda case: _record_decisions(case, parsed, combined),
         reason="；".join(p for p in (str(measure), reason.strip()) if p),
@@ -314,9 +318,9 @@ def accountability_serve(
         change(case)
 
     return case_step(
-        accountability_id,
-        "serve",
         acting_user=acting_user,
+        case_id=accountability_id,
+        step="serve",
         change=guarded,
         after=after,
         ip_address=ip_address,
@@ -328,9 +332,9 @@ def accountability_execute(
 ) -> Accountability:
     """HR applies the consequences (post, rank, pay) and files the decision (S14 Art 54)."""
     return case_step(
-        accountability_id,
-        "execute",
         acting_user=acting_user,
+        case_id=accountability_id,
+        step="execute",
         after=lambda case: rules.close_deadline(case.record, RuleCode.HR_EXECUTION, owner=case),
         reason=(note or "").strip(),
         ip_address=ip_address,
@@ -349,9 +353,9 @@ def accountability_start_period(
     *, acting_user, accountability_id: int, ip_address: str | None = None
 ) -> Accountability:
     return case_step(
-        accountability_id,
-        "start_period",
         acting_user=acting_user,
+        case_id=accountability_id,
+        step="start_period",
         after=_hear_pending_appeals,
         ip_address=ip_address,
     )
@@ -373,9 +377,9 @@ def accountability_release(
     """S14 Art 26: released at the end of the period (normally by the daily sweep)."""
     today = clock.today()
     return case_step(
-        accountability_id,
-        "release",
         acting_user=acting_user,
+        case_id=accountability_id,
+        step="release",
         change=lambda case: _release_ended(case, today),
         ip_address=ip_address,
     )
@@ -398,9 +402,9 @@ def accountability_close(
     *, acting_user, accountability_id: int, reason: str = "", ip_address: str | None = None
 ) -> Accountability:
     return case_step(
-        accountability_id,
-        "close",
         acting_user=acting_user,
+        case_id=accountability_id,
+        step="close",
         change=_check_closable,
         after=lambda case: case_deadlines(case).update(status=DeadlineStatus.CANCELLED),
         reason=(reason or "").strip(),

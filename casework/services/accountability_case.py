@@ -3,11 +3,13 @@ and audit a case, shared by casework.services.accountability and .appeals."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .. import kinds
-from ..models import Accountability, Appeal, Deadline, Track
+from ..models import Accountability, Appeal, Deadline, Track, User
 from ..models.records import DeadlineStatus
 from ..rule_table import RuleCode
 from .steps import perform, snapshot
@@ -47,7 +49,15 @@ def case_snapshot(case: Accountability) -> dict:
     return data
 
 
-def case_step(case_id: int, step: str, *, acting_user, change=lambda c: None, after=lambda c: None, **kw):
+def case_step(
+    *,
+    acting_user: User,
+    case_id: int,
+    step: str,
+    change: Callable[[Accountability], None] = lambda c: None,
+    after: Callable[[Accountability], None] = lambda c: None,
+    **kw,
+) -> Accountability:
     return perform(
         CASE,
         acting_user=acting_user,

@@ -19,7 +19,7 @@ from ..errors import ConflictError, DomainError
 from ..guards import NOT_THE_SANCTIONED, Refusal, refuse
 from ..language import official_language
 from ..lifecycle import ACCOUNTABILITY_STEPS
-from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction, Track
+from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction, Track, User
 from ..permissions import acting_role, role_refusal, roles_of
 from ..roles import Role
 from ..rule_table import RuleCode
@@ -141,9 +141,9 @@ def _keeps_state(case, step: str, others_open: bool) -> bool:
 
 
 def _record_step(
-    case,
     *,
-    acting_user,
+    acting_user: User,
+    case: Accountability,
     role,
     step,
     change,
@@ -228,8 +228,8 @@ def accountability_appeal(
             case._filing = filing
 
         _record_step(
-            case,
             acting_user=acting_user,
+            case=case,
             role=role,
             step="appeal",
             change=change,
@@ -320,8 +320,8 @@ def accountability_decide_appeal(
         with official_language():
             label = str(AppealOutcome(outcome).label)
         _record_step(
-            case,
             acting_user=acting_user,
+            case=case,
             role=role,
             step="decide_appeal",
             change=change,

@@ -24,7 +24,7 @@ from ..errors import DomainError
 from ..guards import Refusal, refuse
 from ..language import official_language
 from ..lifecycle import OBJECTION_STEPS, RECORD_STANDING, SUBJECT_ROLES, ObjectionState, RecordState, Step
-from ..models import AuditEntry, Objection, ObjectionGround, ObjectionOutcome, Record
+from ..models import AuditEntry, Objection, ObjectionGround, ObjectionOutcome, Record, User
 from ..models.records import DeadlineStatus
 from ..permissions import acting_role
 from ..roles import Role
@@ -65,7 +65,7 @@ def objection_snapshot(objection: Objection) -> dict:
     return data
 
 
-def _step(step: str, *, acting_user, objection_id: int, ip_address: str | None, **kwargs) -> Objection:
+def _step(*, acting_user: User, objection_id: int, step: str, ip_address: str | None, **kwargs) -> Objection:
     return perform(
         OBJECTION,
         acting_user=acting_user,
@@ -218,9 +218,9 @@ def objection_request_supplement(
         )
 
     return _step(
-        "request_supplement",
         acting_user=acting_user,
         objection_id=objection_id,
+        step="request_supplement",
         change=change,
         after=after,
         reason=missing_items,
@@ -265,9 +265,9 @@ def objection_supplement(
         rules.open_deadline(obj.record, RuleCode.OBJECTION_ACCEPT, complete_on, owner=obj)
 
     return _step(
-        "supplement",
         acting_user=acting_user,
         objection_id=objection_id,
+        step="supplement",
         change=change,
         after=after,
         reason=addition,
@@ -298,9 +298,9 @@ def objection_accept(
         rules.open_deadline(record, RuleCode.OBJECTION_DECIDE, accepted_on, owner=obj)
 
     return _step(
-        "accept",
         acting_user=acting_user,
         objection_id=objection_id,
+        step="accept",
         change=change,
         after=after,
         ip_address=ip_address,
@@ -319,9 +319,9 @@ def objection_refuse(
         rules.close_deadline(obj.record, RuleCode.OBJECTION_ACCEPT, owner=obj)
 
     return _step(
-        "refuse",
         acting_user=acting_user,
         objection_id=objection_id,
+        step="refuse",
         change=change,
         after=after,
         reason=reason,
@@ -336,7 +336,7 @@ def objection_start_verification(
     *, acting_user, objection_id: int, ip_address: str | None = None
 ) -> Objection:
     return _step(
-        "start_verification", acting_user=acting_user, objection_id=objection_id, ip_address=ip_address
+        acting_user=acting_user, objection_id=objection_id, step="start_verification", ip_address=ip_address
     )
 
 
@@ -375,9 +375,9 @@ def objection_extend(
         rules.open_deadline(obj.record, RuleCode.OBJECTION_DECIDE, obj.accepted_on, owner=obj, amount=amount)
 
     return _step(
-        "extend",
         acting_user=acting_user,
         objection_id=objection_id,
+        step="extend",
         change=change,
         after=after,
         reason=reason,
@@ -420,9 +420,9 @@ def objection_decide(
         rules.close_deadline(record, RuleCode.OBJECTION_DECIDE, owner=obj)
 
     return _step(
-        "decide",
         acting_user=acting_user,
         objection_id=objection_id,
+        step="decide",
         change=change,
         after=after,
         reason=reason,
@@ -458,9 +458,13 @@ def objection_serve(
         change(obj)
 
     return _step(
-        "serve", acting_user=acting_user, objection_id=objection_id, change=guarded, ip_address=ip_address
+        acting_user=acting_user,
+        objection_id=objection_id,
+        step="serve",
+        change=guarded,
+        ip_address=ip_address,
     )
 
 
 def objection_close(*, acting_user, objection_id: int, ip_address: str | None = None) -> Objection:
-    return _step("close", acting_user=acting_user, objection_id=objection_id, ip_address=ip_address)
+    return _step(acting_user=acting_user, objection_id=objection_id, step="close", ip_address=ip_address)

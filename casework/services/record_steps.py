@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .. import kinds
-from ..models import Record
+from ..models import Record, User
 from .steps import perform
 from .steps import snapshot as object_snapshot
 
@@ -26,7 +26,7 @@ def get_visible_record(acting_user, record_id: int, *, lock: bool) -> Record:
 
 def perform_step(
     *,
-    acting_user,
+    acting_user: User,
     record_id: int,
     step: str,
     change: Callable[[Record], None] = lambda r: None,

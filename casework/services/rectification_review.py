@@ -13,7 +13,7 @@ from .. import clock, rules
 from ..errors import ConflictError, DomainError
 from ..guards import Refusal
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
-from ..models import ItemReview, Rectification, RectificationItem, ReviewDecision
+from ..models import ItemReview, Rectification, RectificationItem, ReviewDecision, User
 from ..permissions import acting_role, role_refusal
 from ..rule_table import RuleCode
 from .rectification_steps import ITEM, RECTIFICATION, numbers
@@ -88,7 +88,9 @@ def review_state_refusal(rectification: Rectification) -> Refusal | None:
     )
 
 
-def _review_item(acting_user, role: str, item: RectificationItem, decision: str, reason: str) -> None:
+def _review_item(
+    *, acting_user: User, role: str, item: RectificationItem, decision: str, reason: str
+) -> None:
     ItemReview.objects.create(item=item, decision=decision, reason=reason, reviewer=acting_user)
     if decision == ReviewDecision.ACCEPT:
         apply_step(ITEM, item, acting_user=acting_user, role=role, step="accept", reason=reason)
@@ -137,7 +139,9 @@ def rectification_review(
         step = "accept" if all_accepted else "return_items"
         role = acting_role(acting_user, record, RECTIFICATION_STEPS[step])
         for pk, (decision, reason) in sorted(parsed.items(), key=lambda kv: items[kv[0]].number):
-            _review_item(acting_user, item_role, items[pk], decision, reason)
+            _review_item(
+                acting_user=acting_user, role=item_role, item=items[pk], decision=decision, reason=reason
+            )
         return apply_step(
             RECTIFICATION,
             rectification,

@@ -11,6 +11,7 @@ obtained by fraud reinstates it and starts the fraud bar.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -237,7 +238,15 @@ def repair_extend(
         rules.close_deadline(app.record, RuleCode.REPAIR_DECIDE, owner=app, status=DeadlineStatus.CANCELLED)
         rules.open_deadline(app.record, RuleCode.REPAIR_DECIDE_EXTENSION, start, owner=app)
 
-    return _step("extend", acting_user, application_id, change, after, reason, ip_address)
+    return _step(
+        acting_user=acting_user,
+        application_id=application_id,
+        step="extend",
+        change=change,
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+    )
 
 
 def repair_grant(*, acting_user, application_id: int, ip_address: str | None = None) -> RepairApplication:
@@ -250,9 +259,19 @@ def repair_grant(*, acting_user, application_id: int, ip_address: str | None = N
 
     def after(app: RepairApplication) -> None:
         _close_deadlines(app)
-        _move_record(app, acting_user, "repair", _repaired, ip_address)
+        _move_record(
+            acting_user=acting_user, app=app, step="repair", outcome=_repaired, ip_address=ip_address
+        )
 
-    return _step("grant", acting_user, application_id, change, after, "", ip_address)
+    return _step(
+        acting_user=acting_user,
+        application_id=application_id,
+        step="grant",
+        change=change,
+        after=after,
+        reason="",
+        ip_address=ip_address,
+    )
 
 
 def repair_refuse(
@@ -267,7 +286,15 @@ def repair_refuse(
         _decided(app, acting_user, today)
         app.refusal_reason, app.refusal_detail = reason, detail
 
-    return _step("refuse", acting_user, application_id, change, _close_deadlines, detail, ip_address)
+    return _step(
+        acting_user=acting_user,
+        application_id=application_id,
+        step="refuse",
+        change=change,
+        after=_close_deadlines,
+        reason=detail,
+        ip_address=ip_address,
+    )
 
 
 def repair_revoke(
@@ -287,12 +314,36 @@ def repair_revoke(
         app.revoked_reason, app.fraud, app.revoked_on = reason, bool(fraud), today
 
     def after(app: RepairApplication) -> None:
-        _move_record(app, acting_user, "reinstate", _reinstated, ip_address, reason=reason)
+        _move_record(
+            acting_user=acting_user,
+            app=app,
+            step="reinstate",
+            outcome=_reinstated,
+            ip_address=ip_address,
+            reason=reason,
+        )
 
-    return _step("revoke", acting_user, application_id, change, after, reason, ip_address)
+    return _step(
+        acting_user=acting_user,
+        application_id=application_id,
+        step="revoke",
+        change=change,
+        after=after,
+        reason=reason,
+        ip_address=ip_address,
+    )
 
 
-def _step(step, acting_user, application_id, change, after, reason, ip_address) -> RepairApplication:
+def _step(
+    *,
+    acting_user: User,
+    application_id: int,
+    step: str,
+    change: Callable[[RepairApplication], None],
+    after: Callable[[RepairApplication], None],
+    reason: str,
+    ip_address: str | None,
+) -> RepairApplication:
     return perform(
         REPAIR,
         acting_user=acting_user,
@@ -324,7 +375,15 @@ def _close_deadlines(app: RepairApplication) -> None:
 # ── what a decision does to the record ──────────────────────────────────────────────
 
 
-def _move_record(app: RepairApplication, acting_user, step: str, outcome, ip_address, reason: str = ""):
+def _move_record(
+    *,
+    acting_user: User,
+    app: RepairApplication,
+    step: str,
+    outcome: Callable[[Record], tuple[bool, SyncKind | None]],
+    ip_address: str | None,
+    reason: str = "",
+) -> Record:
     """Take the record's `step` in the application's transaction, the record locked;
     `outcome` reads on the locked record whether it is displayed after the step and what,
     if anything, the platform must hear of it."""
