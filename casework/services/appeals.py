@@ -214,7 +214,7 @@ def accountability_appeal(
             name=_("申请日期"),
             window=appeal_window(sanction, kind),
         )
-        created = []
+        created, filed = [], []
 
         def change(case: Accountability) -> None:
             due = _due(_code(kind, "decide"), filing.on)
@@ -225,7 +225,7 @@ def accountability_appeal(
             if not _unappealed(case).exists():
                 rules.close_deadline(case.record, FIRST_APPEAL_WINDOW[case.track], owner=case)
             created.append(appeal)
-            case._filing = filing
+            filed.append(filing)
 
         _record_step(
             acting_user=acting_user,
@@ -235,7 +235,7 @@ def accountability_appeal(
             change=change,
             reason=grounds,
             ip_address=ip_address,
-            capture=with_filing(case_snapshot),
+            capture=with_filing(case_snapshot, filed),
         )
     return created[0]
 

@@ -26,6 +26,7 @@ from . import reactions
 from .record_steps import perform_step, snapshot
 from .steps import check_direct_service
 from .validation import (
+    Filing,
     Window,
     filing_date,
     may_record_paper_filings,
@@ -537,11 +538,12 @@ def record_submit_defence(
     opened, judged on the day the system receives it; the officer records one received on
     paper with its earlier day and `paper_filing_reason` (validation.filing_date)."""
     statement = require_text(statement, "statement", _("请填写陈述申辩意见。"))
+    filed: list[Filing] = []
 
     def change(record: Record) -> None:
         if (refused := submit_defence_refusal(record, acting_user=acting_user)) is not None:
             raise refused
-        record._filing = filing_date(
+        filing = filing_date(
             acting_user=acting_user,
             given=received_on,
             paper_reason=paper_filing_reason,
@@ -549,6 +551,7 @@ def record_submit_defence(
             name=_("收件日期"),
             window=defence_window(record),
         )
+        filed.append(filing)
         record.defence_statement, record.defence_reply = statement, ""
 
     def after(record: Record) -> None:
@@ -564,7 +567,7 @@ def record_submit_defence(
         after=after,
         reason=statement,
         ip_address=ip_address,
-        capture=with_filing(snapshot),
+        capture=with_filing(snapshot, filed),
     )
 
 

@@ -166,14 +166,14 @@ class Filing:
         return {"paper_filing_received_on": self.on, PAPER_REASON: self.paper_reason}
 
 
-def with_filing(capture: Callable[[object], dict]) -> Callable[[object], dict]:
-    """A step's snapshot function plus the paper filing its change put on the object
-    (`obj._filing`): the day and reason land in the step's audit diff."""
+def with_filing(capture: Callable[[object], dict], filed: list[Filing]) -> Callable[[object], dict]:
+    """A step's snapshot function plus the filing its change appends to `filed`: empty when
+    the snapshot before the change is taken, so a paper filing's day and reason land in the
+    step's audit diff."""
 
     def captured(obj) -> dict:
         data = capture(obj)
-        filing = getattr(obj, "_filing", None)
-        if filing is not None:
+        for filing in filed:
             data.update(filing.audit_fields())
         return data
 
