@@ -85,6 +85,12 @@ def overdue(today: dt.date) -> Q:
     return Q(status=DeadlineStatus.OPEN, due_on__lt=today) & ~Q(kind__in=SUBJECT_WINDOWS)
 
 
+def running(today: dt.date) -> Q:
+    """Time limits still ahead of someone: open, but not a window of the subject's own that
+    closed (it lapsed; the next time limit is the one that counts)."""
+    return Q(status=DeadlineStatus.OPEN) & (~Q(kind__in=SUBJECT_WINDOWS) | Q(due_on__gte=today))
+
+
 def is_overdue(deadline: Deadline, today: dt.date) -> bool:
     """`overdue(today)` for one deadline."""
     open_ = deadline.status == DeadlineStatus.OPEN

@@ -207,3 +207,23 @@ def test_an_officers_inbox_is_in_due_date_order_with_overdue_marked(
 def test_the_inbox_needs_a_signed_in_user():
     assert api().get("/api/inbox/").status_code in (401, 403)
     assert api().get("/inbox/").status_code == 302
+
+
+def test_a_task_is_due_by_its_own_time_limit_not_by_a_defence_window_that_closed(officer, approver, unit):
+    """The prior notice was served on 2026-01-20; its 5-WD defence window closed before today
+    (2026-02-02). The determination waiting on the approver is due by the determination's
+    own time limit, which the case page shows too, and is not late."""
+    from casework.models import Deadline
+    from casework.rules import SUBJECT_WINDOWS
+    from workflows.inbox import visible_tasks
+
+    record = lifecycle.pre_notice(
+        officer=officer, approver=approver, organisation=unit, served_on=dt.date(2026, 1, 20)
+    )
+    window = Deadline.objects.get(record=record, kind__in=SUBJECT_WINDOWS, status="OPEN")
+    own = Deadline.objects.filter(record=record, status="OPEN").exclude(kind__in=SUBJECT_WINDOWS).get()
+    assert window.due_on < dt.date(2026, 2, 2) <= own.due_on
+    [task] = [
+        t for t in visible_tasks(approver) if t.flow_task.name == "determine" and t.status == STATUS.NEW
+    ]
+    assert task.due_on == own.due_on and not task.overdue

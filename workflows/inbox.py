@@ -22,7 +22,6 @@ from viewflow.workflow.status import STATUS
 from casework import clock, rules
 from casework.errors import NotFoundError
 from casework.models import Deadline, User
-from casework.models.records import DeadlineStatus
 from casework.permissions import has_role, roles_of
 from casework.roles import Role, permission_codename
 
@@ -83,9 +82,10 @@ def _deadlines() -> QuerySet[Deadline]:
     return Deadline.objects.filter(owners)
 
 
-def _due_on() -> Subquery:
-    """The earliest open time limit of the task's followed object or of its children."""
-    return Subquery(_deadlines().filter(status=DeadlineStatus.OPEN).order_by("due_on").values("due_on")[:1])
+def _due_on(today) -> Subquery:
+    """The earliest running time limit of the task's followed object or of its children (a
+    subject's window that closed is not the task's time limit)."""
+    return Subquery(_deadlines().filter(rules.running(today)).order_by("due_on").values("due_on")[:1])
 
 
 def visible_tasks(user) -> QuerySet[Task]:
@@ -95,7 +95,7 @@ def visible_tasks(user) -> QuerySet[Task]:
     return (
         Task.objects.filter(visible_q(user, "process__caseprocess__"), flow_task_type="HUMAN")
         .select_related("owner", f"{RECORD}__subject_organisation", f"{RECORD}__subject_person")
-        .annotate(due_on=_due_on(), overdue=Exists(_deadlines().filter(rules.overdue(today))))
+        .annotate(due_on=_due_on(today), overdue=Exists(_deadlines().filter(rules.overdue(today))))
         .order_by(F("due_on").asc(nulls_last=True), "created", "pk")
     )
 

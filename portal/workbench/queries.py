@@ -21,7 +21,6 @@ from django.db.models.functions import Coalesce
 from casework import calendar, rules
 from casework.lifecycle import RECORD_IN_PROGRESS
 from casework.models import Organisation, Record
-from casework.models.records import DeadlineStatus
 from casework.queries import record_list, visible_deadlines
 
 SOON_WORKING_DAYS = 5
@@ -36,7 +35,7 @@ def soon_until(today: dt.date) -> dt.date:
 def _running(user, today: dt.date) -> QuerySet:
     """The user's open time limits still ahead of someone: a window that closed is over."""
     return visible_deadlines(user).filter(
-        Q(status=DeadlineStatus.OPEN) & (~Q(kind__in=rules.SUBJECT_WINDOWS) | Q(due_on__gte=today)),
+        rules.running(today),
         record=OuterRef("pk"),
     )
 
