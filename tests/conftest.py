@@ -150,7 +150,7 @@ def reactions_after_commit():
     transaction commits.
 
     In production a step notes its reactions in its own durable transaction, each with
-    `transaction.on_commit(reactions.take, robust=True)` (casework.services.reactions).
+    `transaction.on_commit(reactions.take_on_commit(pk), robust=True)` (casework.services.reactions).
     Inside pytest-django's TestCase transaction nothing commits and on_commit never fires;
     so here, whenever an atomic block exits without error and leaves only the test case's
     own blocks open (in production: the commit), the reactions' on-commit callbacks
@@ -188,10 +188,8 @@ def reactions_after_commit():
 def _run_reaction_hooks(conn) -> None:
     import logging
 
-    from casework.services import reactions
-
     def fresh():
-        return [f for _sids, f, _robust in conn.run_on_commit if getattr(f, "func", None) is reactions.take]
+        return [f for _sids, f, _robust in conn.run_on_commit if hasattr(f, "reaction_pk")]
 
     while hooks := [f for f in fresh() if not getattr(f, "ran_in_test", False)]:
         for hook in hooks:
@@ -199,4 +197,4 @@ def _run_reaction_hooks(conn) -> None:
             try:
                 hook()
             except Exception:  # as robust on_commit: logged, the step stays done
-                logging.getLogger("django.db.backends.base").exception("reaction %s failed", hook.args)
+                logging.getLogger("django.db.backends.base").exception("reaction %s failed", hook.reaction_pk)

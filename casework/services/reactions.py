@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -40,7 +39,7 @@ def note_many(objs: Iterable[models.Model], step: str, *, acting_user, role: str
     """One row per object in one INSERT: the set-based sweeps' `note`."""
     rows = [_row(obj, step, acting_user, role) for obj in objs]
     for reaction in Reaction.objects.bulk_create(rows):
-        transaction.on_commit(partial(take, reaction.pk), robust=True)
+        transaction.on_commit(take_on_commit(reaction.pk), robust=True)
 
 
 def _row(obj: models.Model, step: str, acting_user, role: str) -> Reaction:
@@ -54,6 +53,17 @@ def _row(obj: models.Model, step: str, acting_user, role: str) -> Reaction:
     )
 
 
+def take_on_commit(pk: int) -> Callable[[], None]:
+    """The on-commit hook that takes reaction `pk`: a plain function (Django's robust
+    on_commit names a failing hook by its `__qualname__`, which a partial lacks)."""
+
+    def take_reaction() -> None:
+        take(pk)
+
+    take_reaction.reaction_pk = pk  # type: ignore[attr-defined]
+    return take_reaction
+
+
 def take(pk: int) -> bool:
     """Do the pending reaction `pk` in its own transaction; False if it was done already
     or another worker holds it. The attempt is counted first, on its own, so a reaction
@@ -62,7 +72,9 @@ def take(pk: int) -> bool:
     if not Reaction.objects.filter(pk=pk, done_at__isnull=True).update(attempts=F("attempts") + 1):
         return False
     with _FailureNoted(pk), transaction.atomic():
-        pending = Reaction.objects.select_for_update(skip_locked=True).filter(pk=pk, done_at__isnull=True)
+        pending = Reaction.objects.select_for_update(skip_locked=True, of=("self",)).filter(
+            pk=pk, done_at__isnull=True
+        )
         reaction = pending.select_related("content_type", "acting_user").first()
         if reaction is None:
             return False
