@@ -1,38 +1,23 @@
 """The words for every action the audit trail records, for the case timeline and the admin.
 
 A step's label is its lifecycle table's (casework.lifecycle, notices.lifecycle): the entry
-of a step is "<model>.<step>" ("objection.accept"), or the bare step name for the record
-("propose"), so a step added to a table is labelled with no further work. The few actions
-that are not steps of a table are named in ACTIONS. Apps above casework register their
-own tables and actions from their AppConfig.ready() (notices: NOTICE_STEPS), since
-casework does not import them.
+of a step is "<audit prefix>.<step>" ("objection.accept"), or the bare step name for the
+record ("propose"). The tables are the object kinds' (casework.kinds, every installed app's),
+so a step added to a table, or a kind declared, is labelled with no further work. The few
+actions that are not steps of a table are named in ACTIONS; apps above casework register
+theirs (notices: NoticeAction), since casework does not import them.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .kinds import all_kinds
-from .lifecycle import (
-    ACCOUNTABILITY_STEPS,
-    ITEM_STEPS,
-    OBJECTION_STEPS,
-    RECORD_STEPS,
-    RECTIFICATION_STEPS,
-    REPAIR_STEPS,
-    Step,
-)
-
-#: The step table of each audited model, by model name ("objection.accept" → OBJECTION_STEPS).
-STEP_TABLES: dict[str, dict[str, Step]] = {
-    "record": RECORD_STEPS,
-    "objection": OBJECTION_STEPS,
-    "rectification": RECTIFICATION_STEPS,
-    "rectificationitem": ITEM_STEPS,
-    "accountability": ACCOUNTABILITY_STEPS,
-    "repairapplication": REPAIR_STEPS,
-}
+from .lifecycle import Step
 
 
 #: Audited actions that are not steps of a table, with their labels. The stored action is the
@@ -70,26 +55,25 @@ class AuditAction(models.TextChoices):
 ACTIONS: dict[str, str] = dict(AuditAction.choices)
 
 
-def register(model_name: str, steps: dict[str, Step] | None = None, actions: dict | None = None) -> None:
-    """Add an app's step table (for "<model_name>.<step>") and its other actions."""
-    if steps is not None:
-        STEP_TABLES[model_name] = steps
-    ACTIONS.update(actions or {})
+def register(actions: Mapping[str, str]) -> None:
+    """Add an app's actions that are not steps (its steps are its kinds')."""
+    ACTIONS.update(actions)
+
+
+@cache
+def step_tables() -> dict[str, Mapping[str, Step]]:
+    """The step table of every kind that has steps, by its audit prefix ("objection" for
+    "objection.accept"; "" for the record, whose steps are audited bare)."""
+    return {kind.audit_prefix: kind.steps for kind in all_kinds() if kind.steps}
 
 
 def label_of(action: str) -> str | None:
     """The action's label, or None when nothing names it."""
     if action in ACTIONS:
         return str(ACTIONS[action])
-    model, _dot, step = action.rpartition(".")
-    table = STEP_TABLES.get(model or "record") or _declared_steps(model)
+    prefix, _dot, step = action.rpartition(".")
+    table = step_tables().get(prefix, {})
     return str(table[step].label) if step in table else None
-
-
-def _declared_steps(prefix: str) -> dict[str, Step]:
-    """The step table of the kind whose audit actions carry `prefix` (casework.kinds): a kind
-    declared once is labelled with no entry here."""
-    return next((kind.steps for kind in all_kinds() if kind.audit_prefix == prefix), {})
 
 
 def action_label(action: str) -> str:
@@ -101,7 +85,5 @@ def action_label(action: str) -> str:
 
 def choices() -> list[tuple[str, str]]:
     """Every known action with its label, e.g. for a filter."""
-    known = {
-        f"{model}.{step}" if model != "record" else step for model, t in STEP_TABLES.items() for step in t
-    }
+    known = {f"{prefix}.{step}" if prefix else step for prefix, t in step_tables().items() for step in t}
     return sorted(((a, label_of(a) or a) for a in known | set(ACTIONS)), key=lambda pair: pair[1])

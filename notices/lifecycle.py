@@ -51,5 +51,6 @@ class NoticeAction(models.TextChoices):
     RENDER = "notice.render", _("生成文书 PDF")
 
 
-# The timeline and the admin name a notice's audited actions from this table (and these).
-action_labels.register("notice", NOTICE_STEPS, dict(NoticeAction.choices))
+# The timeline and the admin name a notice's steps from its kind (notices.kinds) and its
+# other audited actions from these.
+action_labels.register(dict(NoticeAction.choices))
