@@ -2,8 +2,10 @@
 same services the API calls (ARCHITECTURE §1: work state never drifts from legal state)."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps
 from django.test import override_settings
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS, STATUS
@@ -48,8 +50,8 @@ def test_a_registered_lead_waits_in_the_officers_queue_for_verification(officer,
     process = process_of(record)
     assert isinstance(process.coerced, RecordProcess) and process.coerced.record == record
     assert process.flow_class is RecordFlow and process.status == PROCESS.NEW
-    assert waiting(record) == [("verify", STATUS.NEW, None)]
-    assert [t.flow_task.name for t in queue(officer)] == ["verify"]
+    assert waiting(record) == [("start_verification", STATUS.NEW, None)]
+    assert [t.flow_task.name for t in queue(officer)] == ["start_verification"]
     assert list(queue(approver)) == []
 
 
@@ -88,7 +90,7 @@ def test_each_record_step_completes_its_task_and_opens_the_next_one(officer, app
     assert waiting(record) == []
     assert process_of(record).status == PROCESS.DONE
     assert done(record) == [
-        ("verify", "officer"),
+        ("start_verification", "officer"),
         ("propose", "officer"),
         ("approve_pre_notice", "approver"),
         ("serve_pre_notice", "officer"),
@@ -138,7 +140,7 @@ def test_a_dismissed_lead_ends_its_process(officer, approver, unit):
 
     assert waiting(record) == []
     assert process_of(record).status == PROCESS.DONE
-    assert done(record) == [("verify", "approver")]
+    assert done(record) == [("start_verification", "approver")]
 
 
 def test_a_refused_step_leaves_its_task_waiting(officer, approver, unit):
@@ -161,5 +163,22 @@ def test_following_all_objects_starts_the_processes_of_records_made_without_the_
     follow_all()
     follow_all()
 
-    assert waiting(record) == [("verify", STATUS.NEW, None)]
+    assert waiting(record) == [("start_verification", STATUS.NEW, None)]
     assert CaseProcess.objects.filter(key=subject_key(record)).count() == 1
+
+
+def test_a_renamed_nodes_stored_tasks_are_renamed_with_it_and_back(officer, unit):
+    """viewflow stores a task's node by name: workflows 0002 moves the tasks of the record's
+    and the objection's `verify` to `start_verification`, and back when reversed."""
+    renaming = importlib.import_module("workflows.migrations.0002_nodes_named_after_their_steps")
+    record = lifecycle.lead(officer=officer, organisation=unit)
+    tasks = Task.objects.filter(process=process_of(record), flow_task_type="HUMAN")
+
+    def stored(ref: str) -> int:  # the string itself: reading the field imports the node
+        return tasks.filter(flow_task=f"workflows/flows.RecordFlow.{ref}").count()
+
+    renaming.backwards(apps, None)
+    assert (stored("verify"), stored("start_verification")) == (1, 0)
+    renaming.forwards(apps, None)
+    assert (stored("verify"), stored("start_verification")) == (0, 1)
+    assert waiting(record) == [("start_verification", STATUS.NEW, None)]

@@ -36,7 +36,7 @@ R, OB, T, A, P = RecordState, ObjectionState, RectificationState, Accountability
 #: from the flows, so a wrong routing table cannot pass its own test). None: no one's.
 EXPECTED = {
     Record: {
-        R.LEAD: "verify",
+        R.LEAD: "start_verification",
         R.VERIFYING: "propose",
         R.PROPOSED: "approve_pre_notice",
         R.PRE_NOTICE: "determine",
@@ -45,7 +45,7 @@ EXPECTED = {
     Objection: {
         OB.SUBMITTED: "accept",
         OB.NEEDS_SUPPLEMENT: "supplement",
-        OB.ACCEPTED: "verify",
+        OB.ACCEPTED: "start_verification",
         OB.VERIFYING: "decide",
         OB.EXTENDED: "decide",
         OB.DECIDED: "serve",

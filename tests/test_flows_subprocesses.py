@@ -50,7 +50,7 @@ def test_an_objection_flows_from_acceptance_to_closing(officer, approver, liaiso
         statement_addition="补回单",
     )
     objection_svc.objection_accept(acting_user=officer, objection_id=objection.pk)
-    assert waiting(objection) == [("verify", NEW, None)]
+    assert waiting(objection) == [("start_verification", NEW, None)]
     objection_svc.objection_start_verification(acting_user=officer, objection_id=objection.pk)
     decide = queue(approver).get()
     assert decide.flow_task.name == "decide"
@@ -71,7 +71,7 @@ def test_an_objection_flows_from_acceptance_to_closing(officer, approver, liaiso
         ("accept", "officer"),
         ("supplement", "liaison"),
         ("accept", "officer"),
-        ("verify", "officer"),
+        ("start_verification", "officer"),
         ("decide", "approver"),
         ("serve", "officer"),
         ("close", "officer"),

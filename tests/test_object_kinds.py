@@ -1,8 +1,8 @@
 """One declaration per object kind (casework.kinds): every registry the rest of the project
 keeps about a kind is derived from it, so the copies cannot disagree, and a new kind —
 here the test-only `Caution` of tests/testapp, declared in one module — is picked up by
-the portal, the flows' lookups, the timeline and the attachment policy with no edit
-anywhere else."""
+the portal, the flows' lookups, the timeline, the audit labels and the attachment policy
+with no edit anywhere else."""
 
 import datetime as dt
 
@@ -10,7 +10,7 @@ import pytest
 from django.http import Http404
 from django.urls import reverse
 
-from casework import kinds
+from casework import action_labels, kinds
 from casework.action_labels import label_of
 from casework.models import Attachment, Record
 from casework.roles import Role
@@ -73,6 +73,17 @@ def test_every_flow_task_is_for_the_roles_of_its_step():
             assert node.roles <= node.step.roles, node
 
 
+#: Tasks that take several steps, named after their use case (workflows.flows says why).
+NAMED_FOR_THEIR_USE_CASE = {("RectificationFlow", "review"), ("RepairFlow", "decide")}
+
+
+def test_every_flow_task_is_named_after_its_kinds_step():
+    for flow in FLOWS:
+        for node in flow.human_tasks():
+            if (flow.__name__, node.name) not in NAMED_FOR_THEIR_USE_CASE:
+                assert node.step is flow.object_kind.steps.get(node.name), (flow.__name__, node.name)
+
+
 def test_the_registries_are_derived_from_the_declarations():
     for kind in kinds.all_kinds():
         if kind.attach_roles:
@@ -80,6 +91,8 @@ def test_the_registries_are_derived_from_the_declarations():
             assert POLICIES[kind.model].roles == kind.attach_roles
         if kind.slug:
             assert page_kinds.KINDS[kind.slug].model is kind.model
+        if kind.steps:
+            assert action_labels.step_tables()[kind.audit_prefix] is kind.steps
     for flow in FLOWS:
         assert flow.object_kind is kinds.kind_of_model(flow.model)
 
@@ -142,6 +155,11 @@ def stranger(db):
 def test_a_new_kind_is_found_by_its_declaration():
     assert kinds.kind_named("caution") is CAUTION
     assert kinds.kind_of_model(Caution) is CAUTION
+
+
+def test_the_audit_trail_names_the_new_kinds_steps():
+    assert label_of("caution.lift") == "解除警示"
+    assert ("caution.lift", "解除警示") in action_labels.choices()
 
 
 @pytest.mark.django_db

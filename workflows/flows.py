@@ -8,7 +8,11 @@ the service's step listener (workflows.follow) completes the waiting task in the
 transaction, and the flow comes back to `route`. So work state cannot drift from legal
 state, and every caller takes the same path.
 
-Node names are stored in the database: never rename one (add a node, keep the old).
+A task node is named after the step of its object's kind that completes it (a node that
+takes several steps says why it is named otherwise); its title is the step's label unless
+the queue words the work otherwise (nodes.step_task). Node names are stored in the database (viewflow's Task.flow_task,
+"workflows/flows.<Flow>.<node>"): renaming one takes a data migration of the tasks
+(workflows 0002 renamed the two `verify` nodes to `start_verification`).
 """
 
 from __future__ import annotations
@@ -22,12 +26,6 @@ from viewflow.workflow.base import Flow
 from casework import kinds
 from casework.kinds import ObjectKind
 from casework.lifecycle import (
-    ACCOUNTABILITY_STEPS,
-    ITEM_STEPS,
-    OBJECTION_STEPS,
-    RECORD_STEPS,
-    RECTIFICATION_STEPS,
-    REPAIR_STEPS,
     AccountabilityState,
     ObjectionState,
     RecordState,
@@ -124,7 +122,7 @@ class RecordFlow(CaseFlow):
     process_title = _("失信认定")
     object_kind = kinds.RECORD
     NODES = {
-        S.LEAD: "verify",
+        S.LEAD: "start_verification",
         S.VERIFYING: "propose",
         S.PROPOSED: "approve_pre_notice",
         S.PRE_NOTICE: "determine",
@@ -143,19 +141,23 @@ class RecordFlow(CaseFlow):
 
     start = nodes.StartHandle(this.start_process).Next(this.route)
     route = router(
-        "verify", "propose", "answer_defence", "approve_pre_notice", "serve_pre_notice", "determine", "serve"
+        "start_verification",
+        "propose",
+        "answer_defence",
+        "approve_pre_notice",
+        "serve_pre_notice",
+        "determine",
+        "serve",
     )
-    verify = step_task(_("开始核查"), RECORD_STEPS["start_verification"]).Next(this.route)
-    propose = step_task(_("核查并提出拟认定"), RECORD_STEPS["propose"], assign=case_officer).Next(this.route)
-    answer_defence = step_task(_("答复陈述申辩"), RECORD_STEPS["answer_defence"], assign=case_officer).Next(
-        this.route
-    )
-    approve_pre_notice = step_task(_("审批拟认定"), RECORD_STEPS["approve_pre_notice"]).Next(this.route)
+    start_verification = step_task(object_kind, "start_verification").Next(this.route)
+    propose = step_task(object_kind, "propose", _("核查并提出拟认定"), assign=case_officer).Next(this.route)
+    answer_defence = step_task(object_kind, "answer_defence", assign=case_officer).Next(this.route)
+    approve_pre_notice = step_task(object_kind, "approve_pre_notice", _("审批拟认定")).Next(this.route)
     serve_pre_notice = step_task(
-        _("签发并送达事前告知书"), RECORD_STEPS["serve_pre_notice"], assign=case_officer
+        object_kind, "serve_pre_notice", _("签发并送达事前告知书"), assign=case_officer
     ).Next(this.route)
-    determine = step_task(_("作出认定决定"), RECORD_STEPS["determine"]).Next(this.route)
-    serve = step_task(_("登记送达"), RECORD_STEPS["serve"], assign=case_officer).Next(this.route)
+    determine = step_task(object_kind, "determine", _("作出认定决定")).Next(this.route)
+    serve = step_task(object_kind, "serve", assign=case_officer).Next(this.route)
     end = nodes.End()
 
 
@@ -173,7 +175,7 @@ class ObjectionFlow(CaseFlow):
     NODES = {
         OS.SUBMITTED: "accept",
         OS.NEEDS_SUPPLEMENT: "supplement",
-        OS.ACCEPTED: "verify",
+        OS.ACCEPTED: "start_verification",
         OS.VERIFYING: "decide",
         OS.EXTENDED: "decide",
         OS.DECIDED: "serve",
@@ -181,13 +183,14 @@ class ObjectionFlow(CaseFlow):
     }
 
     start = nodes.StartHandle(this.start_process).Next(this.route)
-    route = router("accept", "supplement", "verify", "decide", "serve", "close")
-    accept = step_task(_("审查异议材料并决定是否受理"), OBJECTION_STEPS["accept"]).Next(this.route)
-    supplement = subject_task(_("补正异议材料"), OBJECTION_STEPS["supplement"]).Next(this.route)
-    verify = step_task(_("开始异议核查"), OBJECTION_STEPS["start_verification"]).Next(this.route)
-    decide = step_task(_("作出异议处理决定"), OBJECTION_STEPS["decide"]).Next(this.route)
-    serve = step_task(_("送达异议处理结果"), OBJECTION_STEPS["serve"]).Next(this.route)
-    close = step_task(_("异议办结"), OBJECTION_STEPS["close"]).Next(this.route)
+    route = router("accept", "supplement", "start_verification", "decide", "serve", "close")
+    # Also the task of the other outcomes of the acceptance (request_supplement, refuse).
+    accept = step_task(object_kind, "accept", _("审查异议材料并决定是否受理")).Next(this.route)
+    supplement = subject_task(object_kind, "supplement", _("补正异议材料")).Next(this.route)
+    start_verification = step_task(object_kind, "start_verification", _("开始异议核查")).Next(this.route)
+    decide = step_task(object_kind, "decide").Next(this.route)
+    serve = step_task(object_kind, "serve", _("送达异议处理结果")).Next(this.route)
+    close = step_task(object_kind, "close", _("异议办结")).Next(this.route)
     end = nodes.End()
 
 
@@ -225,13 +228,16 @@ class RectificationFlow(CaseFlow):
 
     start = nodes.StartHandle(this.start_process).Next(this.route)
     route = router("issue", "serve", "submit", "sign_off", "start_review", "review")
-    issue = step_task(_("签发整改通知"), RECTIFICATION_STEPS["issue"]).Next(this.route)
-    serve = step_task(_("送达整改通知"), RECTIFICATION_STEPS["serve"]).Next(this.route)
-    submit = subject_task(_("上传整改材料并提交整改报告"), RECTIFICATION_STEPS["submit"]).Next(this.route)
-    sign_off = subject_task(_("主要负责人审阅签字"), RECTIFICATION_STEPS["sign_off"]).Next(this.route)
-    start_review = step_task(_("接收整改报告"), RECTIFICATION_STEPS["start_review"]).Next(this.route)
-    # The order is accepted or returned by the review of its items, one by one.
-    review = step_task(_("逐项审核整改材料"), ITEM_STEPS["accept"]).Next(this.route)
+    issue = step_task(object_kind, "issue", _("签发整改通知")).Next(this.route)
+    serve = step_task(object_kind, "serve").Next(this.route)
+    submit = subject_task(object_kind, "submit", _("上传整改材料并提交整改报告")).Next(this.route)
+    sign_off = subject_task(object_kind, "sign_off", _("主要负责人审阅签字")).Next(this.route)
+    start_review = step_task(object_kind, "start_review", _("接收整改报告")).Next(this.route)
+    # Named after no single step but after the use case that takes several, as its service
+    # (rectification_review) and the portal's form are: each item accepted or returned (the
+    # item's accept, return_), then the order accepted or returned with them (accept,
+    # return_items). Its roles are an item's acceptance's.
+    review = step_task(kinds.ITEM, "accept", _("逐项审核整改材料")).Next(this.route)
     end = nodes.End()
 
 
@@ -274,18 +280,16 @@ class AccountabilityFlow(CaseFlow):
         "decide_appeal",
         "close",
     )
-    investigate = step_task(_("立案调查"), ACCOUNTABILITY_STEPS["investigate"]).Next(this.route)
-    hear = step_task(_("告知并听取陈述申辩"), ACCOUNTABILITY_STEPS["hear"]).Next(this.route)
-    deliberate = step_task(_("提请审理"), ACCOUNTABILITY_STEPS["deliberate"]).Next(this.route)
-    decide = step_task(_("集体审议并作出决定"), ACCOUNTABILITY_STEPS["decide"]).Next(this.route)
-    serve = step_task(_("送达决定"), ACCOUNTABILITY_STEPS["serve"]).Next(this.route)
-    execute = step_task(_("执行处分决定"), ACCOUNTABILITY_STEPS["execute"]).Next(this.route)
-    start_period = step_task(_("登记处分期开始"), ACCOUNTABILITY_STEPS["start_period"]).Next(this.route)
-    release = step_task(_("处分期满解除"), ACCOUNTABILITY_STEPS["release"]).Next(this.route)
-    decide_appeal = step_task(_("作出复审/复核/申诉决定"), ACCOUNTABILITY_STEPS["decide_appeal"]).Next(
-        this.route
-    )
-    close = step_task(_("责任追究办结"), ACCOUNTABILITY_STEPS["close"]).Next(this.route)
+    investigate = step_task(object_kind, "investigate", _("立案调查")).Next(this.route)
+    hear = step_task(object_kind, "hear").Next(this.route)
+    deliberate = step_task(object_kind, "deliberate").Next(this.route)
+    decide = step_task(object_kind, "decide", _("集体审议并作出决定")).Next(this.route)
+    serve = step_task(object_kind, "serve").Next(this.route)
+    execute = step_task(object_kind, "execute", _("执行处分决定")).Next(this.route)
+    start_period = step_task(object_kind, "start_period", _("登记处分期开始")).Next(this.route)
+    release = step_task(object_kind, "release").Next(this.route)
+    decide_appeal = step_task(object_kind, "decide_appeal", _("作出复审/复核/申诉决定")).Next(this.route)
+    close = step_task(object_kind, "close", _("责任追究办结")).Next(this.route)
     end = nodes.End()
 
 
@@ -304,9 +308,10 @@ class RepairFlow(CaseFlow):
 
     start = nodes.StartHandle(this.start_process).Next(this.route)
     route = router("accept", "decide")
-    accept = step_task(_("受理信用修复申请"), REPAIR_STEPS["accept"]).Next(this.route)
-    # Grant or refuse: the same approver's decision.
-    decide = step_task(_("作出信用修复决定"), REPAIR_STEPS["grant"]).Next(this.route)
+    accept = step_task(object_kind, "accept", _("受理信用修复申请")).Next(this.route)
+    # Named after no single step: the approver's decision grants or refuses (an extension
+    # is taken within it); both steps are the approver's, so it has grant's roles.
+    decide = step_task(object_kind, "grant", _("作出信用修复决定")).Next(this.route)
     end = nodes.End()
 
 

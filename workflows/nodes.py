@@ -14,6 +14,7 @@ from django.db import connection
 from viewflow.utils import is_owner
 from viewflow.workflow import lock, nodes
 
+from casework.kinds import ObjectKind
 from casework.lifecycle import Step
 from casework.permissions import has_conflict, has_role
 from casework.roles import Role, permission_codename
@@ -60,12 +61,16 @@ def _usable(user, roles, record) -> bool:
 NOT_QUEUED_ROLES = frozenset({Role.SYSTEM, Role.UNIT_LIAISON, Role.UNIT_HEAD, Role.CIVIL_SERVANT})
 
 
-def step_task(title: str, step: Step, *, assign: Callable | None = None) -> HumanTask:
-    """A commission-side task for taking `step`, in the queue of every holder of one of the
-    step's roles who may see the case (the lifecycle table says who: never restated here);
-    `assign(activation)` may name the user it goes to directly."""
+def step_task(
+    kind: ObjectKind, step_name: str, title: str | None = None, *, assign: Callable | None = None
+) -> HumanTask:
+    """A commission-side task for taking the kind's step `step_name`, in the queue of every
+    holder of one of the step's roles who may see the case (the lifecycle table says who:
+    never restated here); `assign(activation)` may name the user it goes to directly.
+    Its title is the step's label unless the queue words the work otherwise (`title`)."""
+    step = kind.steps[step_name]
     roles = tuple(role for role in Role if role in step.roles and role not in NOT_QUEUED_ROLES)
-    task = HumanTask(title).Permission(role_permission(roles[0]))
+    task = HumanTask(title or step.label).Permission(role_permission(roles[0]))
     task.step, task.roles = step, frozenset(roles)
     if assign is not None:
         task.Assign(lambda activation: _checked(assign(activation), roles, activation))
@@ -76,10 +81,12 @@ def _checked(user, roles, activation):
     return user if _usable(user, roles, activation.process.record) else None
 
 
-def subject_task(title: str, step: Step) -> HumanTask:
-    """A task of the subject's side for taking `step`: the civil servant for a person's
-    record (assigned to them directly), else the queue of the subject unit's users of the
-    step's unit role (the liaison's, unless the step is the head's alone)."""
+def subject_task(kind: ObjectKind, step_name: str, title: str | None = None) -> HumanTask:
+    """A task of the subject's side for taking the kind's step `step_name`: the civil
+    servant for a person's record (assigned to them directly), else the queue of the subject
+    unit's users of the step's unit role (the liaison's, unless the step is the head's
+    alone). Titled as step_task's."""
+    step = kind.steps[step_name]
     unit_role = Role.UNIT_LIAISON if Role.UNIT_LIAISON in step.roles else Role.UNIT_HEAD
 
     def permission(activation) -> str:
@@ -91,7 +98,7 @@ def subject_task(title: str, step: Step) -> HumanTask:
         user = getattr(person, "user", None) if person else None
         return _checked(user, (Role.CIVIL_SERVANT,), activation)
 
-    task = HumanTask(title).Permission(permission).Assign(the_person)
+    task = HumanTask(title or step.label).Permission(permission).Assign(the_person)
     task.step = step  # no commission roles: claimed by the subject's side only (inbox.queue)
     return task
 
