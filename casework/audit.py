@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from .language import official_language
 from .models import AuditEntry, AuditHead
+from .roles import Role
 
 GENESIS = "0" * 64
 #: The actor name of an entry written by the system (a sweep, a listener), not by a user.
@@ -101,30 +102,42 @@ def entry_digest(entry: AuditEntry | Line) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Acting:
+    """Who takes a step: the user, the role they act in (as the step's guard established it)
+    and the address they came from. The three travel together from the guard to the entry."""
+
+    user: object | None
+    role: str
+    ip_address: str | None = None
+
+
+#: A sweep, a reaction, a notice the system drafts: no user, no address.
+SYSTEM = Acting(None, Role.SYSTEM)
+
+
 def append(
+    by: Acting,
     *,
-    actor,
-    role: str,
     obj: models.Model,
     action: str,
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
-    ip_address: str | None = None,
     diff: dict | None = None,
     record=None,
 ) -> Line:
     [line] = append_many(
         [
             dict(
-                actor=actor,
-                role=role,
+                actor=by.user,
+                role=by.role,
                 obj=obj,
                 action=action,
                 from_state=from_state,
                 to_state=to_state,
                 reason=reason,
-                ip_address=ip_address,
+                ip_address=by.ip_address,
                 diff=diff,
                 record=record,
             )

@@ -229,8 +229,7 @@ def _produce(code: str, record: Record, obj, *, data: dict | None, acting_user):
     )
     missing = notice_type.validate(snapshot)
     audit.append(
-        actor=None,
-        role=Role.SYSTEM,
+        audit.SYSTEM,
         obj=notice,
         record=record,
         action=NoticeAction.DRAFT,

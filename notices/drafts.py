@@ -62,13 +62,11 @@ def notice_draft(
             drafted_by=acting_user,
         )
         audit.append(
-            actor=acting_user,
-            role=role,
+            audit.Acting(acting_user, role, ip_address),
             obj=notice,
             record=record,
             action=NoticeAction.DRAFT,
             to_state=notice.state,
-            ip_address=ip_address,
             diff={"type_code": [None, notice.type_code], "data": [None, snapshot]},
         )
     return notice
@@ -114,15 +112,13 @@ def notice_revise_draft(
             diff["drafted_by"] = [None, acting_user.pk]
         notice.save(update_fields=["data", "template_version", "drafted_by"])
         audit.append(
-            actor=acting_user,
-            role=role,
+            audit.Acting(acting_user, role, ip_address),
             obj=notice,
             record=notice.record,
             action=NoticeAction.REVISE,
             from_state=notice.state,
             to_state=notice.state,
             reason=reason,
-            ip_address=ip_address,
             diff=diff,
         )
     return notice

@@ -28,7 +28,6 @@ from casework.errors import DomainError, NotFoundError
 from casework.guards import refuse
 from casework.language import official_language
 from casework.permissions import acting_role
-from casework.roles import Role
 from casework.services.steps import apply_step, perform
 from casework.services.validation import require_choice, require_past_date, require_text
 
@@ -174,8 +173,7 @@ def notice_store_pdf(*, notice_id: int) -> bool:
         if not Notice.objects.store_pdf(notice.pk, pdf=pdf, sha256=digest, rendered_at=timezone.now()):
             return False
         audit.append(
-            actor=None,
-            role=Role.SYSTEM,
+            audit.SYSTEM,
             obj=notice,
             record=notice.record,
             action=NoticeAction.RENDER,

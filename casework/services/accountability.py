@@ -38,7 +38,7 @@ from ..models.records import DeadlineStatus
 from ..permissions import has_role, role_refusal, roles_of
 from ..roles import Role
 from ..rule_table import RuleCode
-from . import reactions, sanctions
+from . import sanctions
 from .accountability_case import (
     CASE,
     FIRST_APPEAL_WINDOW,
@@ -48,7 +48,7 @@ from .accountability_case import (
     case_type,
 )
 from .record_steps import RECORD
-from .steps import apply_step, check_direct_service
+from .steps import apply_step, check_direct_service, created
 from .validation import require_choice, require_past_date, require_text
 
 AS = AccountabilityState
@@ -151,18 +151,14 @@ def accountability_initiate(
         initiated_on=day,
     )
     case.persons.set(persons)
-    audit.append(
-        actor=acting_user,
-        role=role,
-        obj=case,
+    created(
+        case,
+        audit.Acting(acting_user, role, ip_address),
         record=record,
         action=AuditAction.ACCOUNTABILITY_INITIATE,
-        to_state=case.state,
+        after=case_snapshot(case),
         reason=reason,
-        ip_address=ip_address,
-        diff=audit.field_diff({}, case_snapshot(case)),
     )
-    reactions.note(case, "created", acting_user=acting_user, role=role)
     return case
 
 

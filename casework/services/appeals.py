@@ -159,15 +159,13 @@ def _record_step(
         before = capture(case)
         change(case)
         audit.append(
-            actor=acting_user,
-            role=role,
+            audit.Acting(acting_user, role, ip_address),
             obj=case,
             record=case.record,
             action=f"accountability.{step}",
             from_state=case.state,
             to_state=case.state,
             reason=reason,
-            ip_address=ip_address,
             diff=audit.field_diff(before, capture(case)),
         )
         reactions.note(case, step, acting_user=acting_user, role=role)

@@ -106,8 +106,7 @@ def _evidence_changed(owner, acting_user, role, attachment: Attachment) -> None:
     with official_language():
         reason = _("上传整改材料“%(name)s”") % {"name": attachment.original_name}
     audit.append(
-        actor=acting_user,
-        role=role,
+        audit.Acting(acting_user, role),
         obj=rectification,
         record=rectification.record,
         action=AuditAction.RECTIFICATION_EVIDENCE_CHANGED,
@@ -211,12 +210,10 @@ def _audit_upload(attachment: Attachment, owner, record: Record, acting_user, ro
     after = {name: getattr(attachment, name) for name in fields}
     after["owner"] = f"{owner._meta.model_name}:{owner.pk}"
     audit.append(
-        actor=acting_user,
-        role=role,
+        audit.Acting(acting_user, role, ip_address),
         obj=attachment,
         record=record,
         action=AuditAction.ATTACHMENT_UPLOAD,
         reason=attachment.original_name,
-        ip_address=ip_address,
         diff=audit.field_diff({}, after),
     )

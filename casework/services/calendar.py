@@ -100,13 +100,11 @@ def _audit_changes(changes: list[DeadlineChange], years: list[int], *, actor, ro
     for change in changes:
         deadline = change.deadline
         audit.append(
-            actor=actor,
-            role=role,
+            audit.Acting(actor, role, ip_address),
             obj=deadline,
             record=deadline.record,
             action=AuditAction.DEADLINE_RECOMPUTE,
             reason=reason,
-            ip_address=ip_address,
             diff={
                 "due_on": [change.old_due_on, deadline.due_on],
                 "provisional": [change.old_provisional, deadline.provisional],
@@ -156,12 +154,10 @@ def calendar_load(
         after = _year_state(year)
         result.holidays[year], result.workdays[year] = after["holidays"], after["workdays"]
         audit.append(
-            actor=acting_user,
-            role=role,
+            audit.Acting(acting_user, role, ip_address),
             obj=rows[year],
             action=AuditAction.CALENDAR_LOAD,
             reason=source,
-            ip_address=ip_address,
             diff={**audit.field_diff(befores[year], after), "deadlines_recomputed": len(result.changed)},
         )
     _audit_changes(result.changed, years, actor=acting_user, role=role, ip_address=ip_address)
@@ -211,11 +207,9 @@ def rule_save(*, acting_user, rule: DeadlineRule | DisclosureRule, ip_address: s
     before = model_to_dict(stored) if stored else {}
     rule.save()
     audit.append(
-        actor=acting_user,
-        role=role,
+        audit.Acting(acting_user, role, ip_address),
         obj=rule,
         action=AuditAction.RULE_UPDATE if stored else AuditAction.RULE_CREATE,
-        ip_address=ip_address,
         diff=audit.field_diff(before, model_to_dict(rule)),
     )
     return rule

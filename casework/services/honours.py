@@ -131,12 +131,10 @@ def honours_check(
         reasons=reasons,
     )
     audit.append(
-        actor=acting_user,
-        role=role,
+        audit.Acting(acting_user, role, ip_address),
         obj=query,
         action=AuditAction.HONOURS_CHECK,
         reason=purpose,
-        ip_address=ip_address,
         diff={"on_date": [None, on], "eligible": [None, not reasons], "reasons": [None, reasons]},
     )
     shown = reasons if translation.get_language() == settings.LANGUAGE_CODE else reasons_of(subject, on)

@@ -45,8 +45,7 @@ def write_record_fields(record: Record, *, actor, role: str, action: str, reason
         return False
     record.save()
     audit.append(
-        actor=actor,
-        role=role,
+        audit.Acting(actor, role),
         obj=record,
         record=record,
         action=action,

@@ -31,9 +31,8 @@ from ..roles import Role
 from ..rule_table import RuleCode
 from . import objection_effects as effects
 from . import objection_evidence as evidence
-from . import reactions
 from .record_steps import RECORD
-from .steps import apply_step, check_direct_service, perform, snapshot
+from .steps import apply_step, check_direct_service, created, perform, snapshot
 from .validation import (
     PAPER_FILING_ROLES,
     Window,
@@ -157,17 +156,13 @@ def objection_file(
         complete_on=received_on,
     )
     evidence.attach(attachments, objection)
-    audit.append(
-        actor=acting_user,
-        role=role,
-        obj=objection,
+    created(
+        objection,
+        audit.Acting(acting_user, role, ip_address),
         record=record,
         action=AuditAction.OBJECTION_FILE,
-        to_state=objection.state,
-        ip_address=ip_address,
-        diff=audit.field_diff({}, {**objection_snapshot(objection), **filing.audit_fields()}),
+        after={**objection_snapshot(objection), **filing.audit_fields()},
     )
-    reactions.note(objection, "created", acting_user=acting_user, role=role)
     if repeat:
         return _refuse_repeat(objection)
     rules.open_deadline(record, RuleCode.OBJECTION_ACCEPT, received_on, owner=objection)

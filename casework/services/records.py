@@ -22,9 +22,8 @@ from ..models.records import DeadlineStatus
 from ..permissions import has_role
 from ..roles import Role
 from ..rule_table import RuleCode
-from . import reactions
 from .record_steps import perform_step, snapshot
-from .steps import check_direct_service
+from .steps import check_direct_service, created
 from .validation import (
     Filing,
     Window,
@@ -93,17 +92,13 @@ def record_register_lead(
     record.reference = f"ZWSX-{received_on.year}-{record.pk:06d}"
     record.save(update_fields=["reference"])
     role = Role.INTAKE_OPERATOR if has_role(acting_user, Role.INTAKE_OPERATOR) else Role.OFFICER
-    audit.append(
-        actor=acting_user,
-        role=role,
-        obj=record,
+    created(
+        record,
+        audit.Acting(acting_user, role, ip_address),
         record=record,
         action=AuditAction.REGISTER_LEAD,
-        to_state=record.state,
-        ip_address=ip_address,
-        diff=audit.field_diff({}, snapshot(record)),
+        after=snapshot(record),
     )
-    reactions.note(record, "created", acting_user=acting_user, role=role)
     return record
 
 
@@ -547,8 +542,6 @@ def record_submit_defence(
             acting_user=acting_user,
             given=received_on,
             paper_reason=paper_filing_reason,
-            field="received_on",
-            name=_("收件日期"),
             window=defence_window(record),
         )
         filed.append(filing)

@@ -46,12 +46,11 @@ from ..models.records import DeadlineStatus
 from ..permissions import acting_role
 from ..roles import Role
 from ..rule_table import RuleCode
-from . import reactions
 from .attachments import attachment_upload
 from .record_steps import RECORD
 from .rectification_review import rectification_review, rectification_start_review
 from .rectification_steps import ITEM, RECTIFICATION, numbers
-from .steps import apply_step, check_direct_service, perform
+from .steps import apply_step, check_direct_service, created, perform
 from .validation import require_past_date, require_text
 
 RS, IS = RectificationState, ItemState
@@ -161,17 +160,13 @@ def rectification_draft(
     RectificationItem.objects.bulk_create(
         RectificationItem(rectification=rectification, number=n, **row) for n, row in enumerate(rows, 1)
     )
-    audit.append(
-        actor=acting_user,
-        role=role,
-        obj=rectification,
+    created(
+        rectification,
+        audit.Acting(acting_user, role, ip_address),
         record=record,
         action=AuditAction.RECTIFICATION_DRAFT,
-        to_state=rectification.state,
-        ip_address=ip_address,
-        diff=audit.field_diff({}, {"items": rows}),
+        after={"items": rows},
     )
-    reactions.note(rectification, "created", acting_user=acting_user, role=role)
     return rectification
 
 
@@ -256,12 +251,10 @@ def rectification_explain(
     rectification.save(update_fields=["explanation"])
     rules.close_deadline(rectification.record, RuleCode.WRITTEN_EXPLANATION, owner=rectification)
     audit.append(
-        actor=acting_user,
-        role=role,
+        audit.Acting(acting_user, role, ip_address),
         obj=rectification,
         record=rectification.record,
         action=AuditAction.RECTIFICATION_EXPLAIN,
-        ip_address=ip_address,
         diff=audit.field_diff({"explanation": before}, {"explanation": text}),
     )
     return rectification

@@ -118,8 +118,6 @@ def rectification_request_extension(
         acting_user=acting_user,
         given=received_on,
         paper_reason=paper_filing_reason,
-        field="received_on",
-        name=_("收件日期"),
         window=extension_window(item, deadline),
     )
     _check_request(item, days, deadline)
@@ -128,14 +126,12 @@ def rectification_request_extension(
     )
     rules.open_deadline(record, RuleCode.EXTENSION_DECIDE, filing.on, owner=request)
     audit.append(
-        actor=acting_user,
-        role=role,
+        audit.Acting(acting_user, role, ip_address),
         obj=request,
         record=record,
         action=AuditAction.EXTENSIONREQUEST_REQUEST,
         to_state=request.state,
         reason=reason,
-        ip_address=ip_address,
         diff=audit.field_diff({}, {"item": item.number, "days": days, **filing.audit_fields()}),
     )
     return request
@@ -197,15 +193,13 @@ def rectification_decide_extension(
         request.save()
         rules.close_deadline(record, RuleCode.EXTENSION_DECIDE, owner=request)
         audit.append(
-            actor=acting_user,
-            role=role,
+            audit.Acting(acting_user, role, ip_address),
             obj=request,
             record=record,
             action=AuditAction.EXTENSIONREQUEST_APPROVE if approve else AuditAction.EXTENSIONREQUEST_REJECT,
             from_state=RequestState.PENDING,
             to_state=request.state,
             reason=request.decision_reason,
-            ip_address=ip_address,
             diff=diff,
         )
         reactions.note(request, DECIDE.name, acting_user=acting_user, role=role)

@@ -38,10 +38,10 @@ from ..models.repair import RepairRule
 from ..permissions import acting_role, has_role, role_refusal
 from ..roles import Role
 from ..rule_table import RuleCode
-from . import reactions, record_steps
+from . import record_steps
 from .record_steps import RECORD
 from .repair_eligibility import Eligibility, repair_eligibility
-from .steps import apply_step, perform, snapshot
+from .steps import apply_step, created, perform, snapshot
 from .validation import (
     PAPER_FILING_ROLES,
     Window,
@@ -110,8 +110,6 @@ def repair_apply(
         acting_user=acting_user,
         given=received_on,
         paper_reason=paper_filing_reason,
-        field="received_on",
-        name=_("收件日期"),
         window=repair_window(record),
     )
     signer = _commitment_signer(acting_user, record, commitment_signed_by_id)
@@ -124,17 +122,13 @@ def repair_apply(
         commitment=commitment,
         commitment_signed_by=signer,
     )
-    audit.append(
-        actor=acting_user,
-        role=role,
-        obj=application,
+    created(
+        application,
+        audit.Acting(acting_user, role, ip_address),
         record=record,
         action=AuditAction.REPAIRAPPLICATION_APPLY,
-        to_state=application.state,
-        ip_address=ip_address,
-        diff=audit.field_diff({}, {**snapshot(application), **filing.audit_fields()}),
+        after={**snapshot(application), **filing.audit_fields()},
     )
-    reactions.note(application, "created", acting_user=acting_user, role=role)
     with official_language():  # a refusal stores the failing conditions' reasons
         eligibility = repair_eligibility(record, today)
     if eligibility.eligible:
@@ -468,15 +462,13 @@ def record_mark_obligations_fulfilled(
     record.obligations_fulfilled_on = on
     record.save(update_fields=["obligations_fulfilled_on", "updated_at"])
     audit.append(
-        actor=acting_user,
-        role=Role.OFFICER,
+        audit.Acting(acting_user, Role.OFFICER, ip_address),
         obj=record,
         record=record,
         action=AuditAction.MARK_OBLIGATIONS_FULFILLED,
         from_state=record.state,
         to_state=record.state,
         reason=evidence,
-        ip_address=ip_address,
         diff=audit.field_diff(before, record_steps.snapshot(record)),
     )
     return record

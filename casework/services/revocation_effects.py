@@ -64,8 +64,7 @@ def flag_accountability(record: Record, *, reason: str) -> None:
         case.needs_reexamination = True
         case.save(update_fields=["needs_reexamination"])
         audit.append(
-            actor=None,
-            role=Role.SYSTEM,
+            audit.SYSTEM,
             obj=case,
             record=record,
             action=AuditAction.ACCOUNTABILITY_FLAG_REEXAMINATION,

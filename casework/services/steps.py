@@ -108,19 +108,25 @@ def apply_step(
         raise ConflictError(_("该事项刚被他人处理，请刷新后重试。"), code="conflict") from None
     after(obj)
     audit.append(
-        actor=acting_user,
-        role=role,
+        audit.Acting(acting_user, role, ip_address),
         obj=obj,
         record=machine.record_of(obj),
         action=f"{machine.audit_prefix}.{step}" if machine.audit_prefix else step,
         from_state=from_state,
         to_state=obj.state,
         reason=reason,
-        ip_address=ip_address,
         diff=audit.field_diff(before, capture(obj)),
     )
     reactions.note(obj, step, acting_user=acting_user, role=role)
     return obj
+
+
+def created(obj, by: audit.Acting, *, record, action: str, after: dict, reason: str = "") -> None:
+    """How every creation service ends: the new object's entry (from nothing to `after`, in
+    its first state) and its reaction, in the caller's transaction."""
+    diff = audit.field_diff({}, after)
+    audit.append(by, obj=obj, record=record, action=action, to_state=obj.state, reason=reason, diff=diff)
+    reactions.note(obj, "created", acting_user=by.user, role=by.role)
 
 
 def _refuse(machine: Machine, obj, step: str, seen_state: str):

@@ -120,6 +120,8 @@ def require_past_date(value: dt.date, field: str, name) -> dt.date:
 PAPER_FILING_ROLES = frozenset({Role.OFFICER})
 #: The input naming why a paper filing is recorded with an earlier date; audited with it.
 PAPER_REASON = "paper_filing_reason"
+#: The field most filings name their day in: the day the commission received it.
+RECEIVED_ON = gettext_lazy("收件日期")
 
 
 def may_record_paper_filings(user) -> bool:
@@ -181,7 +183,13 @@ def with_filing(capture: Callable[[object], dict], filed: list[Filing]) -> Calla
 
 
 def filing_date(
-    *, acting_user, given: dt.date | None, paper_reason: str, field: str, name, window: Window
+    *,
+    acting_user,
+    given: dt.date | None,
+    paper_reason: str,
+    window: Window,
+    field: str = "received_on",
+    name=RECEIVED_ON,
 ) -> Filing:
     """The one rule for when a filing was made: the day the system receives it, today.
 
