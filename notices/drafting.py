@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from casework import audit
 from casework.language import official_language
@@ -33,14 +32,14 @@ from casework.models import (
     RepairApplication,
 )
 from casework.models.accountability import Track
-from casework.roles import Role
 from casework.services.sanctions import FORMS, PARTY_FORMS
 from casework.services.steps import apply_step
 
 from . import types
-from .lifecycle import NoticeAction, NoticeState
+from .drafts import new_draft
+from .lifecycle import NoticeState
 from .models import Issuer, Notice
-from .services import NOTICES, capture, finish_snapshot, template_version_of
+from .services import NOTICES, capture, finish_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -175,16 +174,7 @@ def void_open_drafts(record: Record, codes: tuple[str, ...], step: str) -> list[
         notice.voided_by, notice.voided_at, notice.void_reason = None, timezone.now(), reason
 
     return [
-        apply_step(
-            NOTICES,
-            notice,
-            acting_user=None,
-            role=Role.SYSTEM,
-            step="void",
-            change=change,
-            reason=reason,
-            capture=capture,
-        )
+        apply_step(NOTICES, notice, audit.SYSTEM, step="void", change=change, reason=reason, capture=capture)
         for notice in drafts.order_by("pk")
     ]
 
@@ -218,26 +208,7 @@ def _produce(code: str, record: Record, obj, *, data: dict | None, acting_user):
     snapshot = finish_snapshot({**notice_type.build_data(record, about), **(data or {})}, issuer)
     if _open_draft_exists(code, record, about, snapshot.get("variant")):
         return None
-    notice = Notice.objects.create(
-        type_code=code,
-        record=record,
-        about=about,
-        issuer=issuer,
-        data=snapshot,
-        template_version=template_version_of(notice_type),
-        drafted_by=None,
-    )
-    missing = notice_type.validate(snapshot)
-    audit.append(
-        audit.SYSTEM,
-        obj=notice,
-        record=record,
-        action=NoticeAction.DRAFT,
-        to_state=notice.state,
-        reason=_("待补充：%(fields)s") % {"fields": "；".join(missing)} if missing else "",
-        diff={"type_code": [None, code], "data": [None, snapshot]},
-    )
-    return notice
+    return new_draft(notice_type, record=record, about=about, issuer=issuer, data=snapshot, by=audit.SYSTEM)
 
 
 def _issuer(record: Record, acting_user) -> Issuer | None:

@@ -52,22 +52,13 @@ def notice_draft(
         issuer = _issuer(acting_user, issuer_id)
         snapshot = _snapshot(notice_type, record, obj, data, issuer)
         check_complete(notice_type, snapshot)
-        notice = Notice.objects.create(
-            type_code=notice_type.code,
+        notice = new_draft(
+            notice_type,
             record=record,
             about=obj,
             issuer=issuer,
             data=snapshot,
-            template_version=template_version_of(notice_type),
-            drafted_by=acting_user,
-        )
-        audit.append(
-            audit.Acting(acting_user, role, ip_address),
-            obj=notice,
-            record=record,
-            action=NoticeAction.DRAFT,
-            to_state=notice.state,
-            diff={"type_code": [None, notice.type_code], "data": [None, snapshot]},
+            by=audit.Acting(acting_user, role, ip_address),
         )
     return notice
 
@@ -215,6 +206,38 @@ def check_complete(notice_type, data: dict, *, field_of_first: bool = False) -> 
             field=problems[0][0] if field_of_first else "data",
             code="notice_incomplete",
         )
+
+
+def new_draft(notice_type, *, record: Record, about, issuer: Issuer, data: dict, by: audit.Acting) -> Notice:
+    """A notice's first version, drafted by a user or by the system, and its entry."""
+    notice = Notice.objects.create(
+        type_code=notice_type.code,
+        record=record,
+        about=about,
+        issuer=issuer,
+        data=data,
+        template_version=template_version_of(notice_type),
+        drafted_by=by.user,
+    )
+    audit.append_many([draft_entry(notice, notice_type, by)])
+    return notice
+
+
+def draft_entry(notice: Notice, notice_type, by: audit.Acting) -> dict:
+    """The entry of a notice's first version (`audit.append_many`'s arguments). A draft the
+    system made names the fields a person must still fill in; a user's draft is complete."""
+    missing = notice_type.validate(notice.data)
+    return dict(
+        actor=by.user,
+        role=by.role,
+        ip_address=by.ip_address,
+        obj=notice,
+        record_id=notice.record_id,
+        action=NoticeAction.DRAFT,
+        to_state=notice.state,
+        reason=_("待补充：%(fields)s") % {"fields": "；".join(missing)} if missing else "",
+        diff={"type_code": [None, notice.type_code], "data": [None, notice.data]},
+    )
 
 
 def template_version_of(notice_type) -> str:

@@ -26,18 +26,16 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from casework import audit, clock
 from casework.language import official_language
 from casework.models import Deadline, Record, Rectification, RectificationItem
 from casework.models.records import DeadlineStatus
-from casework.roles import Role
 from casework.services.rectification_sweeps import MISSABLE, REMINDER
 
 from . import types
 from .context import common, iso
-from .lifecycle import NoticeAction
+from .drafts import draft_entry
 from .models import Issuer, Notice
 from .services import finish_snapshot, template_version_of
 
@@ -175,7 +173,7 @@ def _draft(urgings: list[Urging]) -> list[Notice]:
     notices = Notice.objects.bulk_create(drafts)
     # No reaction row: nothing reacts to a notice's drafting (no flow follows a notice, no
     # notice is drafted at another's drafting), as for every draft (notices.drafting).
-    audit.append_many(_entry(notice, notice_type) for notice in notices)
+    audit.append_many(draft_entry(notice, notice_type, audit.SYSTEM) for notice in notices)
     return notices
 
 
@@ -217,20 +215,6 @@ def _letter(urging: Urging, originals: dict) -> dict:
         "items": [{**item, "deadline": iso(item["deadline"])} for item in urging.items],
         "urged_on": iso(urging.urged_on),
     }
-
-
-def _entry(notice: Notice, notice_type) -> dict:
-    missing = notice_type.validate(notice.data)
-    return dict(
-        actor=None,
-        role=Role.SYSTEM,
-        obj=notice,
-        record_id=notice.record_id,
-        action=NoticeAction.DRAFT,
-        to_state=notice.state,
-        reason=_("待补充：%(fields)s") % {"fields": "；".join(missing)} if missing else "",
-        diff={"type_code": [None, CODE], "data": [None, notice.data]},
-    )
 
 
 __all__ = ["CODE", "draft_overdue_reminders"]

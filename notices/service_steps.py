@@ -27,6 +27,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
+from casework import audit
 from casework.errors import DomainError
 from casework.models import Accountability, Objection, Record, Rectification, Sanction
 from casework.permissions import acting_role
@@ -258,12 +259,12 @@ def _take(rule: ServiceStep, obj, notice: Notice, acting_user, event: ServiceEve
     apply_step(
         rule.machine,
         obj,
-        acting_user=acting_user,
-        role=acting_role(acting_user, record, rule.machine.steps[rule.step]),
+        audit.Acting(
+            acting_user, acting_role(acting_user, record, rule.machine.steps[rule.step]), ip_address
+        ),
         step=rule.step,
         change=change,
         after=after,
-        ip_address=ip_address,
         capture=rule.capture,
     )
 

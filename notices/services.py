@@ -236,11 +236,9 @@ def notice_serve(
             apply_step(
                 NOTICES,
                 notice,
-                acting_user=acting_user,
-                role=role,
+                audit.Acting(acting_user, role, ip_address),
                 step="serve",
                 reason=reason,
-                ip_address=ip_address,
                 capture=capture,
             )
         service_steps.take_service_steps(acting_user, notices, event, ip_address)

@@ -440,7 +440,7 @@ def _release_cases(today: dt.date) -> None:
     running = Sanction.objects.filter(_running(today)).values("accountability")
     cases = Accountability.objects.select_for_update(skip_locked=True, of=("self",))
     for case in cases.filter(state=AS.IN_PERIOD).exclude(pk__in=running).select_related("record"):
-        apply_step(CASE, case, acting_user=None, role=Role.SYSTEM, step="release", capture=case_snapshot)
+        apply_step(CASE, case, audit.SYSTEM, step="release", capture=case_snapshot)
 
 
 def _lapsed_windows(on: dt.date) -> models.QuerySet[Deadline]:

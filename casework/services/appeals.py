@@ -173,12 +173,10 @@ def _record_step(
     apply_step(
         CASE,
         case,
-        acting_user=acting_user,
-        role=role,
+        audit.Acting(acting_user, role, ip_address),
         step=step,
         change=change,
         reason=reason,
-        ip_address=ip_address,
         capture=capture,
     )
 

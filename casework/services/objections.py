@@ -27,7 +27,6 @@ from ..lifecycle import OBJECTION_STEPS, RECORD_STANDING, SUBJECT_ROLES, Objecti
 from ..models import AuditEntry, Objection, ObjectionGround, ObjectionOutcome, Record, User
 from ..models.records import DeadlineStatus
 from ..permissions import acting_role
-from ..roles import Role
 from ..rule_table import RuleCode
 from . import objection_effects as effects
 from . import objection_evidence as evidence
@@ -179,8 +178,7 @@ def _refuse_repeat(objection: Objection) -> Objection:
     return apply_step(
         OBJECTION,
         objection,
-        acting_user=None,
-        role=Role.SYSTEM,
+        audit.SYSTEM,
         step="refuse",
         change=change,
         reason=reason,

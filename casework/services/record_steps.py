@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from .. import kinds
-from ..models import Record, User
+from ..models import Record
 from .steps import perform
 from .steps import snapshot as object_snapshot
 
@@ -24,25 +22,6 @@ def get_visible_record(acting_user, record_id: int, *, lock: bool) -> Record:
     return RECORD.get(acting_user, record_id, lock=lock)
 
 
-def perform_step(
-    *,
-    acting_user: User,
-    record_id: int,
-    step: str,
-    change: Callable[[Record], None] = lambda r: None,
-    after: Callable[[Record], None] = lambda r: None,
-    reason: str = "",
-    ip_address: str | None = None,
-    capture: Callable[[Record], dict] = snapshot,
-) -> Record:
-    return perform(
-        RECORD,
-        acting_user=acting_user,
-        pk=record_id,
-        step=step,
-        change=change,
-        after=after,
-        reason=reason,
-        ip_address=ip_address,
-        capture=capture,
-    )
+def perform_step(*, record_id: int, **step) -> Record:
+    """`steps.perform` on the record `record_id` (the arguments after `pk`)."""
+    return perform(RECORD, pk=record_id, **step)

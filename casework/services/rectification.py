@@ -383,9 +383,7 @@ def rectification_submit(
     def after(rectification: Rectification) -> None:
         role = acting_role(acting_user, rectification.record, ITEM_STEPS["submit"])
         for item in pending:
-            apply_step(
-                ITEM, item, acting_user=acting_user, role=role, step="submit", after=close_item_deadlines
-            )
+            apply_step(ITEM, item, audit.Acting(acting_user, role), step="submit", after=close_item_deadlines)
         rules.open_deadline(
             rectification.record, RuleCode.RECTIFICATION_REVIEW, clock.today(), owner=rectification
         )

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import clock, rules
+from .. import audit, clock, rules
 from ..errors import ConflictError, DomainError
 from ..guards import Refusal
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
@@ -93,7 +93,7 @@ def _review_item(
 ) -> None:
     ItemReview.objects.create(item=item, decision=decision, reason=reason, reviewer=acting_user)
     if decision == ReviewDecision.ACCEPT:
-        apply_step(ITEM, item, acting_user=acting_user, role=role, step="accept", reason=reason)
+        apply_step(ITEM, item, audit.Acting(acting_user, role), step="accept", reason=reason)
         return
 
     def change(obj: RectificationItem) -> None:
@@ -104,14 +104,7 @@ def _review_item(
         rules.open_deadline(obj.rectification.record, RuleCode.RESUBMISSION, clock.today(), owner=obj)
 
     apply_step(
-        ITEM,
-        item,
-        acting_user=acting_user,
-        role=role,
-        step="return_",
-        change=change,
-        after=after,
-        reason=reason,
+        ITEM, item, audit.Acting(acting_user, role), step="return_", change=change, after=after, reason=reason
     )
 
 
@@ -145,9 +138,7 @@ def rectification_review(
         return apply_step(
             RECTIFICATION,
             rectification,
-            acting_user=acting_user,
-            role=role,
+            audit.Acting(acting_user, role, ip_address),
             step=step,
             after=lambda obj: rules.close_deadline(record, RuleCode.RECTIFICATION_REVIEW, owner=obj),
-            ip_address=ip_address,
         )

@@ -185,7 +185,7 @@ def _accept(application: RepairApplication, today: dt.date) -> RepairApplication
 
     role = acting_role(None, application.record, REPAIR_STEPS["accept"])
     return apply_step(
-        REPAIR, application, acting_user=None, role=role, step="accept", change=change, after=after
+        REPAIR, application, audit.Acting(None, role), step="accept", change=change, after=after
     )
 
 
@@ -203,13 +203,7 @@ def _refuse_ineligible(
 
     role = acting_role(None, application.record, REPAIR_STEPS["refuse"])
     return apply_step(
-        REPAIR,
-        application,
-        acting_user=None,
-        role=role,
-        step="refuse",
-        change=change,
-        reason=reason,
+        REPAIR, application, audit.Acting(None, role), step="refuse", change=change, reason=reason
     )
 
 
@@ -395,13 +389,11 @@ def _move_record(
     return apply_step(
         RECORD,
         record,
-        acting_user=acting_user,
-        role=role,
+        audit.Acting(acting_user, role, ip_address),
         step=step,
         change=change,
         after=after,
         reason=reason,
-        ip_address=ip_address,
         capture=record_steps.snapshot,
     )
 

@@ -14,7 +14,6 @@ from ..action_labels import AuditAction
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS
 from ..models import Accountability, Deadline, ExtensionRequest, Record, Rectification, RectificationItem
 from ..models.records import DeadlineStatus
-from ..roles import Role
 from .steps import apply_step
 
 
@@ -33,10 +32,8 @@ def close_rectifications_moot(record: Record, *, reason: str) -> None:
             rectification=case, state__in=ITEM_STEPS["close_moot"].sources
         )
         for item in items:
-            apply_step(kinds.ITEM, item, acting_user=None, role=Role.SYSTEM, step="close_moot", reason=reason)
-        apply_step(
-            kinds.RECTIFICATION, case, acting_user=None, role=Role.SYSTEM, step="close_moot", reason=reason
-        )
+            apply_step(kinds.ITEM, item, audit.SYSTEM, step="close_moot", reason=reason)
+        apply_step(kinds.RECTIFICATION, case, audit.SYSTEM, step="close_moot", reason=reason)
         _cancel_deadlines(case)
 
 

@@ -70,13 +70,11 @@ def perform(
         return apply_step(
             machine,
             obj,
-            acting_user=acting_user,
-            role=role,
+            audit.Acting(acting_user, role, ip_address),
             step=step,
             change=change,
             after=after,
             reason=reason,
-            ip_address=ip_address,
             capture=capture,
         )
 
@@ -84,14 +82,12 @@ def perform(
 def apply_step(
     machine: Machine,
     obj,
+    by: audit.Acting,
     *,
-    acting_user,
-    role: str,
     step: str,
     change: Callable = lambda obj: None,
     after: Callable = lambda obj: None,
     reason: str = "",
-    ip_address: str | None = None,
     capture: Callable[[models.Model], dict] = snapshot,
 ):
     """Take `step` on `obj`, already locked inside the caller's transaction, with the role
@@ -108,7 +104,7 @@ def apply_step(
         raise ConflictError(_("该事项刚被他人处理，请刷新后重试。"), code="conflict") from None
     after(obj)
     audit.append(
-        audit.Acting(acting_user, role, ip_address),
+        by,
         obj=obj,
         record=machine.record_of(obj),
         action=f"{machine.audit_prefix}.{step}" if machine.audit_prefix else step,
@@ -117,7 +113,7 @@ def apply_step(
         reason=reason,
         diff=audit.field_diff(before, capture(obj)),
     )
-    reactions.note(obj, step, acting_user=acting_user, role=role)
+    reactions.note(obj, step, acting_user=by.user, role=by.role)
     return obj
 
 
