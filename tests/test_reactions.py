@@ -3,7 +3,12 @@ after the step commits, from casework's outbox (casework.services.reactions,
 workflows.reactions): a failure there never undoes nor refuses the legal step; it stays
 visible, pending, on the system page, and the retry does it once the cause is gone."""
 
+import datetime as dt
+import io
+
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 from viewflow.workflow.exceptions import FlowLockFailed
 from viewflow.workflow.models import Task
 
@@ -114,3 +119,20 @@ def test_the_retry_leaves_a_fresh_reaction_to_its_own_commit_and_tries_the_least
     Reaction.objects.filter(pk=rows[1].pk).update(attempts=3)
     Reaction.objects.filter(pk=rows[2].pk).update(attempts=1)
     assert list(reactions.retryable()) == [rows[2], rows[1]]
+
+
+def test_the_sweep_deletes_reactions_done_before_the_kept_days_and_never_a_pending_one(
+    officer, unit, settings
+):
+    settings.CHENGXIN = {**settings.CHENGXIN, "REACTIONS_KEEP_DAYS": 30}
+    record = lifecycle.proposed(officer=officer, organisation=unit)
+    old, recent, stuck = Reaction.objects.filter(object_id=record.pk).order_by("pk")[:3]
+    long_ago = timezone.now() - dt.timedelta(days=31)
+    Reaction.objects.filter(pk=old.pk).update(done_at=long_ago)
+    Reaction.objects.filter(pk=stuck.pk).update(done_at=None, created_at=long_ago, attempts=3)
+
+    call_command("sweep_deadlines", "--only", "reactions_cleanup", stdout=io.StringIO())
+
+    left = set(Reaction.objects.filter(object_id=record.pk).values_list("pk", flat=True))
+    assert old.pk not in left
+    assert {recent.pk, stuck.pk} <= left

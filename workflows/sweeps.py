@@ -22,7 +22,7 @@ from django.utils import timezone
 from viewflow.workflow import timers
 
 from casework import clock, sync
-from casework.services import accountability, deadlines, disclosure, rectification_sweeps, repair
+from casework.services import accountability, deadlines, disclosure, reactions, rectification_sweeps, repair
 from notices import overdue_reminders
 
 Counts = dict[str, int]
@@ -69,6 +69,12 @@ def viewflow_timers(today: dt.date) -> Counts:
     return {"timers_fired": timers.fire_due_timers()}
 
 
+def reactions_cleanup(today: dt.date) -> Counts:
+    """The outbox of casework does not grow without end: reactions done long ago go. Their
+    age is wall time, not a legal date, so `today` does not apply."""
+    return {"reactions_purged": reactions.purge_done()}
+
+
 def _flagged(name: str, per_kind: dict[str, int]) -> Counts:
     """The total under `name`, then one count per deadline kind (`name.kind`)."""
     return {name: sum(per_kind.values())} | {f"{name}.{kind}": n for kind, n in sorted(per_kind.items())}
@@ -83,6 +89,7 @@ SWEEPS: dict[str, Callable[[dt.date], Counts]] = {
     "overdue_deadlines": overdue_deadlines,
     "disclosure_expiry": disclosure_expiry,
     "accountability_releases": accountability_releases,
+    "reactions_cleanup": reactions_cleanup,
     "sync_delivery": sync_delivery,
     "viewflow_timers": viewflow_timers,
 }

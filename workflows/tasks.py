@@ -55,6 +55,11 @@ def sweep_accountability_releases(today: str | None = None) -> dict[str, int]:
 
 
 @shared_task(**SWEEP_OPTIONS)
+def sweep_reactions_cleanup(today: str | None = None) -> dict[str, int]:
+    return sweeps.run("reactions_cleanup", today)
+
+
+@shared_task(**SWEEP_OPTIONS)
 def sweep_sync_delivery(today: str | None = None) -> dict[str, int]:
     return sweeps.run("sync_delivery", today)
 

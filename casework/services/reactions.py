@@ -123,3 +123,12 @@ def retryable() -> models.QuerySet:
 def failed() -> models.QuerySet:
     """Pending reactions tried at least once: what the system page shows."""
     return pending().filter(attempts__gt=0)
+
+
+def purge_done() -> int:
+    """Delete the reactions done more than `CHENGXIN["REACTIONS_KEEP_DAYS"]` days ago (wall
+    time, as `done_at`): a done row has served its purpose (the audit trail, not the outbox,
+    records what happened) and is kept a while only to show what ran. A pending row stays."""
+    cutoff = timezone.now() - dt.timedelta(days=settings.CHENGXIN["REACTIONS_KEEP_DAYS"])
+    deleted, _by_model = Reaction.objects.filter(done_at__lt=cutoff).delete()
+    return deleted

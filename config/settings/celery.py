@@ -44,9 +44,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # deployment run them with no extra step, and an administrator sees them in the admin.
 # Legal dates change at midnight in Asia/Shanghai: the date-based sweeps run at 00:05 and again
 # every CHENGXIN_SWEEP_INTERVAL seconds, which catches a missed night (beat or broker down) and is
-# harmless otherwise (each sweep is idempotent on the same day). Delivery to the province and
-# viewflow timers are not about dates: they run on the interval only. A queued sweep expires after
-# one interval, so a worker that was down does not face a backlog of identical runs.
+# harmless otherwise (each sweep is idempotent on the same day). Delivery to the province, viewflow
+# timers and the cleanup of casework's outbox are not about dates: they run on the interval only.
+# A queued sweep expires after one interval, so a worker that was down does not face a backlog.
 CHENGXIN_SWEEP_INTERVAL = env.int("CHENGXIN_SWEEP_INTERVAL", default=300)
 # The queue the beat sends to and the worker reads (Celery's default name); the real-worker tests
 # give their worker and beat a queue of their own on a shared Redis.
@@ -59,7 +59,7 @@ _DATE_BASED_SWEEPS = (
     "disclosure_expiry",
     "accountability_releases",
 )
-_CONTINUOUS_SWEEPS = ("sync_delivery", "viewflow_timers")
+_CONTINUOUS_SWEEPS = ("sync_delivery", "viewflow_timers", "reactions_cleanup")
 _AFTER_MIDNIGHT = TzAwareCrontab(minute=5, hour=0, tz=ZoneInfo(CELERY_TIMEZONE))
 _EXPIRY = {"expire_seconds": CHENGXIN_SWEEP_INTERVAL}
 

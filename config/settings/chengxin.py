@@ -40,6 +40,9 @@ CHENGXIN = {
     # each of its outbox rows (casework.services.reactions): this layer wires it, as casework
     # imports nothing above it.
     "REACTIONS": "workflows.reactions.react",
+    # Done reactions are deleted this many days after they were done (the sweep
+    # reactions_cleanup); a pending one is kept until it is done.
+    "REACTIONS_KEEP_DAYS": 30,
     # Asked before a service is typed in rather than recorded by serving its notice
     # (casework.services.steps.check_direct_service): refuses while that notice is on its way.
     "DIRECT_SERVICE_CHECK": "notices.service_steps.refuse_direct_service",
