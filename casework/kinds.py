@@ -78,6 +78,10 @@ class ObjectKind:
     def record_of(self, obj):
         return reduce(getattr, self.record_path.split("__"), obj) if self.record_path else obj
 
+    def audit_action(self, step: str) -> str:
+        """The action of the audit entry of `step` on one of its objects."""
+        return f"{self.audit_prefix}.{step}" if self.audit_prefix else step
+
     def state_of(self, obj) -> str:
         return reduce(getattr, self.state_path.split("__"), obj)
 

@@ -48,7 +48,8 @@ from .accountability_case import (
     case_type,
 )
 from .record_steps import RECORD
-from .steps import apply_step, check_direct_service, created
+from .records import BATCH
+from .steps import Creation, apply_step, check_direct_service, created_many
 from .validation import require_choice, require_past_date, require_text
 
 AS = AccountabilityState
@@ -141,7 +142,7 @@ def accountability_initiate(
     refuse(initiate_state_refusal(record))
     persons, unit_id = _subjects(record, person_ids, unit_id)
     _check_rectification(record, rectification_id)
-    case = Accountability.objects.create(
+    case = Accountability(
         record=record,
         rectification_id=rectification_id,
         unit_id=unit_id,
@@ -150,16 +151,27 @@ def accountability_initiate(
         initiated_by=acting_user,
         initiated_on=day,
     )
-    case.persons.set(persons)
-    created(
-        case,
-        audit.Acting(acting_user, role, ip_address),
-        record=record,
-        action=AuditAction.ACCOUNTABILITY_INITIATE,
-        after=case_snapshot(case),
-        reason=reason,
-    )
+    [case] = open_cases([(case, [p.pk for p in persons])], audit.Acting(acting_user, role, ip_address))
     return case
+
+
+def open_cases(
+    opened: Sequence[tuple[Accountability, Sequence[int]]], by: audit.Acting
+) -> list[Accountability]:
+    """Open unsaved cases, each with the ids of the persons it holds to account, inside the
+    caller's transaction, one or many in a fixed number of statements: the cases' INSERT,
+    their persons', an `accountability.initiate` entry each (the new case as the diff) and
+    their reactions. How an officer's `accountability_initiate` and the escalation sweep open one."""
+    cases = [case for case, _persons in opened]
+    Accountability.objects.bulk_create(cases, batch_size=BATCH)
+    through = Accountability.persons.through
+    rows = [through(accountability_id=case.pk, person_id=pk) for case, ids in opened for pk in ids]
+    through.objects.bulk_create(rows, batch_size=BATCH)
+    creations = [
+        Creation(case, case.record, case_snapshot(case, persons=ids), case.reason) for case, ids in opened
+    ]
+    created_many(creations, by, action=AuditAction.ACCOUNTABILITY_INITIATE)
+    return cases
 
 
 # ── investigation, hearing, deliberation ────────────────────────────────────────────

@@ -3,7 +3,7 @@ and audit a case, shared by casework.services.accountability and .appeals."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -25,28 +25,35 @@ FIRST_APPEAL_WINDOW = {
 CASE = kinds.ACCOUNTABILITY
 
 
-def case_snapshot(case: Accountability) -> dict:
+def case_snapshot(case: Accountability, *, persons: Iterable[int] | None = None) -> dict:
     """The case's fields, its persons and every decision and appeal in it: one audit
-    entry shows what a decision or an appeal changed."""
+    entry shows what a decision or an appeal changed. `persons`: the ids of a case just
+    opened, which has no decision or appeal yet, so a set-based opening asks nothing per case."""
     data = snapshot(case)
+    if persons is not None:
+        return data | {"persons": sorted(persons), "sanctions": [], "appeals": []}
     if case.pk:
         data["persons"] = sorted(case.persons.values_list("pk", flat=True))
-        data["sanctions"] = [
-            [
-                s.pk,
-                s.person_id,
-                s.decision_type,
-                s.effective_on,
-                s.period_months,
-                s.period_end,
-                s.released_on,
-                s.revoked,
-            ]
-            for s in case.sanctions.order_by("pk")
-        ]
+        data["sanctions"] = _sanctions(case)
         appeals = Appeal.objects.filter(sanction__accountability=case).order_by("pk")
         data["appeals"] = [[a.pk, a.sanction_id, a.kind, a.outcome] for a in appeals]
     return data
+
+
+def _sanctions(case: Accountability) -> list[list]:
+    return [
+        [
+            s.pk,
+            s.person_id,
+            s.decision_type,
+            s.effective_on,
+            s.period_months,
+            s.period_end,
+            s.released_on,
+            s.revoked,
+        ]
+        for s in case.sanctions.order_by("pk")
+    ]
 
 
 def case_step(

@@ -11,10 +11,13 @@ from .steps import snapshot as object_snapshot
 RECORD = kinds.RECORD
 
 
-def snapshot(record: Record) -> dict:
+def snapshot(record: Record, *, new: bool = False) -> dict:
+    """The record's audited fields and its measures; `new`: just registered, with no
+    measure yet, so a set-based creation asks nothing per record."""
     data = object_snapshot(record)
     data.pop("fact_hash", None)
-    data["measures"] = sorted(record.measures.values_list("code", flat=True)) if record.pk else []
+    known = new or not record.pk
+    data["measures"] = [] if known else sorted(record.measures.values_list("code", flat=True))
     return data
 
 

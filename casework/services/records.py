@@ -23,7 +23,7 @@ from ..permissions import has_role
 from ..roles import Role
 from ..rule_table import RuleCode
 from .record_steps import perform_step, snapshot
-from .steps import check_direct_service, created
+from .steps import Creation, check_direct_service, created_many
 from .validation import (
     Filing,
     Window,
@@ -38,12 +38,66 @@ from .validation import (
 S = RecordState
 
 
-def _fact_hash(org_id: int | None, person_id: int | None, content: str) -> str:
-    normalised = "".join(content.split())
-    return hashlib.sha256(f"{org_id}|{person_id}|{normalised}".encode()).hexdigest()
+#: Rows per INSERT or UPDATE of a set-based creation: PostgreSQL takes at most 65,535
+#: parameters in one statement.
+BATCH = 1000
 
 
 # T1 ───────────────────────────────────────────────────────────────────────────────
+def fact_hash(record: Record) -> str:
+    """What tells the same lead registered twice: its subject and its content, whitespace aside."""
+    normalised = "".join(record.lead_content.split())
+    key = f"{record.subject_organisation_id}|{record.subject_person_id}|{normalised}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def reference(record: Record) -> str:
+    """The case number: the year the lead was received and the record's id."""
+    return f"ZWSX-{record.received_on.year}-{record.pk:06d}"
+
+
+def new_leads(leads: list[Record], by: audit.Acting) -> list[Record]:
+    """Register unsaved leads inside the caller's transaction, one or many in a fixed number
+    of statements: their fact hash, their INSERT, their case numbers, a `register_lead`
+    entry each (the new fields as the diff) and their reactions. How an officer's intake
+    (`record_register_lead`) and the escalation sweep's RCT leads come into being."""
+    for lead in leads:
+        lead.fact_hash = fact_hash(lead)
+    Record.objects.bulk_create(leads, batch_size=BATCH)
+    for lead in leads:
+        lead.reference = reference(lead)
+    Record.objects.bulk_update(leads, ["reference"], batch_size=BATCH)
+    creations = [Creation(lead, lead, snapshot(lead, new=True)) for lead in leads]
+    created_many(creations, by, action=AuditAction.REGISTER_LEAD)
+    return leads
+
+
+def _check_subject(organisation_id: int | None, person_id: int | None) -> None:
+    if bool(organisation_id) == bool(person_id):
+        raise DomainError(
+            _("请指定一个失信主体：单位或公务员，二者选一。"),
+            field="subject",
+            code="subject",
+        )
+    if organisation_id and not Organisation.objects.filter(pk=organisation_id).exists():
+        raise DomainError(_("失信单位不存在。"), field="subject_organisation", code="not_found")
+    if person_id and not Person.objects.filter(pk=person_id).exists():
+        raise DomainError(_("失信公务员不存在。"), field="subject_person", code="not_found")
+
+
+def duplicate_refusal(lead: Record) -> Refusal | None:
+    """The same lead about the same subject is registered once while its record runs."""
+    running = Record.objects.exclude(state__in=[S.DISMISSED, S.ARCHIVED])
+    duplicate = running.filter(fact_hash=fact_hash(lead)).first()
+    if duplicate is None:
+        return None
+    return DomainError(
+        _("该主体的相同线索已登记（%(ref)s）。") % {"ref": duplicate.reference},
+        field="lead_content",
+        code="duplicate",
+    )
+
+
 @transaction.atomic(durable=True)
 def record_register_lead(
     *,
@@ -57,48 +111,19 @@ def record_register_lead(
 ) -> Record:
     if not has_role(acting_user, Role.INTAKE_OPERATOR, Role.OFFICER):
         raise PermissionDeniedError(_("只有线索登记员或办案人员可以登记线索。"), code="permission_denied")
-    if bool(subject_organisation_id) == bool(subject_person_id):
-        raise DomainError(
-            _("请指定一个失信主体：单位或公务员，二者选一。"),
-            field="subject",
-            code="subject",
-        )
-    if subject_organisation_id and not Organisation.objects.filter(pk=subject_organisation_id).exists():
-        raise DomainError(_("失信单位不存在。"), field="subject_organisation", code="not_found")
-    if subject_person_id and not Person.objects.filter(pk=subject_person_id).exists():
-        raise DomainError(_("失信公务员不存在。"), field="subject_person", code="not_found")
+    _check_subject(subject_organisation_id, subject_person_id)
     require_choice(source, LeadSource, "source", _("线索来源"))
-    content = require_text(lead_content, "lead_content", _("请填写线索内容。"))
-    require_past_date(received_on, "received_on", _("收到日期"))
-    fact_hash = _fact_hash(subject_organisation_id, subject_person_id, content)
-    duplicate = (
-        Record.objects.filter(fact_hash=fact_hash).exclude(state__in=[S.DISMISSED, S.ARCHIVED]).first()
-    )
-    if duplicate:
-        raise DomainError(
-            _("该主体的相同线索已登记（%(ref)s）。") % {"ref": duplicate.reference},
-            field="lead_content",
-            code="duplicate",
-        )
-    record = Record.objects.create(
+    lead = Record(
         subject_organisation_id=subject_organisation_id,
         subject_person_id=subject_person_id,
         source=source,
-        lead_content=content,
-        received_on=received_on,
-        fact_hash=fact_hash,
+        lead_content=require_text(lead_content, "lead_content", _("请填写线索内容。")),
+        received_on=require_past_date(received_on, "received_on", _("收到日期")),
         created_by=acting_user,
     )
-    record.reference = f"ZWSX-{received_on.year}-{record.pk:06d}"
-    record.save(update_fields=["reference"])
+    refuse(duplicate_refusal(lead))
     role = Role.INTAKE_OPERATOR if has_role(acting_user, Role.INTAKE_OPERATOR) else Role.OFFICER
-    created(
-        record,
-        audit.Acting(acting_user, role, ip_address),
-        record=record,
-        action=AuditAction.REGISTER_LEAD,
-        after=snapshot(record),
-    )
+    [record] = new_leads([lead], audit.Acting(acting_user, role, ip_address))
     return record
 
 

@@ -11,30 +11,31 @@ deadline sweeps (Celery beat, `sweep_deadlines`) and anything else that runs the
 
 Each call is one transaction with a fixed number of statements however many items are
 due (rectification_claims.take: claim, label the orders, move; then supersede, INSERT …
-SELECT, one audit append), and changes nothing when run again the same day. The audit trail gets one entry
-per order and run for what happened to its items (`rectification.urge_items`,
-`rectification.escalate_items`: the numbers in the reason, each item's state and dates in
-the diff); the items' own history is in their rows and their Deadline rows (the missed one
-CANCELLED, kept; the next one opened). The only per-object work is what the escalation
-causes beyond casework, done after the commit (casework.services.reactions): once per
-escalated order, its new case and its new lead, never per item. Items are claimed with SELECT … FOR UPDATE SKIP LOCKED and then updated by id,
-so two sweepers at once never change, nor audit, the same item twice.
+SELECT, one audit append), and changes nothing when run again the same day. The audit
+trail gets one entry per order and run for what happened to its items
+(`rectification.urge_items`, `rectification.escalate_items`: the numbers in the reason,
+each item's state and dates in the diff); the items' own history is in their rows and
+their Deadline rows (the missed one CANCELLED, kept; the next one opened). An escalated
+order's case and lead are opened by the building blocks an officer's opening and intake
+use (`accountability.open_cases`, `records.new_leads`), for all the orders at once, with
+the same audit entries. What the escalation causes beyond casework is done after the
+commit (casework.services.reactions): once per escalated order, its new case and its new
+lead, never per item. Items are claimed with SELECT … FOR UPDATE SKIP LOCKED and then
+updated by id, so two sweepers at once never change, nor audit, the same item twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from django.db import models, transaction
-from django.db.models import Value
-from django.db.models.functions import Cast, Concat, LPad
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .. import audit, clock
 from ..action_labels import AuditAction
+from ..kinds import RECTIFICATION
 from ..language import official_language
-from ..lifecycle import RECTIFICATION_STEPS, AccountabilityState, ItemState, RecordState, RectificationState
+from ..lifecycle import RECTIFICATION_STEPS, ItemState, RectificationState
 from ..models import (
     Accountability,
     Category,
@@ -47,29 +48,12 @@ from ..models import (
 )
 from ..roles import Role
 from ..rule_table import ESCALATION_BASIS, ESCALATION_TIER_ABOVE, RuleCode
-from . import reactions
-from .records import _fact_hash
+from . import accountability, reactions, records
 from .rectification_claims import Order, content_type_id, item_ids, open_deadlines, supersede, take
 
 IS, RS = ItemState, RectificationState
 MISSABLE = (RuleCode.RECTIFICATION, RuleCode.RESUBMISSION)
 REMINDER = RuleCode.OVERDUE_REMINDER
-#: Rows per INSERT: PostgreSQL takes at most 65,535 parameters in one statement.
-BATCH = 1000
-
-
-def _entry(obj, record, action: str, from_state: str, to_state: str, reason: str, diff=None) -> dict:
-    return dict(
-        actor=None,
-        role=Role.SYSTEM,
-        obj=obj,
-        record=record,
-        action=action,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
-        diff=diff or {"state": [from_state, to_state]},
-    )
 
 
 def _order_entries(orders: list[Order], action: str, to_state: str, reason: str, due: dt.date | None):
@@ -137,11 +121,11 @@ def items_escalate(today: dt.date | None = None) -> int:
         ids = item_ids(orders)
         if ids:
             supersede(RectificationItem, ids, (REMINDER,))
-        escalated = _escalate_rectifications(today)
+        rectifications = _claim_rectifications()
         reason = _("整改通知第 %(numbers)s 项催办期限届满仍未整改，督办。")
         entries = _order_entries(orders, AuditAction.RECTIFICATION_ESCALATE_ITEMS, IS.ESCALATED, reason, None)
-        audit.append_many([*entries, *escalated.entries])
-        escalated.notify()
+        audit.append_many([*entries, *map(_escalation_entry, rectifications)])
+        _escalate(rectifications, today)
     return len(ids)
 
 
@@ -157,38 +141,36 @@ def _claim_rectifications() -> list[Rectification]:
     return list(qs.select_related("record__subject_organisation", "record__subject_person").order_by("pk"))
 
 
-@dataclass
-class Escalated:
-    rectifications: list[Rectification]
-    cases: list[Accountability]
-    leads: list[Record]
-
-    @property
-    def entries(self) -> list[dict]:
-        return _escalation_entries(self.rectifications, self.cases, self.leads)
-
-    def notify(self) -> None:
-        """What follows, after the commit (casework.services.reactions): the order's 督办通知书
-        and the end of its process, the start of the case's and the lead's. One row per
-        escalated order, never per item, in one INSERT per step."""
-        system = {"acting_user": None, "role": Role.SYSTEM}
-        # Re-read in one query: the state field is protected, the UPDATE went around it.
-        escalated = Rectification.objects.filter(pk__in=[r.pk for r in self.rectifications])
-        reactions.note_many(escalated, "escalate", **system)
-        reactions.note_many([*self.cases, *self.leads], "created", **system)
+def _escalation_entry(rectification: Rectification) -> dict:
+    return dict(
+        actor=None,
+        role=Role.SYSTEM,
+        obj=rectification,
+        record=rectification.record,
+        action=RECTIFICATION.audit_action("escalate"),
+        from_state=rectification.state,
+        to_state=RS.ESCALATED,
+        reason=_("整改逾期经催办仍未完成，督办/约谈。"),
+        diff={"state": [rectification.state, RS.ESCALATED]},
+    )
 
 
-def _escalate_rectifications(today: dt.date) -> Escalated:
-    rectifications = _claim_rectifications()
+def _escalate(rectifications: list[Rectification], today: dt.date) -> None:
+    """督办/约谈: the orders ESCALATED, their `escalation` limits opened and what follows
+    noted (after the commit, casework.services.reactions: the 督办通知书, the end of the
+    order's process); then each order's case and RCT lead, opened as an officer's are. One
+    statement per step however many orders escalate, never one per item."""
     if not rectifications:
-        return Escalated([], [], [])
+        return
     ids = [r.pk for r in rectifications]
     Rectification.objects.filter(pk__in=ids).update(state=RS.ESCALATED)
     open_deadlines(RuleCode.ESCALATION, today, Rectification, [(r.record_id, r.pk) for r in rectifications])
+    # Re-read in one query: the state field is protected, the UPDATE went around it.
+    escalated = Rectification.objects.filter(pk__in=ids)
+    reactions.note_many(escalated, "escalate", acting_user=audit.SYSTEM.user, role=audit.SYSTEM.role)
     numbers = _escalated_numbers(ids)
-    cases = _open_cases(rectifications, numbers, today)
-    leads = _register_rct_leads(rectifications, numbers, today)
-    return Escalated(rectifications, cases, leads)
+    accountability.open_cases([_case(r, numbers[r.pk], today) for r in rectifications], audit.SYSTEM)
+    records.new_leads([_rct_lead(r, numbers[r.pk], today) for r in rectifications], audit.SYSTEM)
 
 
 def _escalated_numbers(rectification_ids: list[int]) -> dict[int, str]:
@@ -200,93 +182,38 @@ def _escalated_numbers(rectification_ids: list[int]) -> dict[int, str]:
     return {rid: "、".join(str(n) for n in ns) for rid, ns in numbers.items()}
 
 
-def _open_cases(rectifications: list[Rectification], numbers: dict, today: dt.date) -> list[Accountability]:
-    """One case per escalated order, against the subject unit (问责) or person (政务处分)."""
-    cases = [
-        Accountability(
-            record_id=r.record_id,
-            rectification=r,
-            unit_id=r.record.subject_organisation_id or r.record.subject_person.unit_id,
-            track=Track.SUPERVISORY if r.record.subject_person_id else Track.PARTY,
-            reason=_("%(record)s 的整改通知第 %(numbers)s 项经催办仍未按期完成，依据%(basis)s 启动责任追究。")
-            % {"record": r.record.reference, "numbers": numbers[r.pk], "basis": ESCALATION_BASIS},
-            initiated_on=today,
-        )
-        for r in rectifications
-    ]
-    Accountability.objects.bulk_create(cases, batch_size=BATCH)
-    persons = [
-        Accountability.persons.through(accountability_id=case.pk, person_id=r.record.subject_person_id)
-        for case, r in zip(cases, rectifications, strict=True)
-        if r.record.subject_person_id
-    ]
-    if persons:
-        Accountability.persons.through.objects.bulk_create(persons, batch_size=BATCH)
-    return cases
-
-
-def _register_rct_leads(rectifications: list[Rectification], numbers: dict, today: dt.date) -> list[Record]:
-    """An RCT lead per escalated order (seed §二(三)8), category and tier pre-filled for the
-    officer who verifies and proposes it (T2, T4): the system registers, a person proposes."""
-    leads = [_rct_lead(r, numbers[r.pk], today) for r in rectifications]
-    Record.objects.bulk_create(leads, batch_size=BATCH)
-    prefix = f"ZWSX-{today.year}-"
-    Record.objects.filter(pk__in=[lead.pk for lead in leads]).update(
-        reference=Concat(Value(prefix), LPad(Cast("pk", models.CharField()), 6, Value("0")))
+def _case(rectification: Rectification, numbers: str, today: dt.date) -> tuple[Accountability, list[int]]:
+    """The order's case, against the subject unit (问责) or person (政务处分), with its persons."""
+    record = rectification.record
+    case = Accountability(
+        record=record,
+        rectification=rectification,
+        unit_id=record.subject_organisation_id or record.subject_person.unit_id,
+        track=Track.SUPERVISORY if record.subject_person_id else Track.PARTY,
+        reason=_("%(record)s 的整改通知第 %(numbers)s 项经催办仍未按期完成，依据%(basis)s 启动责任追究。")
+        % {"record": record.reference, "numbers": numbers, "basis": ESCALATION_BASIS},
+        initiated_on=today,
     )
-    for lead in leads:
-        lead.reference = f"{prefix}{lead.pk:06d}"
-    return leads
+    return case, [record.subject_person_id] if record.subject_person_id else []
 
 
 def _rct_lead(rectification: Rectification, numbers: str, today: dt.date) -> Record:
+    """The order's RCT lead (seed §二(三)8), category and tier pre-filled for the officer
+    who verifies and proposes it (T2, T4): the system registers, a person proposes."""
     parent = rectification.record
     content = _(
         "整改逾期：%(record)s 的整改通知（整改编号 %(id)s）第 %(numbers)s 项经催办仍未按期完成，"
         "于 %(date)s 督办。拟记入未按时完成整改的政务失信记录。"
     ) % {"record": parent.reference, "id": rectification.pk, "numbers": numbers, "date": today.isoformat()}
-    tier = ESCALATION_TIER_ABOVE.get(parent.tier, Tier.GENERAL)
     return Record(
         subject_organisation=parent.subject_organisation,
         subject_person=parent.subject_person,
         source=LeadSource.RECTIFICATION,
         lead_content=content,
         received_on=today,
-        fact_hash=_fact_hash(parent.subject_organisation_id, parent.subject_person_id, content),
         category=Category.RCT,
         domain=parent.domain,
-        tier=tier,
+        tier=ESCALATION_TIER_ABOVE.get(parent.tier, Tier.GENERAL),
         tier_rationale=_("未按时完成整改，较原记录（%(tier)s）提高一级，最高为严重。")
         % {"tier": Tier(parent.tier).label if parent.tier else "—"},
     )
-
-
-def _escalation_entries(rectifications, cases, leads) -> list[dict]:
-    entries = []
-    for r, case, lead in zip(rectifications, cases, leads, strict=True):
-        entries.append(
-            _entry(
-                r,
-                r.record,
-                "rectification.escalate",
-                r.state,
-                RS.ESCALATED,
-                _("整改逾期经催办仍未完成，督办/约谈。"),
-            )
-        )
-        entries.append(
-            _entry(
-                case,
-                r.record,
-                AuditAction.ACCOUNTABILITY_INITIATE,
-                "",
-                AccountabilityState.INITIATED,
-                case.reason,
-                {"track": [None, case.track]},
-            )
-        )
-        diff = {"source": [None, lead.source], "category": [None, lead.category], "tier": [None, lead.tier]}
-        entries.append(
-            _entry(lead, lead, AuditAction.REGISTER_LEAD, "", RecordState.LEAD, lead.lead_content, diff)
-        )
-    return entries
