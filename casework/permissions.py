@@ -20,6 +20,8 @@ from .roles import Role, permission_codename
 #: Roles that see every record (DOMAIN §2: R1–R4 see everything; R9 reads for assessment).
 SEE_ALL_ROLES = frozenset({Role.OFFICER, Role.APPROVER, Role.CREDIT_ADMIN, Role.ASSESSOR})
 UNIT_ROLES = frozenset({Role.UNIT_LIAISON, Role.UNIT_HEAD})
+#: The code of a 回避 refusal: the user holds the step's role but not for this subject.
+CONFLICT_OF_INTEREST = "conflict_of_interest"
 
 
 def roles_of(user) -> frozenset[str]:
@@ -166,7 +168,7 @@ def role_refusal(user, record: Record | None, step: str | Step, *, conflicts: Co
     if record is not None and (
         conflicts.cover(record) if conflicts is not None else has_conflict(user, record)
     ):
-        return PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code="conflict_of_interest")
+        return PermissionDeniedError(_("您已登记回避，不能办理该主体的案件。"), code=CONFLICT_OF_INTEREST)
     return None
 
 

@@ -2,9 +2,10 @@
 
 One guard (casework.services.records.answer_defence_refusal) decides for the service, which
 refuses the step with its reason, and for the case page, which offers the step only when the
-guard lets it through: a proposal the subject never answered has no 答复陈述申辩 button, its
-form says why, and the API refuses it naming the missing statement; once the subject's
-defence has sent the record back to 拟认定, the officer is offered the step and answers."""
+guard lets it through: a proposal the subject never answered has no 答复陈述申辩 link (its
+button is greyed out with the guard's reason), its form says why, and the API refuses it
+naming the missing statement; once the subject's defence has sent the record back to 拟认定,
+the officer is offered the step and answers."""
 
 import datetime as dt
 import re
@@ -66,6 +67,9 @@ def test_a_proposal_without_a_defence_offers_no_answer_and_its_form_says_why(off
     labels = offered(officer, undefended)
     assert "修改拟认定" in labels  # the officer's other steps on a proposal stay
     assert "答复陈述申辩" not in labels
+    page = signed_in(officer).get(reverse("case-detail", args=[undefended.pk])).content.decode()
+    assert re.search(r"<button [^>]*disabled[^>]*>答复陈述申辩</button>", page)
+    assert "该记录没有待答复的陈述申辩：当事人提交陈述申辩后才能答复。" in page
 
     client = signed_in(officer)
     html = client.get(answer_url(undefended)).content.decode()

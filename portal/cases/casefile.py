@@ -1,5 +1,6 @@
 """Everything the case page shows of one record, read through the scoped queries: each
-sub-process with its open deadlines, files and the actions this user may take on it."""
+sub-process with its open deadlines, files and the actions this user may take on it (and,
+greyed out, those a guard refuses them now: portal.cases.actions.step_actions)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from notices import queries as notice_queries
 from notices.lifecycle import NoticeState
 from portal.public import scrub
 
-from .actions import available_actions
+from .actions import step_actions
 from .timeline import timeline
 
 
@@ -68,7 +69,7 @@ class Part:
     """One object of the case (an objection, an order, a case…) as the page shows it."""
 
     obj: object
-    actions: list
+    actions: list  # portal.cases.actions.Action, the greyed-out ones (`refused`) included
     deadlines: list
     files: list
     children: list  # items of an order, decisions of a case
@@ -93,7 +94,7 @@ class Owned:
         key = self.key(obj)
         return Part(
             obj=obj,
-            actions=available_actions(user, obj),
+            actions=step_actions(user, obj),
             deadlines=due_dates(self.deadlines[key] if deadlines is None else deadlines),
             files=self.files[key] if files is None else files,
             children=list(children),

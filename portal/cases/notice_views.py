@@ -1,4 +1,5 @@
-"""A notice's page (its facts, its PDF, what this user may do with it) and its PDF.
+"""A notice's page (its facts, its PDF, what this user may do with it, and greyed out what a
+guard refuses them) and its PDF.
 
 Both start from notices.queries.notice_get, the query of /api/notices/<pk>/ and its download:
 a notice the user may not see is a 404 here exactly as there.
@@ -17,7 +18,7 @@ from casework.errors import NotFoundError
 from notices import queries, services
 from notices.api import pdf_response
 
-from .actions import Action, available_actions
+from .actions import Action, step_actions
 from .notice_revise import may_revise, missing
 
 
@@ -29,7 +30,7 @@ def _notice(request: HttpRequest, pk: int):
 
 
 def _page(request: HttpRequest, notice, message: str = "", status: int = 200) -> HttpResponse:
-    actions = available_actions(request.user, notice)
+    actions = step_actions(request.user, notice)
     if may_revise(request.user, notice):
         url = reverse("notice-revise", args=[notice.pk])
         actions.insert(0, Action(kind="notices", pk=notice.pk, step="revise", label=_("完善草稿"), url=url))
