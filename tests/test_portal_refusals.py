@@ -325,7 +325,7 @@ def test_the_case_page_greys_out_what_a_guard_refuses_with_the_services_reason(
     assert ("cases", "approve-pre-notice") not in greyed_steps(officer, case_page(proposal))
     assert ("cases", "approve-pre-notice") not in greyed_steps(approver, case_page(proposal))
 
-    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit, content="另一线索。")
     rectification_steps.drafted(officer=both, approver=approver, unit=unit, record=record)
     deliberated(officer=both, record=record, persons=[civil_servant.person], unit=unit)
     notice = draft(officer=both, record=record)
