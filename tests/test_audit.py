@@ -191,7 +191,7 @@ def test_a_step_refused_by_a_guard_leaves_no_entry(officer, approver, unit, sett
 def test_a_change_whose_entry_cannot_be_written_is_rolled_back(officer, unit, monkeypatch):
     record = lifecycle.lead(officer=officer, organisation=unit)
 
-    def fail(**kwargs):
+    def fail(*args, **kwargs):
         raise RuntimeError("audit store unavailable")
 
     monkeypatch.setattr("casework.audit.append", fail)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .. import kinds
 from ..models import Record
 from .steps import perform
@@ -25,6 +27,7 @@ def get_visible_record(acting_user, record_id: int, *, lock: bool) -> Record:
     return RECORD.get(acting_user, record_id, lock=lock)
 
 
-def perform_step(*, record_id: int, **step) -> Record:
-    """`steps.perform` on the record `record_id` (the arguments after `pk`)."""
-    return perform(RECORD, pk=record_id, **step)
+def perform_step(*, record_id: int, capture: Callable[[Record], dict] = snapshot, **step) -> Record:
+    """`steps.perform` on the record `record_id` (the arguments after `pk`), its audited
+    fields the record's own (its measures included)."""
+    return perform(RECORD, pk=record_id, capture=capture, **step)
