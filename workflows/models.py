@@ -36,87 +36,63 @@ class CaseProcess(Process):
         verbose_name = _("办理流程")
         verbose_name_plural = _("办理流程")
 
+    # The field that links a case type's process to its object (see `followed`).
+    subject_field = ""
+
     @property
     def subject(self) -> models.Model:
         """The domain object whose legal state the flow mirrors."""
-        raise NotImplementedError
+        return getattr(self, self.subject_field)
+
+
+def followed(model: str, verbose_name) -> models.OneToOneField:
+    """The typed link from a case type's process to the one object it follows."""
+    return models.OneToOneField(
+        model, verbose_name=verbose_name, on_delete=models.PROTECT, related_name="workflow_process"
+    )
 
 
 class RecordProcess(CaseProcess):
     """The determination of a record (DOMAIN §5.1 T2–T8); `record` is the object itself."""
 
+    subject_field = "record"
+
     class Meta:
         verbose_name = _("失信认定流程")
         verbose_name_plural = _("失信认定流程")
 
-    @property
-    def subject(self):
-        return self.record
-
 
 class ObjectionProcess(CaseProcess):
-    objection = models.OneToOneField(
-        "casework.Objection",
-        verbose_name=_("异议"),
-        on_delete=models.PROTECT,
-        related_name="workflow_process",
-    )
+    objection = followed("casework.Objection", _("异议"))
+    subject_field = "objection"
 
     class Meta:
         verbose_name = _("异议处理流程")
         verbose_name_plural = _("异议处理流程")
 
-    @property
-    def subject(self):
-        return self.objection
-
 
 class RectificationProcess(CaseProcess):
-    rectification = models.OneToOneField(
-        "casework.Rectification",
-        verbose_name=_("整改"),
-        on_delete=models.PROTECT,
-        related_name="workflow_process",
-    )
+    rectification = followed("casework.Rectification", _("整改"))
+    subject_field = "rectification"
 
     class Meta:
         verbose_name = _("整改流程")
         verbose_name_plural = _("整改流程")
 
-    @property
-    def subject(self):
-        return self.rectification
-
 
 class AccountabilityProcess(CaseProcess):
-    accountability = models.OneToOneField(
-        "casework.Accountability",
-        verbose_name=_("责任追究"),
-        on_delete=models.PROTECT,
-        related_name="workflow_process",
-    )
+    accountability = followed("casework.Accountability", _("责任追究"))
+    subject_field = "accountability"
 
     class Meta:
         verbose_name = _("责任追究流程")
         verbose_name_plural = _("责任追究流程")
 
-    @property
-    def subject(self):
-        return self.accountability
-
 
 class RepairProcess(CaseProcess):
-    repair = models.OneToOneField(
-        "casework.RepairApplication",
-        verbose_name=_("信用修复申请"),
-        on_delete=models.PROTECT,
-        related_name="workflow_process",
-    )
+    repair = followed("casework.RepairApplication", _("信用修复申请"))
+    subject_field = "repair"
 
     class Meta:
         verbose_name = _("信用修复流程")
         verbose_name_plural = _("信用修复流程")
-
-    @property
-    def subject(self):
-        return self.repair
