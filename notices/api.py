@@ -35,7 +35,7 @@ from rest_framework.views import APIView
 from casework.api.fields import IdField, id_list
 from casework.api.filters import ApiFilterSet
 from casework.api.serializers import EmptyInput, ErrorSerializer, ReasonInput
-from casework.api.views import parse
+from casework.api.steps import parse
 from casework.errors import ConflictError
 from casework.http import client_ip
 

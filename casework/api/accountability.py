@@ -13,12 +13,10 @@ A case, decision or appeal the user may not see answers 404 before any input is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,8 +27,7 @@ from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..services import accountability as svc
 from ..services import appeals, honours
 from . import accountability_serializers as s
-from .serializers import EmptyInput
-from .views import ERRORS, parse
+from .steps import ERRORS, StepApi, parse
 
 
 def case_detail(request: Request, case_id: int) -> dict:
@@ -78,20 +75,19 @@ class AccountabilityDetailApi(APIView):
         return Response(case_detail(request, pk))
 
 
-class AccountabilityActionApi(APIView):
+class AccountabilityActionApi(StepApi):
     """POST /api/accountability/{id}/<step>/: parse, call the step's one service, answer the case."""
 
-    input_serializer: type[serializers.Serializer] = EmptyInput
-    service: Callable
+    load = staticmethod(queries.accountability_get)
+    id_kwarg = "accountability_id"
+    steps = ACCOUNTABILITY_STEPS
+    operation_prefix = "accountability"
+    name_prefix = "Accountability"
+    tags = ["accountability"]
+    response = s.AccountabilityDetailSerializer
 
-    def post(self, request: Request, pk: int) -> Response:
-        queries.accountability_get(user=request.user, accountability_id=pk)  # 404 before input errors
-        data = self.service_kwargs(parse(self.input_serializer, request))
-        self.service(acting_user=request.user, accountability_id=pk, ip_address=client_ip(request), **data)
-        return Response(case_detail(request, pk))
-
-    def service_kwargs(self, data: dict) -> dict:
-        return data
+    def answer(self, request: Request, pk: int, done) -> dict:
+        return case_detail(request, pk)
 
 
 class DecideApi(AccountabilityActionApi):
@@ -104,29 +100,14 @@ class DecideApi(AccountabilityActionApi):
         return {**data, "decisions": decisions, "combined_periods": combined}
 
 
-def _action(step: str, service: Callable, input_serializer=EmptyInput, base=AccountabilityActionApi):
-    schema = extend_schema(
-        operation_id=f"accountability_{step}",
-        summary=ACCOUNTABILITY_STEPS[step].label,
-        description=f"DOMAIN {ACCOUNTABILITY_STEPS[step].domain_ref}",
-        tags=["accountability"],
-        request=None if input_serializer is EmptyInput else input_serializer,
-        responses={200: s.AccountabilityDetailSerializer, **ERRORS},
-    )
-    attrs = {
-        "input_serializer": input_serializer,
-        "service": staticmethod(service),
-        "lifecycle_step": ACCOUNTABILITY_STEPS[step],
-    }
-    view = type(f"Accountability{step.title().replace('_', '')}Api", (base,), attrs)
-    return extend_schema_view(post=schema)(view)
+_action = AccountabilityActionApi.for_step
 
 
 STEPS = {
     "investigate": _action("investigate", svc.accountability_investigate, s.AccountabilityInvestigateInput),
     "hear": _action("hear", svc.accountability_hear, s.AccountabilityHearInput),
     "deliberate": _action("deliberate", svc.accountability_deliberate, s.AccountabilityDeliberateInput),
-    "decide": _action("decide", svc.accountability_decide, s.AccountabilityDecideInput, base=DecideApi),
+    "decide": DecideApi.for_step("decide", svc.accountability_decide, s.AccountabilityDecideInput),
     "serve": _action("serve", svc.accountability_serve, s.AccountabilityServeInput),
     "execute": _action("execute", svc.accountability_execute, s.AccountabilityNoteInput),
     "start-period": _action("start_period", svc.accountability_start_period),

@@ -28,7 +28,7 @@ from ..http import client_ip
 from ..models import Attachment
 from ..services import attachments as svc
 from .fields import IdField
-from .views import ERRORS, parse
+from .steps import ERRORS, parse
 
 OWNER_TYPES = {model._meta.model_name: model for model in svc.POLICIES}
 

@@ -1,7 +1,7 @@
 """Input errors that name the field: "请选择失信类别", "请填写失信事实".
 
 DRF's own messages ("该字段是必填项。", "“” 不是合法选项。") say neither which field nor
-what to do. Every API input is parsed through casework.api.views.parse, whose InputError
+what to do. Every API input is parsed through casework.api.steps.parse, whose InputError
 passes the serializer here once: each error of a kind listed below is reworded with the
 label of the field it belongs to (nested serializers and list items included), every other
 message is kept as DRF wrote it. The portal's forms post to the same views, so their

@@ -9,12 +9,10 @@ An objection (or record) the user may not see answers 404 before any input is lo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,8 +23,7 @@ from ..lifecycle import OBJECTION_STEPS
 from ..models import Objection
 from ..services import objections as svc
 from . import objection_serializers as s
-from .serializers import EmptyInput
-from .views import ERRORS, parse
+from .steps import ERRORS, StepApi, parse
 
 
 def objection_detail(objection: Objection) -> dict:
@@ -67,38 +64,23 @@ class ObjectionDetailApi(APIView):
         return Response(objection_detail(queries.objection_get(user=request.user, objection_id=pk)))
 
 
-class ObjectionActionApi(APIView):
+class ObjectionActionApi(StepApi):
     """POST /api/objections/{id}/<step>/: parse the input, call the step's one service,
     answer the objection as the service left it."""
 
-    input_serializer: type[serializers.Serializer] = EmptyInput
-    service: Callable[..., Objection]
+    load = staticmethod(queries.objection_get)
+    id_kwarg = "objection_id"
+    steps = OBJECTION_STEPS
+    operation_prefix = "objections"
+    name_prefix = "Objection"
+    tags = ["objections"]
+    response = s.ObjectionSerializer
 
-    def post(self, request: Request, pk: int) -> Response:
-        queries.objection_get(user=request.user, objection_id=pk)  # 404 before input errors
-        data = parse(self.input_serializer, request)
-        objection = self.service(
-            acting_user=request.user, objection_id=pk, ip_address=client_ip(request), **data
-        )
-        return Response(objection_detail(objection))
+    def answer(self, request: Request, pk: int, done: Objection) -> dict:
+        return objection_detail(done)
 
 
-def _action(step: str, service: Callable[..., Objection], input_serializer=EmptyInput) -> type[APIView]:
-    schema = extend_schema(
-        operation_id=f"objections_{step}",
-        summary=OBJECTION_STEPS[step].label,
-        description=f"DOMAIN {OBJECTION_STEPS[step].domain_ref}",
-        tags=["objections"],
-        request=None if input_serializer is EmptyInput else input_serializer,
-        responses={200: s.ObjectionSerializer, **ERRORS},
-    )
-    attrs = {
-        "input_serializer": input_serializer,
-        "service": staticmethod(service),
-        "lifecycle_step": OBJECTION_STEPS[step],
-    }
-    view = type(f"Objection{step.title().replace('_', '')}Api", (ObjectionActionApi,), attrs)
-    return extend_schema_view(post=schema)(view)
+_action = ObjectionActionApi.for_step
 
 
 def _decide(*, corrections=None, **kwargs) -> Objection:

@@ -13,13 +13,11 @@ An object the user may not see answers 404 before any input is looked at.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -33,8 +31,7 @@ from ..services import rectification as svc
 from ..services import rectification_extension as ext
 from . import rectification_serializers as s
 from .attachments import AttachmentFileInput, AttachmentSerializer
-from .serializers import EmptyInput
-from .views import ERRORS, parse
+from .steps import ERRORS, StepApi, parse
 
 TAGS = ["rectification"]
 
@@ -87,20 +84,32 @@ class RectificationDetailApi(APIView):
         return Response(rectification_detail(request.user, pk))
 
 
-class RectificationActionApi(APIView):
+class RectificationActionApi(StepApi):
     """POST /api/rectifications/{id}/<step>/: parse, call the step's one service, answer the order."""
 
-    input_serializer: type[serializers.Serializer] = EmptyInput
-    service: Callable
+    load = staticmethod(queries.rectification_get)
+    id_kwarg = "rectification_id"
+    steps = RECTIFICATION_STEPS
+    operation_prefix = "rectifications"
+    name_prefix = "Rectification"
+    tags = TAGS
+    response = s.RectificationSerializer
 
-    def post(self, request: Request, pk: int) -> Response:
-        queries.rectification_get(user=request.user, rectification_id=pk)  # 404 before input errors
-        data = self.service_kwargs(parse(self.input_serializer, request))
-        self.service(acting_user=request.user, rectification_id=pk, ip_address=client_ip(request), **data)
-        return Response(rectification_detail(request.user, pk))
+    def answer(self, request: Request, pk: int, done) -> dict:
+        return rectification_detail(request.user, pk)
 
-    def service_kwargs(self, data: dict) -> dict:
-        return data
+    @classmethod
+    def declared_step(cls, step: str):
+        return RECTIFICATION_STEPS.get(step) or SPECIAL_STEPS[step]
+
+    @classmethod
+    def summary(cls, step: str) -> str:
+        table_step = RECTIFICATION_STEPS.get(step)
+        return table_step.label if table_step else svc.EXPLAIN.label
+
+    @classmethod
+    def description(cls, step: str) -> str:
+        return "DOMAIN §6.3"
 
 
 def _review_kwargs(self, data: dict) -> dict:
@@ -125,25 +134,7 @@ SPECIAL_STEPS = {
 }
 
 
-def _action(step: str, service: Callable, input_serializer=EmptyInput, kwargs: Callable | None = None):
-    table_step = RECTIFICATION_STEPS.get(step)
-    schema = extend_schema(
-        operation_id=f"rectifications_{step}",
-        summary=table_step.label if table_step else svc.EXPLAIN.label,
-        description="DOMAIN §6.3",
-        tags=TAGS,
-        request=None if input_serializer is EmptyInput else input_serializer,
-        responses={200: s.RectificationSerializer, **ERRORS},
-    )
-    attrs = {
-        "input_serializer": input_serializer,
-        "service": staticmethod(service),
-        "lifecycle_step": table_step or SPECIAL_STEPS[step],
-    }
-    if kwargs:
-        attrs["service_kwargs"] = kwargs
-    view = type(f"Rectification{step.title().replace('_', '')}Api", (RectificationActionApi,), attrs)
-    return extend_schema_view(post=schema)(view)
+_action = RectificationActionApi.for_step
 
 
 STEPS = {
@@ -153,7 +144,9 @@ STEPS = {
     "sign-off": _action("sign_off", svc.rectification_sign_off, s.RectificationSignOffInput),
     "submit": _action("submit", svc.rectification_submit, s.RectificationSubmitInput),
     "start-review": _action("start_review", svc.rectification_start_review),
-    "review": _action("review", svc.rectification_review, s.RectificationReviewInput, _review_kwargs),
+    "review": _action(
+        "review", svc.rectification_review, s.RectificationReviewInput, service_kwargs=_review_kwargs
+    ),
 }
 
 

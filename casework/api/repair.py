@@ -12,12 +12,10 @@ An application (or record) the user may not see answers 404 before any input is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -29,8 +27,9 @@ from ..models import RepairApplication
 from ..services import repair as svc
 from ..services.repair_eligibility import repair_eligibility
 from . import repair_serializers as s
-from .serializers import EmptyInput, RecordDetailSerializer
-from .views import ERRORS, parse, record_detail
+from .serializers import RecordDetailSerializer
+from .steps import ERRORS, StepApi, parse
+from .views import record_detail
 
 
 def repair_detail(application: RepairApplication) -> dict:
@@ -134,38 +133,23 @@ class RepairDetailApi(APIView):
         return Response(repair_detail(queries.repair_get(user=request.user, application_id=pk)))
 
 
-class RepairActionApi(APIView):
+class RepairActionApi(StepApi):
     """POST /api/repairs/{id}/<step>/: parse the input, call the step's one service,
     answer the application as the service left it."""
 
-    input_serializer: type[serializers.Serializer] = EmptyInput
-    service: Callable[..., RepairApplication]
+    load = staticmethod(queries.repair_get)
+    id_kwarg = "application_id"
+    steps = REPAIR_STEPS
+    operation_prefix = "repairs"
+    name_prefix = "Repair"
+    tags = ["repairs"]
+    response = s.RepairApplicationSerializer
 
-    def post(self, request: Request, pk: int) -> Response:
-        queries.repair_get(user=request.user, application_id=pk)  # 404 before input errors
-        data = parse(self.input_serializer, request)
-        application = self.service(
-            acting_user=request.user, application_id=pk, ip_address=client_ip(request), **data
-        )
-        return Response(repair_detail(application))
+    def answer(self, request: Request, pk: int, done: RepairApplication) -> dict:
+        return repair_detail(done)
 
 
-def _action(step: str, service: Callable[..., RepairApplication], input_serializer=EmptyInput):
-    schema = extend_schema(
-        operation_id=f"repairs_{step}",
-        summary=REPAIR_STEPS[step].label,
-        description=f"DOMAIN {REPAIR_STEPS[step].domain_ref}",
-        tags=["repairs"],
-        request=None if input_serializer is EmptyInput else input_serializer,
-        responses={200: s.RepairApplicationSerializer, **ERRORS},
-    )
-    attrs = {
-        "input_serializer": input_serializer,
-        "service": staticmethod(service),
-        "lifecycle_step": REPAIR_STEPS[step],
-    }
-    view = type(f"Repair{step.title()}Api", (RepairActionApi,), attrs)
-    return extend_schema_view(post=schema)(view)
+_action = RepairActionApi.for_step
 
 
 STEPS = {

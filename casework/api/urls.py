@@ -10,22 +10,7 @@ router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
 router.register("people", views.PersonViewSet, basename="person")
 
-STEPS = {
-    "start-verification": views.StartVerificationApi,
-    "dismiss": views.DismissApi,
-    "propose": views.ProposeApi,
-    "answer-defence": views.AnswerDefenceApi,
-    "approve-pre-notice": views.ApprovePreNoticeApi,
-    "submit-defence": views.SubmitDefenceApi,
-    "determine": views.DetermineApi,
-    # The ways out of a proposal come after the steps that take it forward (the page's order).
-    "return-proposal": views.ReturnProposalApi,
-    "amend-proposal": views.AmendProposalApi,
-    "serve": views.ServeApi,
-    "amend": views.AmendApi,
-    "revoke": views.RevokeApi,
-    "archive": views.ArchiveApi,
-}
+STEPS = views.STEPS  # the record's step endpoints by slug, in the page's order
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),

@@ -7,11 +7,9 @@ path, before any input is looked at.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status, viewsets
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -23,22 +21,13 @@ from ..models import Record
 from ..permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
 from ..services import decided_records, records
 from . import serializers as s
-from .errors import InputError
 from .filters import RecordFilter
-
-ERRORS = {code: s.ErrorSerializer for code in (400, 403, 404, 409)}
+from .steps import ERRORS, StepApi, parse
 
 
 def record_detail(record: Record, request: Request) -> dict:
     internal = has_role(request.user, *SEE_ALL_ROLES)
     return s.RecordDetailSerializer(record, context={"internal": internal}).data
-
-
-def parse(serializer_class: type[serializers.Serializer], request: Request) -> dict:
-    serializer = serializer_class(data=request.data)
-    if not serializer.is_valid():
-        raise InputError(serializer)
-    return dict(serializer.validated_data)
 
 
 # ── organisations and people ──────────────────────────────────────────────────────
@@ -113,113 +102,58 @@ class RecordAuditApi(APIView):
 # ── records: one endpoint per lifecycle step ──────────────────────────────────────
 
 
-class RecordActionApi(APIView):
+class RecordActionApi(StepApi):
     """POST /api/records/{id}/<step>/: parse the input, call the step's one service, answer the record.
 
     The answer is the record as the service left it, even when the step takes it out of
     the user's sight (a subject's defence sends it back to 拟认定).
     """
 
-    input_serializer: type[serializers.Serializer] = s.EmptyInput
-    service: Callable[..., Record]
+    load = staticmethod(queries.record_get)
+    id_kwarg = "record_id"
+    steps = RECORD_STEPS
+    operation_prefix = "records"
+    name_prefix = "Record"
+    tags = ["records"]
+    response = s.RecordDetailSerializer
 
-    def post(self, request: Request, pk: int) -> Response:
-        queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
-        kwargs = self.service_kwargs(parse(self.input_serializer, request))
-        record = self.service(acting_user=request.user, record_id=pk, ip_address=client_ip(request), **kwargs)
-        return Response(record_detail(record, request))
+    def answer(self, request: Request, pk: int, done: Record) -> dict:
+        return record_detail(done, request)
 
-    def service_kwargs(self, data: dict) -> dict:
-        return data
-
-
-def lifecycle_step(step: str, input_serializer: type[serializers.Serializer] | None = None):
-    """Document one step endpoint and attach its input serializer."""
-
-    def decorate(cls):
-        cls.input_serializer = input_serializer or s.EmptyInput
-        cls.lifecycle_step = RECORD_STEPS[step]  # the schema's roles (casework.api.schema)
-        schema = extend_schema(
-            operation_id=f"records_{step}",
-            summary=RECORD_STEPS[step].label,
-            description=f"DOMAIN §5.1 {RECORD_STEPS[step].domain_ref}",
-            tags=["records"],
-            request=input_serializer,
-            responses={200: s.RecordDetailSerializer, **ERRORS},
-        )
-        return extend_schema_view(post=schema)(cls)
-
-    return decorate
+    @classmethod
+    def description(cls, step: str) -> str:
+        return f"DOMAIN §5.1 {RECORD_STEPS[step].domain_ref}"
 
 
-@lifecycle_step("start_verification")
-class StartVerificationApi(RecordActionApi):
-    service = staticmethod(records.record_start_verification)
-
-
-@lifecycle_step("dismiss", s.ReasonInput)
-class DismissApi(RecordActionApi):
-    service = staticmethod(records.record_dismiss)
-
-
-@lifecycle_step("propose", s.ProposeInput)
 class ProposeApi(RecordActionApi):
-    service = staticmethod(records.record_propose)
-
     def service_kwargs(self, data: dict) -> dict:
         data["determining_unit_id"] = data.pop("determining_unit", None)
         return data
 
 
-@lifecycle_step("return_proposal", s.ReturnProposalInput)
-class ReturnProposalApi(RecordActionApi):
-    service = staticmethod(records.record_return_proposal)
-
-
-@lifecycle_step("amend_proposal", s.AmendProposalInput)
-class AmendProposalApi(RecordActionApi):
-    service = staticmethod(records.record_amend_proposal)
-
-
-@lifecycle_step("answer_defence", s.AnswerDefenceInput)
-class AnswerDefenceApi(RecordActionApi):
-    service = staticmethod(records.record_answer_defence)
-
-
-@lifecycle_step("approve_pre_notice", s.ApprovePreNoticeInput)
-class ApprovePreNoticeApi(RecordActionApi):
-    service = staticmethod(records.record_approve_pre_notice)
-
-
-@lifecycle_step("submit_defence", s.SubmitDefenceInput)
-class SubmitDefenceApi(RecordActionApi):
-    service = staticmethod(records.record_submit_defence)
-
-
-@lifecycle_step("determine", s.DetermineInput)
-class DetermineApi(RecordActionApi):
-    service = staticmethod(records.record_determine)
-
-
-@lifecycle_step("serve", s.ServeInput)
-class ServeApi(RecordActionApi):
-    service = staticmethod(decided_records.record_serve)
-
-
-@lifecycle_step("amend", s.AmendInput)
 class AmendApi(RecordActionApi):
-    service = staticmethod(decided_records.record_amend)
-
     def service_kwargs(self, data: dict) -> dict:
         reason = data.pop("reason")
         return {"changes": {k: v for k, v in data.items() if v is not None}, "reason": reason}
 
 
-@lifecycle_step("revoke", s.RevokeInput)
-class RevokeApi(RecordActionApi):
-    service = staticmethod(decided_records.record_revoke)
+_step = RecordActionApi.for_step
 
-
-@lifecycle_step("archive")
-class ArchiveApi(RecordActionApi):
-    service = staticmethod(decided_records.record_archive)
+STEPS = {
+    "start-verification": _step("start_verification", records.record_start_verification),
+    "dismiss": _step("dismiss", records.record_dismiss, s.ReasonInput),
+    "propose": ProposeApi.for_step("propose", records.record_propose, s.ProposeInput),
+    "answer-defence": _step("answer_defence", records.record_answer_defence, s.AnswerDefenceInput),
+    "approve-pre-notice": _step(
+        "approve_pre_notice", records.record_approve_pre_notice, s.ApprovePreNoticeInput
+    ),
+    "submit-defence": _step("submit_defence", records.record_submit_defence, s.SubmitDefenceInput),
+    "determine": _step("determine", records.record_determine, s.DetermineInput),
+    # The ways out of a proposal come after the steps that take it forward (the page's order).
+    "return-proposal": _step("return_proposal", records.record_return_proposal, s.ReturnProposalInput),
+    "amend-proposal": _step("amend_proposal", records.record_amend_proposal, s.AmendProposalInput),
+    "serve": _step("serve", decided_records.record_serve, s.ServeInput),
+    "amend": AmendApi.for_step("amend", decided_records.record_amend, s.AmendInput),
+    "revoke": _step("revoke", decided_records.record_revoke, s.RevokeInput),
+    "archive": _step("archive", decided_records.record_archive),
+}

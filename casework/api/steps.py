@@ -1,0 +1,97 @@
+"""The endpoints of a lifecycle's steps: POST /api/<objects>/{id}/<step>/.
+
+Every one works the same way whatever the object: an object the user may not see answers
+404 before any input is looked at, the input is parsed, the step's one service is called
+and the object is answered as the service left it. A kind's base class says how its object
+is loaded and answered and how its endpoints are documented; `StepApi.for_step` makes one
+endpoint per step of its table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..http import client_ip
+from ..lifecycle import Step
+from .errors import InputError
+from .serializers import EmptyInput, ErrorSerializer
+
+ERRORS = {code: ErrorSerializer for code in (400, 403, 404, 409)}
+
+
+def parse(serializer_class: type[serializers.Serializer], request: Request) -> dict:
+    serializer = serializer_class(data=request.data)
+    if not serializer.is_valid():
+        raise InputError(serializer)
+    return dict(serializer.validated_data)
+
+
+class StepApi(APIView):
+    """POST: parse the input, call the step's one service, answer the object."""
+
+    input_serializer: type[serializers.Serializer] = EmptyInput
+    service: Callable
+    #: The query that loads the object for the user (404 when they may not see it) and the
+    #: keyword that names the object, to the query and to the service alike.
+    load: Callable
+    id_kwarg: str
+    #: What the endpoints `for_step` makes are called and documented with.
+    steps: Mapping[str, Step]
+    operation_prefix: str
+    name_prefix: str
+    tags: list[str]
+    response: type[serializers.Serializer]
+
+    def post(self, request: Request, pk: int) -> Response:
+        self.load(user=request.user, **{self.id_kwarg: pk})  # 404 before input errors
+        data = self.service_kwargs(parse(self.input_serializer, request))
+        done = self.service(
+            acting_user=request.user, ip_address=client_ip(request), **{self.id_kwarg: pk}, **data
+        )
+        return Response(self.answer(request, pk, done))
+
+    def service_kwargs(self, data: dict) -> dict:
+        return data
+
+    def answer(self, request: Request, pk: int, done) -> dict:
+        """The body of the answer: `done` is what the service returned."""
+        raise NotImplementedError
+
+    @classmethod
+    def declared_step(cls, step: str) -> Step | tuple[Step, ...]:
+        """The step (or steps) the endpoint takes, for the schema's roles (casework.api.schema)."""
+        return cls.steps[step]
+
+    @classmethod
+    def summary(cls, step: str) -> str:
+        return cls.steps[step].label
+
+    @classmethod
+    def description(cls, step: str) -> str:
+        return f"DOMAIN {cls.steps[step].domain_ref}"
+
+    @classmethod
+    def for_step(cls, step: str, service: Callable, input_serializer=EmptyInput, **attrs) -> type[StepApi]:
+        """The endpoint of one step of the table, documented; `attrs` override the class's."""
+        schema = extend_schema(
+            operation_id=f"{cls.operation_prefix}_{step}",
+            summary=cls.summary(step),
+            description=cls.description(step),
+            tags=cls.tags,
+            request=None if input_serializer is EmptyInput else input_serializer,
+            responses={200: cls.response, **ERRORS},
+        )
+        attrs = {
+            "input_serializer": input_serializer,
+            "service": staticmethod(service),
+            "lifecycle_step": cls.declared_step(step),
+            **attrs,
+        }
+        view = type(f"{cls.name_prefix}{step.title().replace('_', '')}Api", (cls,), attrs)
+        return extend_schema_view(post=schema)(view)
