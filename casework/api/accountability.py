@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import queries
+from .. import kinds, queries
 from ..http import client_ip
 from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..services import accountability as svc
@@ -78,11 +78,8 @@ class AccountabilityDetailApi(APIView):
 class AccountabilityActionApi(StepApi):
     """POST /api/accountability/{id}/<step>/: parse, call the step's one service, answer the case."""
 
-    load = staticmethod(queries.accountability_get)
-    id_kwarg = "accountability_id"
-    steps = ACCOUNTABILITY_STEPS
+    kind = kinds.ACCOUNTABILITY
     operation_prefix = "accountability"
-    name_prefix = "Accountability"
     tags = ["accountability"]
     response = s.AccountabilityDetailSerializer
 

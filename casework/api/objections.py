@@ -17,9 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import queries
+from .. import kinds, queries
 from ..http import client_ip
-from ..lifecycle import OBJECTION_STEPS
 from ..models import Objection
 from ..services import objections as svc
 from . import objection_serializers as s
@@ -68,11 +67,8 @@ class ObjectionActionApi(StepApi):
     """POST /api/objections/{id}/<step>/: parse the input, call the step's one service,
     answer the objection as the service left it."""
 
-    load = staticmethod(queries.objection_get)
-    id_kwarg = "objection_id"
-    steps = OBJECTION_STEPS
+    kind = kinds.OBJECTION
     operation_prefix = "objections"
-    name_prefix = "Objection"
     tags = ["objections"]
     response = s.ObjectionSerializer
 

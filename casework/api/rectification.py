@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import queries
+from .. import kinds, queries
 from ..errors import DomainError
 from ..http import client_ip
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS
@@ -87,11 +87,8 @@ class RectificationDetailApi(APIView):
 class RectificationActionApi(StepApi):
     """POST /api/rectifications/{id}/<step>/: parse, call the step's one service, answer the order."""
 
-    load = staticmethod(queries.rectification_get)
-    id_kwarg = "rectification_id"
-    steps = RECTIFICATION_STEPS
+    kind = kinds.RECTIFICATION
     operation_prefix = "rectifications"
-    name_prefix = "Rectification"
     tags = TAGS
     response = s.RectificationSerializer
 

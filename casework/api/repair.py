@@ -20,9 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import clock, queries
+from .. import clock, kinds, queries
 from ..http import client_ip
-from ..lifecycle import REPAIR_STEPS, RepairState
+from ..lifecycle import RepairState
 from ..models import RepairApplication
 from ..services import repair as svc
 from ..services.repair_eligibility import repair_eligibility
@@ -137,11 +137,8 @@ class RepairActionApi(StepApi):
     """POST /api/repairs/{id}/<step>/: parse the input, call the step's one service,
     answer the application as the service left it."""
 
-    load = staticmethod(queries.repair_get)
-    id_kwarg = "application_id"
-    steps = REPAIR_STEPS
+    kind = kinds.REPAIR
     operation_prefix = "repairs"
-    name_prefix = "Repair"
     tags = ["repairs"]
     response = s.RepairApplicationSerializer
 

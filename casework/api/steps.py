@@ -9,7 +9,7 @@ endpoint per step of its table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..http import client_ip
+from ..kinds import ObjectKind
 from ..lifecycle import Step
 from .errors import InputError
 from .serializers import EmptyInput, ErrorSerializer
@@ -37,23 +38,19 @@ class StepApi(APIView):
 
     input_serializer: type[serializers.Serializer] = EmptyInput
     service: Callable
-    #: The query that loads the object for the user (404 when they may not see it) and the
-    #: keyword that names the object, to the query and to the service alike.
-    load: Callable
-    id_kwarg: str
-    #: What the endpoints `for_step` makes are called and documented with.
-    steps: Mapping[str, Step]
+    #: The kind of the object: how it is loaded for the user (404 when they may not see
+    #: it), the keyword that names it to the query and to the service alike, its steps.
+    kind: ObjectKind
+    #: What the endpoints `for_step` makes are documented with.
     operation_prefix: str
-    name_prefix: str
     tags: list[str]
     response: type[serializers.Serializer]
 
     def post(self, request: Request, pk: int) -> Response:
-        self.load(user=request.user, **{self.id_kwarg: pk})  # 404 before input errors
+        self.kind.get_for_reader(request.user, pk)  # 404 before input errors
         data = self.service_kwargs(parse(self.input_serializer, request))
-        done = self.service(
-            acting_user=request.user, ip_address=client_ip(request), **{self.id_kwarg: pk}, **data
-        )
+        object_id = {self.kind.fetch[1]: pk}
+        done = self.service(acting_user=request.user, ip_address=client_ip(request), **object_id, **data)
         return Response(self.answer(request, pk, done))
 
     def service_kwargs(self, data: dict) -> dict:
@@ -66,15 +63,15 @@ class StepApi(APIView):
     @classmethod
     def declared_step(cls, step: str) -> Step | tuple[Step, ...]:
         """The step (or steps) the endpoint takes, for the schema's roles (casework.api.schema)."""
-        return cls.steps[step]
+        return cls.kind.steps[step]
 
     @classmethod
     def summary(cls, step: str) -> str:
-        return cls.steps[step].label
+        return cls.kind.steps[step].label
 
     @classmethod
     def description(cls, step: str) -> str:
-        return f"DOMAIN {cls.steps[step].domain_ref}"
+        return f"DOMAIN {cls.kind.steps[step].domain_ref}"
 
     @classmethod
     def for_step(cls, step: str, service: Callable, input_serializer=EmptyInput, **attrs) -> type[StepApi]:
@@ -93,5 +90,5 @@ class StepApi(APIView):
             "lifecycle_step": cls.declared_step(step),
             **attrs,
         }
-        view = type(f"{cls.name_prefix}{step.title().replace('_', '')}Api", (cls,), attrs)
-        return extend_schema_view(post=schema)(view)
+        name = f"{cls.kind.model.__name__}{step.title().replace('_', '')}Api"
+        return extend_schema_view(post=schema)(type(name, (cls,), attrs))

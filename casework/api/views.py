@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import queries
+from .. import kinds, queries
 from ..http import client_ip
 from ..lifecycle import RECORD_STEPS
 from ..models import Record
@@ -109,11 +109,8 @@ class RecordActionApi(StepApi):
     the user's sight (a subject's defence sends it back to 拟认定).
     """
 
-    load = staticmethod(queries.record_get)
-    id_kwarg = "record_id"
-    steps = RECORD_STEPS
+    kind = kinds.RECORD
     operation_prefix = "records"
-    name_prefix = "Record"
     tags = ["records"]
     response = s.RecordDetailSerializer
 
