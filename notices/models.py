@@ -14,9 +14,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from casework.models.records import ServiceMethod
+from casework.models.steps import step_transition
 
 from .lifecycle import NOTICE_STEPS, NoticeState
 
@@ -254,17 +255,10 @@ class Notice(ConcurrentTransitionMixin, models.Model):
     # notices.services sets the fields, checks the guards and audits.
     _S = NOTICE_STEPS
 
-    @transition(state, source=_S["approve"].sources, target=_S["approve"].target)
-    def approve(self) -> None: ...
-
-    @transition(state, source=_S["issue"].sources, target=_S["issue"].target)
-    def issue(self) -> None: ...
-
-    @transition(state, source=_S["serve"].sources, target=_S["serve"].target)
-    def serve(self) -> None: ...
-
-    @transition(state, source=_S["void"].sources, target=_S["void"].target)
-    def void(self) -> None: ...
+    approve = step_transition(state, _S["approve"])
+    issue = step_transition(state, _S["issue"])
+    serve = step_transition(state, _S["serve"])
+    void = step_transition(state, _S["void"])
 
     def _refuse_changes_after_issue(self) -> None:
         stored = type(self).objects.filter(pk=self.pk).values(*_attnames(FROZEN_FIELDS + WRITE_ONCE_FIELDS))

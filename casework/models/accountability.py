@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from ..lifecycle import ACCOUNTABILITY_STEPS, AccountabilityState
+from .steps import step_transition
 
 
 class Track(models.TextChoices):
@@ -101,38 +102,17 @@ class Accountability(ConcurrentTransitionMixin, models.Model):
 
     _S = ACCOUNTABILITY_STEPS
 
-    @transition(state, source=_S["investigate"].sources, target=_S["investigate"].target)
-    def investigate(self) -> None: ...
-
-    @transition(state, source=_S["hear"].sources, target=_S["hear"].target)
-    def hear(self) -> None: ...
-
-    @transition(state, source=_S["deliberate"].sources, target=_S["deliberate"].target)
-    def deliberate(self) -> None: ...
-
-    @transition(state, source=_S["decide"].sources, target=_S["decide"].target)
-    def decide(self) -> None: ...
-
-    @transition(state, source=_S["serve"].sources, target=_S["serve"].target)
-    def serve(self) -> None: ...
-
-    @transition(state, source=_S["execute"].sources, target=_S["execute"].target)
-    def execute(self) -> None: ...
-
-    @transition(state, source=_S["start_period"].sources, target=_S["start_period"].target)
-    def start_period(self) -> None: ...
-
-    @transition(state, source=_S["appeal"].sources, target=_S["appeal"].target)
-    def appeal(self) -> None: ...
-
-    @transition(state, source=_S["decide_appeal"].sources, target=_S["decide_appeal"].target)
-    def decide_appeal(self) -> None: ...
-
-    @transition(state, source=_S["release"].sources, target=_S["release"].target)
-    def release(self) -> None: ...
-
-    @transition(state, source=_S["close"].sources, target=_S["close"].target)
-    def close(self) -> None: ...
+    investigate = step_transition(state, _S["investigate"])
+    hear = step_transition(state, _S["hear"])
+    deliberate = step_transition(state, _S["deliberate"])
+    decide = step_transition(state, _S["decide"])
+    serve = step_transition(state, _S["serve"])
+    execute = step_transition(state, _S["execute"])
+    start_period = step_transition(state, _S["start_period"])
+    appeal = step_transition(state, _S["appeal"])
+    decide_appeal = step_transition(state, _S["decide_appeal"])
+    release = step_transition(state, _S["release"])
+    close = step_transition(state, _S["close"])
 
 
 class Sanction(models.Model):

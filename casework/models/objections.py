@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from ..lifecycle import OBJECTION_STEPS, ObjectionState
+from .steps import step_transition
 
 
 class ObjectionGround(models.TextChoices):
@@ -76,29 +77,12 @@ class Objection(ConcurrentTransitionMixin, models.Model):
 
     _S = OBJECTION_STEPS
 
-    @transition(state, source=_S["request_supplement"].sources, target=_S["request_supplement"].target)
-    def request_supplement(self) -> None: ...
-
-    @transition(state, source=_S["supplement"].sources, target=_S["supplement"].target)
-    def supplement(self) -> None: ...
-
-    @transition(state, source=_S["accept"].sources, target=_S["accept"].target)
-    def accept(self) -> None: ...
-
-    @transition(state, source=_S["refuse"].sources, target=_S["refuse"].target)
-    def refuse(self) -> None: ...
-
-    @transition(state, source=_S["start_verification"].sources, target=_S["start_verification"].target)
-    def start_verification(self) -> None: ...
-
-    @transition(state, source=_S["extend"].sources, target=_S["extend"].target)
-    def extend(self) -> None: ...
-
-    @transition(state, source=_S["decide"].sources, target=_S["decide"].target)
-    def decide(self) -> None: ...
-
-    @transition(state, source=_S["serve"].sources, target=_S["serve"].target)
-    def serve(self) -> None: ...
-
-    @transition(state, source=_S["close"].sources, target=_S["close"].target)
-    def close(self) -> None: ...
+    request_supplement = step_transition(state, _S["request_supplement"])
+    supplement = step_transition(state, _S["supplement"])
+    accept = step_transition(state, _S["accept"])
+    refuse = step_transition(state, _S["refuse"])
+    start_verification = step_transition(state, _S["start_verification"])
+    extend = step_transition(state, _S["extend"])
+    decide = step_transition(state, _S["decide"])
+    serve = step_transition(state, _S["serve"])
+    close = step_transition(state, _S["close"])

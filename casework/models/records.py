@@ -3,9 +3,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from ..lifecycle import RECORD_STEPS, RecordState
+from .steps import step_transition
 
 __all__ = [
     "Category",
@@ -309,68 +310,26 @@ class Record(ConcurrentTransitionMixin, models.Model):
     def is_person_record(self) -> bool:
         return self.subject_person_id is not None
 
-    # Transitions: bodies are empty on purpose; the services set the fields, check the
-    # guards and write the audit entry in the same transaction.
+    # Transitions, one per row of RECORD_STEPS (empty: see step_transition).
     _S = RECORD_STEPS
 
-    @transition(
-        state,
-        source=_S["start_verification"].sources,
-        target=_S["start_verification"].target,
-    )
-    def start_verification(self) -> None: ...
-
-    @transition(state, source=_S["dismiss"].sources, target=_S["dismiss"].target)
-    def dismiss(self) -> None: ...
-
-    @transition(state, source=_S["propose"].sources, target=_S["propose"].target)
-    def propose(self) -> None: ...
-
-    @transition(state, source=_S["return_proposal"].sources, target=_S["return_proposal"].target)
-    def return_proposal(self) -> None: ...
-
-    @transition(state, source=_S["amend_proposal"].sources, target=_S["amend_proposal"].target)
-    def amend_proposal(self) -> None: ...
-
-    @transition(state, source=_S["answer_defence"].sources, target=None)
-    def answer_defence(self) -> None: ...
-
-    @transition(
-        state,
-        source=_S["approve_pre_notice"].sources,
-        target=_S["approve_pre_notice"].target,
-    )
-    def approve_pre_notice(self) -> None: ...
-
-    @transition(state, source=_S["serve_pre_notice"].sources, target=None)
-    def serve_pre_notice(self) -> None: ...
-
-    @transition(state, source=_S["submit_defence"].sources, target=_S["submit_defence"].target)
-    def submit_defence(self) -> None: ...
-
-    @transition(state, source=_S["determine"].sources, target=_S["determine"].target)
-    def determine(self) -> None: ...
-
-    @transition(state, source=_S["serve"].sources, target=_S["serve"].target)
-    def serve(self) -> None: ...
-
-    @transition(state, source=_S["amend"].sources, target=None)
-    def amend(self) -> None: ...
-
-    @transition(state, source=_S["revoke"].sources, target=_S["revoke"].target)
-    def revoke(self) -> None: ...
-
-    @transition(state, source=_S["repair"].sources, target=_S["repair"].target)
-    def repair(self) -> None: ...
-
-    @transition(state, source=_S["reinstate"].sources, target=_S["reinstate"].target)
-    def reinstate(self) -> None: ...
-
-    @transition(state, source=_S["expire"].sources, target=_S["expire"].target)
-    def expire(self) -> None: ...
-
-    @transition(state, source=_S["archive"].sources, target=_S["archive"].target)
-    def archive(self) -> None: ...
+    start_verification = step_transition(state, _S["start_verification"])
+    dismiss = step_transition(state, _S["dismiss"])
+    propose = step_transition(state, _S["propose"])
+    return_proposal = step_transition(state, _S["return_proposal"])
+    amend_proposal = step_transition(state, _S["amend_proposal"])
+    answer_defence = step_transition(state, _S["answer_defence"])
+    approve_pre_notice = step_transition(state, _S["approve_pre_notice"])
+    serve_pre_notice = step_transition(state, _S["serve_pre_notice"])
+    submit_defence = step_transition(state, _S["submit_defence"])
+    determine = step_transition(state, _S["determine"])
+    serve = step_transition(state, _S["serve"])
+    amend = step_transition(state, _S["amend"])
+    revoke = step_transition(state, _S["revoke"])
+    repair = step_transition(state, _S["repair"])
+    reinstate = step_transition(state, _S["reinstate"])
+    expire = step_transition(state, _S["expire"])
+    archive = step_transition(state, _S["archive"])
 
 
 class DeadlineStatus(models.TextChoices):

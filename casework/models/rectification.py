@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState, RequestState
+from .steps import step_transition
 
 
 class Rectification(ConcurrentTransitionMixin, models.Model):
@@ -54,32 +55,15 @@ class Rectification(ConcurrentTransitionMixin, models.Model):
 
     _S = RECTIFICATION_STEPS
 
-    @transition(state, source=_S["issue"].sources, target=_S["issue"].target)
-    def issue(self) -> None: ...
-
-    @transition(state, source=_S["serve"].sources, target=_S["serve"].target)
-    def serve(self) -> None: ...
-
-    @transition(state, source=_S["sign_off"].sources, target=None)
-    def sign_off(self) -> None: ...
-
-    @transition(state, source=_S["submit"].sources, target=_S["submit"].target)
-    def submit(self) -> None: ...
-
-    @transition(state, source=_S["start_review"].sources, target=_S["start_review"].target)
-    def start_review(self) -> None: ...
-
-    @transition(state, source=_S["return_items"].sources, target=_S["return_items"].target)
-    def return_items(self) -> None: ...
-
-    @transition(state, source=_S["accept"].sources, target=_S["accept"].target)
-    def accept(self) -> None: ...
-
-    @transition(state, source=_S["escalate"].sources, target=_S["escalate"].target)
-    def escalate(self) -> None: ...
-
-    @transition(state, source=_S["close_moot"].sources, target=_S["close_moot"].target)
-    def close_moot(self) -> None: ...
+    issue = step_transition(state, _S["issue"])
+    serve = step_transition(state, _S["serve"])
+    sign_off = step_transition(state, _S["sign_off"])
+    submit = step_transition(state, _S["submit"])
+    start_review = step_transition(state, _S["start_review"])
+    return_items = step_transition(state, _S["return_items"])
+    accept = step_transition(state, _S["accept"])
+    escalate = step_transition(state, _S["escalate"])
+    close_moot = step_transition(state, _S["close_moot"])
 
 
 class RectificationItem(ConcurrentTransitionMixin, models.Model):
@@ -112,26 +96,13 @@ class RectificationItem(ConcurrentTransitionMixin, models.Model):
 
     _S = ITEM_STEPS
 
-    @transition(state, source=_S["submit"].sources, target=_S["submit"].target)
-    def submit(self) -> None: ...
-
-    @transition(state, source=_S["accept"].sources, target=_S["accept"].target)
-    def accept(self) -> None: ...
-
-    @transition(state, source=_S["return_"].sources, target=_S["return_"].target)
-    def return_(self) -> None: ...
-
-    @transition(state, source=_S["mark_overdue"].sources, target=_S["mark_overdue"].target)
-    def mark_overdue(self) -> None: ...
-
-    @transition(state, source=_S["urge"].sources, target=_S["urge"].target)
-    def urge(self) -> None: ...
-
-    @transition(state, source=_S["escalate"].sources, target=_S["escalate"].target)
-    def escalate(self) -> None: ...
-
-    @transition(state, source=_S["close_moot"].sources, target=_S["close_moot"].target)
-    def close_moot(self) -> None: ...
+    submit = step_transition(state, _S["submit"])
+    accept = step_transition(state, _S["accept"])
+    return_ = step_transition(state, _S["return_"])
+    mark_overdue = step_transition(state, _S["mark_overdue"])
+    urge = step_transition(state, _S["urge"])
+    escalate = step_transition(state, _S["escalate"])
+    close_moot = step_transition(state, _S["close_moot"])
 
 
 class ExtensionRequest(models.Model):

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField, transition
+from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from ..lifecycle import REPAIR_STEPS, RepairState
 from .audit import AppendOnlyError
 from .records import DeadlineRule
+from .steps import step_transition
 
 
 class RefusalReason(models.TextChoices):
@@ -72,20 +73,11 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
 
     _S = REPAIR_STEPS
 
-    @transition(state, source=_S["accept"].sources, target=_S["accept"].target)
-    def accept(self) -> None: ...
-
-    @transition(state, source=_S["extend"].sources, target=_S["extend"].target)
-    def extend(self) -> None: ...
-
-    @transition(state, source=_S["grant"].sources, target=_S["grant"].target)
-    def grant(self) -> None: ...
-
-    @transition(state, source=_S["refuse"].sources, target=_S["refuse"].target)
-    def refuse(self) -> None: ...
-
-    @transition(state, source=_S["revoke"].sources, target=_S["revoke"].target)
-    def revoke(self) -> None: ...
+    accept = step_transition(state, _S["accept"])
+    extend = step_transition(state, _S["extend"])
+    grant = step_transition(state, _S["grant"])
+    refuse = step_transition(state, _S["refuse"])
+    revoke = step_transition(state, _S["revoke"])
 
 
 class RepairRule(models.Model):
