@@ -14,10 +14,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
 from casework.models.records import ServiceMethod
-from casework.models.steps import step_transition
+from casework.models.steps import StepMachine
 
 from .lifecycle import NOTICE_STEPS, NoticeState
 
@@ -128,7 +128,7 @@ class NoticeQuerySet(models.QuerySet):
         return claimed == 1
 
 
-class Notice(ConcurrentTransitionMixin, models.Model):
+class Notice(StepMachine, models.Model):
     """One formal notice about a record, from draft to service.
 
     DRAFT → APPROVED → ISSUED → SERVED; DRAFT, APPROVED or ISSUED → VOIDED. Issuing
@@ -148,6 +148,7 @@ class Notice(ConcurrentTransitionMixin, models.Model):
     about = GenericForeignKey("content_type", "object_id")
     issuer = models.ForeignKey(Issuer, verbose_name=_("发文机关"), on_delete=models.PROTECT)
     state = FSMField(_("状态"), default=NS.DRAFT, choices=NS.choices, protected=True)
+    steps = NOTICE_STEPS  # one transition method per row (StepMachine)
     data = models.JSONField(_("数据快照"), default=dict)
     template_version = models.CharField(_("模板版本"), max_length=40, blank=True)
     number = models.CharField(_("发文字号"), max_length=60, unique=True, null=True, blank=True)
@@ -250,15 +251,6 @@ class Notice(ConcurrentTransitionMixin, models.Model):
     @property
     def was_issued(self) -> bool:
         return self.number is not None
-
-    # Transitions, one per row of notices.lifecycle.NOTICE_STEPS: empty on purpose;
-    # notices.services sets the fields, checks the guards and audits.
-    _S = NOTICE_STEPS
-
-    approve = step_transition(state, _S["approve"])
-    issue = step_transition(state, _S["issue"])
-    serve = step_transition(state, _S["serve"])
-    void = step_transition(state, _S["void"])
 
     def _refuse_changes_after_issue(self) -> None:
         stored = type(self).objects.filter(pk=self.pk).values(*_attnames(FROZEN_FIELDS + WRITE_ONCE_FIELDS))

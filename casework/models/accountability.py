@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
 from ..lifecycle import ACCOUNTABILITY_STEPS, AccountabilityState
-from .steps import step_transition
+from .steps import StepMachine
 
 
 class Track(models.TextChoices):
@@ -44,7 +44,7 @@ class DecisionType(models.TextChoices):
     TRANSFERRED = "TRANSFERRED", _("移送")
 
 
-class Accountability(ConcurrentTransitionMixin, models.Model):
+class Accountability(StepMachine, models.Model):
     """A case against persons and/or a unit, usually opened from a record or an escalated
     rectification. `needs_reexamination` marks a case whose underlying record was revoked
     (S14 Art 49, scenario 6)."""
@@ -78,6 +78,7 @@ class Accountability(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("状态"), default=AccountabilityState.INITIATED, choices=AccountabilityState.choices, protected=True
     )
+    steps = ACCOUNTABILITY_STEPS  # one transition method per row (StepMachine)
     reason = models.TextField(_("立案事由"))
     initiated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -99,20 +100,6 @@ class Accountability(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_track_display()} · {self.reason[:30]}"
-
-    _S = ACCOUNTABILITY_STEPS
-
-    investigate = step_transition(state, _S["investigate"])
-    hear = step_transition(state, _S["hear"])
-    deliberate = step_transition(state, _S["deliberate"])
-    decide = step_transition(state, _S["decide"])
-    serve = step_transition(state, _S["serve"])
-    execute = step_transition(state, _S["execute"])
-    start_period = step_transition(state, _S["start_period"])
-    appeal = step_transition(state, _S["appeal"])
-    decide_appeal = step_transition(state, _S["decide_appeal"])
-    release = step_transition(state, _S["release"])
-    close = step_transition(state, _S["close"])
 
 
 class Sanction(models.Model):

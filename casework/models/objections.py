@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
 from ..lifecycle import OBJECTION_STEPS, ObjectionState
-from .steps import step_transition
+from .steps import StepMachine
 
 
 class ObjectionGround(models.TextChoices):
@@ -30,7 +30,7 @@ class ObjectionOutcome(models.TextChoices):
     UNCONFIRMABLE = "UNCONFIRMABLE", _("无法确认")
 
 
-class Objection(ConcurrentTransitionMixin, models.Model):
+class Objection(StepMachine, models.Model):
     """An objection (异议) by the record's subject. The decision clock runs from the day the
     filing is complete (`complete_on`), which a supplement request moves (scenario 5)."""
 
@@ -40,6 +40,7 @@ class Objection(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("状态"), default=ObjectionState.SUBMITTED, choices=ObjectionState.choices, protected=True
     )
+    steps = OBJECTION_STEPS  # one transition method per row (StepMachine)
     ground = models.CharField(_("异议理由类别"), max_length=20, choices=ObjectionGround.choices)
     statement = models.TextField(_("异议内容"))
     fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
@@ -74,15 +75,3 @@ class Objection(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} · {self.get_ground_display()}"
-
-    _S = OBJECTION_STEPS
-
-    request_supplement = step_transition(state, _S["request_supplement"])
-    supplement = step_transition(state, _S["supplement"])
-    accept = step_transition(state, _S["accept"])
-    refuse = step_transition(state, _S["refuse"])
-    start_verification = step_transition(state, _S["start_verification"])
-    extend = step_transition(state, _S["extend"])
-    decide = step_transition(state, _S["decide"])
-    serve = step_transition(state, _S["serve"])
-    close = step_transition(state, _S["close"])

@@ -3,10 +3,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
 from ..lifecycle import RECORD_STEPS, RecordState
-from .steps import step_transition
+from .steps import StepMachine
 
 __all__ = [
     "Category",
@@ -160,7 +160,7 @@ class DeadlineRule(models.Model):
         return f"{self.label}: {self.amount}{self.get_unit_display()}"
 
 
-class Record(ConcurrentTransitionMixin, models.Model):
+class Record(StepMachine, models.Model):
     """A government dishonesty record (政务失信记录), from lead to archive.
 
     Invariants: exactly one subject (an organisation or a person); the disclosure window
@@ -170,6 +170,7 @@ class Record(ConcurrentTransitionMixin, models.Model):
 
     reference = models.CharField(_("案件编号"), max_length=30, unique=True, null=True, blank=True)
     state = FSMField(_("状态"), default=RecordState.LEAD, choices=RecordState.choices, protected=True)
+    steps = RECORD_STEPS  # one transition method per row (StepMachine)
     subject_organisation = models.ForeignKey(
         "casework.Organisation",
         verbose_name=_("失信单位"),
@@ -309,27 +310,6 @@ class Record(ConcurrentTransitionMixin, models.Model):
     @property
     def is_person_record(self) -> bool:
         return self.subject_person_id is not None
-
-    # Transitions, one per row of RECORD_STEPS (empty: see step_transition).
-    _S = RECORD_STEPS
-
-    start_verification = step_transition(state, _S["start_verification"])
-    dismiss = step_transition(state, _S["dismiss"])
-    propose = step_transition(state, _S["propose"])
-    return_proposal = step_transition(state, _S["return_proposal"])
-    amend_proposal = step_transition(state, _S["amend_proposal"])
-    answer_defence = step_transition(state, _S["answer_defence"])
-    approve_pre_notice = step_transition(state, _S["approve_pre_notice"])
-    serve_pre_notice = step_transition(state, _S["serve_pre_notice"])
-    submit_defence = step_transition(state, _S["submit_defence"])
-    determine = step_transition(state, _S["determine"])
-    serve = step_transition(state, _S["serve"])
-    amend = step_transition(state, _S["amend"])
-    revoke = step_transition(state, _S["revoke"])
-    repair = step_transition(state, _S["repair"])
-    reinstate = step_transition(state, _S["reinstate"])
-    expire = step_transition(state, _S["expire"])
-    archive = step_transition(state, _S["archive"])
 
 
 class DeadlineStatus(models.TextChoices):

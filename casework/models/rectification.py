@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState, RequestState
-from .steps import step_transition
+from .steps import StepMachine
 
 
-class Rectification(ConcurrentTransitionMixin, models.Model):
+class Rectification(StepMachine, models.Model):
     """A rectification order (整改) on a record: numbered items, each with its own deadline
     (a `Deadline` owned by the item). The unit head's sign-off must postdate the last
     change of evidence before the liaison can submit (scenario 12)."""
@@ -18,6 +18,7 @@ class Rectification(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("状态"), default=RectificationState.DRAFT, choices=RectificationState.choices, protected=True
     )
+    steps = RECTIFICATION_STEPS  # one transition method per row (StepMachine)
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("拟稿人")
     )
@@ -53,20 +54,8 @@ class Rectification(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.record} · 整改"
 
-    _S = RECTIFICATION_STEPS
 
-    issue = step_transition(state, _S["issue"])
-    serve = step_transition(state, _S["serve"])
-    sign_off = step_transition(state, _S["sign_off"])
-    submit = step_transition(state, _S["submit"])
-    start_review = step_transition(state, _S["start_review"])
-    return_items = step_transition(state, _S["return_items"])
-    accept = step_transition(state, _S["accept"])
-    escalate = step_transition(state, _S["escalate"])
-    close_moot = step_transition(state, _S["close_moot"])
-
-
-class RectificationItem(ConcurrentTransitionMixin, models.Model):
+class RectificationItem(StepMachine, models.Model):
     """One numbered requirement of a rectification order."""
 
     rectification = models.ForeignKey(
@@ -74,6 +63,7 @@ class RectificationItem(ConcurrentTransitionMixin, models.Model):
     )
     number = models.PositiveSmallIntegerField(_("序号"))
     state = FSMField(_("状态"), default=ItemState.OPEN, choices=ItemState.choices, protected=True)
+    steps = ITEM_STEPS  # one transition method per row (StepMachine)
     requirement = models.TextField(_("整改要求"))
     acceptance_criteria = models.TextField(_("验收标准"))
     required_evidence = models.TextField(_("须提交的材料"))
@@ -93,16 +83,6 @@ class RectificationItem(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.requirement[:30]}"
-
-    _S = ITEM_STEPS
-
-    submit = step_transition(state, _S["submit"])
-    accept = step_transition(state, _S["accept"])
-    return_ = step_transition(state, _S["return_"])
-    mark_overdue = step_transition(state, _S["mark_overdue"])
-    urge = step_transition(state, _S["urge"])
-    escalate = step_transition(state, _S["escalate"])
-    close_moot = step_transition(state, _S["close_moot"])
 
 
 class ExtensionRequest(models.Model):

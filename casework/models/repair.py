@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransitionMixin, FSMField
+from django_fsm import FSMField
 
 from ..lifecycle import REPAIR_STEPS, RepairState
 from .audit import AppendOnlyError
 from .records import DeadlineRule
-from .steps import step_transition
+from .steps import StepMachine
 
 
 class RefusalReason(models.TextChoices):
@@ -22,7 +22,7 @@ class RefusalReason(models.TextChoices):
     ACCOUNTABILITY = "ACCOUNTABILITY", _("问责决定尚未执行")
 
 
-class RepairApplication(ConcurrentTransitionMixin, models.Model):
+class RepairApplication(StepMachine, models.Model):
     """An application for credit repair (信用修复). `rule_version` is the rule in force on
     the decision date (scenario 35)."""
 
@@ -30,6 +30,7 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
         "casework.Record", on_delete=models.PROTECT, related_name="repairs", verbose_name=_("失信记录")
     )
     state = FSMField(_("状态"), default=RepairState.SUBMITTED, choices=RepairState.choices, protected=True)
+    steps = REPAIR_STEPS  # one transition method per row (StepMachine)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
     )
@@ -70,14 +71,6 @@ class RepairApplication(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} · 信用修复"
-
-    _S = REPAIR_STEPS
-
-    accept = step_transition(state, _S["accept"])
-    extend = step_transition(state, _S["extend"])
-    grant = step_transition(state, _S["grant"])
-    refuse = step_transition(state, _S["refuse"])
-    revoke = step_transition(state, _S["revoke"])
 
 
 class RepairRule(models.Model):
