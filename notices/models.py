@@ -9,13 +9,13 @@ written once, by `NoticeQuerySet.store_pdf`, from empty to its final bytes.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
+from casework.models.fields import user_link
 from casework.models.records import ServiceMethod
 from casework.models.steps import StepMachine
 
@@ -160,41 +160,13 @@ class Notice(StepMachine, models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
     # None: drafted by the system at the casework step that calls for it (notices.drafting).
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("拟稿人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    drafted_by = user_link(_("拟稿人"))
     drafted_at = models.DateTimeField(_("拟稿时间"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("核准人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    approved_by = user_link(_("核准人"))
     approved_at = models.DateTimeField(_("核准时间"), null=True, blank=True)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签发人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = user_link(_("签发人"))
     issued_at = models.DateTimeField(_("签发时间"), null=True, blank=True)
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("作废人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    voided_by = user_link(_("作废人"))
     voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
     void_reason = models.TextField(_("作废理由"), blank=True)
 
@@ -308,9 +280,7 @@ class VoidedNumber(models.Model):
     notice = models.OneToOneField(Notice, on_delete=models.PROTECT, related_name="voided_number")
     number = models.CharField(_("发文字号"), max_length=60, unique=True)
     reason = models.TextField(_("作废理由"))
-    voided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("作废人"), on_delete=models.PROTECT, related_name="+"
-    )
+    voided_by = user_link(_("作废人"), required=True)
     voided_at = models.DateTimeField(_("作废时间"))
 
     class Meta:
@@ -337,9 +307,7 @@ class ServiceEvent(models.Model):
     served_on = models.DateField(_("送达日期"))
     proof = models.CharField(_("送达回证"), max_length=200)
     recipient_consent = models.BooleanField(_("受送达人同意电子送达"), default=False)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = user_link(_("登记人"), required=True)
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:

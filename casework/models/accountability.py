@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from ..lifecycle import ACCOUNTABILITY_STEPS, AccountabilityState
+from .fields import user_link
 from .steps import StepMachine
 
 
@@ -80,14 +80,7 @@ class Accountability(StepMachine, models.Model):
     )
     steps = ACCOUNTABILITY_STEPS  # one transition method per row (StepMachine)
     reason = models.TextField(_("立案事由"))
-    initiated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("立案人"),
-    )
+    initiated_by = user_link(_("立案人"))
     initiated_on = models.DateField(_("立案日期"))
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     served_on = models.DateField(_("送达日期"), null=True, blank=True)

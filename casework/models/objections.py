@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from ..lifecycle import OBJECTION_STEPS, ObjectionState
+from .fields import user_link
 from .steps import StepMachine
 
 
@@ -44,9 +44,7 @@ class Objection(StepMachine, models.Model):
     ground = models.CharField(_("异议理由类别"), max_length=20, choices=ObjectionGround.choices)
     statement = models.TextField(_("异议内容"))
     fingerprint = models.CharField(max_length=64, db_index=True, editable=False)
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提出人")
-    )
+    filed_by = user_link(_("提出人"), required=True)
     received_on = models.DateField(_("收到日期"))
     complete_on = models.DateField(_("材料齐全日期"), null=True, blank=True)
     missing_items = models.TextField(_("需补正材料"), blank=True)
@@ -56,14 +54,7 @@ class Objection(StepMachine, models.Model):
     outcome = models.CharField(_("处理结果"), max_length=20, choices=ObjectionOutcome.choices, blank=True)
     decision_reason = models.TextField(_("处理理由"), blank=True)
     corrections = models.JSONField(_("更正/补充内容"), default=dict, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("决定人"),
-    )
+    decided_by = user_link(_("决定人"))
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     served_on = models.DateField(_("送达日期"), null=True, blank=True)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)

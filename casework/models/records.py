@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from ..lifecycle import RECORD_STEPS, RecordState
+from .fields import user_link
 from .steps import StepMachine
 
 __all__ = [
@@ -252,22 +253,8 @@ class Record(StepMachine, models.Model):
         on_delete=models.PROTECT,
         related_name="assigned_records",
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("拟认定人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    determined_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("认定审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    proposed_by = user_link(_("拟认定人"))
+    determined_by = user_link(_("认定审批人"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登记人"),

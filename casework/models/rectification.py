@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState, RequestState
+from .fields import user_link
 from .steps import StepMachine
 
 
@@ -19,27 +19,11 @@ class Rectification(StepMachine, models.Model):
         _("状态"), default=RectificationState.DRAFT, choices=RectificationState.choices, protected=True
     )
     steps = RECTIFICATION_STEPS  # one transition method per row (StepMachine)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("拟稿人")
-    )
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("签发人"),
-    )
+    drafted_by = user_link(_("拟稿人"), required=True)
+    issued_by = user_link(_("签发人"))
     served_on = models.DateField(_("整改通知送达日期"), null=True, blank=True)
     explanation = models.TextField(_("情况说明"), blank=True)
-    head_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("主要负责人签字"),
-    )
+    head_signed_by = user_link(_("主要负责人签字"))
     head_signed_at = models.DateTimeField(_("签字时间"), null=True, blank=True)
     evidence_changed_at = models.DateTimeField(_("材料最后变更时间"), null=True, blank=True)
     truth_declared = models.BooleanField(_("已声明材料真实"), default=False)
@@ -91,23 +75,14 @@ class ExtensionRequest(models.Model):
     item = models.ForeignKey(
         RectificationItem, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("整改事项")
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
-    )
+    requested_by = user_link(_("申请人"), required=True)
     requested_on = models.DateField(_("申请日期"))
     reason = models.TextField(_("延期理由"))
     days = models.PositiveSmallIntegerField(_("申请延长天数"))
     state = models.CharField(
         _("状态"), max_length=10, choices=RequestState.choices, default=RequestState.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("审批人"),
-    )
+    decided_by = user_link(_("审批人"))
     decided_on = models.DateField(_("审批日期"), null=True, blank=True)
     decision_reason = models.TextField(_("审批意见"), blank=True)
 
@@ -137,9 +112,7 @@ class ItemReview(models.Model):
     )
     decision = models.CharField(_("审核结论"), max_length=10, choices=ReviewDecision.choices)
     reason = models.TextField(_("审核意见"), blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("审核人")
-    )
+    reviewer = user_link(_("审核人"), required=True)
     reviewed_at = models.DateTimeField(_("审核时间"), auto_now_add=True)
 
     class Meta:

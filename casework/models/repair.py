@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from ..lifecycle import REPAIR_STEPS, RepairState
 from .audit import AppendOnlyError
+from .fields import user_link
 from .records import DeadlineRule
 from .steps import StepMachine
 
@@ -31,30 +31,14 @@ class RepairApplication(StepMachine, models.Model):
     )
     state = FSMField(_("状态"), default=RepairState.SUBMITTED, choices=RepairState.choices, protected=True)
     steps = REPAIR_STEPS  # one transition method per row (StepMachine)
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人")
-    )
+    applicant = user_link(_("申请人"), required=True)
     submitted_on = models.DateField(_("申请日期"))
     commitment = models.TextField(_("信用承诺书"))
-    commitment_signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("承诺签署人"),
-    )
+    commitment_signed_by = user_link(_("承诺签署人"))
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     extension_reason = models.TextField(_("延期理由"), blank=True)
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("决定人"),
-    )
+    decided_by = user_link(_("决定人"))
     refusal_reason = models.CharField(
         _("不予修复理由"), max_length=20, choices=RefusalReason.choices, blank=True
     )
@@ -167,9 +151,7 @@ class HonourQuery(models.Model):
     """An honours-eligibility query (评优评先), kept ≥ 5 years (S10 Art 45, scenario 31):
     written once by casework.services.honours, never updated, not deletable before then."""
 
-    requester = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("查询人")
-    )
+    requester = user_link(_("查询人"), required=True)
     person = models.ForeignKey(
         "casework.Person", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("查询人员")
     )
