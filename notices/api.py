@@ -34,7 +34,7 @@ from rest_framework.views import APIView
 
 from casework.api.fields import IdField, id_list
 from casework.api.filters import ApiFilterSet
-from casework.api.serializers import EmptyInput, ErrorSerializer, ReasonInput
+from casework.api.serializers import CaseObjectSerializer, EmptyInput, ErrorSerializer, ReasonInput
 from casework.api.steps import parse
 from casework.errors import ConflictError
 from casework.http import client_ip
@@ -47,13 +47,11 @@ ERRORS = {code: ErrorSerializer for code in (400, 403, 404, 409)}
 # ── serializers ───────────────────────────────────────────────────────────────────
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(CaseObjectSerializer):
     title = serializers.CharField(read_only=True)
     # Plain text, not a choice field: the state's choices need no enum of their own in the schema.
     state = serializers.CharField(read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
     issuer_name = serializers.CharField(source="issuer.name", read_only=True)
-    record_reference = serializers.CharField(source="record.reference", read_only=True)
     pdf_ready = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -14,7 +14,7 @@ from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Decision
 from ..services import sanctions
 from . import filing
 from .fields import IdField
-from .serializers import DeadlineSerializer
+from .serializers import DeadlineSerializer, LifecycleObjectSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
 
@@ -76,10 +76,9 @@ class PersonRefSerializer(serializers.Serializer):
     name = serializers.CharField()
 
 
-class AccountabilityListSerializer(serializers.ModelSerializer):
+class AccountabilityListSerializer(LifecycleObjectSerializer):
     record_reference = serializers.CharField(source="record.reference", read_only=True, default=None)
     track_display = serializers.CharField(source="get_track_display", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True, default=None)
 
     class Meta:

@@ -10,17 +10,14 @@ from rest_framework import serializers
 
 from ..models import (
     Attachment,
-    Category,
     Deadline,
-    Domain,
     Objection,
     ObjectionGround,
     ObjectionOutcome,
-    Tier,
 )
 from . import filing
 from .fields import IdField
-from .serializers import DeadlineSerializer
+from .serializers import CaseObjectSerializer, DeadlineSerializer, RecordCorrectionFields
 
 # ── output ──────────────────────────────────────────────────────────────────────────
 
@@ -31,9 +28,7 @@ class ObjectionAttachmentSerializer(serializers.ModelSerializer):
         fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at"]
 
 
-class ObjectionSerializer(serializers.ModelSerializer):
-    record_reference = serializers.CharField(source="record.reference", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+class ObjectionSerializer(CaseObjectSerializer):
     ground_display = serializers.CharField(source="get_ground_display", read_only=True)
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
     filed_by = serializers.StringRelatedField()
@@ -124,15 +119,9 @@ class ObjectionExtendInput(serializers.Serializer):
     reason = serializers.CharField(label=_("延期理由"))
 
 
-class ObjectionCorrectionsInput(serializers.Serializer):
+class ObjectionCorrectionsInput(RecordCorrectionFields):
     """The fields present are the correction (DOMAIN §5.1 T14); the others stay as they are."""
 
-    category = serializers.ChoiceField(label=_("失信类别"), choices=Category.choices, required=False)
-    domain = serializers.ChoiceField(label=_("重点领域"), choices=Domain.choices, required=False)
-    tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices, required=False)
-    tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True)
-    facts = serializers.CharField(label=_("失信事实"), required=False)
-    legal_basis = serializers.CharField(label=_("认定依据"), required=False)
     must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False)
 
 

@@ -12,7 +12,7 @@ from ..services.rectification import sign_off_is_current
 from . import filing
 from .attachments import AttachmentSerializer
 from .fields import IdField
-from .serializers import DeadlineSerializer
+from .serializers import CaseObjectSerializer, DeadlineSerializer, LifecycleObjectSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
 
@@ -26,8 +26,7 @@ class ItemReviewSerializer(serializers.ModelSerializer):
         fields = ["decision", "decision_display", "reason", "reviewer", "reviewed_at"]
 
 
-class ExtensionRequestSerializer(serializers.ModelSerializer):
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+class ExtensionRequestSerializer(LifecycleObjectSerializer):
     requested_by = serializers.StringRelatedField()
     decided_by = serializers.StringRelatedField()
 
@@ -48,8 +47,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         ]
 
 
-class RectificationItemSerializer(serializers.ModelSerializer):
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+class RectificationItemSerializer(LifecycleObjectSerializer):
     deadlines = DeadlineSerializer(source="owned_deadlines", many=True, read_only=True)
     evidence = AttachmentSerializer(source="owned_attachments", many=True, read_only=True)
     reviews = ItemReviewSerializer(many=True, read_only=True)
@@ -75,10 +73,7 @@ class RectificationItemSerializer(serializers.ModelSerializer):
         ]
 
 
-class RectificationListSerializer(serializers.ModelSerializer):
-    record_reference = serializers.CharField(source="record.reference", read_only=True)
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
-
+class RectificationListSerializer(CaseObjectSerializer):
     class Meta:
         model = Rectification
         fields = [

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from ..models import Deadline, RefusalReason, RepairApplication
 from . import filing
 from .fields import IdField
-from .serializers import DeadlineSerializer, ErrorSerializer
+from .serializers import CaseObjectSerializer, DeadlineSerializer, ErrorSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
 
@@ -32,9 +32,7 @@ class EligibilitySerializer(serializers.Serializer):
     conditions = ConditionSerializer(many=True)
 
 
-class RepairApplicationSerializer(serializers.ModelSerializer):
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
-    record_reference = serializers.CharField(source="record.reference", read_only=True)
+class RepairApplicationSerializer(CaseObjectSerializer):
     applicant = serializers.StringRelatedField()
     commitment_signed_by = serializers.StringRelatedField()
     decided_by = serializers.StringRelatedField()

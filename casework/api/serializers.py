@@ -31,6 +31,20 @@ from .fields import IdField
 # ── output ──────────────────────────────────────────────────────────────────────────
 
 
+# No docstrings on these bases: the schema would give their text to every subclass.
+
+
+class LifecycleObjectSerializer(serializers.ModelSerializer):
+    # An object with a lifecycle: its state is shown with its label.
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+
+class CaseObjectSerializer(LifecycleObjectSerializer):
+    # An object of a record's case (an objection, an order, an application, a notice):
+    # shown with the record's reference.
+    record_reference = serializers.CharField(source="record.reference", read_only=True)
+
+
 class OrganisationNameSerializer(serializers.ModelSerializer):
     class Meta:
         model = OrganisationName
@@ -93,8 +107,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
         fields = ["kind", "label", "start_on", "due_on", "provisional", "status", "rule_version"]
 
 
-class RecordListSerializer(serializers.ModelSerializer):
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+class RecordListSerializer(LifecycleObjectSerializer):
     subject_name = serializers.CharField(source="subject.name", read_only=True)
 
     class Meta:
@@ -310,15 +323,20 @@ class ServeInput(serializers.Serializer):
     )
 
 
-class AmendInput(serializers.Serializer):
-    """The fields present are the correction; the others stay as they are."""
-
+class RecordCorrectionFields(serializers.Serializer):
+    # The record's fields a correction may change, each optional (an amendment, an
+    # objection's decision); no docstring, which the schema would give to the subclasses.
     category = serializers.ChoiceField(label=_("失信类别"), choices=Category.choices, required=False)
     domain = serializers.ChoiceField(label=_("重点领域"), choices=Domain.choices, required=False)
     tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices, required=False)
     tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True)
     facts = serializers.CharField(label=_("失信事实"), required=False)
     legal_basis = serializers.CharField(label=_("认定依据"), required=False)
+
+
+class AmendInput(RecordCorrectionFields):
+    """The fields present are the correction; the others stay as they are."""
+
     must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, allow_null=True)
     reason = serializers.CharField(label=_("更正理由"))
 
