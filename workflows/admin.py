@@ -188,7 +188,9 @@ class TaskFlowFilter(FlowFilter):
     parameter_name = lookup = "process__flow_class"
 
 
-class ProcessColumns:
+class RunColumns:
+    """The columns a process and a task share: both are numbered, created and finished."""
+
     @admin.display(description=_("编号"), ordering="pk")
     def number(self, obj):
         return obj.pk
@@ -201,6 +203,8 @@ class ProcessColumns:
     def finished_at(self, obj):
         return obj.finished or "—"
 
+
+class ProcessColumns(RunColumns):
     @admin.display(description=_("流程类型"))
     def flow(self, obj):
         return _flow_title(obj.flow_class)
@@ -257,7 +261,7 @@ class ScopedProcessAdmin(_ReadOnly, ProcessColumns, viewflow_admin.ProcessAdmin)
         return f"{_flow_title(obj.flow_class)} · {PROCESS_STATUS.get(obj.status, obj.status)}"
 
 
-class ScopedTaskAdmin(_ReadOnly, viewflow_admin.TaskAdmin):
+class ScopedTaskAdmin(_ReadOnly, RunColumns, viewflow_admin.TaskAdmin):
     names = (_("任务"), _("任务"))
     list_display = [
         "number",
@@ -287,14 +291,6 @@ class ScopedTaskAdmin(_ReadOnly, viewflow_admin.TaskAdmin):
     def object_name(self, obj) -> str:
         return f"{self.process_name(obj)} · {task_title(obj)}"
 
-    @admin.display(description=_("编号"), ordering="pk")
-    def number(self, obj):
-        return obj.pk
-
-    @admin.display(description=_("创建时间"), ordering="created")
-    def created_at(self, obj):
-        return obj.created
-
     @admin.display(description=_("流程"))
     def process_name(self, obj):
         return f"{_flow_title(obj.process.flow_class)} {obj.process_id}"
@@ -314,10 +310,6 @@ class ScopedTaskAdmin(_ReadOnly, viewflow_admin.TaskAdmin):
     @admin.display(description=_("开始时间"), ordering="started")
     def started_at(self, obj):
         return obj.started or "—"
-
-    @admin.display(description=_("完成时间"), ordering="finished")
-    def finished_at(self, obj):
-        return obj.finished or "—"
 
 
 # viewflow's app is named "Workflow"; the admin index, breadcrumbs and permission names
