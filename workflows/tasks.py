@@ -29,44 +29,25 @@ def ping() -> str:
     return "pong"
 
 
-@shared_task(**SWEEP_OPTIONS)
-def sweep_overdue_deadlines(today: str | None = None) -> dict[str, int]:
-    return sweeps.run("overdue_deadlines", today)
+def _sweep_task(name: str):
+    """The task `workflows.tasks.sweep_<name>` that runs one sweep of sweeps.SWEEPS."""
+
+    def sweep(today: str | None = None) -> dict[str, int]:
+        return sweeps.run(name, today)
+
+    sweep.__name__ = sweep.__qualname__ = f"sweep_{name}"
+    return shared_task(name=f"{__name__}.{sweep.__name__}", **SWEEP_OPTIONS)(sweep)
 
 
-@shared_task(**SWEEP_OPTIONS)
-def sweep_rectification(today: str | None = None) -> dict[str, int]:
-    return sweeps.run("rectification", today)
-
-
-@shared_task(**SWEEP_OPTIONS)
-def sweep_repair_decisions(today: str | None = None) -> dict[str, int]:
-    return sweeps.run("repair_decisions", today)
-
-
-@shared_task(**SWEEP_OPTIONS)
-def sweep_disclosure_expiry(today: str | None = None) -> dict[str, int]:
-    return sweeps.run("disclosure_expiry", today)
-
-
-@shared_task(**SWEEP_OPTIONS)
-def sweep_accountability_releases(today: str | None = None) -> dict[str, int]:
-    return sweeps.run("accountability_releases", today)
-
-
-@shared_task(**SWEEP_OPTIONS)
-def sweep_reactions_cleanup(today: str | None = None) -> dict[str, int]:
-    return sweeps.run("reactions_cleanup", today)
-
-
-@shared_task(**SWEEP_OPTIONS)
-def sweep_sync_delivery(today: str | None = None) -> dict[str, int]:
-    return sweeps.run("sync_delivery", today)
-
-
-@shared_task(**SWEEP_OPTIONS)
-def sweep_viewflow_timers(today: str | None = None) -> dict[str, int]:
-    return sweeps.run("viewflow_timers", today)
+# Named one by one so that callers (and readers) find each task here.
+sweep_overdue_deadlines = _sweep_task("overdue_deadlines")
+sweep_rectification = _sweep_task("rectification")
+sweep_repair_decisions = _sweep_task("repair_decisions")
+sweep_disclosure_expiry = _sweep_task("disclosure_expiry")
+sweep_accountability_releases = _sweep_task("accountability_releases")
+sweep_reactions_cleanup = _sweep_task("reactions_cleanup")
+sweep_sync_delivery = _sweep_task("sync_delivery")
+sweep_viewflow_timers = _sweep_task("viewflow_timers")
 
 
 @shared_task(soft_time_limit=50, time_limit=55)
