@@ -17,7 +17,6 @@ answers 404 before any input is looked at.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import quote
 
 import django_filters
@@ -26,7 +25,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,12 +33,13 @@ from rest_framework.views import APIView
 
 from casework.api.fields import IdField, id_list
 from casework.api.filters import ApiFilterSet
-from casework.api.serializers import CaseObjectSerializer, EmptyInput, ErrorSerializer, ReasonInput
-from casework.api.steps import parse
+from casework.api.serializers import CaseObjectSerializer, ErrorSerializer, ReasonInput
+from casework.api.steps import StepApi, parse
 from casework.errors import ConflictError
 from casework.http import client_ip
 
 from . import queries, services
+from .kinds import NOTICE
 from .models import Notice, NoticeState, ServiceEvent, ServiceMethod
 
 ERRORS = {code: ErrorSerializer for code in (400, 403, 404, 409)}
@@ -231,32 +231,22 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 # ── write: one endpoint per step ──────────────────────────────────────────────────
 
 
-class NoticeActionApi(APIView):
-    input_serializer: type[serializers.Serializer] = EmptyInput
-    service: Callable[..., Notice]
+class NoticeActionApi(StepApi):
+    kind = NOTICE
+    operation_prefix = "notices"
+    tags = ["notices"]
+    response = NoticeSerializer
 
-    def post(self, request: Request, pk: int) -> Response:
-        queries.notice_get(user=request.user, notice_id=pk)  # 404 before input errors
-        data = parse(self.input_serializer, request)
-        notice = self.service(acting_user=request.user, notice_id=pk, ip_address=client_ip(request), **data)
-        return Response(NoticeSerializer(notice).data)
+    def answer(self, request: Request, pk: int, done: Notice) -> dict:
+        return NoticeSerializer(done).data
 
+    @classmethod
+    def description(cls, step: str) -> None:
+        return None
 
-def step(name: str, input_serializer: type[serializers.Serializer] = EmptyInput):
-    def decorate(cls):
-        cls.input_serializer = input_serializer
-        cls.lifecycle_step = services.NOTICE_STEPS[name]  # the schema's roles (casework.api.schema)
-        label = services.NOTICE_STEPS[name].label
-        schema = extend_schema(
-            operation_id=f"notices_{name}",
-            summary=label,
-            tags=["notices"],
-            request=input_serializer,
-            responses={200: NoticeSerializer, **ERRORS},
-        )
-        return extend_schema_view(post=schema)(cls)
-
-    return decorate
+    @classmethod
+    def request_body(cls, input_serializer: type[serializers.Serializer]):
+        return input_serializer  # the schema has always shown a step without input as EmptyInput
 
 
 class NoticeReviseApi(APIView):
@@ -282,19 +272,9 @@ class NoticeReviseApi(APIView):
         return Response(NoticeSerializer(notice).data)
 
 
-@step("approve")
-class NoticeApproveApi(NoticeActionApi):
-    service = staticmethod(services.notice_approve)
-
-
-@step("issue")
-class NoticeIssueApi(NoticeActionApi):
-    service = staticmethod(services.notice_issue)
-
-
-@step("void", ReasonInput)
-class NoticeVoidApi(NoticeActionApi):
-    service = staticmethod(services.notice_void)
+NoticeApproveApi = NoticeActionApi.for_step("approve", services.notice_approve)
+NoticeIssueApi = NoticeActionApi.for_step("issue", services.notice_issue)
+NoticeVoidApi = NoticeActionApi.for_step("void", services.notice_void, ReasonInput)
 
 
 class NoticeServeApi(APIView):

@@ -34,8 +34,8 @@ def parse(serializer_class: type[serializers.Serializer], request: Request) -> d
 
 
 class StepApi(APIView):
-    """POST: parse the input, call the step's one service, answer the object."""
-
+    # POST: parse the input, call the step's one service, answer the object. (No docstring:
+    # the schema would take it as the description of a step that declares none.)
     input_serializer: type[serializers.Serializer] = EmptyInput
     service: Callable
     #: The kind of the object: how it is loaded for the user (404 when they may not see
@@ -74,6 +74,11 @@ class StepApi(APIView):
         return f"DOMAIN {cls.kind.steps[step].domain_ref}"
 
     @classmethod
+    def request_body(cls, input_serializer: type[serializers.Serializer]):
+        """What the schema shows as the request: nothing when the step takes no input."""
+        return None if input_serializer is EmptyInput else input_serializer
+
+    @classmethod
     def for_step(cls, step: str, service: Callable, input_serializer=EmptyInput, **attrs) -> type[StepApi]:
         """The endpoint of one step of the table, documented; `attrs` override the class's."""
         schema = extend_schema(
@@ -81,7 +86,7 @@ class StepApi(APIView):
             summary=cls.summary(step),
             description=cls.description(step),
             tags=cls.tags,
-            request=None if input_serializer is EmptyInput else input_serializer,
+            request=cls.request_body(input_serializer),
             responses={200: cls.response, **ERRORS},
         )
         attrs = {
