@@ -7,6 +7,8 @@ casework endpoint of its step (`subject` names the object); the flow follows by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -26,24 +28,24 @@ from .serializers import ProcessDetailSerializer, ProcessSerializer, TaskSeriali
 ERRORS = {code: ErrorSerializer for code in (403, 404, 409)}
 
 
-@extend_schema(tags=["workflow"], summary=_("我的待办：已分配给我的任务，按办理期限先后排列"))
-class InboxApi(generics.ListAPIView):
+class TaskListApi(generics.ListAPIView):
     serializer_class = TaskSerializer
+    tasks: Callable  # (user) -> the user's tasks of this list, by due date
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user, maybe no tables
             return Task.objects.none()
-        return inbox.inbox(self.request.user)
+        return self.tasks(self.request.user)
+
+
+@extend_schema(tags=["workflow"], summary=_("我的待办：已分配给我的任务，按办理期限先后排列"))
+class InboxApi(TaskListApi):
+    tasks = staticmethod(inbox.inbox)
 
 
 @extend_schema(tags=["workflow"], summary=_("待领取任务：我可以领取的任务，按办理期限先后排列"))
-class QueueApi(generics.ListAPIView):
-    serializer_class = TaskSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, maybe no tables
-            return Task.objects.none()
-        return inbox.queue(self.request.user)
+class QueueApi(TaskListApi):
+    tasks = staticmethod(inbox.queue)
 
 
 @extend_schema(
