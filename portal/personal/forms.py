@@ -42,23 +42,22 @@ class HonoursSearchForm(forms.Form):
         return self.cleaned_data.get("q", "") if self.is_valid() else ""
 
 
+def _chosen(model, label, not_found) -> forms.ModelChoiceField:
+    """A hidden choice the page's search fills in. Its choices are set to the user's scope
+    (person_list, organisation_list): only checked against, never listed, so their size does
+    not matter."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": not_found},
+    )
+
+
 class HonoursForm(forms.Form):
-    # The choices are the user's scope (person_list, organisation_list): only checked against
-    # it, never listed, so their size does not matter.
-    person = forms.ModelChoiceField(
-        label=_("公务员"),
-        queryset=Person.objects.none(),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid_choice": _("所选公务员不存在。")},
-    )
-    organisation = forms.ModelChoiceField(
-        label=_("单位"),
-        queryset=Organisation.objects.none(),
-        required=False,
-        widget=forms.HiddenInput,
-        error_messages={"invalid_choice": _("所选单位不存在。")},
-    )
+    person = _chosen(Person, _("公务员"), _("所选公务员不存在。"))
+    organisation = _chosen(Organisation, _("单位"), _("所选单位不存在。"))
     purpose = forms.CharField(
         label=_("查询用途"),
         max_length=200,

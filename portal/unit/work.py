@@ -50,22 +50,22 @@ def running_rectifications(user) -> list[Rectification]:
     return list(orders)
 
 
-def objections_filed(user) -> QuerySet[Objection]:
+def _filed(user, listed: QuerySet, filed_on: str) -> QuerySet:
+    """What the unit filed about its own records, with the earliest open time limit of each,
+    latest first."""
     return (
-        queries.objection_list(user=user)
-        .filter(record__subject_organisation_id=user.organisation_id)
-        .annotate(due_on=earliest_open(Objection))
-        .order_by("-received_on", "-pk")
+        listed.filter(record__subject_organisation_id=user.organisation_id)
+        .annotate(due_on=earliest_open(listed.model))
+        .order_by(f"-{filed_on}", "-pk")
     )
+
+
+def objections_filed(user) -> QuerySet[Objection]:
+    return _filed(user, queries.objection_list(user=user), "received_on")
 
 
 def repairs_filed(user) -> QuerySet[RepairApplication]:
-    return (
-        queries.repair_list(user=user)
-        .filter(record__subject_organisation_id=user.organisation_id)
-        .annotate(due_on=earliest_open(RepairApplication))
-        .order_by("-submitted_on", "-pk")
-    )
+    return _filed(user, queries.repair_list(user=user), "submitted_on")
 
 
 # ── the unit's records and notices ───────────────────────────────────────────────
