@@ -39,11 +39,7 @@ class ObjectionSerializer(CaseObjectSerializer):
     class Meta:
         model = Objection
         fields = [
-            "id",
-            "record",
-            "record_reference",
-            "state",
-            "state_display",
+            *CaseObjectSerializer.case_fields,
             "ground",
             "ground_display",
             "statement",

@@ -77,11 +77,7 @@ class RectificationListSerializer(CaseObjectSerializer):
     class Meta:
         model = Rectification
         fields = [
-            "id",
-            "record",
-            "record_reference",
-            "state",
-            "state_display",
+            *CaseObjectSerializer.case_fields,
             "served_on",
             "submitted_at",
             "created_at",

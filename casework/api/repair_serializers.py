@@ -42,11 +42,7 @@ class RepairApplicationSerializer(CaseObjectSerializer):
     class Meta:
         model = RepairApplication
         fields = [
-            "id",
-            "record",
-            "record_reference",
-            "state",
-            "state_display",
+            *CaseObjectSerializer.case_fields,
             "applicant",
             "submitted_on",
             "commitment",

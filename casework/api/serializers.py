@@ -44,6 +44,9 @@ class CaseObjectSerializer(LifecycleObjectSerializer):
     # shown with the record's reference.
     record_reference = serializers.CharField(source="record.reference", read_only=True)
 
+    #: What a case object's fields begin with (its own follow, in each Meta.fields).
+    case_fields = ("id", "record", "record_reference", "state", "state_display")
+
 
 class OrganisationNameSerializer(serializers.ModelSerializer):
     class Meta:
