@@ -82,11 +82,17 @@ class OrganisationChoiceSerializer(serializers.ModelSerializer):
         return lookups.organisation_label(organisation)
 
 
-def _query(request) -> dict:
-    params = LookupQuery(data=request.query_params)
-    if not params.is_valid():
-        raise InputError(params)
-    return params.validated_data
+class LookupApi(generics.ListAPIView):
+    # A page of choices for a picker: its own pagination, no filter backends, the text to
+    # match in `q` (LookupQuery).
+    pagination_class = LookupPagination
+    filter_backends = []
+
+    def params(self) -> dict:
+        params = LookupQuery(data=self.request.query_params)
+        if not params.is_valid():
+            raise InputError(params)
+        return params.validated_data
 
 
 Q_PARAMETER = OpenApiParameter(
@@ -111,13 +117,11 @@ ERRORS = {400: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer
     ],
     responses={200: PersonChoiceSerializer(many=True), **ERRORS},
 )
-class PersonLookupApi(generics.ListAPIView):
+class PersonLookupApi(LookupApi):
     serializer_class = PersonChoiceSerializer
-    pagination_class = LookupPagination
-    filter_backends = []
 
     def get_queryset(self):
-        params = _query(self.request)
+        params = self.params()
         people = lookups.people_matching(
             user=self.request.user, text=params.get("q", ""), unit_id=params.get("unit")
         )
@@ -134,14 +138,11 @@ class PersonLookupApi(generics.ListAPIView):
     parameters=[Q_PARAMETER],
     responses={200: OrganisationChoiceSerializer(many=True), **ERRORS},
 )
-class OrganisationLookupApi(generics.ListAPIView):
+class OrganisationLookupApi(LookupApi):
     serializer_class = OrganisationChoiceSerializer
-    pagination_class = LookupPagination
-    filter_backends = []
 
     def get_queryset(self):
-        params = _query(self.request)
-        return lookups.organisations_matching(user=self.request.user, text=params.get("q", ""))
+        return lookups.organisations_matching(user=self.request.user, text=self.params().get("q", ""))
 
 
 urlpatterns = [
