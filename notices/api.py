@@ -237,9 +237,6 @@ class NoticeActionApi(StepApi):
     tags = ["notices"]
     response = NoticeSerializer
 
-    def answer(self, request: Request, pk: int, done: Notice) -> dict:
-        return NoticeSerializer(done).data
-
     @classmethod
     def description(cls, step: str) -> None:
         return None

@@ -82,9 +82,7 @@ class AccountabilityActionApi(StepApi):
     operation_prefix = "accountability"
     tags = ["accountability"]
     response = s.AccountabilityDetailSerializer
-
-    def answer(self, request: Request, pk: int, done) -> dict:
-        return case_detail(request, pk)
+    reread = True  # the case as its page shows it
 
 
 class DecideApi(AccountabilityActionApi):

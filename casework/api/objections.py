@@ -72,9 +72,6 @@ class ObjectionActionApi(StepApi):
     tags = ["objections"]
     response = s.ObjectionSerializer
 
-    def answer(self, request: Request, pk: int, done: Objection) -> dict:
-        return objection_detail(done)
-
 
 _action = ObjectionActionApi.for_step
 

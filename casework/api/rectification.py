@@ -91,9 +91,7 @@ class RectificationActionApi(StepApi):
     operation_prefix = "rectifications"
     tags = TAGS
     response = s.RectificationSerializer
-
-    def answer(self, request: Request, pk: int, done) -> dict:
-        return rectification_detail(request.user, pk)
+    reread = True  # the order with its items, as its page shows it
 
     @classmethod
     def declared_step(cls, step: str):

@@ -142,9 +142,6 @@ class RepairActionApi(StepApi):
     tags = ["repairs"]
     response = s.RepairApplicationSerializer
 
-    def answer(self, request: Request, pk: int, done: RepairApplication) -> dict:
-        return repair_detail(done)
-
 
 _action = RepairActionApi.for_step
 

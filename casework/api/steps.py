@@ -45,20 +45,24 @@ class StepApi(APIView):
     operation_prefix: str
     tags: list[str]
     response: type[serializers.Serializer]
+    #: Answer the object as the reader's query loads it after the step (with what its
+    #: answer shows prefetched), not as the service returned it.
+    reread = False
 
     def post(self, request: Request, pk: int) -> Response:
         self.kind.get_for_reader(request.user, pk)  # 404 before input errors
         data = self.service_kwargs(parse(self.input_serializer, request))
         object_id = {self.kind.fetch[1]: pk}
         done = self.service(acting_user=request.user, ip_address=client_ip(request), **object_id, **data)
-        return Response(self.answer(request, pk, done))
+        if self.reread:
+            done = self.kind.get_for_reader(request.user, pk)
+        return Response(self.answer(request, done))
 
     def service_kwargs(self, data: dict) -> dict:
         return data
 
-    def answer(self, request: Request, pk: int, done) -> dict:
-        """The body of the answer: `done` is what the service returned."""
-        raise NotImplementedError
+    def answer(self, request: Request, obj) -> dict:
+        return self.response(obj).data
 
     @classmethod
     def declared_step(cls, step: str) -> Step | tuple[Step, ...]:

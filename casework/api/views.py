@@ -114,8 +114,8 @@ class RecordActionApi(StepApi):
     tags = ["records"]
     response = s.RecordDetailSerializer
 
-    def answer(self, request: Request, pk: int, done: Record) -> dict:
-        return record_detail(done, request)
+    def answer(self, request: Request, obj: Record) -> dict:
+        return record_detail(obj, request)
 
     @classmethod
     def description(cls, step: str) -> str:
