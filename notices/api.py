@@ -34,7 +34,7 @@ from rest_framework.views import APIView
 from casework.api.fields import IdField, id_list
 from casework.api.filters import ApiFilterSet
 from casework.api.serializers import CaseObjectSerializer, ErrorSerializer, ReasonInput
-from casework.api.steps import StepApi, parse
+from casework.api.steps import StepApi, parse, step_input
 from casework.errors import ConflictError
 from casework.http import client_ip
 
@@ -257,8 +257,7 @@ class NoticeReviseApi(APIView):
         responses={200: NoticeSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.notice_get(user=request.user, notice_id=pk)  # 404 before input errors
-        data = parse(ReviseInput, request)
+        data = step_input(request, NOTICE, pk, ReviseInput)
         notice = services.notice_revise_draft(
             acting_user=request.user,
             notice_id=pk,

@@ -27,7 +27,7 @@ from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..services import accountability as svc
 from ..services import appeals, honours
 from . import accountability_serializers as s
-from .steps import ERRORS, StepApi, parse
+from .steps import ERRORS, StepApi, parse, step_input, take_step
 
 
 def case_detail(request: Request, case_id: int) -> dict:
@@ -45,8 +45,7 @@ class RecordAccountabilityApi(APIView):
         responses={201: s.AccountabilityDetailSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
-        data = parse(s.AccountabilityInitiateInput, request)
+        data = step_input(request, kinds.RECORD, pk, s.AccountabilityInitiateInput)
         case = svc.accountability_initiate(
             acting_user=request.user,
             record_id=pk,
@@ -123,11 +122,7 @@ class SanctionAppealApi(APIView):
         responses={201: s.AppealSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.sanction_get(user=request.user, sanction_id=pk)  # 404 before input errors
-        data = parse(s.SanctionAppealInput, request)
-        appeal = appeals.accountability_appeal(
-            acting_user=request.user, sanction_id=pk, ip_address=client_ip(request), **data
-        )
+        appeal = take_step(request, kinds.SANCTION, pk, s.SanctionAppealInput, appeals.accountability_appeal)
         return Response(s.AppealSerializer(appeal).data, status=status.HTTP_201_CREATED)
 
 
@@ -143,10 +138,8 @@ class AppealDecideApi(APIView):
         responses={200: s.AppealSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.appeal_get(user=request.user, appeal_id=pk)  # 404 before input errors
-        data = parse(s.AppealDecideInput, request)
-        appeal = appeals.accountability_decide_appeal(
-            acting_user=request.user, appeal_id=pk, ip_address=client_ip(request), **data
+        appeal = take_step(
+            request, kinds.APPEAL, pk, s.AppealDecideInput, appeals.accountability_decide_appeal
         )
         return Response(s.AppealSerializer(appeal).data)
 

@@ -22,13 +22,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import queries, uploads
+from .. import kinds, queries, uploads
 from ..errors import NotFoundError
 from ..http import client_ip
 from ..models import Attachment
 from ..services import attachments as svc
 from .fields import IdField
-from .steps import ERRORS, parse
+from .steps import ERRORS, step_input
 
 OWNER_TYPES = {model._meta.model_name: model for model in svc.POLICIES}
 
@@ -106,8 +106,7 @@ class RecordAttachmentsApi(APIView):
         responses={201: AttachmentSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
-        data = parse(AttachmentUploadInput, request)
+        data = step_input(request, kinds.RECORD, pk, AttachmentUploadInput)
         attachment = svc.attachment_upload(
             acting_user=request.user,
             record_id=pk,

@@ -18,11 +18,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import kinds, queries
-from ..http import client_ip
 from ..models import Objection
 from ..services import objections as svc
 from . import objection_serializers as s
-from .steps import ERRORS, StepApi, parse
+from .steps import ERRORS, StepApi, take_step
 
 
 def objection_detail(objection: Objection) -> dict:
@@ -49,11 +48,7 @@ class RecordObjectionsApi(APIView):
         responses={201: s.ObjectionSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
-        data = parse(s.FileObjectionInput, request)
-        objection = svc.objection_file(
-            acting_user=request.user, record_id=pk, ip_address=client_ip(request), **data
-        )
+        objection = take_step(request, kinds.RECORD, pk, s.FileObjectionInput, svc.objection_file)
         return Response(objection_detail(objection), status=status.HTTP_201_CREATED)
 
 

@@ -31,7 +31,7 @@ from ..services import rectification as svc
 from ..services import rectification_extension as ext
 from . import rectification_serializers as s
 from .attachments import AttachmentFileInput, AttachmentSerializer
-from .steps import ERRORS, StepApi, parse
+from .steps import ERRORS, StepApi, step_input, take_step
 
 TAGS = ["rectification"]
 
@@ -61,8 +61,7 @@ class RecordRectificationsApi(APIView):
         responses={201: s.RectificationSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
-        data = parse(s.RectificationDraftInput, request)
+        data = step_input(request, kinds.RECORD, pk, s.RectificationDraftInput)
         items = [{k: v for k, v in item.items() if v is not None} for item in data["items"]]
         rectification = svc.rectification_draft(
             acting_user=request.user, record_id=pk, items=items, ip_address=client_ip(request)
@@ -156,8 +155,7 @@ class ItemEvidenceApi(APIView):
         responses={201: AttachmentSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.rectification_item_get(user=request.user, item_id=pk)  # 404 before input errors
-        data = parse(AttachmentFileInput, request)
+        data = step_input(request, kinds.ITEM, pk, AttachmentFileInput)
         attachment = svc.rectification_item_add_evidence(
             acting_user=request.user, item_id=pk, uploaded_file=data["file"], ip_address=client_ip(request)
         )
@@ -176,10 +174,8 @@ class ItemExtensionApi(APIView):
         responses={201: s.ExtensionRequestSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.rectification_item_get(user=request.user, item_id=pk)  # 404 before input errors
-        data = parse(s.ExtensionRequestInput, request)
-        extension = ext.rectification_request_extension(
-            acting_user=request.user, item_id=pk, ip_address=client_ip(request), **data
+        extension = take_step(
+            request, kinds.ITEM, pk, s.ExtensionRequestInput, ext.rectification_request_extension
         )
         return Response(s.ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED)
 
@@ -196,10 +192,8 @@ class DecideExtensionApi(APIView):
         responses={200: s.ExtensionRequestSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.extension_request_get(user=request.user, request_id=pk)  # 404 before input errors
-        data = parse(s.ExtensionDecisionInput, request)
-        extension = ext.rectification_decide_extension(
-            acting_user=request.user, request_id=pk, ip_address=client_ip(request), **data
+        extension = take_step(
+            request, kinds.EXTENSION, pk, s.ExtensionDecisionInput, ext.rectification_decide_extension
         )
         return Response(s.ExtensionRequestSerializer(extension).data)
 

@@ -28,7 +28,7 @@ from ..services import repair as svc
 from ..services.repair_eligibility import repair_eligibility
 from . import repair_serializers as s
 from .serializers import RecordDetailSerializer
-from .steps import ERRORS, StepApi, parse
+from .steps import ERRORS, StepApi, step_input, take_step
 from .views import record_detail
 
 
@@ -77,8 +77,7 @@ class RecordRepairsApi(APIView):
         responses={201: s.RepairApplicationSerializer, 422: s.RepairRefusalSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
-        data = parse(s.RepairApplyInput, request)
+        data = step_input(request, kinds.RECORD, pk, s.RepairApplyInput)
         application = svc.repair_apply(
             acting_user=request.user,
             record_id=pk,
@@ -119,10 +118,8 @@ class ObligationsFulfilledApi(APIView):
         responses={200: RecordDetailSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
-        queries.record_get(user=request.user, record_id=pk)  # 404 before input errors
-        data = parse(s.ObligationsFulfilledInput, request)
-        record = svc.record_mark_obligations_fulfilled(
-            acting_user=request.user, record_id=pk, ip_address=client_ip(request), **data
+        record = take_step(
+            request, kinds.RECORD, pk, s.ObligationsFulfilledInput, svc.record_mark_obligations_fulfilled
         )
         return Response(record_detail(record, request))
 

@@ -33,6 +33,21 @@ def parse(serializer_class: type[serializers.Serializer], request: Request) -> d
     return dict(serializer.validated_data)
 
 
+def step_input(
+    request: Request, kind: ObjectKind, pk: int, input_serializer: type[serializers.Serializer]
+) -> dict:
+    """The input of a step on one object, parsed once the user may see the object: one they
+    may not see answers 404 before any input error."""
+    kind.get_for_reader(request.user, pk)
+    return parse(input_serializer, request)
+
+
+def take_step(request: Request, kind: ObjectKind, pk: int, input_serializer, service: Callable):
+    """What the service of a step on one object returns, its input being the service's keywords."""
+    data = step_input(request, kind, pk, input_serializer)
+    return service(acting_user=request.user, ip_address=client_ip(request), **{kind.fetch[1]: pk}, **data)
+
+
 class StepApi(APIView):
     # POST: parse the input, call the step's one service, answer the object. (No docstring:
     # the schema would take it as the description of a step that declares none.)
@@ -50,8 +65,7 @@ class StepApi(APIView):
     reread = False
 
     def post(self, request: Request, pk: int) -> Response:
-        self.kind.get_for_reader(request.user, pk)  # 404 before input errors
-        data = self.service_kwargs(parse(self.input_serializer, request))
+        data = self.service_kwargs(step_input(request, self.kind, pk, self.input_serializer))
         object_id = {self.kind.fetch[1]: pk}
         done = self.service(acting_user=request.user, ip_address=client_ip(request), **object_id, **data)
         if self.reread:
