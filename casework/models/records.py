@@ -165,8 +165,8 @@ class Record(StepMachine, models.Model):
     """A government dishonesty record (政务失信记录), from lead to archive.
 
     Invariants: exactly one subject (an organisation or a person); the disclosure window
-    is ordered; the state changes only through the transition methods below, each one a
-    row of casework.lifecycle.RECORD_STEPS, called only from casework.services.records.
+    is ordered; the state changes only through its transition methods, one per row of
+    casework.lifecycle.RECORD_STEPS (StepMachine), called only from casework.services.records.
     """
 
     reference = models.CharField(_("案件编号"), max_length=30, unique=True, null=True, blank=True)
