@@ -111,6 +111,13 @@ class ObjectKind:
         path, id_name = self.fetch
         return _imported(path)(user=user, **{id_name: pk})
 
+    @property
+    def id_keyword(self) -> str:
+        """The keyword naming one object to its reader's query and to its services."""
+        if not self.fetch:
+            raise AttributeError(f"{self.name} declares no reader query")
+        return self.fetch[1]
+
     def _one(self, qs, pk):
         from .errors import NotFoundError
 

@@ -45,7 +45,7 @@ def step_input(
 def take_step(request: Request, kind: ObjectKind, pk: int, input_serializer, service: Callable):
     """What the service of a step on one object returns, its input being the service's keywords."""
     data = step_input(request, kind, pk, input_serializer)
-    return service(acting_user=request.user, ip_address=client_ip(request), **{kind.fetch[1]: pk}, **data)
+    return service(acting_user=request.user, ip_address=client_ip(request), **{kind.id_keyword: pk}, **data)
 
 
 class StepApi(APIView):
@@ -66,7 +66,7 @@ class StepApi(APIView):
 
     def post(self, request: Request, pk: int) -> Response:
         data = self.service_kwargs(step_input(request, self.kind, pk, self.input_serializer))
-        object_id = {self.kind.fetch[1]: pk}
+        object_id = {self.kind.id_keyword: pk}
         done = self.service(acting_user=request.user, ip_address=client_ip(request), **object_id, **data)
         if self.reread:
             done = self.kind.get_for_reader(request.user, pk)
