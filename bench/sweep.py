@@ -224,7 +224,7 @@ def measure_sweep() -> tuple[float, int, int, float, int, int]:
     drafting of the letters, which the beat task runs after it."""
     from django.db import connection
 
-    from casework.services.rectification_sweeps import items_mark_overdue
+    from casework.services.rectification.sweeps import items_mark_overdue
     from notices.overdue_reminders import draft_overdue_reminders
 
     warm_process()

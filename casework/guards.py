@@ -66,7 +66,7 @@ def separated(reason: Reason, holder_id, acting_user) -> Refusal | None:
 OWN_PROPOSAL = Reason(gettext_lazy("拟认定人不能审批自己提出的认定。"), "separation_of_duties")
 OWN_ORDER = Reason(gettext_lazy("拟稿人不能签发自己拟定的整改通知。"), "separation_of_duties")
 OWN_CASE = Reason(gettext_lazy("立案人不能审批本案的处理决定。"), "separation_of_duties")
-#: An appeal is the sanctioned person's own right (casework.services.appeals.filer_refusal).
+#: An appeal is the sanctioned person's own right (casework.services.accountability.appeals.filer_refusal).
 NOT_THE_SANCTIONED = Reason(
     gettext_lazy("只有受处理的公务员本人可以申请复审、复核或申诉。"), "permission_denied"
 )

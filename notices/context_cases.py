@@ -342,7 +342,7 @@ def application_number(app: RepairApplication) -> str:
 
 
 def n17(record: Record, obj: RepairApplication) -> dict:
-    from casework.services.repair_eligibility import repair_eligibility
+    from casework.services.repair.eligibility import repair_eligibility
 
     checks = repair_eligibility(record, obj.submitted_on).conditions
     decide = deadline(obj, RuleCode.REPAIR_DECIDE_EXTENSION, RuleCode.REPAIR_DECIDE)

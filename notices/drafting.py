@@ -32,7 +32,7 @@ from casework.models import (
     RepairApplication,
 )
 from casework.models.accountability import Track
-from casework.services.sanctions import FORMS, PARTY_FORMS
+from casework.services.accountability.sanctions import FORMS, PARTY_FORMS
 from casework.services.steps import apply_step
 
 from . import types

@@ -1,7 +1,7 @@
 """整改逾期催办函 (N11): one letter per rectification order and urging, listing the order's
 late items (DOMAIN §6.3 "overdue → reminder: system creates, R1 sends"; §8.3 N11).
 
-The overdue sweep (casework.services.rectification_sweeps.items_mark_overdue) urges the late
+The overdue sweep (casework.services.rectification.sweeps.items_mark_overdue) urges the late
 items of many orders in one transaction; `draft_overdue_reminders`, which the sweep's caller
 runs right after it (workflows.sweeps.rectification_items), drafts their letters in a second
 one, in a fixed number of statements whatever the number of orders. Two transactions, so the
@@ -31,7 +31,7 @@ from casework import audit, clock
 from casework.language import official_language
 from casework.models import Deadline, Record, Rectification, RectificationItem
 from casework.models.records import DeadlineStatus
-from casework.services.rectification_sweeps import MISSABLE, REMINDER
+from casework.services.rectification.sweeps import MISSABLE, REMINDER
 
 from . import types
 from .context import common, iso

@@ -31,12 +31,13 @@ from casework import audit
 from casework.errors import DomainError
 from casework.models import Accountability, Objection, Record, Rectification, Sanction
 from casework.permissions import acting_role
-from casework.services import accountability, decided_records, objections, records, rectification
-from casework.services.accountability_case import CASE, case_snapshot
+from casework.services import accountability, objections, records, rectification
+from casework.services.accountability.case import CASE, case_snapshot
 from casework.services.objections import OBJECTION
-from casework.services.record_steps import RECORD
-from casework.services.record_steps import snapshot as record_snapshot
-from casework.services.rectification_steps import RECTIFICATION
+from casework.services.records import decided as decided_records
+from casework.services.records.steps import RECORD
+from casework.services.records.steps import snapshot as record_snapshot
+from casework.services.rectification.steps import RECTIFICATION
 from casework.services.steps import Machine, apply_step
 from casework.services.steps import snapshot as object_snapshot
 

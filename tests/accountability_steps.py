@@ -5,7 +5,7 @@ import datetime as dt
 
 from casework.roles import Role
 from casework.services import accountability as svc
-from casework.services import appeals
+from casework.services.accountability import appeals
 
 from .factories import UserFactory
 from .notice_cases import serve_recorded_step

@@ -3,8 +3,8 @@
 import datetime as dt
 
 from casework.models import Measure
-from casework.services import decided_records as decided
 from casework.services import records as svc
+from casework.services.records import decided
 
 
 def lead(

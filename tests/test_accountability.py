@@ -11,7 +11,7 @@ from casework.lifecycle import ACCOUNTABILITY_STEPS, AccountabilityState
 from casework.models import Accountability, AuditEntry, Deadline, Sanction
 from casework.roles import Role
 from casework.services import accountability as svc
-from casework.services import sanctions
+from casework.services.accountability import sanctions
 
 from . import lifecycle
 from .accountability_steps import decided, decision, deliberated, opened, served, set_today

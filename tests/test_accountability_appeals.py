@@ -11,7 +11,8 @@ from casework.lifecycle import AccountabilityState
 from casework.models import Accountability, Appeal, AuditEntry, Deadline, Sanction
 from casework.roles import Role
 from casework.services import accountability as svc
-from casework.services import appeals, honours, sanctions
+from casework.services import honours
+from casework.services.accountability import appeals, sanctions
 
 from .accountability_steps import decision, served, set_today
 from .factories import PersonFactory, UserFactory

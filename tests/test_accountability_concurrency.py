@@ -9,7 +9,7 @@ from django.test import override_settings
 from casework.errors import ConflictError
 from casework.models import Accountability, Appeal, AuditEntry, Sanction
 from casework.roles import Role
-from casework.services import appeals
+from casework.services.accountability import appeals
 
 from . import concurrency, lifecycle
 from .accountability_steps import decision, served

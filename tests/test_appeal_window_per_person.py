@@ -12,7 +12,7 @@ from casework.lifecycle import AccountabilityState
 from casework.models import Accountability, Deadline, Sanction
 from casework.roles import Role
 from casework.services import accountability as svc
-from casework.services import appeals
+from casework.services.accountability import appeals
 
 from .accountability_steps import appeal, decision, served, set_today
 from .factories import PersonFactory, UserFactory

@@ -8,7 +8,7 @@ import pytest
 from casework.lifecycle import AccountabilityState
 from casework.models import Accountability, AuditEntry, Deadline, Sanction
 from casework.services import accountability as svc
-from casework.services import appeals
+from casework.services.accountability import appeals
 from workflows.inbox import queue
 
 from .accountability_steps import appeal, decision, served, set_today

@@ -13,8 +13,8 @@ from casework import audit
 from casework.errors import DomainError
 from casework.models import AuditEntry, AuditHead, Measure, Record
 from casework.models.audit import AppendOnlyError
-from casework.services import decided_records as decided
 from casework.services import records as svc
+from casework.services.records import decided
 
 from . import lifecycle
 

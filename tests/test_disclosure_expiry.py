@@ -12,7 +12,7 @@ from casework.lifecycle import RecordState
 from casework.models import AuditEntry, Record, SyncKind
 from casework.roles import Role
 from casework.services import repair
-from casework.services.disclosure import records_expire_due
+from casework.services.records.disclosure import records_expire_due
 
 from .factories import UserFactory
 from .repair_cases import effective_record, set_today

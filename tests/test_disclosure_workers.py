@@ -10,7 +10,7 @@ from casework import audit, sync
 from casework.lifecycle import RecordState
 from casework.models import AuditEntry, Record, SyncEvent, SyncKind
 from casework.roles import Role
-from casework.services.disclosure import records_expire_due
+from casework.services.records.disclosure import records_expire_due
 
 from . import concurrency
 from .factories import OrganisationFactory, UserFactory

@@ -7,7 +7,7 @@ import pytest
 from casework.models import Accountability, Deadline
 from casework.roles import Role
 from casework.services import accountability as svc
-from casework.services.rectification_sweeps import items_escalate, items_mark_overdue
+from casework.services.rectification.sweeps import items_escalate, items_mark_overdue
 
 from . import rectification_steps
 from .accountability_steps import set_today

@@ -32,7 +32,7 @@ from casework.models import (
 )
 from casework.roles import Role
 from casework.services import accountability as acc_svc
-from casework.services import disclosure
+from casework.services.records import disclosure
 
 from . import lifecycle
 from . import rectification_steps as rect_steps

@@ -12,8 +12,8 @@ from viewflow.workflow.status import PROCESS, STATUS
 
 from casework.errors import DomainError
 from casework.models import Measure
-from casework.services import decided_records as decided
 from casework.services import records as svc
+from casework.services.records import decided
 from workflows.flows import RecordFlow
 from workflows.follow import follow_all
 from workflows.inbox import queue

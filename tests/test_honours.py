@@ -9,7 +9,8 @@ from casework.errors import PermissionDeniedError
 from casework.models import AuditEntry, HonourQuery
 from casework.models.audit import AppendOnlyError
 from casework.roles import Role
-from casework.services import decided_records, honours
+from casework.services import honours
+from casework.services.records import decided as decided_records
 
 from . import lifecycle
 from .accountability_steps import decided, decision, set_today

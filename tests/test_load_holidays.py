@@ -14,8 +14,8 @@ from casework.errors import PermissionDeniedError
 from casework.models import AuditEntry, CalendarDay, CalendarYear, Deadline, DeadlineRule
 from casework.roles import Role
 from casework.services import calendar as svc
-from casework.services import holiday_files
 from casework.services import records as records_svc
+from casework.services.calendar import files as holiday_files
 
 from . import lifecycle
 from .factories import UserFactory

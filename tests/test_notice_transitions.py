@@ -34,14 +34,15 @@ from casework.models import (
     SyncKind,
 )
 from casework.roles import Role
-from casework.services import decided_records, reactions
 from casework.services import objections as objection_svc
+from casework.services import reactions
 from casework.services import records as record_svc
 from casework.services import rectification as rect_svc
-from casework.services import rectification_extension as ext_svc
 from casework.services import repair as repair_svc
 from casework.services.accountability import accountability_decide
-from casework.services.rectification_sweeps import items_escalate, items_mark_overdue
+from casework.services.records import decided as decided_records
+from casework.services.rectification import extension as ext_svc
+from casework.services.rectification.sweeps import items_escalate, items_mark_overdue
 from notices import context, drafting, overdue_reminders, services, tasks, types
 from notices.models import Notice, ServiceEvent
 

@@ -9,9 +9,9 @@ from casework.errors import DomainError, PermissionDeniedError
 from casework.lifecycle import OBJECTION_STEPS, ObjectionState
 from casework.models import AuditEntry, Deadline, Objection
 from casework.roles import Role
-from casework.services import decided_records as decided
 from casework.services import objections as svc
-from casework.services.objection_evidence import attachments_of
+from casework.services.objections.evidence import attachments_of
+from casework.services.records import decided
 
 from . import lifecycle
 from .factories import PersonFactory, UserFactory

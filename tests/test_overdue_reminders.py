@@ -14,7 +14,7 @@ from casework import audit
 from casework.models import AuditEntry, Deadline, Rectification
 from casework.roles import Role
 from casework.services import rectification as rect
-from casework.services.rectification_sweeps import items_mark_overdue
+from casework.services.rectification.sweeps import items_mark_overdue
 from notices import overdue_reminders, services, types
 from notices.models import Notice
 from workflows import sweeps

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from casework.models import Sanction
 from casework.roles import Role
-from casework.services import appeals, repair
+from casework.services import repair
+from casework.services.accountability import appeals
 
 from . import lifecycle, notice_cases
 from .accountability_steps import decision, served

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from casework.models import OrganisationName
-from casework.services import decided_records as decided
+from casework.services.records import decided
 from portal.public import scrub
 
 from . import lifecycle

@@ -10,8 +10,8 @@ from casework.errors import DomainError, PermissionDeniedError
 from casework.lifecycle import RECORD_STEPS, RecordState
 from casework.models import AuditEntry, ConflictDeclaration, Deadline, Measure, Record, SyncEvent
 from casework.roles import Role
-from casework.services import decided_records as decided
 from casework.services import records as svc
+from casework.services.records import decided
 
 from . import lifecycle
 from .factories import PersonFactory, UserFactory

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from casework import audit
 from casework.models import Accountability, AuditEntry, Deadline, Record, Rectification, RectificationItem
 from casework.services import rectification as svc
-from casework.services import rectification_extension as ext
-from casework.services.rectification_sweeps import items_escalate, items_mark_overdue
+from casework.services.rectification import extension as ext
+from casework.services.rectification.sweeps import items_escalate, items_mark_overdue
 
 from . import concurrency, lifecycle
 from . import rectification_steps as steps

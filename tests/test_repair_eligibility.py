@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 
 from casework.models import RefusalReason
-from casework.services import decided_records as decided
 from casework.services import repair as svc
-from casework.services.repair_eligibility import repair_eligibility
+from casework.services.records import decided
+from casework.services.repair.eligibility import repair_eligibility
 
 from .factories import UserFactory
 from .repair_cases import effective_record, set_today

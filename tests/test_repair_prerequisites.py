@@ -14,7 +14,7 @@ from casework.roles import Role
 from casework.services import honours
 from casework.services import rectification as rect
 from casework.services import repair as svc
-from casework.services.repair_eligibility import repair_eligibility
+from casework.services.repair.eligibility import repair_eligibility
 
 from . import accountability_steps
 from .factories import UserFactory

@@ -20,9 +20,10 @@ from casework.models import (
 )
 from casework.roles import Role
 from casework.services import deadlines as deadline_svc
-from casework.services import decided_records as decided
-from casework.services import objections, rectification_sweeps
-from casework.services import rectification_extension as ext
+from casework.services import objections
+from casework.services.records import decided
+from casework.services.rectification import extension as ext
+from casework.services.rectification import sweeps as rectification_sweeps
 
 from . import lifecycle
 from . import rectification_steps as steps

@@ -14,8 +14,8 @@ from casework.lifecycle import ItemState, RecordState, RectificationState
 from casework.models import Accountability, Deadline, RectificationItem, SyncEvent, SyncKind
 from casework.services import deadlines as deadline_svc
 from casework.services import rectification as rect
-from casework.services import rectification_extension as ext
-from casework.services import rectification_sweeps as sweeps
+from casework.services.rectification import extension as ext
+from casework.services.rectification import sweeps
 
 from . import lifecycle
 from . import rectification_steps as steps

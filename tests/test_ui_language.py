@@ -27,7 +27,7 @@ from django.test import RequestFactory
 from django.urls import get_resolver, reverse
 from django.views import defaults
 
-from casework import action_labels, services
+from casework import action_labels, kinds, services
 from casework.lifecycle import Step
 from casework.models import User
 from casework.roles import Role
@@ -306,6 +306,19 @@ def _named_action(expr) -> str | None:
     return None
 
 
+def _kind_action(expr) -> str | None:
+    """`RECTIFICATION.audit_action("escalate")`: a declared kind names its step's action."""
+    if not (isinstance(expr, ast.Call) and _call_name(expr) == "audit_action"):
+        return None
+    kind = (
+        getattr(kinds, getattr(expr.func.value, "id", ""), None)
+        if isinstance(expr.func, ast.Attribute)
+        else None
+    )
+    step = expr.args[0].value if expr.args and isinstance(expr.args[0], ast.Constant) else None
+    return kind.audit_action(step) if kind is not None and step else None
+
+
 def _call_name(node: ast.Call) -> str:
     func = node.func
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
@@ -326,6 +339,13 @@ class _Actions(ast.NodeVisitor):
         }
         self.functions = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
         self.calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        #: The function each call is made in: a parameter passed on is a parameter of that one.
+        self.caller = {
+            call: function
+            for function in self.functions.values()
+            for call in ast.walk(function)
+            if isinstance(call, ast.Call)
+        }
         self.scope: list[ast.FunctionDef] = []
 
     def visit_FunctionDef(self, node):
@@ -347,6 +367,8 @@ class _Actions(ast.NodeVisitor):
             self.found.add(expr.value)
         elif _named_action(expr):
             self.found.add(_named_action(expr))
+        elif _kind_action(expr):
+            self.found.add(_kind_action(expr))
         elif isinstance(expr, ast.IfExp):
             self.value(expr.body, where)
             self.value(expr.orelse, where)
@@ -371,13 +393,15 @@ class _Actions(ast.NodeVisitor):
             else None
         )
         for call in self.calls:
-            if _call_name(call) != function.name:
+            if _call_name(call) != function.name or self.caller.get(call) is function:
                 continue
             passed = [k.value for k in call.keywords if k.arg == name]
             if position is not None and len(call.args) > position:
                 passed.append(call.args[position])
+            self.scope.append(self.caller.get(call, function))
             for expr in passed:
                 self.value(expr, call)
+            self.scope.pop()
 
 
 def audited_actions() -> tuple[set[str], list[str]]:
@@ -399,8 +423,8 @@ def machine_actions() -> set[str]:
     """What `steps.apply_step` writes for each step of every machine: "<model>.<step>", the
     bare step for the record."""
     modules = [
-        importlib.import_module(f"casework.services.{m.name}")
-        for m in pkgutil.iter_modules(services.__path__)
+        importlib.import_module(m.name)
+        for m in pkgutil.walk_packages(services.__path__, "casework.services.")
     ]
     found = set()
     for module in [*modules, importlib.import_module("notices.services")]:

@@ -39,7 +39,7 @@ from casework.lifecycle import (
 from casework.models import AppealOutcome
 from casework.models.rectification import RequestState
 from casework.roles import Role
-from casework.services import rectification_extension
+from casework.services.rectification import extension as rectification_extension
 from notices.lifecycle import NOTICE_STEPS, NoticeState
 from portal.cases.specs import SPECS, ActionSpec
 from workflows.sweeps import SWEEPS

@@ -14,9 +14,10 @@ from viewflow.workflow.models import Task
 
 from casework.models import Organisation, Person, Record, Sanction, User
 from casework.roles import Role
-from casework.services import appeals, attachments, repair
+from casework.services import attachments, repair
 from casework.services import objections as objection_svc
-from casework.services import rectification_extension as ext
+from casework.services.accountability import appeals
+from casework.services.rectification import extension as ext
 from notices import services as notice_services
 from workflows.models import CaseProcess
 

@@ -22,7 +22,9 @@ from django.utils import timezone
 from viewflow.workflow import timers
 
 from casework import clock, sync
-from casework.services import accountability, deadlines, disclosure, reactions, rectification_sweeps, repair
+from casework.services import accountability, deadlines, reactions, repair
+from casework.services.records import disclosure
+from casework.services.rectification import sweeps as rectification_sweeps
 from notices import overdue_reminders
 
 Counts = dict[str, int]

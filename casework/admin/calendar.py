@@ -23,7 +23,7 @@ from ..models import CalendarDay, CalendarYear, DeadlineRule, DisclosureRule
 from ..permissions import has_role, roles_of
 from ..roles import Role
 from ..services import calendar as svc
-from ..services.holiday_files import MAX_FILE_BYTES, HolidayFileError
+from ..services.calendar.files import MAX_FILE_BYTES, HolidayFileError
 
 
 class _ConfigAdmin(admin.ModelAdmin):

@@ -36,8 +36,8 @@ from ..models import (
     User,
 )
 from ..permissions import may_see_id_numbers
-from ..services import decided_records
 from ..services import records as record_services
+from ..services.records import decided as decided_records
 from .audit import ActionFilter, EntryLabels, RoleFilter
 from .permissions import PermissionWords
 

@@ -25,7 +25,8 @@ from .. import kinds, queries
 from ..http import client_ip
 from ..lifecycle import ACCOUNTABILITY_STEPS
 from ..services import accountability as svc
-from ..services import appeals, honours
+from ..services import honours
+from ..services.accountability import appeals
 from . import accountability_serializers as s
 from .steps import ERRORS, StepApi, parse, step_input, take_step
 

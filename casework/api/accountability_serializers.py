@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from .. import clock, queries
 from ..models import Accountability, Appeal, AppealKind, AppealOutcome, DecisionType, Sanction, Track
-from ..services import sanctions
+from ..services.accountability import sanctions
 from . import filing
 from .fields import IdField
 from .serializers import DeadlineSerializer, LifecycleObjectSerializer

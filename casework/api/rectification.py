@@ -28,7 +28,7 @@ from ..errors import DomainError
 from ..http import client_ip
 from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS
 from ..services import rectification as svc
-from ..services import rectification_extension as ext
+from ..services.rectification import extension as ext
 from . import rectification_serializers as s
 from .attachments import AttachmentFileInput, AttachmentSerializer
 from .steps import ERRORS, StepApi, step_input, take_step

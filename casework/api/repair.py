@@ -25,7 +25,7 @@ from ..http import client_ip
 from ..lifecycle import RepairState
 from ..models import RepairApplication
 from ..services import repair as svc
-from ..services.repair_eligibility import repair_eligibility
+from ..services.repair.eligibility import repair_eligibility
 from . import repair_serializers as s
 from .serializers import RecordDetailSerializer
 from .steps import ERRORS, StepApi, step_input, take_step

@@ -19,7 +19,8 @@ from ..http import client_ip
 from ..lifecycle import RECORD_STEPS
 from ..models import Record
 from ..permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
-from ..services import decided_records, records
+from ..services import records
+from ..services.records import decided as decided_records
 from . import serializers as s
 from .filters import RecordFilter
 from .steps import ERRORS, StepApi, parse

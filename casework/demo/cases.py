@@ -33,10 +33,10 @@ from ..calendar import WorkCalendar, current
 from ..lifecycle import RecordState as S
 from ..models import AuditEntry, Measure, Organisation, Person, Record, Track, User
 from ..services import accountability as accountability_svc
-from ..services import decided_records as decided
 from ..services import records as svc
 from ..services import rectification as rectification_svc
 from ..services import repair as repair_svc
+from ..services.records import decided
 from . import cases_decided, cases_open, cases_people
 from . import subprocesses as sub
 from .accounts import ACCOUNTS

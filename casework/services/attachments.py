@@ -40,7 +40,7 @@ from ..models import (
 )
 from ..permissions import acting_role
 from . import reactions
-from .record_steps import RECORD
+from .records.steps import RECORD
 from .validation import require_text
 
 #: Item and rectification states in which the unit may still change its evidence.

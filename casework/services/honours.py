@@ -27,7 +27,7 @@ from ..lifecycle import DECIDED_STATES, RecordState
 from ..models import DecisionType, HonourQuery, Organisation, Person, Record, Sanction
 from ..permissions import roles_of
 from ..roles import Role
-from . import sanctions
+from .accountability import sanctions
 from .validation import require_text
 
 #: Authorised staff (DOMAIN §2: R1–R4).

@@ -47,12 +47,12 @@ from casework.services import accountability as acc_svc
 from casework.services import objections as obj_svc
 from casework.services import records as record_svc
 from casework.services import rectification as rect_svc
-from casework.services import rectification_extension as ext_svc
-from casework.services import rectification_review as review_svc
 from casework.services import repair as repair_svc
-from casework.services.appeals import filer_refusal
+from casework.services.accountability.appeals import filer_refusal
 from casework.services.attachments import POLICIES
 from casework.services.objections import FILE_STEP
+from casework.services.rectification import extension as ext_svc
+from casework.services.rectification import review as review_svc
 from casework.services.repair import APPLY_STEP
 from notices import api as notice_api
 from notices import guards as notice_guards

@@ -35,7 +35,7 @@ from casework.queries import (
 )
 from casework.roles import Role
 from casework.services.honours import HONOURS_ROLES, IntegrityFile, integrity_file
-from casework.services.repair_eligibility import Eligibility, repair_eligibility
+from casework.services.repair.eligibility import Eligibility, repair_eligibility
 from notices.models import Notice
 from notices.queries import about_own_sanctions, visible_notices
 from portal.cases.actions import Action, available_actions

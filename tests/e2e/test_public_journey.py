@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from casework.services import decided_records as decided
+from casework.services.records import decided
 from workflows.models import CaseProcess, subject_key
 
 from .. import lifecycle

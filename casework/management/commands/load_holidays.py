@@ -1,6 +1,6 @@
 """`manage.py load_holidays FILE`: load a year's official holiday arrangement (DOMAIN §7, scenario 23).
 
-Calls casework.services.calendar.calendar_load (file formats: casework.services.holiday_files),
+Calls casework.services.calendar.calendar_load (file formats: casework.services.calendar.files),
 then prints the years loaded and every deadline that was recomputed. `--pending` lists the
 deadlines still waiting for an arrangement, without loading anything.
 """

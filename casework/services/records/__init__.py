@@ -12,19 +12,18 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import audit, clock, rules
-from ..action_labels import AuditAction
-from ..errors import DomainError, PermissionDeniedError
-from ..guards import Refusal, own_proposal, refuse
-from ..lifecycle import RecordState
-from ..models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, Tier
-from ..models.records import DeadlineStatus
-from ..permissions import has_role
-from ..roles import Role
-from ..rule_table import RuleCode
-from .record_steps import perform_step, snapshot
-from .steps import Creation, check_direct_service, created_many
-from .validation import (
+from ... import audit, clock, rules
+from ...action_labels import AuditAction
+from ...errors import DomainError, PermissionDeniedError
+from ...guards import Refusal, own_proposal, refuse
+from ...lifecycle import RecordState
+from ...models import Category, Domain, LeadSource, Measure, Organisation, Person, Record, Tier
+from ...models.records import DeadlineStatus
+from ...permissions import has_role
+from ...roles import Role
+from ...rule_table import RuleCode
+from ..steps import Creation, check_direct_service, created_many
+from ..validation import (
     Filing,
     Window,
     filing_date,
@@ -34,6 +33,7 @@ from .validation import (
     require_text,
     with_filing,
 )
+from .steps import perform_step, snapshot
 
 S = RecordState
 

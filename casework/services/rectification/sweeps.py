@@ -31,12 +31,12 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import audit, clock
-from ..action_labels import AuditAction
-from ..kinds import RECTIFICATION
-from ..language import official_language
-from ..lifecycle import RECTIFICATION_STEPS, ItemState, RectificationState
-from ..models import (
+from ... import audit, clock
+from ...action_labels import AuditAction
+from ...kinds import RECTIFICATION
+from ...language import official_language
+from ...lifecycle import RECTIFICATION_STEPS, ItemState, RectificationState
+from ...models import (
     Accountability,
     Category,
     LeadSource,
@@ -46,10 +46,10 @@ from ..models import (
     Tier,
     Track,
 )
-from ..roles import Role
-from ..rule_table import ESCALATION_BASIS, ESCALATION_TIER_ABOVE, RuleCode
-from . import accountability, reactions, records
-from .rectification_claims import Order, content_type_id, item_ids, open_deadlines, supersede, take
+from ...roles import Role
+from ...rule_table import ESCALATION_BASIS, ESCALATION_TIER_ABOVE, RuleCode
+from .. import accountability, reactions, records
+from .claims import Order, content_type_id, item_ids, open_deadlines, supersede, take
 
 IS, RS = ItemState, RectificationState
 MISSABLE = (RuleCode.RECTIFICATION, RuleCode.RESUBMISSION)

@@ -13,11 +13,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from .. import audit, sync
-from ..lifecycle import RecordState
-from ..models import Record, SyncKind
-from ..roles import Role
-from .repair import repair_overdue
+from ... import audit, sync
+from ...lifecycle import RecordState
+from ...models import Record, SyncKind
+from ...roles import Role
+from ..repair import repair_overdue
 
 __all__ = ["records_expire_due", "repair_overdue"]
 

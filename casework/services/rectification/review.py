@@ -9,16 +9,16 @@ from collections.abc import Mapping
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import audit, clock, rules
-from ..errors import ConflictError, DomainError
-from ..guards import Refusal
-from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
-from ..models import ItemReview, Rectification, RectificationItem, ReviewDecision, User
-from ..permissions import acting_role, role_refusal
-from ..rule_table import RuleCode
-from .rectification_steps import ITEM, RECTIFICATION, numbers
-from .steps import apply_step, perform
-from .validation import require_choice
+from ... import audit, clock, rules
+from ...errors import ConflictError, DomainError
+from ...guards import Refusal
+from ...lifecycle import ITEM_STEPS, RECTIFICATION_STEPS, ItemState, RectificationState
+from ...models import ItemReview, Rectification, RectificationItem, ReviewDecision, User
+from ...permissions import acting_role, role_refusal
+from ...rule_table import RuleCode
+from ..steps import apply_step, perform
+from ..validation import require_choice
+from .steps import ITEM, RECTIFICATION, numbers
 
 RS, IS = RectificationState, ItemState
 

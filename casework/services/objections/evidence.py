@@ -15,8 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ..errors import DomainError
-from ..models import Attachment, Objection, Record
+from ...errors import DomainError
+from ...models import Attachment, Objection, Record
 
 
 def grounds_fingerprint(ground: str, statement: str) -> str:

@@ -15,18 +15,18 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, clock, queries, rules
-from ..action_labels import AuditAction
-from ..errors import ConflictError, DomainError, NotFoundError
-from ..lifecycle import ItemState, Step
-from ..models import Deadline, ExtensionRequest, RectificationItem, RequestState
-from ..models.records import DeadlineStatus
-from ..permissions import acting_role
-from ..roles import Role
-from ..rule_table import RuleCode
-from . import reactions
-from .rectification_steps import ITEM
-from .validation import PAPER_FILING_ROLES, Window, filing_date, require_text
+from ... import audit, clock, queries, rules
+from ...action_labels import AuditAction
+from ...errors import ConflictError, DomainError, NotFoundError
+from ...lifecycle import ItemState, Step
+from ...models import Deadline, ExtensionRequest, RectificationItem, RequestState
+from ...models.records import DeadlineStatus
+from ...permissions import acting_role
+from ...roles import Role
+from ...rule_table import RuleCode
+from .. import reactions
+from ..validation import PAPER_FILING_ROLES, Window, filing_date, require_text
+from .steps import ITEM
 
 #: The unit's liaison asks; the officer records a request the commission received on paper.
 REQUEST = Step(

@@ -33,7 +33,7 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
-from ..errors import DomainError
+from ...errors import DomainError
 
 MAX_FILE_BYTES = 1_000_000
 MAX_PROBLEMS_SHOWN = 20

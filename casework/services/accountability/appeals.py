@@ -14,19 +14,18 @@ import datetime as dt
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .. import audit, clock, queries, rules
-from ..errors import ConflictError, DomainError
-from ..guards import NOT_THE_SANCTIONED, Refusal, refuse
-from ..language import official_language
-from ..lifecycle import ACCOUNTABILITY_STEPS
-from ..models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction, Track, User
-from ..permissions import acting_role, role_refusal, roles_of
-from ..roles import Role
-from ..rule_table import RuleCode
-from . import reactions, sanctions
-from .accountability_case import CASE, FIRST_APPEAL_WINDOW, case_snapshot
-from .steps import apply_step
-from .validation import (
+from ... import audit, clock, queries, rules
+from ...errors import ConflictError, DomainError
+from ...guards import NOT_THE_SANCTIONED, Refusal, refuse
+from ...language import official_language
+from ...lifecycle import ACCOUNTABILITY_STEPS
+from ...models import Accountability, Appeal, AppealKind, AppealOutcome, Sanction, Track, User
+from ...permissions import acting_role, role_refusal, roles_of
+from ...roles import Role
+from ...rule_table import RuleCode
+from .. import reactions
+from ..steps import apply_step
+from ..validation import (
     Window,
     filing_date,
     may_record_paper_filings,
@@ -35,6 +34,8 @@ from .validation import (
     require_text,
     with_filing,
 )
+from . import sanctions
+from .case import CASE, FIRST_APPEAL_WINDOW, case_snapshot
 
 K = AppealKind
 KINDS_BY_TRACK = {

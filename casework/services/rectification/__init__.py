@@ -20,12 +20,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, clock, rules
-from ..action_labels import AuditAction
-from ..errors import DomainError
-from ..guards import Refusal, own_rectification_draft, refuse
-from ..language import official_language
-from ..lifecycle import (
+from ... import audit, clock, rules
+from ...action_labels import AuditAction
+from ...errors import DomainError
+from ...guards import Refusal, own_rectification_draft, refuse
+from ...language import official_language
+from ...lifecycle import (
     ITEM_STEPS,
     RECORD_IN_FORCE,
     RECTIFICATION_RUNNING,
@@ -34,24 +34,17 @@ from ..lifecycle import (
     RectificationState,
     Step,
 )
-from ..models import (
-    Attachment,
-    Deadline,
-    ItemReview,
-    Record,
-    Rectification,
-    RectificationItem,
-)
-from ..models.records import DeadlineStatus
-from ..permissions import acting_role
-from ..roles import Role
-from ..rule_table import RuleCode
-from .attachments import attachment_upload
-from .record_steps import RECORD
-from .rectification_review import rectification_review, rectification_start_review
-from .rectification_steps import ITEM, RECTIFICATION, numbers
-from .steps import apply_step, check_direct_service, created, perform
-from .validation import require_past_date, require_text
+from ...models import Attachment, Deadline, ItemReview, Record, Rectification, RectificationItem
+from ...models.records import DeadlineStatus
+from ...permissions import acting_role
+from ...roles import Role
+from ...rule_table import RuleCode
+from ..attachments import attachment_upload
+from ..records.steps import RECORD
+from ..steps import apply_step, check_direct_service, created, perform
+from ..validation import require_past_date, require_text
+from .review import rectification_review, rectification_start_review
+from .steps import ITEM, RECTIFICATION, numbers
 
 RS, IS = RectificationState, ItemState
 

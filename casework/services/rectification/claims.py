@@ -15,8 +15,8 @@ from typing import NamedTuple
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from .. import rules
-from ..models import (
+from ... import rules
+from ...models import (
     Deadline,
     ExtensionRequest,
     Organisation,

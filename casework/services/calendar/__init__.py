@@ -1,7 +1,7 @@
 """Use cases of the holiday calendar and the rule tables (DOMAIN §7, scenario 23).
 
 `calendar_load` replaces a year's arrangement with the one in an uploaded file (its formats
-and checks: casework.services.holiday_files), marks the year official and recomputes the
+and checks: casework.services.calendar.files), marks the year official and recomputes the
 deadlines that depended on it. The whole file is checked before anything is written.
 """
 
@@ -16,17 +16,17 @@ from django.db.models import Q
 from django.forms.models import model_to_dict
 from django.utils.translation import gettext as _
 
-from .. import audit, rule_table
-from .. import calendar as workcal
-from ..action_labels import AuditAction
-from ..errors import DomainError, PermissionDeniedError
-from ..language import official_language
-from ..models import CalendarDay, CalendarYear, Deadline, DeadlineRule, DisclosureRule, Record
-from ..models.records import DeadlineStatus
-from ..permissions import has_role
-from ..roles import Role
-from ..rule_table import RuleCode
-from .holiday_files import HolidayDay, parse_holiday_file
+from ... import audit, rule_table
+from ... import calendar as workcal
+from ...action_labels import AuditAction
+from ...errors import DomainError, PermissionDeniedError
+from ...language import official_language
+from ...models import CalendarDay, CalendarYear, Deadline, DeadlineRule, DisclosureRule, Record
+from ...models.records import DeadlineStatus
+from ...permissions import has_role
+from ...roles import Role
+from ...rule_table import RuleCode
+from .files import HolidayDay, parse_holiday_file
 
 
 @dataclass(frozen=True)

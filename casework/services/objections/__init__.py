@@ -18,21 +18,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, clock, kinds, rules
-from ..action_labels import AuditAction
-from ..errors import DomainError
-from ..guards import Refusal, refuse
-from ..language import official_language
-from ..lifecycle import OBJECTION_STEPS, RECORD_STANDING, SUBJECT_ROLES, ObjectionState, RecordState, Step
-from ..models import AuditEntry, Objection, ObjectionGround, ObjectionOutcome, Record, User
-from ..models.records import DeadlineStatus
-from ..permissions import acting_role
-from ..rule_table import RuleCode
-from . import objection_effects as effects
-from . import objection_evidence as evidence
-from .record_steps import RECORD
-from .steps import apply_step, check_direct_service, created, perform, snapshot
-from .validation import (
+from ... import audit, clock, kinds, rules
+from ...action_labels import AuditAction
+from ...errors import DomainError
+from ...guards import Refusal, refuse
+from ...language import official_language
+from ...lifecycle import OBJECTION_STEPS, RECORD_STANDING, SUBJECT_ROLES, ObjectionState, RecordState, Step
+from ...models import AuditEntry, Objection, ObjectionGround, ObjectionOutcome, Record, User
+from ...models.records import DeadlineStatus
+from ...permissions import acting_role
+from ...rule_table import RuleCode
+from ..records.steps import RECORD
+from ..steps import apply_step, check_direct_service, created, perform, snapshot
+from ..validation import (
     PAPER_FILING_ROLES,
     Window,
     filing_date,
@@ -40,6 +38,7 @@ from .validation import (
     require_past_date,
     require_text,
 )
+from . import effects, evidence
 
 OS = ObjectionState
 

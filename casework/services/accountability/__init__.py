@@ -1,7 +1,7 @@
 """Use cases of the accountability sub-process (责任追究/问责/处分, DOMAIN §6.4): open a case
 on a record, investigate, hear, deliberate, decide, serve, execute, run and release the
-sanction period, close. Appeals are in casework.services.appeals; periods and severity in
-casework.services.sanctions.
+sanction period, close. Appeals are in casework.services.accountability.appeals; periods and severity in
+casework.services.accountability.sanctions.
 
 Every case hangs off a record (its audit trail and deadlines are the record's). The case
 is visible as casework.queries.visible_accountabilities says, which is wider than the
@@ -17,13 +17,13 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, clock, rules
-from ..action_labels import AuditAction
-from ..errors import DomainError, NotFoundError, PermissionDeniedError
-from ..guards import Refusal, own_case, refuse
-from ..language import official_language
-from ..lifecycle import RECORD_STANDING, AccountabilityState, Step
-from ..models import (
+from ... import audit, clock, rules
+from ...action_labels import AuditAction
+from ...errors import DomainError, NotFoundError, PermissionDeniedError
+from ...guards import Refusal, own_case, refuse
+from ...language import official_language
+from ...lifecycle import RECORD_STANDING, AccountabilityState, Step
+from ...models import (
     Accountability,
     Appeal,
     Deadline,
@@ -34,23 +34,16 @@ from ..models import (
     Track,
     User,
 )
-from ..models.records import DeadlineStatus
-from ..permissions import has_role, role_refusal, roles_of
-from ..roles import Role
-from ..rule_table import RuleCode
+from ...models.records import DeadlineStatus
+from ...permissions import has_role, role_refusal, roles_of
+from ...roles import Role
+from ...rule_table import RuleCode
+from ..records import BATCH
+from ..records.steps import RECORD
+from ..steps import Creation, apply_step, check_direct_service, created_many
+from ..validation import require_choice, require_past_date, require_text
 from . import sanctions
-from .accountability_case import (
-    CASE,
-    FIRST_APPEAL_WINDOW,
-    case_deadlines,
-    case_snapshot,
-    case_step,
-    case_type,
-)
-from .record_steps import RECORD
-from .records import BATCH
-from .steps import Creation, apply_step, check_direct_service, created_many
-from .validation import require_choice, require_past_date, require_text
+from .case import CASE, FIRST_APPEAL_WINDOW, case_deadlines, case_snapshot, case_step, case_type
 
 AS = AccountabilityState
 

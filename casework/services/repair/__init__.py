@@ -18,12 +18,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, clock, kinds, rules, sync
-from ..action_labels import AuditAction
-from ..errors import DomainError, PermissionDeniedError
-from ..guards import Refusal, refuse
-from ..language import official_language
-from ..lifecycle import (
+from ... import audit, clock, kinds, rules, sync
+from ...action_labels import AuditAction
+from ...errors import DomainError, PermissionDeniedError
+from ...guards import Refusal, refuse
+from ...language import official_language
+from ...lifecycle import (
     RECORD_IN_FORCE,
     REPAIR_OPEN,
     REPAIR_STEPS,
@@ -32,17 +32,16 @@ from ..lifecycle import (
     RepairState,
     Step,
 )
-from ..models import Deadline, Record, RefusalReason, RepairApplication, SyncKind, User
-from ..models.records import DeadlineStatus
-from ..models.repair import RepairRule
-from ..permissions import acting_role, has_role, role_refusal
-from ..roles import Role
-from ..rule_table import RuleCode
-from . import record_steps
-from .record_steps import RECORD
-from .repair_eligibility import Eligibility, repair_eligibility
-from .steps import apply_step, created, perform, snapshot
-from .validation import (
+from ...models import Deadline, Record, RefusalReason, RepairApplication, SyncKind, User
+from ...models.records import DeadlineStatus
+from ...models.repair import RepairRule
+from ...permissions import acting_role, has_role, role_refusal
+from ...roles import Role
+from ...rule_table import RuleCode
+from ..records import steps as record_steps
+from ..records.steps import RECORD
+from ..steps import apply_step, created, perform, snapshot
+from ..validation import (
     PAPER_FILING_ROLES,
     Window,
     filing_date,
@@ -51,6 +50,7 @@ from .validation import (
     require_past_date,
     require_text,
 )
+from .eligibility import Eligibility, repair_eligibility
 
 PS = RepairState
 

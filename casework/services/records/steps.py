@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import kinds
-from ..models import Record
-from .steps import perform
-from .steps import snapshot as object_snapshot
+from ... import kinds
+from ...models import Record
+from ..steps import perform
+from ..steps import snapshot as object_snapshot
 
 RECORD = kinds.RECORD
 

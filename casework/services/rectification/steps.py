@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .. import kinds
-from ..models import RectificationItem
+from ... import kinds
+from ...models import RectificationItem
 
 # A draft rectification is the commission's own until it is served: each kind declares
 # its own visibility (casework.queries).

@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterable
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from .. import kinds
-from ..models import Accountability, Appeal, Deadline, Track, User
-from ..models.records import DeadlineStatus
-from ..rule_table import RuleCode
-from .steps import perform, snapshot
+from ... import kinds
+from ...models import Accountability, Appeal, Deadline, Track, User
+from ...models.records import DeadlineStatus
+from ...rule_table import RuleCode
+from ..steps import perform, snapshot
 
 #: The appeal open to the person on service, per track (S15 Art 56; S16 Art 95; S19).
 FIRST_APPEAL_WINDOW = {

@@ -11,17 +11,17 @@ from functools import partial
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
-from .. import audit, sync
-from ..action_labels import AuditAction
-from ..errors import DomainError
-from ..language import official_language
-from ..lifecycle import OBJECTION_PENDING, RecordState
-from ..models import Objection, ObjectionOutcome, Record, SyncKind
-from ..permissions import acting_role
-from . import decided_records
-from .record_steps import RECORD, snapshot
-from .revocation_effects import revocation_cascade
-from .steps import apply_step
+from ... import audit, sync
+from ...action_labels import AuditAction
+from ...errors import DomainError
+from ...language import official_language
+from ...lifecycle import OBJECTION_PENDING, RecordState
+from ...models import Objection, ObjectionOutcome, Record, SyncKind
+from ...permissions import acting_role
+from ..records import decided as decided_records
+from ..records.revocation import revocation_cascade
+from ..records.steps import RECORD, snapshot
+from ..steps import apply_step
 
 Outcome = ObjectionOutcome
 

@@ -15,10 +15,10 @@ from django.conf import settings
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from .. import rules
-from ..lifecycle import ACCOUNTABILITY_UNEXECUTED, RECTIFICATION_SETTLED, RecordState
-from ..models import Category, Record, RefusalReason, RepairApplication, Tier
-from ..rule_table import RuleCode
+from ... import rules
+from ...lifecycle import ACCOUNTABILITY_UNEXECUTED, RECTIFICATION_SETTLED, RecordState
+from ...models import Category, Record, RefusalReason, RepairApplication, Tier
+from ...rule_table import RuleCode
 
 #: Categories resting on a judgment: repair needs the obligations performed (scenario 18).
 OBLIGATION_CATEGORIES = frozenset({Category.JUD, Category.DEF})

@@ -10,17 +10,17 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .. import clock, rules, sync
-from ..errors import DomainError
-from ..language import official_language
-from ..lifecycle import RecordState
-from ..models import Category, Domain, Record, SyncKind, Tier
-from ..models.records import ServiceMethod
-from ..rule_table import RuleCode
-from . import revocation_effects
-from .record_steps import perform_step
-from .steps import check_direct_service
-from .validation import require_choice, require_past_date, require_text
+from ... import clock, rules, sync
+from ...errors import DomainError
+from ...language import official_language
+from ...lifecycle import RecordState
+from ...models import Category, Domain, Record, SyncKind, Tier
+from ...models.records import ServiceMethod
+from ...rule_table import RuleCode
+from ..steps import check_direct_service
+from ..validation import require_choice, require_past_date, require_text
+from . import revocation as revocation_effects
+from .steps import perform_step
 
 S = RecordState
 

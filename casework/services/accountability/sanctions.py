@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .. import rules
-from ..errors import DomainError
-from ..models import Accountability, DeadlineRule, DecisionType, Sanction, Track
-from ..rule_table import RuleCode
-from .validation import require_text
+from ... import rules
+from ...errors import DomainError
+from ...models import Accountability, DeadlineRule, DecisionType, Sanction, Track
+from ...rule_table import RuleCode
+from ..validation import require_text
 
 D = DecisionType
 

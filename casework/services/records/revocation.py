@@ -9,12 +9,12 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
-from .. import audit, kinds
-from ..action_labels import AuditAction
-from ..lifecycle import ITEM_STEPS, RECTIFICATION_STEPS
-from ..models import Accountability, Deadline, ExtensionRequest, Record, Rectification, RectificationItem
-from ..models.records import DeadlineStatus
-from .steps import apply_step
+from ... import audit, kinds
+from ...action_labels import AuditAction
+from ...lifecycle import ITEM_STEPS, RECTIFICATION_STEPS
+from ...models import Accountability, Deadline, ExtensionRequest, Record, Rectification, RectificationItem
+from ...models.records import DeadlineStatus
+from ..steps import apply_step
 
 
 def revocation_cascade(record: Record, *, reason: str) -> None:
