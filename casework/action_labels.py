@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     CALENDAR_LOAD = "calendar_load", _("载入节假日安排")
     RULE_CREATE = "rule_create", _("新增期限规则")
     RULE_UPDATE = "rule_update", _("修改期限规则")
+    IDENTIFIER_OVERRIDE = "identifier_override", _("核实保存未通过校验的代码")
     TASK_ASSIGN = "task_assign", _("分配待办任务")  # workflows: a viewflow task handed to a user
 
 

@@ -4,9 +4,15 @@ import datetime as dt
 
 import factory
 
+from casework.identifiers import id_check_char, org_code_check_char, uscc_check_char
 from casework.models import Organisation, OrganisationType, Person, Record, User
-from casework.models.people import id_check_char
 from casework.permissions import role_groups
+
+
+def _credit_code(n: int) -> str:
+    """A 机关 registered in 东莞 whose organisation code is `n`, with both check characters."""
+    first17 = f"11441900{n:08d}" + org_code_check_char(f"{n:08d}")
+    return first17 + uscc_check_char(first17)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -15,7 +21,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"测试单位{n}")
     type = OrganisationType.DEPARTMENT
-    credit_code = factory.Sequence(lambda n: f"11441900{n:010d}")
+    credit_code = factory.Sequence(_credit_code)
 
 
 def _id_number(n: int) -> str:

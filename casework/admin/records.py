@@ -8,6 +8,8 @@ Rules kept here:
   even be opened for change, nothing is deleted, and the only state changes are admin
   actions that call the one service of the step;
 - personal ID numbers are masked unless casework.permissions.may_see_id_numbers;
+- a credit code or an ID number that fails its check is saved only with the reason its
+  administrator verified it (casework.admin.identifiers);
 - the audit trail can be read, never added to, changed or deleted.
 """
 
@@ -19,7 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import queries
+from .. import identifiers, queries
 from ..errors import DomainError
 from ..http import client_ip
 from ..lifecycle import DECIDED_STATES
@@ -39,6 +41,7 @@ from ..permissions import may_see_id_numbers
 from ..services import records as record_services
 from ..services.records import decided as decided_records
 from .audit import ActionFilter, EntryLabels, RoleFilter
+from .identifiers import IdentifierOverrideAdmin
 from .permissions import PermissionWords
 
 
@@ -82,7 +85,8 @@ class OrganisationNameInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ScopedAdmin):
+class OrganisationAdmin(IdentifierOverrideAdmin, ScopedAdmin):
+    identifier = identifiers.USCC
     list_display = ["name", "short_name", "type", "parent", "credit_code", "is_active"]
     list_filter = ["type", "is_active"]
     search_fields = ["name", "short_name", "credit_code", "names__name"]
@@ -93,9 +97,10 @@ class OrganisationAdmin(ScopedAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(IdentifierOverrideAdmin, ScopedAdmin):
     """The ID number is shown in full only to the roles of settings.CHENGXIN["ID_NUMBER_ROLES"]."""
 
+    identifier = identifiers.ID_NUMBER
     list_filter = ["is_active"]
     list_select_related = ["unit"]
     fields = ["name", "id_number", "unit", "post", "rank", "supervising_body", "is_active"]
@@ -111,16 +116,21 @@ class PersonAdmin(ScopedAdmin):
         id_column = "id_number" if may_see_id_numbers(request.user) else "masked_id"
         return ["name", id_column, "unit", "post", "rank", "is_active"]
 
+    def may_override(self, request) -> bool:
+        return super().may_override(request) and may_see_id_numbers(request.user)
+
     def get_fields(self, request, obj=None):
         """A new person's number is typed in full; an existing one is shown masked unless allowed."""
+        fields = super().get_fields(request, obj)
         if obj is None or may_see_id_numbers(request.user):
-            return self.fields
-        return [("masked_id" if f == "id_number" else f) for f in self.fields]
+            return fields
+        return [("masked_id" if f == "id_number" else f) for f in fields]
 
     def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
         if obj is None or may_see_id_numbers(request.user):
-            return []
-        return ["masked_id"]
+            return readonly
+        return [*readonly, "masked_id"]
 
     def get_search_fields(self, request):
         """Searching by ID number would reveal it to those who may not see it."""

@@ -11,27 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from ..models.people import id_check_char
+from ..identifiers import id_check_char, org_code_check_char, uscc_check_char
 
 REGION = "441900"
-USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 AUTHORITY_AGENCY = "11"  # 机构编制部门登记的机关
 AUTHORITY_INSTITUTION = "12"  # 机构编制部门登记的事业单位
-
-
-def org_code_check_char(body: str) -> str:
-    """GB 11714: check character of an 8-character organisation code body."""
-    total = sum(int(c, 36) * w for c, w in zip(body, _ORG_WEIGHTS, strict=True))
-    check = 11 - total % 11
-    return {10: "X", 11: "0"}.get(check, str(check))
-
-
-def uscc_check_char(first17: str) -> str:
-    """GB 32100: check character over the first 17 characters."""
-    total = sum(USCC_CHARSET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return USCC_CHARSET[(31 - total % 31) % 31]
 
 
 def credit_code(name: str, authority: str = AUTHORITY_AGENCY) -> str:

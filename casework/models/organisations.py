@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .. import identifiers
+
 
 class OrganisationType(models.TextChoices):
     DEPARTMENT = "DEPARTMENT", _("市直部门")
@@ -28,8 +30,20 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, unique=True, null=True, blank=True)
+    credit_code = identifiers.CreditCodeField(_("统一社会信用代码"), unique=True, null=True, blank=True)
     is_active = models.BooleanField(_("有效"), default=True)
+    # A code that fails the check, saved by the credit administrator who verified it
+    # (casework.identifiers.USCC).
+    credit_code_override_reason = models.TextField(_("信用代码校验例外理由"), blank=True)
+    credit_code_override_by = models.ForeignKey(
+        "casework.User",
+        verbose_name=_("校验例外核实人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    credit_code_override_at = models.DateTimeField(_("校验例外核实时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("单位")
@@ -38,6 +52,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        super().clean()
+        identifiers.USCC.clean(self)
 
     def name_on(self, day) -> str:
         """The name the organisation carried on `day` (falls back to the current name)."""

@@ -1,35 +1,17 @@
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
+from .. import identifiers
 
-
-def validate_id_number(value: str) -> None:
-    """GB 11643-1999: 17 digits and a check character (0-9 or X)."""
-    if len(value) != 18 or not value[:17].isdigit():
-        raise ValidationError(_("身份证号码应为 18 位，前 17 位为数字。"), code="id_format")
-    if value[17].upper() != id_check_char(value[:17]):
-        raise ValidationError(_("身份证号码校验位不正确。"), code="id_checksum")
-
-
-def id_check_char(first17: str) -> str:
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
-
-
-def mask_id_number(value: str) -> str:
-    """`441900199001011234` → `4419**********234`: region prefix and last four only."""
-    if not value:
-        return ""
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+# Migration 0001 names the validator by this path.
+validate_id_number = identifiers.validate_id_number
 
 
 class Person(models.Model):
     """A civil servant (公务员) who can be the subject of a record."""
 
     name = models.CharField(_("姓名"), max_length=50)
-    id_number = models.CharField(_("身份证号码"), max_length=18, unique=True, validators=[validate_id_number])
+    id_number = identifiers.IdNumberField(_("身份证号码"), unique=True)
     unit = models.ForeignKey(
         "casework.Organisation",
         verbose_name=_("工作单位"),
@@ -42,6 +24,18 @@ class Person(models.Model):
         _("管理权限单位"), max_length=100, blank=True, help_text=_("有权作出处分的机关")
     )
     is_active = models.BooleanField(_("在职"), default=True)
+    # A number that fails the check, saved by the HR administrator who verified it
+    # (casework.identifiers.ID_NUMBER).
+    id_number_override_reason = models.TextField(_("身份证号码校验例外理由"), blank=True)
+    id_number_override_by = models.ForeignKey(
+        "casework.User",
+        verbose_name=_("校验例外核实人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    id_number_override_at = models.DateTimeField(_("校验例外核实时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("公务员")
@@ -51,6 +45,10 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        super().clean()
+        identifiers.ID_NUMBER.clean(self)
+
     @property
     def masked_id_number(self) -> str:
-        return mask_id_number(self.id_number)
+        return identifiers.mask_id_number(self.id_number)
