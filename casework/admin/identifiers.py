@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -90,10 +91,10 @@ class IdentifierOverrideAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("已核实的校验例外"))
     def override_note(self, obj) -> str:
-        by = getattr(obj, self.identifier.attr("by"))
+        by, at = getattr(obj, self.identifier.attr("by")), getattr(obj, self.identifier.attr("at"))
         return gettext("%(who)s 于 %(when)s 核实：%(reason)s") % {
             "who": (by.get_full_name() or by.get_username()) if by else "—",
-            "when": localize(getattr(obj, self.identifier.attr("at"))),
+            "when": localize(timezone.localtime(at)) if at else "—",
             "reason": getattr(obj, self.identifier.attr("reason")),
         }
 
