@@ -15,7 +15,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from casework import audit
+from casework import audit, identifiers
 from casework.errors import DomainError, NotFoundError
 from casework.language import official_language
 from casework.models import Record
@@ -51,6 +51,7 @@ def notice_draft(
         _check_about(record, obj)
         issuer = _issuer(acting_user, issuer_id)
         snapshot = _snapshot(notice_type, record, obj, data, issuer)
+        _check_credit_code(record, {}, snapshot)
         check_complete(notice_type, snapshot)
         notice = new_draft(
             notice_type,
@@ -89,6 +90,7 @@ def notice_revise_draft(
         notice_type = types.get(notice.type_code)
         before = notice.data
         after = finish_snapshot(merged(notice_type, before, fields), notice.issuer)
+        _check_credit_code(notice.record, before, after)
         check_complete(notice_type, after, field_of_first=True)
         changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
         if not changed:
@@ -146,6 +148,19 @@ def merged(notice_type, data: dict, fields: dict) -> dict:
         else:
             target[parts[-1]] = value
     return result
+
+
+def _check_credit_code(record: Record, before: dict, after: dict) -> None:
+    """A credit code typed into a draft is stored normalised and follows casework.identifiers;
+    the subject's own stored code passes (an exception verified there included)."""
+    subject = after.get("subject")
+    typed = subject.get("credit_code") if isinstance(subject, dict) else None
+    if not isinstance(typed, str) or typed == (before.get("subject") or {}).get("credit_code"):
+        return
+    subject["credit_code"] = code = identifiers.normalise_uscc(typed)
+    own = record.subject_organisation.credit_code if record.subject_organisation_id else None
+    if code and code != own and (refusal := identifiers.uscc_refusal(code)):
+        raise DomainError(refusal, field="subject.credit_code", code="invalid")
 
 
 def _notice_type(type_code: str):

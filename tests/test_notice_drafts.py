@@ -79,6 +79,11 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_changes(officer, syst
         ({"data": {"items[].requirement": "x"}}, "items[].requirement", "不是有效的字段名"),
         ({"data": {"facts.text": "x"}}, "facts.text", "不能分项填写"),
         ({"data": {}}, "data", "修改的文书内容"),
+        (
+            {"data": {"subject.credit_code": "91441900MA4W000001"}},
+            "subject.credit_code",
+            "校验位错误：应为 X",
+        ),
     ]
     for body, field, words in cases:
         response = revise(officer, system_draft, body)
@@ -90,7 +95,7 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_changes(officer, syst
 
 
 def test_nested_entries_are_set_by_their_dotted_key_and_none_removes_an_optional_one(officer, system_draft):
-    code = "91441900MA4W000001"
+    code = "91441900MA4W000037"
     fields = {"evidence": EVIDENCE, "subject.credit_code": code, "cc": ["东莞市发展和改革局"]}
     revised = services.notice_revise_draft(acting_user=officer, notice_id=system_draft.pk, fields=fields)
     assert revised.data["subject"] == {**system_draft.data["subject"], "credit_code": code}
