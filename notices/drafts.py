@@ -51,7 +51,6 @@ def notice_draft(
         _check_about(record, obj)
         issuer = _issuer(acting_user, issuer_id)
         snapshot = _snapshot(notice_type, record, obj, data, issuer)
-        _check_credit_code(record, {}, snapshot)
         check_complete(notice_type, snapshot)
         notice = new_draft(
             notice_type,

@@ -8,7 +8,7 @@ import copy
 ISSUER = {"name": "东莞市监察委员会", "code": "东监"}
 SAMPLE_ISSUED_ON = "2026-01-05"
 
-ORGANISATION = {"kind": "organisation", "name": "东莞市甲局", "credit_code": "11441900MB2C00001X"}
+ORGANISATION = {"kind": "organisation", "name": "东莞市甲局", "credit_code": "11441900MB2C000052"}
 PERSON = {
     "kind": "person",
     "name": "张三",
