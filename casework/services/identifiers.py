@@ -36,11 +36,9 @@ def identifier_override_save(
     obj.save()
     value = getattr(obj, identifier.field)
     audit.append(
-        actor=acting_user,
-        role=identifier.override_role,
+        audit.Acting(acting_user, identifier.override_role, ip_address),
         obj=obj,
         action=AuditAction.IDENTIFIER_OVERRIDE,
         reason=getattr(obj, identifier.attr("reason")),
-        ip_address=ip_address,
         diff={identifier.field: identifier.shown(value)},
     )
