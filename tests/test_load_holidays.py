@@ -294,7 +294,7 @@ def test_nothing_changes_when_writing_fails_half_way(officer, unit, settings, mo
     verification_opened(officer, unit, settings, "2027-01-20")
     before = stored_state()
 
-    def fail(**kwargs):
+    def fail(*args, **kwargs):
         raise RuntimeError("disk full")
 
     monkeypatch.setattr("casework.audit.append", fail)

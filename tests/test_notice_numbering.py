@@ -83,7 +83,7 @@ class TestSeries:
         notice = draft(officer=officer, record=record)
         services.notice_approve(acting_user=approver, notice_id=notice.pk)
 
-        def audit_down(**kwargs):
+        def audit_down(*args, **kwargs):
             raise RuntimeError("audit store unavailable")
 
         with monkeypatch.context() as patch:
