@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .. import identifiers
+from .fields import user_link
 
 
 class OrganisationType(models.TextChoices):
@@ -35,14 +36,7 @@ class Organisation(models.Model):
     # A code that fails the check, saved by the credit administrator who verified it
     # (casework.identifiers.USCC).
     credit_code_override_reason = models.TextField(_("信用代码校验例外理由"), blank=True)
-    credit_code_override_by = models.ForeignKey(
-        "casework.User",
-        verbose_name=_("校验例外核实人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    credit_code_override_by = user_link(_("校验例外核实人"))
     credit_code_override_at = models.DateTimeField(_("校验例外核实时间"), null=True, blank=True)
 
     class Meta:

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .. import identifiers
+from .fields import user_link
 
 # Migration 0001 names the validator by this path.
 validate_id_number = identifiers.validate_id_number
@@ -27,14 +28,7 @@ class Person(models.Model):
     # A number that fails the check, saved by the HR administrator who verified it
     # (casework.identifiers.ID_NUMBER).
     id_number_override_reason = models.TextField(_("身份证号码校验例外理由"), blank=True)
-    id_number_override_by = models.ForeignKey(
-        "casework.User",
-        verbose_name=_("校验例外核实人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    id_number_override_by = user_link(_("校验例外核实人"))
     id_number_override_at = models.DateTimeField(_("校验例外核实时间"), null=True, blank=True)
 
     class Meta:
