@@ -98,8 +98,7 @@ class RectificationActionApi(StepApi):
 
     @classmethod
     def summary(cls, step: str) -> str:
-        table_step = RECTIFICATION_STEPS.get(step)
-        return table_step.label if table_step else svc.EXPLAIN.label
+        return str(SPECIAL_SUMMARIES.get(step) or cls.declared_step(step).label)
 
     @classmethod
     def description(cls, step: str) -> str:
@@ -126,6 +125,8 @@ SPECIAL_STEPS = {
         RECTIFICATION_STEPS["return_items"],
     ),
 }
+#: What the schema calls an endpoint that takes several steps.
+SPECIAL_SUMMARIES = {"review": gettext_lazy("审核整改事项")}
 
 
 _action = RectificationActionApi.for_step
