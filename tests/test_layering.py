@@ -1,5 +1,7 @@
-"""The apps' layering (ARCHITECTURE §2): casework knows nothing of the work state or the
-notices built on it, and notices nothing of the work state. What a casework step causes
+"""The apps' layering (ARCHITECTURE §2): portal → exchange → workflows → notices →
+casework, each importing only the apps to its right: casework knows nothing of the work
+state or the notices built on it, notices nothing of the work state, and only the portal
+knows the exchange with other systems. What a casework step causes
 above it is noted in casework's outbox and done after the commit by the handler that
 config names (casework.services.reactions, workflows.reactions).
 
@@ -11,7 +13,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = {"casework": {"workflows", "notices"}, "notices": {"workflows"}}
+RULES = {
+    "casework": {"workflows", "notices", "exchange", "portal"},
+    "notices": {"workflows", "exchange", "portal"},
+    "workflows": {"exchange", "portal"},
+    "exchange": {"portal"},
+}
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "casework",
     "notices",
     "workflows",
+    "exchange",
     "portal",
 ]
 

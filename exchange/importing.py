@@ -1,0 +1,135 @@
+"""Running an import: the same engine for every kind of list (exchange.importers names them).
+
+A batch is checked or run row by row through its kind's importer:
+
+- `check(row) -> RowCheck`: what is wrong with the row (column and message, in Chinese) and
+  the cleaned values; touches nothing, so a dry run is `check` on every row;
+- `apply(checked, batch, by) -> RowResult`: writes what the row says (create, update, or
+  nothing when the row changes nothing), inside the chunk's transaction.
+
+Rows are taken in chunks (`CHUNK`), each chunk in one transaction with its report rows and the
+batch's progress, so a worker that dies loses at most the chunk it was on, and a re-run of
+the batch starts after the last committed chunk. Importers are idempotent by their natural
+key (USCC, ID number, work-order number), so running the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from casework import audit
+
+from .models import ImportBatch, ImportRow, ImportState, RowOutcome
+from .spreadsheets import SpreadsheetError, read_table
+
+CHUNK = 200
+
+
+@dataclass
+class RowCheck:
+    values: dict = field(default_factory=dict)
+    #: [{"column": …, "message": …}]
+    errors: list[dict] = field(default_factory=list)
+    #: Set when the row is left out on purpose (a work order outside the filter): the reason.
+    filtered: str = ""
+
+    def error(self, column: str, message: str) -> None:
+        self.errors.append({"column": column, "message": str(message)})
+
+
+@dataclass(frozen=True)
+class RowResult:
+    outcome: str
+    target: str = ""
+    message: str = ""
+
+
+class Importer(Protocol):
+    #: The columns a file must have (a missing one fails the whole file with its name).
+    required_columns: tuple[str, ...]
+
+    def check(self, row: dict[str, str], batch: ImportBatch) -> RowCheck: ...
+
+    def apply(self, checked: RowCheck, batch: ImportBatch, by: audit.Acting) -> RowResult: ...
+
+
+def run(batch: ImportBatch, importer: Importer, *, by: audit.Acting, data: bytes) -> ImportBatch:
+    """Check (dry run) or import every row of `data` into `batch`, chunk by chunk."""
+    try:
+        table = read_table(data, file_name=batch.file_name)
+        missing = [c for c in importer.required_columns if c not in table.headers]
+        if missing:
+            raise SpreadsheetError(f"缺少必需的列：{'、'.join(missing)}")
+    except SpreadsheetError as error:
+        return _fail(batch, str(error))
+    done = set(ImportRow.objects.filter(batch=batch).values_list("number", flat=True))
+    ImportBatch.objects.filter(pk=batch.pk).update(state=ImportState.RUNNING)
+    chunk: list[tuple[int, dict]] = []
+    for number, row in table.rows:
+        if number in done:
+            continue
+        chunk.append((number, row))
+        if len(chunk) >= CHUNK:
+            _chunk(batch, importer, chunk, by)
+            chunk = []
+    if chunk:
+        _chunk(batch, importer, chunk, by)
+    final = ImportState.CHECKED if batch.dry_run else ImportState.DONE
+    ImportBatch.objects.filter(pk=batch.pk).update(state=final, finished_at=timezone.now())
+    batch.refresh_from_db()
+    return batch
+
+
+def _chunk(batch: ImportBatch, importer: Importer, rows: list[tuple[int, dict]], by: audit.Acting) -> None:
+    with transaction.atomic():
+        report, counts = [], Counter()
+        for number, row in rows:
+            result = _one(batch, importer, row, by)
+            counts[result[0]] += 1
+            report.append(
+                ImportRow(
+                    batch=batch,
+                    number=number,
+                    outcome=result[0],
+                    errors=result[1],
+                    message=result[2][:500],
+                    target=result[3],
+                )
+            )
+        ImportRow.objects.bulk_create(report)
+        locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        merged = Counter(locked.counts) + counts
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            counts=dict(merged), processed_rows=F("processed_rows") + len(rows)
+        )
+
+
+def _one(batch, importer, row, by) -> tuple[str, list, str, str]:
+    checked = importer.check(row, batch)
+    if checked.errors:
+        return RowOutcome.INVALID, checked.errors, "", ""
+    if checked.filtered:
+        return RowOutcome.FILTERED, [], checked.filtered, ""
+    if batch.dry_run:
+        return RowOutcome.VALID, [], "", ""
+    result = importer.apply(checked, batch, by)
+    return result.outcome, [], result.message, result.target
+
+
+def _fail(batch: ImportBatch, message: str) -> ImportBatch:
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=ImportState.FAILED, error=message, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return batch
+
+
+#: kind → a function returning the importer for a batch (options such as the column map)
+Factory = Callable[[ImportBatch], Importer]
