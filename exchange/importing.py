@@ -59,6 +59,8 @@ class Importer(Protocol):
 
     def apply(self, checked: RowCheck, batch: ImportBatch, by: audit.Acting) -> RowResult: ...
 
+    # Optional: `finish(batch, by)`, called once after the last chunk of a real run.
+
 
 def run(batch: ImportBatch, importer: Importer, *, by: audit.Acting, data: bytes) -> ImportBatch:
     """Check (dry run) or import every row of `data` into `batch`, chunk by chunk."""
@@ -81,6 +83,12 @@ def run(batch: ImportBatch, importer: Importer, *, by: audit.Acting, data: bytes
             chunk = []
     if chunk:
         _chunk(batch, importer, chunk, by)
+    finish = getattr(importer, "finish", None)
+    if finish is not None and not batch.dry_run:
+        # What only the whole file tells (an entry missing from a full list), once every
+        # row is in; idempotent, as a resumed run calls it again.
+        with transaction.atomic():
+            finish(batch, by)
     final = ImportState.CHECKED if batch.dry_run else ImportState.DONE
     ImportBatch.objects.filter(pk=batch.pk).update(state=final, finished_at=timezone.now())
     batch.refresh_from_db()

@@ -13,6 +13,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -52,6 +53,8 @@ def read_table(data: bytes, *, file_name: str) -> Table:
     """The first sheet (or the CSV) as a header row and data rows; empty rows are skipped."""
     if file_name.lower().endswith(".xlsx") or data[:2] == b"PK":
         return _read_xlsx(data)
+    if file_name.lower().endswith(".json"):
+        return _read_json(data)
     return _read_csv(data)
 
 
@@ -89,6 +92,26 @@ def _read_csv(data: bytes) -> Table:
             texts = [v.strip() for v in values]
             if any(texts):
                 yield number, dict(zip(headers, texts + [""] * (len(headers) - len(texts)), strict=False))
+
+    return Table(headers, rows())
+
+
+def _read_json(data: bytes) -> Table:
+    """A list of objects with the column names as keys (how the credit platform's exchange
+    hands over the court lists): the headers are the keys in the order first met."""
+    try:
+        items = json.loads(_decode(data))
+    except ValueError as error:
+        raise SpreadsheetError(_("无法读取该 JSON 文件：%(error)s") % {"error": error}) from error
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise SpreadsheetError(_("JSON 文件应为对象数组，每个对象为一行。"))
+    headers = _headers(list(dict.fromkeys(key for item in items for key in item)))
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        for number, item in enumerate(items, start=2):
+            texts = {header: cell_text(item.get(header)) for header in headers}
+            if any(texts.values()):
+                yield number, texts
 
     return Table(headers, rows())
 

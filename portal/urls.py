@@ -8,6 +8,7 @@ from . import public
 urlpatterns = [
     path("work/", include("portal.cases.urls")),  # case pages, action forms, notice pages
     path("work/", include("portal.workbench.urls")),  # dashboard, case list, bulk actions
+    path("work/court/", include("portal.court.urls")),  # court lists, court documents, revocations
     path("unit/", include("portal.unit.urls")),  # department portal
     path("me/", include("portal.personal.urls")),  # civil-servant portal, honours query
     path("public/records/", public.record_list, name="public-records"),

@@ -167,9 +167,10 @@ def record_amend(
     )
 
 
-def revocation(reason: str, document: str):
+def revocation(reason: str, document: str, *, grounds_registered_on: dt.date | None = None):
     """The (change, after) pair of T10, for record_revoke and for an objection decided as
-    撤销: display stops at once, the platform must know within 3 WD (scenario 6)."""
+    撤销: display stops at once, the platform must know within 3 WD (scenario 6) — of the
+    day the revoking court document was registered, when one was (scenario 7)."""
     reason = require_text(reason, "reason", _("撤销须说明理由。"))
     document = require_text(document, "document", _("请填写撤销依据文书。"))
 
@@ -178,7 +179,7 @@ def revocation(reason: str, document: str):
         record.public, record.objection_pending = False, False
 
     def after(record: Record) -> None:
-        sync.emit(record, SyncKind.REVOKE)
+        sync.emit(record, SyncKind.REVOKE, on=grounds_registered_on)
 
     return change, after
 
@@ -190,9 +191,10 @@ def record_revoke(
     record_id: int,
     reason: str,
     document: str,
+    grounds_registered_on: dt.date | None = None,
     ip_address: str | None = None,
 ) -> Record:
-    change, after = revocation(reason, document)
+    change, after = revocation(reason, document, grounds_registered_on=grounds_registered_on)
 
     def after_and_cascade(record: Record) -> None:
         # The same linked effects as an objection decided as 撤销 (scenario 6): nothing

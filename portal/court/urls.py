@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.court_home, name="court-home"),
+    path("batches/<int:pk>/", views.court_batch, name="court-batch"),
+    path("entries/<int:pk>/confirm/", views.entry_confirm, name="court-entry-confirm"),
+    path("entries/<int:pk>/reject/", views.entry_reject, name="court-entry-reject"),
+    path("documents/new/", views.document_register, name="court-document-register"),
+    path("revocations/", views.revocations, name="court-revocations"),
+    path("revocations/<int:pk>/confirm/", views.revocation_confirm, name="court-revocation-confirm"),
+    path("revocations/<int:pk>/note/", views.revocation_note, name="court-revocation-note"),
+]
