@@ -75,9 +75,9 @@ ALLOWED = [
     r"(?<![A-Za-z])[A-Z]{2,6}-\d{4}-\d{3,}(?![\w])",  # reference numbers: ZWSX-2026-000001
     r"(?<![\w])[0-9a-f]{12,}(?![\w])",  # a fingerprint (SHA-256), or its first digits
     r"(?<![A-Za-z])[A-Z]{2,5}\d+/\d{4}(?![\w])",  # a rule's version: the source document's number
-    r"[^\s/\\:*?\"<>|，。；、]+\.(?:pdf|PDF|jpe?g|JPE?G|png|PNG|docx?|xlsx?|ofd|OFD|zip|txt)(?![\w])",  # file names
+    r"[^\s/\\:*?\"<>|，。；、]+\.(?:pdf|PDF|jpe?g|JPE?G|png|PNG|docx?|xlsx?|csv|json|ofd|OFD|zip|txt)(?![\w])",  # file names
     # Names: the product, formats, the software the system health page names, keyboard keys.
-    r"(?<![A-Za-z])(?:Chengxin|chinesecalendar|PDF|API|ID|IP|URL|QR|OFD|PNG|JPEG|DOCX|XLSX|Word|Excel|MB|KB|SHA-256"
+    r"(?<![A-Za-z])(?:Chengxin|chinesecalendar|PDF|API|ID|IP|URL|QR|OFD|PNG|JPEG|DOCX|XLSX|CSV|JSON|Word|Excel|MB|KB|SHA-256"
     r"|SQLite|PostgreSQL|Redis|RabbitMQ|Control|Command|Mac)"
     r"(?![A-Za-z])",
 ]

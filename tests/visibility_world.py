@@ -239,6 +239,8 @@ KIND_BY_PREFIX = {
     "work/notices/": "notice",
     "api/^people/": "person",
     "api/^organisations/": None,
+    # Court lists (exchange.court): commission pages only, tested in tests/test_court_*.py.
+    "work/court/": None,
     # The test-only kind (tests/testapp): its own visibility is tested in test_object_kinds.
     "work/cautions/": None,
 }

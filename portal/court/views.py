@@ -18,7 +18,7 @@ from casework.permissions import has_role
 from casework.roles import Role
 from exchange import batches
 from exchange.court import defaulters, documents
-from exchange.models import CourtRevocation, ImportBatch, ImportKind
+from exchange.models import CourtRevocation, ImportBatch, ImportKind, RowOutcome
 from portal.workbench.access import require_role
 
 from .forms import DocumentForm, ImportForm, ReasonForm
@@ -68,7 +68,11 @@ def court_home(request: HttpRequest) -> HttpResponse:
 def court_batch(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *defaulters.IMPORT_ROLES)
     batch = get_object_or_404(ImportBatch, pk=pk, kind__in=COURT_KINDS)
-    return render(request, "portal/court/batch.html", {"batch": batch, "rows": batch.rows.all()[:1000]})
+    counts = [
+        (RowOutcome(outcome).label, n) for outcome, n in batch.counts.items() if outcome in RowOutcome.values
+    ]
+    context = {"batch": batch, "counts": counts, "rows": batch.rows.all()[:1000]}
+    return render(request, "portal/court/batch.html", context)
 
 
 def _act(request: HttpRequest, call, done: str) -> None:

@@ -109,6 +109,7 @@ def navigation(request) -> dict:
             "cases": commission or has_role(user, Role.INTAKE_OPERATOR),
             "register": may_register(user),
             "approvals": has_role(user, *APPROVAL_ROLES),
+            "court": has_role(user, Role.OFFICER, Role.CREDIT_ADMIN),  # exchange.court IMPORT_ROLES
             "hr": has_role(user, *HR_ROLES),
             "system": has_role(user, *SYSTEM_ROLES) or may_configure(user),
             "admin": may_configure(user),

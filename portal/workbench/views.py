@@ -27,6 +27,7 @@ from casework.permissions import has_role
 from casework.roles import Role
 from casework.services.bulk import BulkResult
 from casework.services.reminders import deadlines_remind
+from exchange.court import documents as court_documents
 from portal.cases.actions import available_actions
 from workflows import inbox
 from workflows.services import tasks_assign
@@ -93,6 +94,7 @@ def approvals(request: HttpRequest) -> HttpResponse:
         "incomplete": [row for row in drafts if not row.ready],
         "proposals": worklists.proposals_to_approve(request.user),
         "determinations": worklists.records_to_determine(request.user),
+        "court_revocations": court_documents.pending_revocations(request.user).count(),
         "today": clock.today(),
     }
     return render(request, "portal/workbench/approvals.html", context)
