@@ -163,14 +163,12 @@ class DefaulterImporter:
             return
         if not DefaulterEntry.objects.filter(last_batch=batch).exists():
             return
-        gone = (
-            DefaulterEntry.objects.select_for_update()
-            .filter(status=EntryStatus.LISTED)
-            .exclude(last_batch=batch)
-        )
-        for entry in gone:
+        gone = DefaulterEntry.objects.filter(status=EntryStatus.LISTED).exclude(last_batch=batch)
+        # The few with a record one by one (each record learns of it); the rest in one UPDATE.
+        linked = list(gone.filter(record__isnull=False).select_for_update())
+        gone.update(status=EntryStatus.REMOVED, updated_at=timezone.now())
+        for entry in linked:
             entry.status = EntryStatus.REMOVED
-            entry.save(update_fields=["status", "updated_at"])
             list_changed(entry, by=audit.SYSTEM, batch=batch)
 
 

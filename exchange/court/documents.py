@@ -30,7 +30,15 @@ from casework.services.records.decided import record_revoke
 from casework.services.validation import require_text
 
 from ..importing import RowCheck, RowResult
-from ..models import CourtDocument, CourtRevocation, DocumentKind, ImportBatch, RevocationState, RowOutcome
+from ..models import (
+    CourtDocument,
+    CourtRevocation,
+    DocumentKind,
+    ImportBatch,
+    MatchState,
+    RevocationState,
+    RowOutcome,
+)
 from . import CourtAction
 from .common import content_hash, number_key, register_lead
 from .defaulters import IMPORT_ROLES
@@ -135,7 +143,7 @@ def register(values: dict, *, by: audit.Acting, batch: ImportBatch | None = None
     messages = []
     if document.kind == DocumentKind.JUDGMENT and document.record_id is None:
         found = (matcher or Matcher()).match(name=document.party, credit_code=document.credit_code)
-        if found.strength == "strong":
+        if found.strength == MatchState.STRONG:
             record, _new = register_lead(_judgment_lead(document, found.organisation), audit.SYSTEM)
             document.record = record
             document.save(update_fields=["record"])
