@@ -213,3 +213,29 @@ def test_officers_and_credit_admins_import_others_cannot_see_the_queue(
         assert client.post(f"/work/court/entries/{weak.pk}/confirm/").status_code == 403
     weak.refresh_from_db()
     assert weak.match == MatchState.WEAK
+
+
+def test_a_dry_run_writes_nothing_and_a_broken_json_file_fails_with_its_reason(
+    client, officer, bodies, import_day
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from exchange.models import ImportBatch
+
+    from .court_cases import file_of
+
+    client.force_login(officer)
+    name, data = file_of(list_rows(bodies), "json")
+    client.post(
+        "/work/court/", {"kind": "defaulter_list", "file": SimpleUploadedFile(name, data), "dry_run": "on"}
+    )
+    dry = ImportBatch.objects.get()
+    assert (dry.state, dry.counts) == ("CHECKED", {"valid": 4, "invalid": 1})
+    assert snapshot() == (0, 0, 0)
+
+    client.post(
+        "/work/court/",
+        {"kind": "defaulter_list", "file": SimpleUploadedFile("名单.json", b'{"a": 1'), "dry_run": "on"},
+    )
+    broken = ImportBatch.objects.latest("pk")
+    assert broken.state == "FAILED" and "JSON" in broken.error

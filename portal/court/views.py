@@ -16,7 +16,7 @@ from casework.errors import DomainError
 from casework.http import client_ip
 from casework.permissions import has_role
 from casework.roles import Role
-from exchange import batches
+from exchange import batches, importers
 from exchange.court import defaulters, documents
 from exchange.models import CourtRevocation, ImportBatch, ImportKind, RowOutcome
 from portal.workbench.access import require_role
@@ -26,12 +26,17 @@ from .forms import DocumentForm, ImportForm, ReasonForm
 COURT_KINDS = (ImportKind.DEFAULTER_LIST, ImportKind.COURT_DOCUMENTS)
 
 
-def batch_url(batch: ImportBatch) -> str:
-    """The shared batch progress page when the portal has it, else this package's own."""
-    try:
-        return reverse("portal:import-batch", args=[batch.pk])
-    except NoReverseMatch:
-        return reverse("court-batch", args=[batch.pk])
+def batch_url(batch: ImportBatch, user) -> str:
+    """The shared batch progress page (portal imports) when it exists and lets this user read
+    court batches (exchange.importers.import_roles), else this package's own page."""
+    shared_roles = getattr(importers, "import_roles", None)
+    if shared_roles is not None and has_role(user, *shared_roles(batch.kind)):
+        for name in ("portal:import-batch", "import-batch"):
+            try:
+                return reverse(name, args=[batch.pk])
+            except NoReverseMatch:
+                continue
+    return reverse("court-batch", args=[batch.pk])
 
 
 @login_required
@@ -49,11 +54,11 @@ def court_home(request: HttpRequest) -> HttpResponse:
             dry_run=form.cleaned_data["dry_run"],
             options={"full_list": form.cleaned_data["full_list"]},
         )
-        return redirect(batch_url(batch))
+        return redirect(batch_url(batch, request.user))
     recent = ImportBatch.objects.filter(kind__in=COURT_KINDS)[:20]
     context = {
         "form": form,
-        "batches": [(batch, batch_url(batch)) for batch in recent],
+        "batches": [(batch, batch_url(batch, request.user)) for batch in recent],
         "queue": defaulters.weak_queue(request.user)[:200],
         "flagged": documents.flagged_revocations(request.user),
         "pending": documents.pending_revocations(request.user),
