@@ -49,6 +49,8 @@ class AuditAction(models.TextChoices):
     RULE_CREATE = "rule_create", _("新增期限规则")
     RULE_UPDATE = "rule_update", _("修改期限规则")
     IDENTIFIER_OVERRIDE = "identifier_override", _("核实保存未通过校验的代码")
+    IMPORT_CREATE = "import_create", _("批量导入新增")  # exchange.directory: organisations, civil servants
+    IMPORT_UPDATE = "import_update", _("批量导入更新")
     TASK_ASSIGN = "task_assign", _("分配待办任务")  # workflows: a viewflow task handed to a user
 
 

@@ -7,6 +7,11 @@ A batch is checked or run row by row through its kind's importer:
 - `apply(checked, batch, by) -> RowResult`: writes what the row says (create, update, or
   nothing when the row changes nothing), inside the chunk's transaction.
 
+Two optional hooks let an importer work set-based: `prepare(rows, batch)` gets a chunk's raw
+rows before they are checked (one query for the chunk's existing rows instead of one per
+row), and `finish_chunk(batch, by)` runs after the chunk's rows were applied, inside its
+transaction (one audit append for the chunk). `finish_chunk` does not run in a dry run.
+
 Rows are taken in chunks (`CHUNK`), each chunk in one transaction with its report rows and the
 batch's progress, so a worker that dies loses at most the chunk it was on, and a re-run of
 the batch starts after the last committed chunk. Importers are idempotent by their natural
@@ -97,6 +102,8 @@ def run(batch: ImportBatch, importer: Importer, *, by: audit.Acting, data: bytes
 
 def _chunk(batch: ImportBatch, importer: Importer, rows: list[tuple[int, dict]], by: audit.Acting) -> None:
     with transaction.atomic():
+        if (prepare := getattr(importer, "prepare", None)) is not None:
+            prepare([row for _number, row in rows], batch)
         report, counts = [], Counter()
         for number, row in rows:
             result = _one(batch, importer, row, by)
@@ -111,6 +118,8 @@ def _chunk(batch: ImportBatch, importer: Importer, rows: list[tuple[int, dict]],
                     target=result[3],
                 )
             )
+        if not batch.dry_run and (finish := getattr(importer, "finish_chunk", None)) is not None:
+            finish(batch, by)
         ImportRow.objects.bulk_create(report)
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         merged = Counter(locked.counts) + counts

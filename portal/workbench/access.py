@@ -18,6 +18,7 @@ from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES, has_role
 from casework.roles import Role
 from casework.services.honours import HONOURS_ROLES
 from casework.services.reminders import REMIND_STEP
+from exchange.importers import importable_kinds
 from workflows.inbox import ASSIGN_ROLES
 
 #: The commission's roles (DOMAIN §2 R1–R3, and R9 the assessors, who only read).
@@ -117,6 +118,7 @@ def navigation(request) -> dict:
             "personal": has_role(user, Role.CIVIL_SERVANT) and bool(user.person_id),
             "honours": has_role(user, *HONOURS_ROLES),
             "inbox": has_role(user, *TASK_ROLES),
+            "imports": bool(importable_kinds(user)),
             "start": start_page(user),
         }
     }

@@ -1,0 +1,554 @@
+"""Bulk lists of organisations (单位名录) and civil servants (公务员名册): the first thing a new
+deployment imports, and what HR re-imports whenever the roster changes.
+
+Each importer declares its columns once (`COLUMNS`): the downloadable templates, the required
+columns the engine checks, each row's check and the column table on the upload page are all
+made from that declaration.
+
+A row is identified by its natural key, the 统一社会信用代码 or the 公民身份号码: an existing
+organisation or person is updated, a new one created, and a row that changes nothing is
+reported UNCHANGED, so importing the same file twice changes nothing. An optional cell left
+empty keeps what the system has (a roster without posts does not erase them).
+
+Identifiers are checked with casework.identifiers. A value that fails a check is refused
+(the importer cannot have verified it), unless the system already holds that very value
+under a verified override (casework.services.identifiers): a re-import of a roster that
+contains it then goes through.
+
+A 上级单位 may be named by its code or by its full name, in the system or in the same file,
+above or below the row: a parent that comes later in the file is linked when its own row is
+imported (in the same run; the row's message says so).
+
+Set-based: `prepare` reads a chunk's existing rows and referenced units in one or two
+queries, `finish_chunk` audits the chunk's writes in one append (casework.audit.append_many).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django.db.models import Q
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from casework import audit, identifiers
+from casework.action_labels import AuditAction
+from casework.models import Organisation, OrganisationType, Person
+
+from .importing import RowCheck, RowResult
+from .models import ImportBatch, RowOutcome
+from .spreadsheets import SpreadsheetError, read_table, write_csv
+
+#: Rows of the template's identifier columns pre-formatted as text (besides the column style,
+#: which not every spreadsheet program applies to new cells).
+TEMPLATE_TEXT_ROWS = 2000
+TRUE_WORDS = frozenset({"是", "有效", "在职", "1", "Y", "YES", "TRUE"})
+FALSE_WORDS = frozenset({"否", "无效", "撤销", "不在职", "离职", "0", "N", "NO", "FALSE"})
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    help: str | Promise
+    required: bool = False
+    #: An identifier: kept as text in the template so Excel does not round 18 digits.
+    text: bool = False
+    example: str = ""
+    max_length: int | None = None
+
+
+# ── organisations ───────────────────────────────────────────────────────────────────
+
+ORG_NAME = "单位名称"
+ORG_SHORT = "简称"
+ORG_CODE = "统一社会信用代码"
+ORG_TYPE = "单位类型"
+ORG_PARENT = "上级单位"
+ORG_ACTIVE = "是否有效"
+
+PERSON_NAME = "姓名"
+PERSON_ID = "公民身份号码"
+PERSON_UNIT = "所在单位"
+PERSON_POST = "职务"
+PERSON_RANK = "职级"
+PERSON_SUPERVISOR = "管理权限单位"
+PERSON_ACTIVE = "是否在职"
+
+_KEEP = gettext_lazy("留空：新增时为空，更新时保留系统中的原值。")
+
+
+def _yes_no(text: str) -> bool | None:
+    word = text.strip().upper()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(word)
+
+
+class DirectoryImporter:
+    """What both lists share: columns, the natural key, duplicates within the file, the
+    create / update / unchanged decision and the audit of each chunk."""
+
+    COLUMNS: ClassVar[tuple[Column, ...]]
+    model: ClassVar[type]
+    key_column: ClassVar[str]
+    key_field: ClassVar[str]
+    identifier: ClassVar[identifiers.Identifier]
+    #: The model fields an import writes (besides the key), compared for UNCHANGED.
+    fields: ClassVar[tuple[str, ...]]
+    target_prefix: ClassVar[str]
+
+    def __init__(self, batch: ImportBatch):
+        self.batch = batch
+        self.required_columns = tuple(c.header for c in self.COLUMNS if c.required)
+        self._seen: set[str] = set()
+        self._existing: dict[str, object] = {}
+        self._entries: list[dict] = []
+        self._acting: audit.Acting = audit.SYSTEM
+        self._first_row: dict[str, int] = {}
+        self._scan()
+
+    # The file, read once before the rows: where each key first appears (duplicates name
+    # that row) and, for organisations, the units the file itself creates.
+    def _scan(self) -> None:
+        if not self.batch.file:
+            return
+        try:
+            with self.batch.file.open("rb") as file:
+                table = read_table(file.read(), file_name=self.batch.file_name)
+            for number, row in table.rows:
+                key = identifiers.normalise(row.get(self.key_column, ""))
+                if key:
+                    self._first_row.setdefault(key, number)
+                self._scan_row(row)
+        except SpreadsheetError:
+            return  # the engine fails the batch with the reason
+
+    def _scan_row(self, row: dict[str, str]) -> None:
+        pass
+
+    # ── checking ──
+
+    def _text(self, row, checked: RowCheck, column: Column) -> str | None:
+        """The cell's text; None when the cell is empty (or the column absent)."""
+        text = (row.get(column.header) or "").strip()
+        if not text:
+            if column.required:
+                checked.error(column.header, _("“%(column)s”为必填项。") % {"column": column.header})
+            return None
+        if column.max_length and len(text) > column.max_length:
+            message = _("“%(column)s”不能超过 %(n)s 个字。") % {
+                "column": column.header,
+                "n": column.max_length,
+            }
+            checked.error(column.header, message)
+        return text
+
+    def _check_key(self, row, checked: RowCheck) -> str | None:
+        column = self.column(self.key_column)
+        raw = self._text(row, checked, column)
+        if raw is None:
+            return None
+        key = identifiers.normalise(raw)
+        problem = self.identifier.problem(key)
+        existing = self._existing.get(key)
+        verified = existing is not None and getattr(existing, self.identifier.attr("reason"))
+        if problem is not None and not (problem.overridable and verified):
+            checked.error(column.header, problem.message)
+            return None
+        if key in self._seen:
+            message = _("“%(column)s”与第 %(row)s 行重复，同一文件中每个号码只能出现一次。")
+            checked.error(
+                column.header, message % {"column": column.header, "row": self._first_row.get(key, "?")}
+            )
+            return None
+        self._seen.add(key)
+        return key
+
+    def _check_active(self, row, checked: RowCheck, header: str) -> bool | None:
+        text = (row.get(header) or "").strip()
+        if not text:
+            return None
+        try:
+            return _yes_no(text)
+        except ValueError:
+            checked.error(header, _("“%(column)s”应填写“是”或“否”。") % {"column": header})
+            return None
+
+    @classmethod
+    def column(cls, header: str) -> Column:
+        return next(c for c in cls.COLUMNS if c.header == header)
+
+    # ── applying ──
+
+    def apply(self, checked: RowCheck, batch: ImportBatch, by: audit.Acting) -> RowResult:
+        self._acting = by
+        values = dict(checked.values)
+        key = values.pop(self.key_field)
+        message = values.pop("_message", "")
+        obj = self._existing.get(key)
+        if obj is None:
+            obj = self.model(
+                **{
+                    self.key_field: key,
+                    **self._defaults(),
+                    **{k: v for k, v in values.items() if v is not None},
+                }
+            )
+            obj.save()
+            self._existing[key] = obj
+            diff = {f: self._shown(f, getattr(obj, f)) for f in (self.key_field, *self.fields)}
+            self._audit(by, obj, AuditAction.IMPORT_CREATE, diff)
+            self._created(obj)
+            return RowResult(RowOutcome.CREATED, f"{self.target_prefix}:{obj.pk}", message)
+        changed = {
+            f: [self._shown(f, getattr(obj, f)), self._shown(f, v)]
+            for f, v in values.items()
+            if v is not None and getattr(obj, f) != v
+        }
+        self._created(obj)
+        if not changed:
+            return RowResult(RowOutcome.UNCHANGED, f"{self.target_prefix}:{obj.pk}", message)
+        for field_name in changed:
+            setattr(obj, field_name, values[field_name])
+        obj.save(update_fields=list(changed))
+        self._audit(by, obj, AuditAction.IMPORT_UPDATE, changed)
+        return RowResult(RowOutcome.UPDATED, f"{self.target_prefix}:{obj.pk}", message)
+
+    def _defaults(self) -> dict:
+        return {}
+
+    def _created(self, obj) -> None:
+        """After a row's object exists (created, updated or unchanged)."""
+
+    def _shown(self, field_name: str, value):
+        if field_name == self.key_field:
+            return self.identifier.shown(value)
+        return value
+
+    def _audit(self, by: audit.Acting, obj, action: str, diff: dict) -> None:
+        self._entries.append(
+            dict(
+                actor=by.user,
+                role=by.role,
+                ip_address=by.ip_address,
+                obj=obj,
+                action=action,
+                reason=_("批量导入（批次 %(batch)s：%(file)s）")
+                % {"batch": self.batch.pk, "file": self.batch.file_name},
+                diff=diff,
+            )
+        )
+
+    def finish_chunk(self, batch: ImportBatch, by: audit.Acting) -> None:
+        audit.append_many(self._entries)
+        self._entries = []
+
+
+class OrganisationImporter(DirectoryImporter):
+    COLUMNS = (
+        Column(
+            ORG_NAME,
+            gettext_lazy("单位的现用全称。"),
+            required=True,
+            example="东莞市住房和城乡建设局",
+            max_length=100,
+        ),
+        Column(ORG_SHORT, gettext_lazy("常用简称。") + _KEEP, example="市住建局", max_length=30),
+        Column(
+            ORG_CODE,
+            gettext_lazy("18 位统一社会信用代码，按此号码识别单位：已有的单位更新，没有的新增。"),
+            required=True,
+            text=True,
+            example="11441900007330387X",
+        ),
+        Column(
+            ORG_TYPE,
+            gettext_lazy("填写其一：市直部门、园区、镇街、村(社区)、事业单位。"),
+            required=True,
+            example="市直部门",
+        ),
+        Column(
+            ORG_PARENT,
+            gettext_lazy(
+                "上级单位的统一社会信用代码，或其唯一的全称；可以是系统中已有的单位，也可以是本文件中的单位。"
+            )
+            + _KEEP,
+            text=True,
+            example="",
+        ),
+        Column(ORG_ACTIVE, gettext_lazy("“是”或“否”；新增时留空为“是”。") + _KEEP, example="是"),
+    )
+    model = Organisation
+    key_column = ORG_CODE
+    key_field = "credit_code"
+    identifier = identifiers.USCC
+    fields = ("name", "short_name", "type", "parent_id", "is_active")
+    target_prefix = "organisation"
+
+    def __init__(self, batch: ImportBatch):
+        self._file_names: dict[str, set[str]] = {}  # name → codes in the file
+        self._file_codes: set[str] = set()
+        self._by_code: dict[str, int] = {}
+        self._by_name: dict[str, set[int]] = {}
+        self._codes_of: dict[int, str] = {}
+        #: parent reference (code or name) → organisations waiting for it to be imported
+        self._waiting: dict[str, list[Organisation]] = {}
+        super().__init__(batch)
+
+    def _scan_row(self, row):
+        code = identifiers.normalise(row.get(ORG_CODE, ""))
+        if code:
+            self._file_codes.add(code)
+            self._file_names.setdefault((row.get(ORG_NAME) or "").strip(), set()).add(code)
+
+    def prepare(self, rows, batch):
+        codes = {identifiers.normalise(r.get(ORG_CODE, "")) for r in rows} - {""}
+        parents = {(r.get(ORG_PARENT) or "").strip() for r in rows} - {""}
+        parent_codes = {identifiers.normalise(p) for p in parents}
+        found = Organisation.objects.filter(Q(credit_code__in=codes | parent_codes) | Q(name__in=parents))
+        for org in found:
+            if org.credit_code:
+                self._by_code[org.credit_code] = org.pk
+                self._codes_of[org.pk] = org.credit_code
+                if org.credit_code in codes:
+                    self._existing.setdefault(org.credit_code, org)
+            self._by_name.setdefault(org.name, set()).add(org.pk)
+
+    def check(self, row, batch) -> RowCheck:
+        checked = RowCheck()
+        name = self._text(row, checked, self.column(ORG_NAME))
+        short = self._text(row, checked, self.column(ORG_SHORT))
+        code = self._check_key(row, checked)
+        kind = self._text(row, checked, self.column(ORG_TYPE))
+        types = {str(label): value for value, label in OrganisationType.choices}
+        if kind is not None and kind not in types and kind not in OrganisationType.values:
+            message = _("“单位类型”应为以下之一：%(types)s。") % {"types": "、".join(types)}
+            checked.error(ORG_TYPE, message)
+        parent = self._check_parent(row, checked, code)
+        active = self._check_active(row, checked, ORG_ACTIVE)
+        if not checked.errors:
+            checked.values = {
+                "credit_code": code,
+                "name": name,
+                "short_name": short,
+                "type": types.get(kind, kind),
+                "is_active": active,
+                "_parent": parent,
+            }
+        return checked
+
+    def _check_parent(self, row, checked: RowCheck, code: str | None):
+        """("id", pk) for a unit in the system, ("file", reference) for one in the file."""
+        raw = (row.get(ORG_PARENT) or "").strip()
+        if not raw:
+            return None
+        as_code = identifiers.normalise(raw)
+        if (len(as_code) == 18 and identifiers.uscc_problem(as_code) is None) or as_code in self._by_code:
+            if as_code == code:
+                checked.error(ORG_PARENT, _("“上级单位”不能是本单位。"))
+                return None
+            if as_code in self._by_code:
+                return ("id", self._by_code[as_code])
+            if as_code in self._file_codes:
+                return ("file", as_code)
+            message = _("“上级单位”：系统和本文件中都没有统一社会信用代码为 %(code)s 的单位。")
+            checked.error(ORG_PARENT, message % {"code": as_code})
+            return None
+        in_system = {self._codes_of.get(pk, f"#{pk}") for pk in self._by_name.get(raw, ())}
+        candidates = in_system | self._file_names.get(raw, set())
+        if not candidates:
+            message = _(
+                "“上级单位”：系统和本文件中都没有名为“%(name)s”的单位，请填写其全称或统一社会信用代码。"
+            )
+            checked.error(ORG_PARENT, message % {"name": raw})
+            return None
+        if len(candidates) > 1:
+            message = _("“上级单位”：名为“%(name)s”的单位不止一个，请改填其统一社会信用代码。")
+            checked.error(ORG_PARENT, message % {"name": raw})
+            return None
+        [only] = candidates
+        if only == code:
+            checked.error(ORG_PARENT, _("“上级单位”不能是本单位。"))
+            return None
+        if only in self._by_code:
+            return ("id", self._by_code[only])
+        if only.startswith("#"):
+            return ("id", int(only[1:]))
+        return ("file", only)
+
+    def apply(self, checked, batch, by):
+        values = checked.values
+        parent = values.pop("_parent")
+        waiting_for = None
+        if parent is None:
+            values["parent_id"] = None
+        elif parent[0] == "id":
+            values["parent_id"] = parent[1]
+        elif parent[1] in self._by_code:  # created by an earlier row of this file
+            values["parent_id"] = self._by_code[parent[1]]
+        else:
+            values["parent_id"] = None
+            waiting_for = parent[1]
+            values["_message"] = _("上级单位在文件后面的行中，导入该行时自动关联。")
+        result = super().apply(checked, batch, by)
+        if waiting_for is not None:
+            self._waiting.setdefault(waiting_for, []).append(self._existing[checked.values["credit_code"]])
+        return result
+
+    def _defaults(self):
+        return {"is_active": True, "short_name": ""}
+
+    def _created(self, org: Organisation) -> None:
+        self._by_code[org.credit_code] = org.pk
+        for child in self._waiting.pop(org.credit_code, []):
+            if child.parent_id != org.pk:
+                diff = {"parent_id": [child.parent_id, org.pk]}
+                child.parent_id = org.pk
+                child.save(update_fields=["parent_id"])
+                self._audit(self._acting, child, AuditAction.IMPORT_UPDATE, diff)
+
+
+class PersonImporter(DirectoryImporter):
+    COLUMNS = (
+        Column(PERSON_NAME, gettext_lazy("公务员姓名。"), required=True, example="李伟强", max_length=50),
+        Column(
+            PERSON_ID,
+            gettext_lazy("18 位公民身份号码（不收 15 位旧号码），按此号码识别人员：已有的更新，没有的新增。"),
+            required=True,
+            text=True,
+            example="441900198001011234",
+        ),
+        Column(
+            PERSON_UNIT,
+            gettext_lazy("所在单位的统一社会信用代码，或其唯一的全称；单位须已在系统中（先导入单位名录）。"),
+            required=True,
+            text=True,
+            example="11441900007330387X",
+        ),
+        Column(PERSON_POST, gettext_lazy("职务。") + _KEEP, example="科长", max_length=100),
+        Column(PERSON_RANK, gettext_lazy("职级。") + _KEEP, example="一级主任科员", max_length=50),
+        Column(
+            PERSON_SUPERVISOR,
+            gettext_lazy("有权作出处分的机关。") + _KEEP,
+            example="中共东莞市委组织部",
+            max_length=100,
+        ),
+        Column(PERSON_ACTIVE, gettext_lazy("“是”或“否”；新增时留空为“是”。") + _KEEP, example="是"),
+    )
+    model = Person
+    key_column = PERSON_ID
+    key_field = "id_number"
+    identifier = identifiers.ID_NUMBER
+    fields = ("name", "unit_id", "post", "rank", "supervising_body", "is_active")
+    target_prefix = "person"
+
+    def __init__(self, batch):
+        self._units_by_code: dict[str, int] = {}
+        self._units_by_name: dict[str, set[int]] = {}
+        super().__init__(batch)
+
+    def prepare(self, rows, batch):
+        ids = {identifiers.normalise(r.get(PERSON_ID, "")) for r in rows} - {""}
+        self._existing.update({p.id_number: p for p in Person.objects.filter(id_number__in=ids)})
+        units = {(r.get(PERSON_UNIT) or "").strip() for r in rows} - {""}
+        codes = {identifiers.normalise(u) for u in units}
+        for pk, code, name in Organisation.objects.filter(
+            Q(credit_code__in=codes) | Q(name__in=units)
+        ).values_list("pk", "credit_code", "name"):
+            if code:
+                self._units_by_code[code] = pk
+            self._units_by_name.setdefault(name, set()).add(pk)
+
+    def check(self, row, batch) -> RowCheck:
+        checked = RowCheck()
+        name = self._text(row, checked, self.column(PERSON_NAME))
+        number = self._check_key(row, checked)
+        unit = self._check_unit(row, checked)
+        post = self._text(row, checked, self.column(PERSON_POST))
+        rank = self._text(row, checked, self.column(PERSON_RANK))
+        supervisor = self._text(row, checked, self.column(PERSON_SUPERVISOR))
+        active = self._check_active(row, checked, PERSON_ACTIVE)
+        if not checked.errors:
+            checked.values = {
+                "id_number": number,
+                "name": name,
+                "unit_id": unit,
+                "post": post,
+                "rank": rank,
+                "supervising_body": supervisor,
+                "is_active": active,
+            }
+        return checked
+
+    def _check_unit(self, row, checked: RowCheck) -> int | None:
+        raw = self._text(row, checked, self.column(PERSON_UNIT))
+        if raw is None:
+            return None
+        code = identifiers.normalise(raw)
+        if code in self._units_by_code:
+            return self._units_by_code[code]
+        matches = self._units_by_name.get(raw, set())
+        if len(matches) == 1:
+            return next(iter(matches))
+        if len(matches) > 1:
+            message = _("“所在单位”：名为“%(name)s”的单位不止一个，请改填其统一社会信用代码。")
+        else:
+            message = _(
+                "“所在单位”：系统中没有“%(name)s”这个单位（统一社会信用代码或全称），请先导入单位名录。"
+            )
+        checked.error(PERSON_UNIT, message % {"name": raw})
+        return None
+
+    def _defaults(self):
+        return {"is_active": True, "post": "", "rank": "", "supervising_body": ""}
+
+
+# ── templates, made from the declaration ────────────────────────────────────────────
+
+
+def template_xlsx(columns: tuple[Column, ...], *, title: str) -> bytes:
+    """The header row on the first sheet (the one imported), identifier columns formatted
+    as text and their headers carrying a note saying so; a second sheet explains each
+    column with an example (never on the first sheet, where it would be imported)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title[:31]
+    bold = Font(bold=True)
+    keep_text = _("请保持本列为“文本”格式：18 位号码若被 Excel 当作数字，末尾几位会变成 0。")
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font = bold
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = 24 if column.text else max(12, len(column.header) * 2 + 4)
+        if column.text:
+            cell.comment = Comment(keep_text, "诚信")
+            sheet.column_dimensions[letter].number_format = "@"
+            for row in range(2, TEMPLATE_TEXT_ROWS + 2):
+                sheet.cell(row=row, column=index).number_format = "@"
+    guide = book.create_sheet(_("填写说明"))
+    guide.append([_("列名"), _("是否必填"), _("说明"), _("示例")])
+    for cell in guide[1]:
+        cell.font = bold
+    for column in columns:
+        note = str(column.help) + (" " + keep_text if column.text else "")
+        guide.append([column.header, _("必填") if column.required else _("可选"), note, column.example])
+    guide.append([])
+    guide.append([_("只导入第一个工作表；第 1 行为表头，请勿修改列名。")])
+    for letter, width in zip("ABCD", (16, 10, 80, 24), strict=True):
+        guide.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def template_csv(columns: tuple[Column, ...]) -> bytes:
+    return write_csv([c.header for c in columns], [])
