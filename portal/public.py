@@ -111,12 +111,28 @@ def search(records: QuerySet[Record], text: str) -> QuerySet[Record]:
     return records.filter(pk__in=Record.objects.filter(unit).values("pk"))
 
 
+def listed(request: HttpRequest) -> tuple[QuerySet[Record], str]:
+    """The list's records under the request's search, and the search text (the page and
+    its Excel export both read this)."""
+    text = request.GET.get("q", "").strip()[:MAX_QUERY]
+    return search(disclosed(today=clock.today()), text), text
+
+
 @require_safe
 def record_list(request: HttpRequest) -> HttpResponse:
-    text = request.GET.get("q", "").strip()[:MAX_QUERY]
-    page = Paginator(search(disclosed(today=clock.today()), text), PER_PAGE).get_page(request.GET.get("page"))
+    records, text = listed(request)
+    page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "records": [project(r) for r in page.object_list], "q": text}
     return render(request, "public/records.html", context)
+
+
+@require_safe
+def record_export(request: HttpRequest) -> HttpResponse:
+    """The list as an Excel file, with the search applied (portal.exports)."""
+    from . import exports  # exports imports this module's projection
+
+    records, _text = listed(request)
+    return exports.xlsx_response(exports.public_list_xlsx(records), exports.dated(_("失信信息公示")))
 
 
 @require_safe

@@ -13,6 +13,7 @@ urlpatterns = [
     path("unit/", include("portal.unit.urls")),  # department portal
     path("me/", include("portal.personal.urls")),  # civil-servant portal, honours query
     path("public/records/", public.record_list, name="public-records"),
+    path("public/records/export.xlsx", public.record_export, name="public-records-export"),
     path("public/records/<str:reference>/", public.record_detail, name="public-record"),
     path(
         "accounts/login/",

@@ -27,6 +27,7 @@ from exchange.directory import template_csv, template_xlsx
 from exchange.importers import IMPORTERS, acting_role, importable_kinds, visible_batches
 from exchange.models import ImportBatch, ImportKind, ImportRow, ImportState, RowOutcome
 from exchange.spreadsheets import XLSX_CONTENT_TYPE
+from portal.exports import attachment
 
 PER_PAGE = 50
 #: Larger than any roster (10,000 organisations are about 1 MB as XLSX).
@@ -114,19 +115,8 @@ def template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     else:
         body, content_type = template_csv(columns), "text/csv; charset=utf-8"
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = _attachment(f"{label}导入模板.{fmt}")
+    response["Content-Disposition"] = attachment(f"{label}导入模板.{fmt}")
     return response
-
-
-def _attachment(file_name: str) -> str:
-    from urllib.parse import quote
-
-    return f"attachment; filename=\"{kind_ascii(file_name)}\"; filename*=UTF-8''{quote(file_name)}"
-
-
-def kind_ascii(file_name: str) -> str:
-    """The plain-ASCII file name for old browsers: only the extension survives."""
-    return "template." + file_name.rpartition(".")[2]
 
 
 def _batch(request: HttpRequest, batch_id: int) -> ImportBatch:
