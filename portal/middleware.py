@@ -4,7 +4,9 @@ Liaisons, unit heads and the commission's staff are `is_staff` for historical re
 hold view permissions whose querysets are scoped, but their work is in the portal; the admin
 is where users, the calendar, issuers and catalogues are configured. A signed-in user
 without a configuration role (settings CHENGXIN["ADMIN_ROLES"], or a superuser) gets the
-Chinese 403 page for every admin URL; anonymous visitors still reach the admin's sign-in.
+Chinese 403 page for every admin URL but those CHENGXIN["ADMIN_ROLE_PAGES"] opens to one of
+their roles (the HR administrator's civil servants, for the identifier override); anonymous
+visitors still reach the admin's sign-in.
 """
 
 from __future__ import annotations
@@ -17,12 +19,21 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
+from casework.permissions import has_role
+
 from .workbench.access import may_configure
 
 
 class ConfigurationAdminOnly:
     def __init__(self, get_response):
         self.get_response = get_response
+
+    @staticmethod
+    def page_of_role(user, path: str) -> bool:
+        """A page a role outside the configuration roles may open (CHENGXIN["ADMIN_ROLE_PAGES"]):
+        the HR administrator's civil servants, for the identifier override."""
+        pages = settings.CHENGXIN.get("ADMIN_ROLE_PAGES", {})
+        return any(has_role(user, role) and path.startswith(tuple(starts)) for role, starts in pages.items())
 
     @cached_property
     def prefix(self) -> str:
@@ -31,7 +42,7 @@ class ConfigurationAdminOnly:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if request.path.startswith(self.prefix) and user is not None and user.is_authenticated:
-            if not may_configure(user):
+            if not may_configure(user) and not self.page_of_role(user, request.path[len(self.prefix) :]):
                 raise PermissionDenied(_("管理后台仅供系统管理员和信用管理员配置系统使用。"))
         return self.get_response(request)
 

@@ -20,6 +20,8 @@ from exchange.spreadsheets import write_csv
 
 from .factories import OrganisationFactory, PersonFactory, UserFactory, _credit_code
 
+pytestmark = pytest.mark.django_db
+
 ORG_HEADERS = ["单位名称", "简称", "统一社会信用代码", "单位类型", "上级单位", "是否有效"]
 PERSON_HEADERS = ["姓名", "公民身份号码", "所在单位", "职务", "职级", "管理权限单位", "是否在职"]
 
@@ -270,3 +272,71 @@ def test_a_clean_dry_run_can_be_imported_without_choosing_the_file_again(client,
     run = ImportBatch.objects.latest("pk")
     assert response["Location"] == f"/work/imports/{run.pk}/" and run.pk != dry.pk
     assert run.counts == {"created": 3} and Organisation.objects.filter(credit_code=CODE_A).exists()
+
+
+# ── the verified override, by the identifier's administrator through their group ───────
+
+
+def staff(role: str, username: str):
+    """A user of the role's group, made staff by the system administrator; no permission
+    of their own: what they may do comes from the group (casework migration 0015)."""
+    return UserFactory(username=username, first_name=username, roles=[role], is_staff=True)
+
+
+def test_the_credit_admin_overrides_a_uscc_through_the_role_group(client):
+    unit = OrganisationFactory(name="历史代码单位")
+    admin_user = staff(Role.CREDIT_ADMIN, "credit2")
+    client.force_login(admin_user)
+    url = f"/admin/casework/organisation/{unit.pk}/change/"
+    form = {
+        "name": unit.name,
+        "short_name": "",
+        "type": unit.type,
+        "parent": "",
+        "credit_code": "91110000600037341M",
+        "is_active": "on",
+        "names-TOTAL_FORMS": "0",
+        "names-INITIAL_FORMS": "0",
+        "names-MIN_NUM_FORMS": "0",
+        "names-MAX_NUM_FORMS": "1000",
+        "override_reason": "已函询市场监管部门核实为登记机关赋予的代码。",
+    }
+    assert client.post(url, form).status_code == 302
+    unit.refresh_from_db()
+    assert (unit.credit_code, unit.credit_code_override_by) == ("91110000600037341M", admin_user)
+    entry = AuditEntry.objects.get(action=AuditAction.IDENTIFIER_OVERRIDE)
+    assert (entry.actor, entry.actor_role, entry.object_id) == (admin_user, Role.CREDIT_ADMIN, str(unit.pk))
+    assert audit.verify().ok
+
+
+def test_the_hr_admin_overrides_an_id_number_and_opens_no_other_admin_page(client):
+    person = PersonFactory(name="王五")
+    hr = staff(Role.HR_ADMIN, "hr2")
+    client.force_login(hr)
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/admin/casework/organisation/").status_code == 403
+    assert client.get("/admin/casework/user/").status_code == 403
+    url = f"/admin/casework/person/{person.pk}/change/"
+    assert "override_reason" in client.get(url).content.decode()
+    failing = YOUNG[:-1] + ("0" if YOUNG[-1] != "0" else "1")
+    form = {
+        "name": person.name,
+        "id_number": failing,
+        "unit": person.unit_id,
+        "post": person.post,
+        "rank": person.rank,
+        "supervising_body": "",
+        "is_active": "on",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "身份证号码校验位错误" in refused.content.decode()
+    form["override_reason"] = "已核对户籍证明，系发证差错。"
+    assert client.post(url, form).status_code == 302
+    person.refresh_from_db()
+    assert (person.id_number, person.id_number_override_by) == (failing, hr)
+    entry = AuditEntry.objects.get(action=AuditAction.IDENTIFIER_OVERRIDE)
+    assert (entry.actor, entry.actor_role) == (hr, Role.HR_ADMIN)
+    assert entry.diff == {"id_number": failing[:4] + "**********" + failing[-4:]}
+    # The officer, staff too, still has no admin at all.
+    client.force_login(staff(Role.OFFICER, "officer2"))
+    assert client.get(url).status_code == 403

@@ -16,6 +16,10 @@ CHENGXIN = {
     # roles (users, calendar, issuers, catalogues; the credit administrator's disclosure
     # rules). Everyone else works in the portal and gets the 403 page there.
     "ADMIN_ROLES": ["system_admin", "credit_admin"],
+    # Roles that may open only some admin pages (paths under /admin/): the HR administrator
+    # the civil servants', where an ID number that fails the check is saved with the
+    # verified override (casework.admin.identifiers; docs/decisions.md "Data exchange").
+    "ADMIN_ROLE_PAGES": {"hr_admin": ["casework/person/", "jsi18n/"]},
     # Plausibility of the free texts the services store (casework.services.validation.require_text):
     # the fewest characters, not counting whitespace, an input needs (any other: 1), and the
     # most any text may have. Two characters of noise are not the facts of a finding, a basis
