@@ -31,6 +31,7 @@ from typing import ClassVar
 
 from django.db.models import Q
 from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -46,9 +47,6 @@ from .importing import RowCheck, RowResult
 from .models import ImportBatch, RowOutcome
 from .spreadsheets import SpreadsheetError, read_table, write_csv
 
-#: Rows of the template's identifier columns pre-formatted as text (besides the column style,
-#: which not every spreadsheet program applies to new cells).
-TEMPLATE_TEXT_ROWS = 2000
 TRUE_WORDS = frozenset({"是", "有效", "在职", "1", "Y", "YES", "TRUE"})
 FALSE_WORDS = frozenset({"否", "无效", "撤销", "不在职", "离职", "0", "N", "NO", "FALSE"})
 
@@ -82,6 +80,7 @@ PERSON_SUPERVISOR = "管理权限单位"
 PERSON_ACTIVE = "是否在职"
 
 _KEEP = gettext_lazy("留空：新增时为空，更新时保留系统中的原值。")
+_ACTIVE = gettext_lazy("“是”或“否”。留空：新增时为“是”，更新时保留系统中的原值。")
 
 
 def _yes_no(text: str) -> bool | None:
@@ -262,13 +261,18 @@ class OrganisationImporter(DirectoryImporter):
             example="东莞市住房和城乡建设局",
             max_length=100,
         ),
-        Column(ORG_SHORT, gettext_lazy("常用简称。") + _KEEP, example="市住建局", max_length=30),
+        Column(
+            ORG_SHORT,
+            format_lazy("{}{}", gettext_lazy("常用简称。"), _KEEP),
+            example="市住建局",
+            max_length=30,
+        ),
         Column(
             ORG_CODE,
             gettext_lazy("18 位统一社会信用代码，按此号码识别单位：已有的单位更新，没有的新增。"),
             required=True,
             text=True,
-            example="11441900007330387X",
+            example="11441900007330387B",
         ),
         Column(
             ORG_TYPE,
@@ -278,14 +282,17 @@ class OrganisationImporter(DirectoryImporter):
         ),
         Column(
             ORG_PARENT,
-            gettext_lazy(
-                "上级单位的统一社会信用代码，或其唯一的全称；可以是系统中已有的单位，也可以是本文件中的单位。"
-            )
-            + _KEEP,
+            format_lazy(
+                "{}{}",
+                gettext_lazy(
+                    "上级单位的统一社会信用代码，或其唯一的全称；可以是系统中已有的单位，也可以是本文件中的单位。"
+                ),
+                _KEEP,
+            ),
             text=True,
             example="",
         ),
-        Column(ORG_ACTIVE, gettext_lazy("“是”或“否”；新增时留空为“是”。") + _KEEP, example="是"),
+        Column(ORG_ACTIVE, _ACTIVE, example="是"),
     )
     model = Organisation
     key_column = ORG_CODE
@@ -425,24 +432,31 @@ class PersonImporter(DirectoryImporter):
             gettext_lazy("18 位公民身份号码（不收 15 位旧号码），按此号码识别人员：已有的更新，没有的新增。"),
             required=True,
             text=True,
-            example="441900198001011234",
+            example="441900198001011237",
         ),
         Column(
             PERSON_UNIT,
             gettext_lazy("所在单位的统一社会信用代码，或其唯一的全称；单位须已在系统中（先导入单位名录）。"),
             required=True,
             text=True,
-            example="11441900007330387X",
+            example="11441900007330387B",
         ),
-        Column(PERSON_POST, gettext_lazy("职务。") + _KEEP, example="科长", max_length=100),
-        Column(PERSON_RANK, gettext_lazy("职级。") + _KEEP, example="一级主任科员", max_length=50),
+        Column(
+            PERSON_POST, format_lazy("{}{}", gettext_lazy("职务。"), _KEEP), example="科长", max_length=100
+        ),
+        Column(
+            PERSON_RANK,
+            format_lazy("{}{}", gettext_lazy("职级。"), _KEEP),
+            example="一级主任科员",
+            max_length=50,
+        ),
         Column(
             PERSON_SUPERVISOR,
-            gettext_lazy("有权作出处分的机关。") + _KEEP,
+            format_lazy("{}{}", gettext_lazy("有权作出处分的机关。"), _KEEP),
             example="中共东莞市委组织部",
             max_length=100,
         ),
-        Column(PERSON_ACTIVE, gettext_lazy("“是”或“否”；新增时留空为“是”。") + _KEEP, example="是"),
+        Column(PERSON_ACTIVE, _ACTIVE, example="是"),
     )
     model = Person
     key_column = PERSON_ID
@@ -531,9 +545,9 @@ def template_xlsx(columns: tuple[Column, ...], *, title: str) -> bytes:
         sheet.column_dimensions[letter].width = 24 if column.text else max(12, len(column.header) * 2 + 4)
         if column.text:
             cell.comment = Comment(keep_text, "诚信")
+            # The column's style, which Excel and WPS give every cell typed into it. No
+            # pre-formatted empty cells: they would move a program's "next row" past them.
             sheet.column_dimensions[letter].number_format = "@"
-            for row in range(2, TEMPLATE_TEXT_ROWS + 2):
-                sheet.cell(row=row, column=index).number_format = "@"
     guide = book.create_sheet(_("填写说明"))
     guide.append([_("列名"), _("是否必填"), _("说明"), _("示例")])
     for cell in guide[1]:
