@@ -57,21 +57,21 @@ def hr_admin(db):
     return UserFactory(username="hradmin", first_name="人事管理员乙", roles=[Role.HR_ADMIN])
 
 
-@pytest.fixture(autouse=True)
-def _on_commit(django_capture_on_commit_callbacks):
-    """The queued run starts on commit (a Celery task, eager in tests)."""
-    global _capture
-    _capture = django_capture_on_commit_callbacks
+@pytest.fixture
+def upload(django_capture_on_commit_callbacks):
+    """Post a file to the upload page as "试运行" (dry) or "导入" (run); the queued run's
+    task is sent when the request commits (and runs at once: Celery is eager in tests)."""
 
+    def post(client, kind: str, data: bytes, name: str, mode: str = "dry"):
+        url = f"/work/imports/new/{kind}/"
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"file": SimpleUploadedFile(name, data), "mode": mode})
+        assert response.status_code == 302, response.content.decode()[:2000]
+        batch = ImportBatch.objects.latest("pk")
+        assert response["Location"] == f"/work/imports/{batch.pk}/"
+        return batch
 
-def upload(client, kind: str, data: bytes, name: str, mode: str = "dry"):
-    url = f"/work/imports/new/{kind}/"
-    with _capture(execute=True):
-        response = client.post(url, {"file": SimpleUploadedFile(name, data), "mode": mode})
-    assert response.status_code == 302, response.content.decode()[:2000]
-    batch = ImportBatch.objects.latest("pk")
-    assert response["Location"] == f"/work/imports/{batch.pk}/"
-    return batch
+    return post
 
 
 def report(batch) -> dict[int, tuple[str, list]]:
@@ -104,7 +104,7 @@ def test_the_templates_are_made_from_the_columns_and_keep_identifiers_as_text(cl
     assert csv_template.decode("utf-8-sig").strip() == ",".join(PERSON_HEADERS)
 
 
-def test_a_dry_run_reports_every_error_by_row_and_column_and_writes_nothing(client, credit_admin):
+def test_a_dry_run_reports_every_error_by_row_and_column_and_writes_nothing(upload, client, credit_admin):
     client.force_login(credit_admin)
     before = (Organisation.objects.count(), AuditEntry.objects.count())
     rows = [
@@ -138,7 +138,7 @@ def test_a_dry_run_reports_every_error_by_row_and_column_and_writes_nothing(clie
     assert table.index("“单位名称”为必填项。") < table.index("校验通过")  # errors first
 
 
-def test_the_import_creates_links_parents_in_any_order_and_audits_each_row(client, credit_admin):
+def test_the_import_creates_links_parents_in_any_order_and_audits_each_row(upload, client, credit_admin):
     client.force_login(credit_admin)
     batch = upload(client, "organisations", xlsx(ORG_HEADERS, ORG_ROWS), "orgs.xlsx", mode="run")
     batch.refresh_from_db()
@@ -163,7 +163,7 @@ def test_the_import_creates_links_parents_in_any_order_and_audits_each_row(clien
     assert progress["percent"] == 100 and progress["finished"] is True
 
 
-def test_reimporting_the_same_file_changes_nothing_and_a_changed_row_updates(client, credit_admin):
+def test_reimporting_the_same_file_changes_nothing_and_a_changed_row_updates(upload, client, credit_admin):
     client.force_login(credit_admin)
     data = xlsx(ORG_HEADERS, ORG_ROWS)
     upload(client, "organisations", data, "orgs.xlsx", mode="run")
@@ -184,7 +184,7 @@ def test_reimporting_the_same_file_changes_nothing_and_a_changed_row_updates(cli
     assert entry.diff == {"short_name": ["市住建局", "住建局"]}
 
 
-def test_people_import_validates_id_numbers_and_reimports_by_number(client, hr_admin):
+def test_people_import_validates_id_numbers_and_reimports_by_number(upload, client, hr_admin):
     unit = OrganisationFactory(name="东莞市住房和城乡建设局")
     existing = PersonFactory(unit=unit, name="张三", post="科员")
     client.force_login(hr_admin)
@@ -226,7 +226,7 @@ def test_people_import_validates_id_numbers_and_reimports_by_number(client, hr_a
     assert again.counts == {"unchanged": 3, "invalid": 3} and Person.objects.count() == 3
 
 
-def test_a_verified_override_lets_the_same_value_through_a_reimport(client, credit_admin):
+def test_a_verified_override_lets_the_same_value_through_a_reimport(upload, client, credit_admin):
     unit = OrganisationFactory(
         name="历史代码单位", credit_code="91110000600037341M", credit_code_override_reason="已核实。"
     )
@@ -238,13 +238,13 @@ def test_a_verified_override_lets_the_same_value_through_a_reimport(client, cred
     assert Organisation.objects.get(pk=unit.pk).credit_code_override_reason == "已核实。"
 
 
-def test_a_file_without_a_required_column_fails_with_its_name(client, credit_admin):
+def test_a_file_without_a_required_column_fails_with_its_name(upload, client, credit_admin):
     client.force_login(credit_admin)
     batch = upload(client, "organisations", xlsx(["单位名称", "单位类型"], [["甲", "镇街"]]), "x.xlsx")
     assert batch.state == ImportState.FAILED and "统一社会信用代码" in batch.error
 
 
-def test_who_may_import_what_and_see_which_batches(client, credit_admin, hr_admin, officer):
+def test_who_may_import_what_and_see_which_batches(upload, client, credit_admin, hr_admin, officer):
     client.force_login(hr_admin)
     assert client.get("/work/imports/new/organisations/").status_code == 403
     assert client.get("/work/imports/new/people/").status_code == 200
@@ -264,11 +264,13 @@ def test_who_may_import_what_and_see_which_batches(client, credit_admin, hr_admi
     assert 'href="/work/imports/"' in client.get("/work/").content.decode()
 
 
-def test_a_clean_dry_run_can_be_imported_without_choosing_the_file_again(client, credit_admin):
+def test_a_clean_dry_run_can_be_imported_without_choosing_the_file_again(
+    upload, django_capture_on_commit_callbacks, client, credit_admin
+):
     client.force_login(credit_admin)
     dry = upload(client, "organisations", xlsx(ORG_HEADERS, ORG_ROWS), "orgs.xlsx")
     assert "按此文件导入" in client.get(f"/work/imports/{dry.pk}/").content.decode()
-    with _capture(execute=True):
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/work/imports/{dry.pk}/run/")
     run = ImportBatch.objects.latest("pk")
     assert response["Location"] == f"/work/imports/{run.pk}/" and run.pk != dry.pk

@@ -161,3 +161,32 @@ def test_the_credit_admin_imports_units_and_civil_servants_who_can_then_be_chose
     expect(page.locator(".messages")).to_contain_text("线索已登记")
     assert Record.objects.get().subject_person == Person.objects.get(id_number=CHEN)
     screenshot("lead-against-imported-person")
+
+
+def test_the_progress_bar_follows_a_running_batch_and_the_report_appears_when_it_ends(
+    page: Page, live_server, requests_made
+):
+    """While a worker runs a batch, static/js/import-progress.js polls the batch's JSON and
+    moves the bar; when the run ends the page reloads with the counts. The worker is played
+    here by updating the batch row, as exchange.importing does after each chunk."""
+    base = live_server.url
+    credit = UserFactory(username="credit", first_name="信用管理员甲", roles=[Role.CREDIT_ADMIN])
+    batch = ImportBatch.objects.create(
+        kind="organisations",
+        file_name="单位.xlsx",
+        sha256="0" * 64,
+        state="RUNNING",
+        total_rows=400,
+        created_by=credit,
+    )
+    sign_in(page, base, credit)
+    page.goto(f"{base}/work/imports/{batch.pk}/")
+    bar = page.locator("progress#batch-progress")
+    expect(bar).to_have_attribute("value", "0")
+    ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=200)
+    expect(bar).to_have_attribute("value", "50")
+    expect(page.locator("#batch-percent")).to_contain_text("200 / 400")
+    ImportBatch.objects.filter(pk=batch.pk).update(processed_rows=400, state="DONE", counts={"created": 400})
+    expect(page.locator(".counts")).to_contain_text("新增：400")  # reloaded
+    expect(bar).to_have_attribute("value", "100")
+    assert any(url.endswith(f"/work/imports/{batch.pk}/progress/") for url in requests_made)
