@@ -257,7 +257,11 @@ def test_who_may_import_what_and_see_which_batches(upload, client, credit_admin,
     assert client.get(f"/work/imports/{org_batch.pk}/progress/").status_code == 404
     listing = client.get("/work/imports/").content.decode()
     assert f"#{hr_batch.pk}" in listing and f"#{org_batch.pk}<" not in listing
-    client.force_login(officer)
+    client.force_login(officer)  # reads the court lists' batches here, imports neither list
+    assert "/work/imports/new/" not in client.get("/work/imports/").content.decode()
+    assert client.get("/work/imports/new/organisations/").status_code == 403
+    assert client.get(f"/work/imports/{org_batch.pk}/").status_code == 404
+    client.force_login(UserFactory(roles=[Role.ASSESSOR]))
     assert client.get("/work/imports/").status_code == 403
     assert 'href="/work/imports/"' not in client.get("/work/cases/").content.decode()
     client.force_login(credit_admin)

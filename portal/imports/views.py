@@ -78,14 +78,16 @@ def _columns(kind: str):
 def batch_list(request: HttpRequest) -> HttpResponse:
     kinds = _kinds(request)
     page = Paginator(visible_batches(request.user), PER_PAGE).get_page(request.GET.get("page"))
-    starts = [(kind, ImportKind(kind).label) for kind in kinds if kind in IMPORTERS]
+    # The generic upload page serves the lists that declare their columns; the others (court
+    # lists) have their own page with their own options, and only their batches are read here.
+    starts = [(kind, ImportKind(kind).label) for kind in kinds if _columns(kind)]
     return render(request, "portal/imports/list.html", {"page": page, "starts": starts})
 
 
 @login_required
 def batch_new(request: HttpRequest, kind: str) -> HttpResponse:
     _may_import(request, kind)
-    if kind not in IMPORTERS:
+    if not _columns(kind):
         raise Http404(_("没有这种导入。"))
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
