@@ -26,6 +26,7 @@ queries, `finish_chunk` audits the chunk's writes in one append (casework.audit.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -79,6 +80,12 @@ PERSON_RANK = "职级"
 PERSON_SUPERVISOR = "管理权限单位"
 PERSON_ACTIVE = "是否在职"
 
+#: An 18-digit number Excel stored as a number and wrote out in scientific notation
+#: (4.41900196503151E+17): its last digits are gone, only the person who typed it can help.
+_NUMBER_SAVED = re.compile(r"\d(?:\.\d+)?E\+?\d+", re.IGNORECASE)
+_NUMBER_SAVED_MESSAGE = gettext_lazy(
+    "“%(column)s”被 Excel 当作数字保存，末几位已丢失：请将该列设为“文本”格式后重新填写号码。"
+)
 _KEEP = gettext_lazy("留空：新增时为空，更新时保留系统中的原值。")
 _ACTIVE = gettext_lazy("“是”或“否”。留空：新增时为“是”，更新时保留系统中的原值。")
 
@@ -155,6 +162,9 @@ class DirectoryImporter:
         column = self.column(self.key_column)
         raw = self._text(row, checked, column)
         if raw is None:
+            return None
+        if _NUMBER_SAVED.fullmatch(raw):
+            checked.error(column.header, _NUMBER_SAVED_MESSAGE % {"column": column.header})
             return None
         key = identifiers.normalise(raw)
         problem = self.identifier.problem(key)

@@ -195,6 +195,7 @@ def test_people_import_validates_id_numbers_and_reimports_by_number(upload, clie
         ["赵旧号", "441900650315123", unit.credit_code, "", "", "", ""],  # 15 digits
         ["钱错位", YOUNG[:-1] + ("0" if YOUNG[-1] != "0" else "1"), unit.credit_code, "", "", "", ""],
         ["孙无单位", id_number("44190019800101002"), "91440000000000000X", "", "", "", ""],
+        ["吴科学", "4.41900196503151E+17", unit.credit_code, "", "", "", ""],  # Excel ate the digits
     ]
     data = write_csv(PERSON_HEADERS, rows)
     dry = upload(client, "people", data, "people.csv")
@@ -208,11 +209,17 @@ def test_people_import_validates_id_numbers_and_reimports_by_number(upload, clie
     ]
     assert got[6][1][0]["column"] == "公民身份号码" and "校验位错误" in got[6][1][0]["message"]
     assert got[7][1][0]["column"] == "所在单位"
+    assert got[8][1] == [
+        {
+            "column": "公民身份号码",
+            "message": "“公民身份号码”被 Excel 当作数字保存，末几位已丢失：请将该列设为“文本”格式后重新填写号码。",
+        }
+    ]
     assert Person.objects.count() == 1
 
     run = upload(client, "people", data, "people.csv", mode="run")
     run.refresh_from_db()
-    assert run.counts == {"created": 2, "updated": 1, "invalid": 3}
+    assert run.counts == {"created": 2, "updated": 1, "invalid": 4}
     old = Person.objects.get(id_number=OLD_DONGGUAN)
     assert (old.name, old.unit, old.post, old.is_active) == ("李伟强", unit, "科长", True)
     assert Person.objects.get(id_number=YOUNG).is_active is False
@@ -223,7 +230,7 @@ def test_people_import_validates_id_numbers_and_reimports_by_number(upload, clie
 
     again = upload(client, "people", data, "people.csv", mode="run")
     again.refresh_from_db()
-    assert again.counts == {"unchanged": 3, "invalid": 3} and Person.objects.count() == 3
+    assert again.counts == {"unchanged": 3, "invalid": 4} and Person.objects.count() == 3
 
 
 def test_a_verified_override_lets_the_same_value_through_a_reimport(upload, client, credit_admin):
