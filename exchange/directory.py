@@ -216,14 +216,14 @@ class DirectoryImporter:
             self._existing[key] = obj
             diff = {f: self._shown(f, getattr(obj, f)) for f in (self.key_field, *self.fields)}
             self._audit(by, obj, AuditAction.IMPORT_CREATE, diff)
-            self._created(obj)
+            self._applied(obj)
             return RowResult(RowOutcome.CREATED, f"{self.target_prefix}:{obj.pk}", message)
         changed = {
             f: [self._shown(f, getattr(obj, f)), self._shown(f, v)]
             for f, v in values.items()
             if v is not None and getattr(obj, f) != v
         }
-        self._created(obj)
+        self._applied(obj)
         if not changed:
             return RowResult(RowOutcome.UNCHANGED, f"{self.target_prefix}:{obj.pk}", message)
         for field_name in changed:
@@ -235,7 +235,7 @@ class DirectoryImporter:
     def _defaults(self) -> dict:
         return {}
 
-    def _created(self, obj) -> None:
+    def _applied(self, obj) -> None:
         """After a row's object exists (created, updated or unchanged)."""
 
     def _shown(self, field_name: str, value):
@@ -424,7 +424,7 @@ class OrganisationImporter(DirectoryImporter):
     def _defaults(self):
         return {"is_active": True, "short_name": ""}
 
-    def _created(self, org: Organisation) -> None:
+    def _applied(self, org: Organisation) -> None:
         self._by_code[org.credit_code] = org.pk
         for child in self._waiting.pop(org.credit_code, []):
             if child.parent_id != org.pk:
