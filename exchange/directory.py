@@ -25,6 +25,7 @@ queries, `finish_chunk` audits the chunk's writes in one append (casework.audit.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass
@@ -40,9 +41,9 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from casework import audit, identifiers
+from casework import audit, clock, identifiers
 from casework.action_labels import AuditAction
-from casework.models import Organisation, OrganisationType, Person
+from casework.models import Organisation, OrganisationName, OrganisationType, Person
 
 from .importing import RowCheck, RowResult
 from .models import ImportBatch, RowOutcome
@@ -229,11 +230,15 @@ class DirectoryImporter:
         for field_name in changed:
             setattr(obj, field_name, values[field_name])
         obj.save(update_fields=list(changed))
+        self._updated(obj, changed)
         self._audit(by, obj, AuditAction.IMPORT_UPDATE, changed)
         return RowResult(RowOutcome.UPDATED, f"{self.target_prefix}:{obj.pk}", message)
 
     def _defaults(self) -> dict:
         return {}
+
+    def _updated(self, obj, changed: dict) -> None:
+        """After an existing object was changed (rare: one query more is fine here)."""
 
     def _applied(self, obj) -> None:
         """After a row's object exists (created, updated or unchanged)."""
@@ -423,6 +428,25 @@ class OrganisationImporter(DirectoryImporter):
 
     def _defaults(self):
         return {"is_active": True, "short_name": ""}
+
+    def _updated(self, org: Organisation, changed: dict) -> None:
+        """A renamed unit keeps its name history (OrganisationName), so a notice or record
+        still shows the name in force on its date: the current entry ends yesterday and the
+        new name is current from today. A unit without a history gets none invented (the
+        date its former name began is not in the file)."""
+        if "name" not in changed:
+            return
+        current = org.names.filter(valid_to__isnull=True).first()
+        if current is None:
+            return
+        today = clock.today()
+        if current.valid_from >= today:
+            current.name = org.name
+            current.save(update_fields=["name"])
+            return
+        current.valid_to = today - dt.timedelta(days=1)
+        current.save(update_fields=["valid_to"])
+        OrganisationName.objects.create(organisation=org, name=org.name, valid_from=today)
 
     def _applied(self, org: Organisation) -> None:
         self._by_code[org.credit_code] = org.pk

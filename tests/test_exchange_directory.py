@@ -4,6 +4,7 @@ pages the credit and HR administrators use: templates, dry run, import, batch pa
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -13,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from casework import audit
 from casework.action_labels import AuditAction
 from casework.identifiers import id_check_char
-from casework.models import AuditEntry, Organisation, Person
+from casework.models import AuditEntry, Organisation, OrganisationName, Person
 from casework.roles import Role
 from exchange.models import ImportBatch, ImportRow, ImportState, RowOutcome
 from exchange.spreadsheets import write_csv
@@ -354,3 +355,17 @@ def test_the_hr_admin_overrides_an_id_number_and_opens_no_other_admin_page(clien
     # The officer, staff too, still has no admin at all.
     client.force_login(staff(Role.OFFICER, "officer2"))
     assert client.get(url).status_code == 403
+
+
+def test_a_renamed_unit_keeps_its_former_name_for_earlier_dates(upload, client, credit_admin, settings):
+    settings.CHENGXIN_TODAY = "2026-03-02"
+    unit = OrganisationFactory(name="东莞市住房和城乡建设局", credit_code=CODE_B)
+    OrganisationName.objects.create(organisation=unit, name=unit.name, valid_from=dt.date(2019, 3, 1))
+    client.force_login(credit_admin)
+    rows = [["东莞市住房和城乡建设管理局", "", CODE_B, "市直部门", "", ""]]
+    batch = upload(client, "organisations", xlsx(ORG_HEADERS, rows), "rename.xlsx", mode="run")
+    batch.refresh_from_db()
+    assert batch.counts == {"updated": 1}
+    unit = Organisation.objects.get(pk=unit.pk)
+    assert unit.name_on(dt.date(2026, 3, 1)) == "东莞市住房和城乡建设局"
+    assert unit.name_on(dt.date(2026, 3, 2)) == "东莞市住房和城乡建设管理局"
