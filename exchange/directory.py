@@ -600,3 +600,32 @@ def template_xlsx(columns: tuple[Column, ...], *, title: str) -> bytes:
 
 def template_csv(columns: tuple[Column, ...]) -> bytes:
     return write_csv([c.header for c in columns], [])
+
+
+def columns_markdown() -> str:
+    """docs/import-columns.md: the columns of every list with a template, from the same
+    declaration (`manage.py import_columns` writes it; a test keeps it current)."""
+    from .importers import IMPORTERS
+    from .models import ImportKind
+
+    lines = [
+        "# 导入模板的列",
+        "",
+        "由 `exchange.directory` 的列声明生成（`python manage.py import_columns`），请勿手工修改。",
+    ]
+    for kind, factory in IMPORTERS.items():
+        columns = getattr(factory, "COLUMNS", None)
+        if not columns:
+            continue
+        lines += [
+            "",
+            f"## {ImportKind(kind).label}（`{kind}`）",
+            "",
+            "| 列名 | 必填 | 说明 | 示例 |",
+            "|---|---|---|---|",
+        ]
+        for column in columns:
+            note = str(column.help) + ("（文本格式）" if column.text else "")
+            required = "是" if column.required else "否"
+            lines.append(f"| {column.header} | {required} | {note} | {column.example} |")
+    return "\n".join(lines) + "\n"

@@ -369,3 +369,14 @@ def test_a_renamed_unit_keeps_its_former_name_for_earlier_dates(upload, client, 
     unit = Organisation.objects.get(pk=unit.pk)
     assert unit.name_on(dt.date(2026, 3, 1)) == "东莞市住房和城乡建设局"
     assert unit.name_on(dt.date(2026, 3, 2)) == "东莞市住房和城乡建设管理局"
+
+
+def test_the_column_docs_are_the_declaration():
+    """docs/import-columns.md is written from the same declaration as the templates and the
+    checks (`manage.py import_columns`); this fails when one changed without the other."""
+    from django.conf import settings
+
+    from exchange.directory import columns_markdown
+
+    written = (settings.BASE_DIR / "docs" / "import-columns.md").read_text(encoding="utf-8")
+    assert written == columns_markdown(), "run: python manage.py import_columns"
