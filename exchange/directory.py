@@ -100,6 +100,16 @@ def _yes_no(text: str) -> bool | None:
     raise ValueError(word)
 
 
+class Target:
+    """A row's target, `<prefix>:<id>`, read once the chunk's INSERT gave the object its id."""
+
+    def __init__(self, prefix: str, obj):
+        self.prefix, self.obj = prefix, obj
+
+    def __str__(self) -> str:
+        return f"{self.prefix}:{self.obj.pk}"
+
+
 class DirectoryImporter:
     """What both lists share: columns, the natural key, duplicates within the file, the
     create / update / unchanged decision and the audit of each chunk."""
@@ -120,6 +130,8 @@ class DirectoryImporter:
         self._existing: dict[str, object] = {}
         self._entries: list[dict] = []
         self._acting: audit.Acting = audit.SYSTEM
+        #: created by this chunk's rows, inserted together by `finish_chunk`
+        self._new: list = []
         self._first_row: dict[str, int] = {}
         self._scan()
 
@@ -200,25 +212,20 @@ class DirectoryImporter:
     # ── applying ──
 
     def apply(self, checked: RowCheck, batch: ImportBatch, by: audit.Acting) -> RowResult:
+        """A new object waits for the chunk's one INSERT (`finish_chunk`); a changed one is
+        saved at once (few, and each with its own diff)."""
         self._acting = by
         values = dict(checked.values)
         key = values.pop(self.key_field)
         message = values.pop("_message", "")
         obj = self._existing.get(key)
         if obj is None:
-            obj = self.model(
-                **{
-                    self.key_field: key,
-                    **self._defaults(),
-                    **{k: v for k, v in values.items() if v is not None},
-                }
-            )
-            obj.save()
+            given = {k: v for k, v in values.items() if v is not None}
+            obj = self.model(**{self.key_field: key, **self._defaults(), **given})
             self._existing[key] = obj
-            diff = {f: self._shown(f, getattr(obj, f)) for f in (self.key_field, *self.fields)}
-            self._audit(by, obj, AuditAction.IMPORT_CREATE, diff)
+            self._new.append(obj)
             self._applied(obj)
-            return RowResult(RowOutcome.CREATED, f"{self.target_prefix}:{obj.pk}", message)
+            return RowResult(RowOutcome.CREATED, Target(self.target_prefix, obj), message)
         changed = {
             f: [self._shown(f, getattr(obj, f)), self._shown(f, v)]
             for f, v in values.items()
@@ -226,13 +233,13 @@ class DirectoryImporter:
         }
         self._applied(obj)
         if not changed:
-            return RowResult(RowOutcome.UNCHANGED, f"{self.target_prefix}:{obj.pk}", message)
+            return RowResult(RowOutcome.UNCHANGED, Target(self.target_prefix, obj), message)
         for field_name in changed:
             setattr(obj, field_name, values[field_name])
         obj.save(update_fields=list(changed))
         self._updated(obj, changed)
         self._audit(by, obj, AuditAction.IMPORT_UPDATE, changed)
-        return RowResult(RowOutcome.UPDATED, f"{self.target_prefix}:{obj.pk}", message)
+        return RowResult(RowOutcome.UPDATED, Target(self.target_prefix, obj), message)
 
     def _defaults(self) -> dict:
         return {}
@@ -263,8 +270,20 @@ class DirectoryImporter:
         )
 
     def finish_chunk(self, batch: ImportBatch, by: audit.Acting) -> None:
+        """The chunk's new objects in one INSERT, then every audit entry of the chunk in one
+        append (a creation's diff read after `_inserted`, which may still complete it)."""
+        new, self._new = self._new, []
+        if new:
+            self.model.objects.bulk_create(new)
+        self._inserted(new, by)
+        for obj in new:
+            diff = {f: self._shown(f, getattr(obj, f)) for f in (self.key_field, *self.fields)}
+            self._audit(by, obj, AuditAction.IMPORT_CREATE, diff)
         audit.append_many(self._entries)
         self._entries = []
+
+    def _inserted(self, new: list, by: audit.Acting) -> None:
+        """After the chunk's INSERT, before its audit."""
 
 
 class OrganisationImporter(DirectoryImporter):
@@ -322,8 +341,12 @@ class OrganisationImporter(DirectoryImporter):
         self._by_code: dict[str, int] = {}
         self._by_name: dict[str, set[int]] = {}
         self._codes_of: dict[int, str] = {}
-        #: parent reference (code or name) → organisations waiting for it to be imported
-        self._waiting: dict[str, list[Organisation]] = {}
+        #: a parent's code → the codes of the organisations waiting for its row
+        self._waiting: dict[str, list[str]] = {}
+        #: (child's code, parent created by this chunk): linked after the chunk's INSERT
+        self._links: list[tuple[str, Organisation]] = []
+        #: the organisations of this chunk's rows
+        self._touched: list[Organisation] = []
         super().__init__(batch)
 
     def _scan_row(self, row):
@@ -410,21 +433,20 @@ class OrganisationImporter(DirectoryImporter):
     def apply(self, checked, batch, by):
         values = checked.values
         parent = values.pop("_parent")
-        waiting_for = None
-        if parent is None:
-            values["parent_id"] = None
-        elif parent[0] == "id":
+        code = values["credit_code"]
+        values["parent_id"] = None  # None: keep what the system has
+        if parent is not None and parent[0] == "id":
             values["parent_id"] = parent[1]
-        elif parent[1] in self._by_code:  # created by an earlier row of this file
-            values["parent_id"] = self._by_code[parent[1]]
-        else:
-            values["parent_id"] = None
-            waiting_for = parent[1]
+        elif parent is not None and parent[1] in self._existing:  # an earlier row of this file
+            earlier = self._existing[parent[1]]
+            if earlier.pk is not None:
+                values["parent_id"] = earlier.pk
+            else:  # created by this chunk: linked once inserted
+                self._links.append((code, earlier))
+        elif parent is not None:
+            self._waiting.setdefault(parent[1], []).append(code)
             values["_message"] = _("上级单位在文件后面的行中，导入该行时自动关联。")
-        result = super().apply(checked, batch, by)
-        if waiting_for is not None:
-            self._waiting.setdefault(waiting_for, []).append(self._existing[checked.values["credit_code"]])
-        return result
+        return super().apply(checked, batch, by)
 
     def _defaults(self):
         return {"is_active": True, "short_name": ""}
@@ -449,13 +471,29 @@ class OrganisationImporter(DirectoryImporter):
         OrganisationName.objects.create(organisation=org, name=org.name, valid_from=today)
 
     def _applied(self, org: Organisation) -> None:
-        self._by_code[org.credit_code] = org.pk
-        for child in self._waiting.pop(org.credit_code, []):
-            if child.parent_id != org.pk:
-                diff = {"parent_id": [child.parent_id, org.pk]}
-                child.parent_id = org.pk
-                child.save(update_fields=["parent_id"])
-                self._audit(self._acting, child, AuditAction.IMPORT_UPDATE, diff)
+        self._touched.append(org)
+
+    def _inserted(self, new: list, by: audit.Acting) -> None:
+        """Parents named by code or name whose unit this chunk created or touched: their
+        children (of this chunk, or of an earlier one, waiting) get the link in one UPDATE;
+        a child created by this chunk is audited once, with its parent."""
+        created = {id(org) for org in new}
+        pairs = [(self._existing[code], parent) for code, parent in self._links]
+        for org in self._touched:
+            self._by_code[org.credit_code] = org.pk
+            pairs += [(self._existing[code], org) for code in self._waiting.pop(org.credit_code, [])]
+        linked = []
+        for child, parent in pairs:
+            if child.parent_id != parent.pk:
+                if id(child) not in created:
+                    self._audit(
+                        by, child, AuditAction.IMPORT_UPDATE, {"parent_id": [child.parent_id, parent.pk]}
+                    )
+                child.parent_id = parent.pk
+                linked.append(child)
+        if linked:
+            Organisation.objects.bulk_update(linked, ["parent_id"])
+        self._touched, self._links = [], []
 
 
 class PersonImporter(DirectoryImporter):

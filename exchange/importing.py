@@ -10,7 +10,8 @@ A batch is checked or run row by row through its kind's importer:
 Two optional hooks let an importer work set-based: `prepare(rows, batch)` gets a chunk's raw
 rows before they are checked (one query for the chunk's existing rows instead of one per
 row), and `finish_chunk(batch, by)` runs after the chunk's rows were applied, inside its
-transaction (one audit append for the chunk). `finish_chunk` does not run in a dry run.
+transaction (one INSERT for the chunk's new rows, one audit append); a RowResult's target
+and message are read as text after it. `finish_chunk` does not run in a dry run.
 
 Rows are taken in chunks (`CHUNK`), each chunk in one transaction with its report rows and the
 batch's progress, so a worker that dies loses at most the chunk it was on, and a re-run of
@@ -104,22 +105,23 @@ def _chunk(batch: ImportBatch, importer: Importer, rows: list[tuple[int, dict]],
     with transaction.atomic():
         if (prepare := getattr(importer, "prepare", None)) is not None:
             prepare([row for _number, row in rows], batch)
-        report, counts = [], Counter()
-        for number, row in rows:
-            result = _one(batch, importer, row, by)
-            counts[result[0]] += 1
-            report.append(
-                ImportRow(
-                    batch=batch,
-                    number=number,
-                    outcome=result[0],
-                    errors=result[1],
-                    message=result[2][:500],
-                    target=result[3],
-                )
-            )
+        results = [(number, _one(batch, importer, row, by)) for number, row in rows]
         if not batch.dry_run and (finish := getattr(importer, "finish_chunk", None)) is not None:
             finish(batch, by)
+        # After `finish_chunk`: a target or message may name what it wrote (a row created
+        # there in bulk gets its id then), so they are read as text only now.
+        counts = Counter(result[0] for _number, result in results)
+        report = [
+            ImportRow(
+                batch=batch,
+                number=number,
+                outcome=outcome,
+                errors=errors,
+                message=str(message)[:500],
+                target=str(target),
+            )
+            for number, (outcome, errors, message, target) in results
+        ]
         ImportRow.objects.bulk_create(report)
         locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         merged = Counter(locked.counts) + counts

@@ -156,6 +156,24 @@ def test_the_import_creates_links_parents_in_any_order_and_audits_each_row(uploa
     assert {e.actor_role for e in created} == {Role.CREDIT_ADMIN} and all(
         e.actor == credit_admin for e in created
     )
+    # Parent and child in one chunk: the child is audited once, with its parent.
+    assert created.get(object_id=str(housing.pk)).diff["parent_id"] == government.pk
+    assert not AuditEntry.objects.filter(action=AuditAction.IMPORT_UPDATE).exists()
+    assert audit.verify().ok
+    assert ImportRow.objects.get(batch=batch, number=3).target == f"organisation:{government.pk}"
+
+
+def test_a_parent_in_a_later_chunk_is_linked_when_its_row_is_imported(
+    upload, client, credit_admin, monkeypatch
+):
+    monkeypatch.setattr("exchange.importing.CHUNK", 1)  # every row its own chunk
+    client.force_login(credit_admin)
+    batch = upload(client, "organisations", xlsx(ORG_HEADERS, ORG_ROWS), "orgs.xlsx", mode="run")
+    batch.refresh_from_db()
+    assert batch.counts == {"created": 3}
+    government = Organisation.objects.get(credit_code=CODE_A)
+    housing = Organisation.objects.get(credit_code=CODE_B)
+    assert housing.parent == government and Organisation.objects.get(credit_code=CODE_C).parent == government
     linked = AuditEntry.objects.get(action=AuditAction.IMPORT_UPDATE)
     assert linked.object_id == str(housing.pk) and linked.diff == {"parent_id": [None, government.pk]}
     assert audit.verify().ok
