@@ -52,6 +52,10 @@ class AuditAction(models.TextChoices):
     IMPORT_CREATE = "import_create", _("批量导入新增")  # exchange.directory: organisations, civil servants
     IMPORT_UPDATE = "import_update", _("批量导入更新")
     TASK_ASSIGN = "task_assign", _("分配待办任务")  # workflows: a viewflow task handed to a user
+    # exchange: the outbox towards the province and other systems
+    OUTBOUND_DEAD = "outbound.dead", _("外发消息多次发送失败")
+    OUTBOUND_RESEND = "outbound.resend", _("重新发送外发消息")
+    OUTBOUND_OVERDUE = "outbound.overdue", _("外发消息逾期未送达")
 
 
 #: Every action that is not a step, by its stored value (apps above casework add theirs).

@@ -1,7 +1,9 @@
 """The outbox towards the provincial credit platform (DOMAIN §6.6).
 
 Every change the platform must learn of writes a `SyncEvent` in the same transaction as
-the change; a worker delivers pending events and stores the acknowledgement. Due dates
+the change. Delivery is the exchange app's (exchange/province, exchange/delivery): it copies
+the events into its outbox, sends them through the configured transport and, once the
+platform has answered, stores the acknowledgement here (`acknowledge`). Due dates
 come from the rule table: the next working day, and 3 working days for a revocation.
 """
 
@@ -9,8 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db import transaction
-from django.db.models import F
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from . import clock, rules
@@ -27,6 +28,11 @@ def emit(record: Record, kind: str, *, on: dt.date | None = None) -> SyncEvent:
 def emit_many(records, kind: str, *, on: dt.date | None = None) -> list[SyncEvent]:
     """One event of `kind` per record, in one INSERT (the set-based sweeps)."""
     due = _due(kind, on)
+    records = list(records)
+    # One query each for what payload() reads beyond the row, not one per record.
+    prefetch_related_objects(
+        records, "measures", "determining_unit", "subject_organisation", "subject_person"
+    )
     return SyncEvent.objects.bulk_create(
         SyncEvent(record=record, kind=kind, due_on=due, payload=payload(record)) for record in records
     )
@@ -37,18 +43,32 @@ def _due(kind: str, on: dt.date | None) -> dt.date:
 
 
 def payload(record: Record) -> dict:
-    """The public view of the record (DOMAIN §6.6): never a personal ID number."""
+    """The public view of the record (DOMAIN §6.6) as it stands when the change is made:
+    never a personal ID number. The provincial column map (exchange/province) reads these
+    keys; the snapshot is taken here, in the step's transaction, so a later change cannot
+    alter what an earlier event reports."""
+    unit = record.determining_unit
     return {
         "reference": record.reference,
         "subject": str(record.subject),
+        "subject_kind": "person" if record.subject_person_id else "organisation",
         "credit_code": record.subject_organisation.credit_code if record.subject_organisation_id else None,
         "category": record.category,
+        "category_label": record.get_category_display() if record.category else "",
         "tier": record.tier,
+        "tier_label": record.get_tier_display() if record.tier else "",
+        "facts": record.facts,
+        "legal_basis": record.legal_basis,
+        "measures": "；".join(m.name for m in record.measures.all()) if record.pk else "",
+        "determining_unit": unit.name if unit else "",
+        "determining_unit_code": unit.credit_code if unit else "",
         "state": record.state,
         "public": record.public,
         "objection_pending": record.objection_pending,
         "determination_date": record.determination_date.isoformat() if record.determination_date else None,
+        "min_end": record.min_end.isoformat() if record.min_end else None,
         "max_end": record.max_end.isoformat() if record.max_end else None,
+        "closing_document": record.closing_document,
     }
 
 
@@ -57,20 +77,3 @@ def acknowledge(event_ids) -> int:
     return SyncEvent.objects.filter(pk__in=list(event_ids), acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now()
     )
-
-
-def deliver_pending(today: dt.date | None = None) -> int:
-    """Send every unacknowledged event to the provincial platform and store its answer.
-
-    The platform is a stub here: it accepts every event at once. Each delivery counts an
-    attempt; rows another worker is delivering are skipped (SKIP LOCKED), and an event
-    acknowledged already is never sent again, so running this twice changes nothing.
-    `today` keeps the sweeps' common signature; the stub does not need it.
-    """
-    with transaction.atomic():
-        pending = SyncEvent.objects.filter(acknowledged_at__isnull=True).select_for_update(skip_locked=True)
-        ids = list(pending.values_list("pk", flat=True))
-        if not ids:
-            return 0
-        SyncEvent.objects.filter(pk__in=ids, acknowledged_at__isnull=True).update(attempts=F("attempts") + 1)
-        return acknowledge(ids)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("api/notices/", include("notices.api")),
+    path("api/exchange/outbox/", include("exchange.outbox_urls")),
     path("api/", include("casework.api.urls")),
     path("", include("workflows.urls")),  # /api/inbox/, /api/queue/, /api/processes/, /inbox/
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

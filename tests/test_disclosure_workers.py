@@ -2,17 +2,21 @@
 delivered event is handled exactly once."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import transaction
 
-from casework import audit, sync
+from casework import audit
 from casework.lifecycle import RecordState
 from casework.models import AuditEntry, Record, SyncEvent, SyncKind
 from casework.roles import Role
 from casework.services.records.disclosure import records_expire_due
+from exchange import delivery
+from exchange.models import Outbound
 
 from . import concurrency
+from .exchange_cases import configure_exchange
 from .factories import OrganisationFactory, UserFactory
 from .repair_cases import effective_record
 
@@ -66,10 +70,19 @@ def test_a_record_another_worker_holds_is_left_for_the_next_run(records):
     assert records_expire_due(EXPIRY_DAY) == 0
 
 
-def test_two_deliveries_at_once_send_each_event_once(records):
+def test_two_deliveries_at_once_send_each_event_once(records, settings, tmp_path):
+    """Two outbox workers (exchange.delivery) at once: SKIP LOCKED claims, so each event is
+    sent by one of them, once; the second copy of the events into the outbox adds nothing."""
+    configure_exchange(
+        settings, {"province": {"transport": "file", "folder": str(tmp_path), "formats": ["csv"]}}
+    )
     pending = SyncEvent.objects.filter(acknowledged_at__isnull=True).count()
 
-    results = concurrency.at_once([sync.deliver_pending] * 2, together=True)
+    results = concurrency.at_once([delivery.run] * 2, together=True)
 
-    assert sum(results) == pending
+    assert all(isinstance(r, dict) for r in results), results
+    assert sum(r["province_delivered"] for r in results) == pending
     assert set(SyncEvent.objects.values_list("attempts", flat=True)) == {1}
+    assert Outbound.objects.count() == pending
+    keys = [k for m in tmp_path.glob("*.manifest.json") for k in json.loads(m.read_text())["keys"]]
+    assert sorted(keys) == sorted(Outbound.objects.values_list("key", flat=True))

@@ -6,12 +6,13 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from casework import queries, sync
+from casework import queries
 from casework.errors import DomainError, PermissionDeniedError
 from casework.lifecycle import RecordState, RepairState
 from casework.models import AuditEntry, Deadline, Record, RefusalReason, SyncKind
 from casework.roles import Role
 from casework.services import repair as svc
+from exchange.tasks import deliver_outbox
 
 from .factories import UserFactory
 from .repair_cases import effective_record, set_today
@@ -221,7 +222,7 @@ def test_a_grant_repairs_the_record_and_stops_its_display(settings, general, hea
     event = general.sync_events.get(kind=SyncKind.REPAIR)
     assert event.due_on == dt.date(2026, 6, 18)
     assert event.payload["state"] == RecordState.REPAIRED and event.payload["public"] is False
-    assert sync.deliver_pending(dt.date(2026, 6, 17)) >= 1
+    assert deliver_outbox.delay().get()["province_delivered"] >= 1  # the beat task
     event.refresh_from_db()
     assert event.acknowledged_at is not None and event.attempts == 1
     assert all(d.status == "MET" for d in _deadlines(granted).values())

@@ -9,13 +9,14 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
-from casework import queries, sync
+from casework import queries
 from casework.lifecycle import ItemState, RecordState, RectificationState
 from casework.models import Accountability, Deadline, RectificationItem, SyncEvent, SyncKind
 from casework.services import deadlines as deadline_svc
 from casework.services import rectification as rect
 from casework.services.rectification import extension as ext
 from casework.services.rectification import sweeps
+from exchange.tasks import deliver_outbox
 
 from . import lifecycle
 from . import rectification_steps as steps
@@ -191,7 +192,7 @@ def test_scenario_6_revocation_withdraws_display_closes_rectification_as_moot_an
     assert not queries.public_records().filter(pk=record.pk).exists()
     revoke = SyncEvent.objects.get(record=record, kind=SyncKind.REVOKE)
     assert revoke.due_on == day("2026-06-23")
-    assert sync.deliver_pending(day("2026-06-17")) >= 1
+    assert deliver_outbox.delay().get()["province_delivered"] >= 1  # the beat task
     revoke.refresh_from_db()
     assert revoke.acknowledged_at is not None
 

@@ -1,5 +1,6 @@
-"""The province-platform stub (DOMAIN §6.6): pending events are sent and acknowledged,
-each delivery counts an attempt, and a second run changes nothing."""
+"""casework's SyncEvents through the exchange outbox (DOMAIN §6.6): each pending event is
+delivered and acknowledged once by the beat task, a second run changes nothing, and the
+set-based emit writes one event per record due the next working day."""
 
 import datetime as dt
 
@@ -7,6 +8,8 @@ import pytest
 
 from casework import sync
 from casework.models import SyncEvent, SyncKind
+from exchange.models import Outbound
+from exchange.tasks import deliver_outbox
 
 from .repair_cases import effective_record
 
@@ -21,11 +24,16 @@ def test_every_pending_event_is_delivered_and_acknowledged_once(settings, office
     pending = SyncEvent.objects.filter(acknowledged_at__isnull=True).count()
     assert pending == 2  # CREATE on service, and the UPDATE
 
-    assert sync.deliver_pending(dt.date(2026, 1, 16)) == pending
+    counts = deliver_outbox.delay().get()
+    assert counts["province_copied"] == counts["province_delivered"] == pending
     assert not SyncEvent.objects.filter(acknowledged_at__isnull=True).exists()
     assert set(SyncEvent.objects.values_list("attempts", flat=True)) == {1}
+    assert sorted(Outbound.objects.values_list("key", flat=True)) == sorted(
+        f"sync-{pk}" for pk in SyncEvent.objects.values_list("pk", flat=True)
+    )
 
-    assert sync.deliver_pending(dt.date(2026, 1, 16)) == 0
+    again = deliver_outbox.delay().get()
+    assert again["province_copied"] == again["province_delivered"] == 0
     assert set(SyncEvent.objects.values_list("attempts", flat=True)) == {1}
 
 
@@ -33,10 +41,10 @@ def test_a_new_event_after_a_delivery_is_sent_alone(settings, officer, approver,
     record = effective_record(
         settings, officer=officer, approver=approver, organisation=unit, determined_on=dt.date(2026, 1, 15)
     )
-    sync.deliver_pending()
+    deliver_outbox.delay().get()
     event = sync.emit(record, SyncKind.UPDATE)
 
-    assert sync.deliver_pending() == 1
+    assert deliver_outbox.delay().get()["province_delivered"] == 1
     event.refresh_from_db()
     assert event.acknowledged_at is not None and event.attempts == 1
 
@@ -60,3 +68,4 @@ def test_emit_many_writes_one_event_per_record_due_the_next_working_day(settings
 
     assert [e.record_id for e in events] == [r.pk for r in records]
     assert {e.due_on for e in events} == {dt.date(2026, 2, 14)}
+    assert [e.payload["facts"] for e in events] == [r.facts for r in records]

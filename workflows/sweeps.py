@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from viewflow.workflow import timers
 
-from casework import clock, sync
+from casework import clock
 from casework.services import accountability, deadlines, reactions, repair
 from casework.services.records import disclosure
 from casework.services.rectification import sweeps as rectification_sweeps
@@ -61,10 +61,6 @@ def accountability_releases(today: dt.date) -> Counts:
     return {"sanctions_released": accountability.sanctions_release_due(today)}
 
 
-def sync_delivery(today: dt.date) -> Counts:
-    return {"sync_delivered": sync.deliver_pending(today)}
-
-
 def viewflow_timers(today: dt.date) -> Counts:
     """viewflow's own dispatcher (its Celery task is PRO-only): due `flow.Timer` tasks fire.
     Timers are datetimes, not legal dates, so `today` does not apply."""
@@ -83,8 +79,8 @@ def _flagged(name: str, per_kind: dict[str, int]) -> Counts:
 
 
 #: In the order `manage.py sweep_deadlines` runs them: the specific sweeps before the generic
-#: overdue marker (which flags whatever they leave), the state-changing ones before the delivery
-#: of the platform events they emitted, so one pass leaves nothing pending.
+#: overdue marker (which flags whatever they leave). The platform events they emit are
+#: delivered by the exchange app's own beat task (exchange.tasks.deliver_outbox).
 SWEEPS: dict[str, Callable[[dt.date], Counts]] = {
     "rectification": rectification_items,
     "repair_decisions": repair_decisions,
@@ -92,7 +88,6 @@ SWEEPS: dict[str, Callable[[dt.date], Counts]] = {
     "disclosure_expiry": disclosure_expiry,
     "accountability_releases": accountability_releases,
     "reactions_cleanup": reactions_cleanup,
-    "sync_delivery": sync_delivery,
     "viewflow_timers": viewflow_timers,
 }
 

@@ -46,7 +46,6 @@ sweep_repair_decisions = _sweep_task("repair_decisions")
 sweep_disclosure_expiry = _sweep_task("disclosure_expiry")
 sweep_accountability_releases = _sweep_task("accountability_releases")
 sweep_reactions_cleanup = _sweep_task("reactions_cleanup")
-sweep_sync_delivery = _sweep_task("sync_delivery")
 sweep_viewflow_timers = _sweep_task("viewflow_timers")
 
 

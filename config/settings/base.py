@@ -94,6 +94,12 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# The provincial staging tables (前置库, exchange.transports.StagingTable): another database,
+# reached only by the staging transport; no migration ever runs there (exchange.routers).
+if env.str("STAGING_DATABASE_URL", default=""):
+    DATABASES["staging"] = env.db_url("STAGING_DATABASE_URL")
+DATABASE_ROUTERS = ["exchange.routers.StagingRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

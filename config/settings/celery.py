@@ -59,7 +59,7 @@ _DATE_BASED_SWEEPS = (
     "disclosure_expiry",
     "accountability_releases",
 )
-_CONTINUOUS_SWEEPS = ("sync_delivery", "viewflow_timers", "reactions_cleanup")
+_CONTINUOUS_SWEEPS = ("viewflow_timers", "reactions_cleanup")
 _AFTER_MIDNIGHT = TzAwareCrontab(minute=5, hour=0, tz=ZoneInfo(CELERY_TIMEZONE))
 _EXPIRY = {"expire_seconds": CHENGXIN_SWEEP_INTERVAL}
 
@@ -80,6 +80,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workflows.tasks.process_reactions",
         "schedule": _every(60),
         "options": {"expire_seconds": 60},
+    },
+    # The outbox (exchange.delivery): casework's platform events copied in, every channel
+    # delivered with its retries, overdue deliveries alerted.
+    "deliver outbox": {
+        "task": "exchange.tasks.deliver_outbox",
+        "schedule": _every(CHENGXIN_SWEEP_INTERVAL),
+        "options": _EXPIRY,
     },
     # Issued notices still without a PDF (a rendering task lost or failed): queued again.
     "render pending notices": {

@@ -2,6 +2,8 @@
 
 import environ
 
+from .base import VAR_DIR
+
 env = environ.Env()
 
 CHENGXIN = {
@@ -50,6 +52,33 @@ CHENGXIN = {
     # Asked before a service is typed in rather than recorded by serving its notice
     # (casework.services.steps.check_direct_service): refuses while that notice is on its way.
     "DIRECT_SERVICE_CHECK": "notices.service_steps.refuse_direct_service",
+    # Data exchange (exchange/, issue 11; docs/decisions.md "Data exchange"). The provincial
+    # column map is a versioned JSON file (exchange/province/maps/<version>.json, or a path);
+    # each channel of the outbox names its transport: "file" (folder, formats), "staging"
+    # (alias: a DATABASES entry, table), "service" (url, login_url, username, password, sender,
+    # receiver, operator, timeout) or "hotline" (url, token, timeout). A channel not listed is
+    # not delivered (its messages wait, and raise the overdue alert when late).
+    "EXCHANGE": {
+        "PROVINCE_COLUMN_MAP": env.str("CHENGXIN_PROVINCE_COLUMN_MAP", default="2019"),
+        # The commission as the data source unit (CF_SJLY, CF_SJLYDM).
+        "SOURCE_UNIT_NAME": env.str(
+            "CHENGXIN_SOURCE_UNIT_NAME", default="东莞市政务诚信建设工作领导小组办公室"
+        ),
+        "SOURCE_UNIT_CODE": env.str("CHENGXIN_SOURCE_UNIT_CODE", default=""),
+        "MAX_ATTEMPTS": 8,
+        "BACKOFF_SECONDS": 60,
+        "BACKOFF_MAX_SECONDS": 6 * 3600,
+        "CHANNELS": env.json(
+            "CHENGXIN_EXCHANGE_CHANNELS",
+            default={
+                "province": {
+                    "transport": "file",
+                    "folder": str(VAR_DIR / "exchange" / "province"),
+                    "formats": ["csv", "xlsx"],
+                }
+            },
+        ),
+    },
 }
 
 # The legal "today" (casework.clock) for demos and for the real-worker tests, whose worker and

@@ -20,3 +20,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # A test-only object kind (tests/testapp), declared once, that the portal, the flows' lookups,
 # the timeline and the attachment policy must pick up with no edit elsewhere.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]
+
+# The outbox: the province's events go to a throw-away folder (tests that need another
+# transport override CHENGXIN["EXCHANGE"]); the staging database (前置库) is a SQLite file
+# unless STAGING_DATABASE_URL names one, in the PostgreSQL run too.
+CHENGXIN["EXCHANGE"]["CHANNELS"] = {
+    "province": {"transport": "file", "folder": tempfile.mkdtemp(prefix="chengxin-test-province-")}
+}
+if "staging" not in DATABASES:
+    DATABASES["staging"] = {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(Path(tempfile.mkdtemp(prefix="chengxin-test-staging-")) / "staging.sqlite3"),
+    }

@@ -34,6 +34,8 @@ class Outbound(models.Model):
     last_error = models.TextField(_("最近一次错误"), blank=True, default="")
     acknowledgement = models.TextField(_("对方回执"), blank=True, default="")
     delivered_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    # Set when the delivery engine raised the overdue alert (an audit entry), so it is raised once.
+    overdue_alerted_at = models.DateTimeField(_("逾期提醒时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -100,6 +100,17 @@ def _broker() -> Check:
     )
 
 
+def _outbox() -> Check:
+    """Deliveries to other systems (exchange.delivery): overdue or dead messages are an alert."""
+    from casework import clock
+    from exchange.queries import health as outbox_health
+
+    counts = outbox_health(clock.today())
+    ok = not counts["overdue"] and not counts["dead"]
+    detail = _("逾期未送达 %(overdue)d 条，发送失败 %(dead)d 条") % counts
+    return Check(_("外发消息"), ok, detail)
+
+
 def _beat() -> Check:
     """When beat last sent a sweep (django-celery-beat records each send)."""
     from django_celery_beat.models import PeriodicTask
@@ -183,6 +194,7 @@ CHECKS = [
     (gettext_lazy("定时清扫"), _beat),
     (gettext_lazy("文书 PDF"), _renders),
     (gettext_lazy("步骤后续处理"), _reactions),
+    (gettext_lazy("外发消息"), _outbox),
     (gettext_lazy("审计链"), _audit_head),
 ]
 
