@@ -17,7 +17,6 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from casework import audit, clock
 from casework.api.errors import InputError
@@ -137,13 +136,20 @@ class ResendInput(serializers.Serializer):
     ids = id_list(label=_("外发消息"), allow_empty=False)
 
 
+class ResendOutput(serializers.Serializer):
+    resent = serializers.IntegerField(label=_("重新排队的消息数"))
+
+
 @extend_schema(
     tags=["exchange"],
     summary=_("重新发送发送失败的外发消息"),
     description=_("仅限信用管理员；每次重新发送均记入审计日志。"),
     request=ResendInput,
+    responses={200: ResendOutput},
 )
-class OutboundResendApi(APIView):
+class OutboundResendApi(generics.GenericAPIView):
+    serializer_class = ResendInput
+
     def post(self, request):
         data = ResendInput(data=request.data)
         if not data.is_valid():
