@@ -3,11 +3,12 @@
 One run (`deliver`), for each configured channel, repeats rounds until nothing is left to send:
 - claim the head of every stream — the oldest message of the stream still PENDING, due for an
   attempt, with no older PENDING or DEAD message in its stream — with SELECT … FOR UPDATE SKIP
-  LOCKED, so two workers never send the same message at once and a stream another worker is
-  sending is skipped by this one (its next message is not a head while the first is pending);
-- send them through the channel's transport inside that transaction (the row locks are held
-  while sending: a worker that dies mid-send releases them, and the message is sent again
-  with the same idempotency key, which the receiver counts once);
+  LOCKED, and lease it (next_attempt_at moved LEASE_SECONDS ahead) in a short transaction, so
+  two workers never send the same message at once and a stream another worker is sending is
+  skipped by this one (its next message is not a head while the first is pending);
+- send them through the channel's transport outside any transaction (a slow receiver holds
+  no lock); a worker that dies mid-send leaves the lease to run out, and the message is sent
+  again with the same idempotency key, which the receiver counts once;
 - store each answer: DELIVERED with the acknowledgement, or a failed attempt with its error
   and the next attempt after an exponential backoff (BACKOFF_SECONDS · 2^(attempts-1), capped
   at BACKOFF_MAX_SECONDS); after MAX_ATTEMPTS the message is DEAD (audited), on the credit
@@ -44,6 +45,7 @@ from .province import outbox as province_outbox
 log = logging.getLogger(__name__)
 
 DEFAULTS = {
+    "LEASE_SECONDS": 900,
     "MAX_ATTEMPTS": 8,
     "BACKOFF_SECONDS": 60,
     "BACKOFF_MAX_SECONDS": 6 * 3600,
@@ -107,17 +109,44 @@ def sendable(channel: str, now: dt.datetime):
 
 
 def _round_of(channel: str, transport, now: dt.datetime) -> tuple[int, int, int, int]:
+    messages, lease = _claim(channel, now)
+    if not messages:
+        return 0, 0, 0, 0
+    try:
+        results = transport.send(messages)
+    except Exception as exc:  # a transport's own failure fails the batch, to be retried
+        log.warning("outbox %s: transport failed: %s", channel, exc)
+        results = [transports.Result(False, error=f"{type(exc).__name__}: {exc}")] * len(messages)
+    done, failed, dead = _record(channel, messages, results, lease=lease, now=now)
+    return done, failed, dead, len(messages)
+
+
+def _claim(channel: str, now: dt.datetime) -> tuple[list[Outbound], dt.datetime]:
+    """Take the due heads (SKIP LOCKED) and lease them: their next attempt moves past the
+    time a send can take, so no other worker picks them while this one sends, and a worker
+    that dies leaves them to be retried when the lease ends. No transaction stays open while
+    sending (a slow province must not hold row locks, nor SQLite's write lock)."""
+    lease = now + dt.timedelta(seconds=option("LEASE_SECONDS"))
     with transaction.atomic():
         messages = list(sendable(channel, now).select_for_update(skip_locked=True)[: option("BATCH_SIZE")])
-        if not messages:
-            return 0, 0, 0, 0
-        try:
-            results = transport.send(messages)
-        except Exception as exc:  # a transport's own failure fails the batch, to be retried
-            log.warning("outbox %s: transport failed: %s", channel, exc)
-            results = [transports.Result(False, error=f"{type(exc).__name__}: {exc}")] * len(messages)
-        done, failed, dead = [], [], []
-        for message, result in zip(messages, results, strict=True):
+        if messages:
+            Outbound.objects.filter(pk__in=[m.pk for m in messages]).update(next_attempt_at=lease)
+    return messages, lease
+
+
+def _record(channel: str, sent: list[Outbound], results, *, lease: dt.datetime, now: dt.datetime):
+    """Store the answers of the messages this worker still holds (a lease that ran out and
+    was taken by another worker is that worker's to record)."""
+    by_id = {m.pk: r for m, r in zip(sent, results, strict=True)}
+    done, failed, dead = [], [], []
+    with transaction.atomic():
+        held = list(
+            Outbound.objects.filter(pk__in=list(by_id), state=OutboundState.PENDING, next_attempt_at=lease)
+            .select_for_update()
+            .order_by("id")
+        )
+        for message in held:
+            result = by_id[message.pk]
             message.attempts += 1
             if result.ok:
                 message.state, message.delivered_at = OutboundState.DELIVERED, timezone.now()
@@ -136,8 +165,7 @@ def _round_of(channel: str, transport, now: dt.datetime) -> tuple[int, int, int,
                 message.next_attempt_at = now + backoff(message.attempts)
                 failed.append(message)
         Outbound.objects.bulk_update(
-            messages,
-            ["state", "attempts", "delivered_at", "acknowledgement", "last_error", "next_attempt_at"],
+            held, ["state", "attempts", "delivered_at", "acknowledgement", "last_error", "next_attempt_at"]
         )
         if done and channel in DELIVERED_HOOKS:
             DELIVERED_HOOKS[channel](done)
@@ -155,7 +183,7 @@ def _round_of(channel: str, transport, now: dt.datetime) -> tuple[int, int, int,
                 )
                 for m in dead
             )
-    return len(done), len(failed), len(dead), len(messages)
+    return len(done), len(failed), len(dead)
 
 
 def backoff(attempts: int) -> dt.timedelta:

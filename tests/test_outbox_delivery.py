@@ -17,12 +17,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from casework import sync
 from casework.action_labels import AuditAction
 from casework.models import AuditEntry, SyncEvent, SyncKind
 from casework.roles import Role
 from exchange import delivery
 from exchange.models import Outbound, OutboundState
 from exchange.outbox import enqueue
+from exchange.province.outbox import copy_sync_events
 from exchange.tasks import deliver_outbox
 
 from .api_fixtures import api
@@ -236,3 +238,22 @@ def test_the_hotline_transport_posts_json_with_the_idempotency_key(settings):
     assert [key for key, _body in received] == ["hotline-status-7"] * 2
     assert received[-1][1] == {"kind": "status", "status": "办结"}
     assert message.delivered_at <= timezone.now()
+
+
+def test_a_worker_that_dies_while_sending_leaves_its_messages_to_the_next_after_the_lease(
+    settings, tmp_path, two_records
+):
+    configure_exchange(
+        settings, {"province": {"transport": "file", "folder": str(tmp_path)}}, LEASE_SECONDS=600
+    )
+    deliver_outbox.delay().get()  # delivered; now a new event, claimed by a worker that dies
+    event = sync.emit(two_records[0], SyncKind.REPAIR)
+    copy_sync_events()
+    now = timezone.now()
+    claimed, lease = delivery._claim("province", now)
+    assert [m.key for m in claimed] == [f"sync-{event.pk}"]
+
+    assert delivery.deliver(now=now)["province_delivered"] == 0  # leased: nobody else sends it
+    assert delivery.deliver(now=lease)["province_delivered"] == 1  # the lease ran out
+    event.refresh_from_db()
+    assert event.acknowledged_at is not None

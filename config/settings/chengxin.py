@@ -68,6 +68,8 @@ CHENGXIN = {
         "MAX_ATTEMPTS": 8,
         "BACKOFF_SECONDS": 60,
         "BACKOFF_MAX_SECONDS": 6 * 3600,
+        # A claimed message is not taken by another worker for this long (longer than a send can take).
+        "LEASE_SECONDS": 900,
         "CHANNELS": env.json(
             "CHENGXIN_EXCHANGE_CHANNELS",
             default={
