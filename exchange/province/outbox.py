@@ -40,14 +40,22 @@ def copy_sync_events() -> int:
     in_outbox = Outbound.objects.filter(
         key=Concat(Value("sync-"), Cast(OuterRef("pk"), output_field=CharField()))
     )
-    events = list(
-        SyncEvent.objects.filter(acknowledged_at__isnull=True)
-        .exclude(Exists(in_outbox))
-        .order_by("pk")
-        .values("pk", "record_id", "kind", "payload", "due_on", "created_at")
-    )
-    if not events:
-        return 0
+    with transaction.atomic():
+        # Locked while copied: two workers copying at once are serialised on the events they
+        # share, so the outbox ids (the per-stream order) follow the events' order.
+        events = list(
+            SyncEvent.objects.filter(acknowledged_at__isnull=True)
+            .exclude(Exists(in_outbox))
+            .order_by("pk")
+            .select_for_update()
+            .values("pk", "record_id", "kind", "payload", "due_on", "created_at")
+        )
+        if not events:
+            return 0
+        return _copy(events, column_map)
+
+
+def _copy(events: list[dict], column_map) -> int:
     rows = [
         Outbound(
             channel=CHANNEL,
@@ -72,10 +80,8 @@ def copy_sync_events() -> int:
         )
         for e in events
     ]
-    with transaction.atomic():
-        # ids follow event order, so the outbox's per-stream order is the events' order.
-        created = Outbound.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
+    # ids follow event order, so the outbox's per-stream order is the events' order.
+    return len(Outbound.objects.bulk_create(rows, ignore_conflicts=True))
 
 
 def acknowledged(messages) -> None:
