@@ -150,6 +150,11 @@ class StagingTable:
 # ── the provincial exchange service ──────────────────────────────────────────────────
 
 
+#: Login tokens by (login URL, user), kept across runs in the worker process: a run logs in
+#: only when it has none or the service says it expired.
+_TOKENS: dict[tuple[str, str], str] = {}
+
+
 class ExchangeService:
     """POST <ExchangeMessage> to `url` with the token from `login_url`.
 
@@ -176,7 +181,18 @@ class ExchangeService:
         self.sender, self.receiver, self.operator = sender, receiver, operator
         self.flow_uuid = flow_uuid or str(uuid.uuid5(uuid.NAMESPACE_URL, url))
         self.timeout = timeout
-        self._token: str | None = None
+        self._cache_key = (login_url, username)
+
+    @property
+    def _token(self) -> str | None:
+        return _TOKENS.get(self._cache_key)
+
+    @_token.setter
+    def _token(self, token: str | None) -> None:
+        if token is None:
+            _TOKENS.pop(self._cache_key, None)
+        else:
+            _TOKENS[self._cache_key] = token
 
     def send(self, messages) -> list[Result]:
         results = []

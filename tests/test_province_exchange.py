@@ -18,6 +18,7 @@ from django.db import connections
 
 from casework import sync
 from casework.models import SyncEvent, SyncKind
+from casework.services.records import decided
 from exchange.models import Outbound, OutboundState
 from exchange.province import columns
 from exchange.tasks import deliver_outbox
@@ -192,3 +193,37 @@ def test_against_a_flaky_province_every_event_arrives_once_in_order_per_record(
     assert set(province.bodies[every_key[0]]) == set(HEADERS)
     assert not SyncEvent.objects.filter(acknowledged_at__isnull=True).exists()
     assert not Outbound.objects.filter(acknowledgement="").exists()
+
+
+def test_real_steps_reach_the_province_as_rows_with_the_state_after_each(
+    settings, tmp_path, officer, approver, unit
+):
+    """Amend then revoke through casework's services: each step's event becomes one row, with
+    the record as it was after that step (facts amended, then state REVOKED and not displayed,
+    the revoking document in BZ) and the REVOKE due within 3 WD (DOMAIN §6.6)."""
+    configure_exchange(
+        settings, {"province": {"transport": "file", "folder": str(tmp_path), "formats": ["csv"]}}
+    )
+    [record] = published_records(settings, officer=officer, approver=approver, units=[unit])
+    decided.record_amend(
+        acting_user=approver,
+        record_id=record.pk,
+        changes={"facts": "更正后的失信事实：拖欠 80 万元。"},
+        reason="笔误",
+    )
+    decided.record_revoke(
+        acting_user=approver, record_id=record.pk, reason="异议成立", document="（2026）粤19民再1号"
+    )
+
+    run_task()
+
+    rows = [
+        r
+        for p in sorted(tmp_path.glob("*.csv"))
+        for r in csv.DictReader(io.StringIO(p.read_text(encoding="utf-8-sig")))
+    ]
+    assert [r["BGLX"] for r in rows] == [SyncKind.CREATE, SyncKind.UPDATE, SyncKind.REVOKE]
+    assert rows[1]["CF_SY"] == "更正后的失信事实：拖欠 80 万元。" and rows[1]["SFGS"] == "1"
+    assert (rows[2]["DQZT"], rows[2]["SFGS"], rows[2]["BZ"]) == ("REVOKED", "0", "（2026）粤19民再1号")
+    revoke = Outbound.objects.get(kind=SyncKind.REVOKE)
+    assert revoke.due_on == SyncEvent.objects.get(kind=SyncKind.REVOKE).due_on
