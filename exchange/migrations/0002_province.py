@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exchange', '0001_initial'),
+        ("exchange", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outbound',
-            name='overdue_alerted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='逾期提醒时间'),
+            model_name="outbound",
+            name="overdue_alerted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="逾期提醒时间"),
         ),
     ]
