@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/notices/", include("notices.api")),
     path("api/exchange/outbox/", include("exchange.outbox_urls")),
+    path("api/complaints/", include("exchange.complaints.api")),
     path("api/", include("casework.api.urls")),
     path("", include("workflows.urls")),  # /api/inbox/, /api/queue/, /api/processes/, /inbox/
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

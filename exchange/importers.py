@@ -13,12 +13,15 @@ IMPORTERS[ImportKind.ORGANISATIONS] = OrganisationImporter
 IMPORTERS[ImportKind.PEOPLE] = PersonImporter
 
 
+from .complaints import hotline  # noqa: E402
+from .complaints.lifecycle import TRIAGE_ROLES as complaint_import_roles  # noqa: E402
 from .court.defaulters import IMPORT_ROLES as court_import_roles  # noqa: E402
 from .court.defaulters import DefaulterImporter  # noqa: E402
 from .court.documents import DocumentImporter  # noqa: E402
 
 IMPORTERS[ImportKind.DEFAULTER_LIST] = DefaulterImporter
 IMPORTERS[ImportKind.COURT_DOCUMENTS] = DocumentImporter
+IMPORTERS[ImportKind.HOTLINE] = hotline.importer
 
 #: Who may import (and read the batches of) each kind; a kind not listed: the system
 #: administrator only. The credit administrator keeps the organisation tree and, for the
@@ -32,6 +35,8 @@ IMPORT_ROLES: dict[str, frozenset[str]] = {
 IMPORT_ROLES[ImportKind.DEFAULTER_LIST] = IMPORT_ROLES[ImportKind.COURT_DOCUMENTS] = frozenset(
     court_import_roles
 )
+# Hotline exports: those who take complaints in (exchange.complaints.lifecycle.TRIAGE_ROLES).
+IMPORT_ROLES[ImportKind.HOTLINE] = frozenset(complaint_import_roles)
 DEFAULT_IMPORT_ROLES = frozenset({Role.SYSTEM_ADMIN})
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("work/", include("portal.workbench.urls")),  # dashboard, case list, bulk actions
     path("work/court/", include("portal.court.urls")),  # court lists, court documents, revocations
     path("work/imports/", include("portal.imports.urls")),  # bulk imports: batches, progress, reports
+    path("work/", include("portal.complaints.urls")),  # complaint intake and triage
     path("unit/", include("portal.unit.urls")),  # department portal
     path("me/", include("portal.personal.urls")),  # civil-servant portal, honours query
     path("public/records/", public.record_list, name="public-records"),

@@ -243,6 +243,9 @@ KIND_BY_PREFIX = {
     "work/court/": None,
     # The test-only kind (tests/testapp): its own visibility is tested in test_object_kinds.
     "work/cautions/": None,
+    # Complaints are scoped by role, not by case: no unit sees any (tests/test_complaints*.py).
+    "api/complaints/": None,
+    "work/complaints/": None,
 }
 LISTS = {
     "record-list": "record",

@@ -44,8 +44,9 @@ CHENGXIN = {
     "TRUSTED_PROXIES": [],
     # What a casework step causes in the layers above, called after the step commits with
     # each of its outbox rows (casework.services.reactions): this layer wires it, as casework
-    # imports nothing above it.
-    "REACTIONS": "workflows.reactions.react",
+    # imports nothing above it. exchange.reactions.react calls the workflows' reaction
+    # (workflows.reactions.react), then exchange's follow-up (a complaint's result).
+    "REACTIONS": "exchange.reactions.react",
     # Done reactions are deleted this many days after they were done (the sweep
     # reactions_cleanup); a pending one is kept until it is done.
     "REACTIONS_KEEP_DAYS": 30,
@@ -80,6 +81,41 @@ CHENGXIN = {
                 }
             },
         ),
+    },
+    # The 12345 export as a district sends it (exchange.complaints.hotline): the column that
+    # holds each field, and the filter that takes only the orders about government
+    # dishonesty — a row is taken if its 分类编码 starts with one of the prefixes (DB44/T
+    # 2479-2024 codes of the local classification table) or its title, content or 诉求类型
+    # contains a keyword. An import's options may override either for one file.
+    "HOTLINE_IMPORT": {
+        "columns": {
+            "work_order": "工单编号",
+            "title": "标题",
+            "content": "内容",
+            "request_type": "诉求类型",
+            "classification_code": "分类编码",
+            "handling_unit": "承办单位",
+            "time_limit": "时限",
+            "callback_result": "回访结果",
+            "received_on": "受理时间",
+            "complainant_name": "来电人",
+            "complainant_contact": "联系电话",
+        },
+        "filter": {
+            # Empty until the deployment copies the codes of its classification table.
+            "classification_prefixes": [],
+            "keywords": [
+                "政务失信",
+                "政府失信",
+                "拖欠",
+                "欠款",
+                "不兑现",
+                "未兑现",
+                "违约",
+                "不履行",
+                "失信",
+            ],
+        },
     },
 }
 

@@ -1,4 +1,5 @@
 from .batches import ImportBatch, ImportKind, ImportRow, ImportState, RowOutcome
+from .complaints import Complaint
 from .court import (
     CourtDocument,
     CourtRevocation,
@@ -11,6 +12,7 @@ from .court import (
 from .outbox import Outbound, OutboundState
 
 __all__ = [
+    "Complaint",
     "CourtDocument",
     "CourtRevocation",
     "DefaulterEntry",
