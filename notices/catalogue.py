@@ -1,4 +1,5 @@
-"""The 21 notice types of DOMAIN §8.3 with their required fields.
+"""The notice types of DOMAIN §8.3 with their required fields: N1–N21, and the complaint's
+answers N25–N26 (N22–N24 are reserved by §8.3 for types not built yet).
 
 Common fields (§8.3, after S14 Art 45 and S21 Art 59) come first; each type adds its own.
 Format (§8.1 design (c)): decisions and recommendations to a body use the 版头 (文件) format;
@@ -128,6 +129,14 @@ LABELS = {
     "refusal_reasons": "不予修复理由",
     "earliest_reapply": "可重新申请的条件或日期",
     "repair_decision_number": "原信用修复决定书文号",
+    # N25–N26: the complaint's answers (exchange.complaints drafts them on the lead)
+    "complaint_number": "投诉编号（工单编号）",
+    "complaint_channel": "投诉渠道",
+    "complaint_received_on": "投诉收到日期",
+    "complaint_title": "投诉事项",
+    "handling": "办理情况",
+    "reply_due": "书面答复期限",
+    "closed_on": "办结日期",
     "fraud_facts": "以欺骗手段取得修复的事实",
     "restored_disclosure": "恢复公示情况",
     "bar_period": "不得申请信用修复的期限",
@@ -252,6 +261,14 @@ _TYPES = [
           f"repair_decision_number fraud_facts restored_disclosure bar_period {REMEDY}"),
     _type("N21", "失信记录撤销告知书", "撤告", True, "revoking_document revoked_on platforms",
           {"platforms": "已更新的平台"}),
+    # DOMAIN §9.3, scenario 33: the written answer within 15 days, and the result when the
+    # lead closes (unfounded: the explanation, in outcome_reasons).
+    _type("N25", "投诉受理告知书", "投受", True,
+          "complaint_number complaint_channel complaint_received_on complaint_title accepted_on handling",
+          {"accepted_on": "受理日期"}),
+    _type("N26", "投诉办理结果告知书", "投果", True,
+          "complaint_number complaint_channel complaint_received_on complaint_title outcome outcome_reasons "
+          "closed_on"),
 ]
 # fmt: on
 

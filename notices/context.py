@@ -202,11 +202,25 @@ def n21(record: Record, obj) -> dict:
     }
 
 
+def given(record: Record, obj) -> dict:
+    """N25, N26: the complaint is exchange's, which passes what the notice says about it
+    as the draft's data; the record (the lead) gives only the common fields."""
+    return {}
+
+
 def build(code: str, record: Record, obj=None, *, issuer=None) -> dict:
     """The data of a notice `code` about `record` (and `obj`, its sub-process object)."""
     from . import context_cases
 
-    builders = {"N1": n1, "N2": n2, "N3": n3, "N21": n21, **context_cases.BUILDERS}
+    builders = {
+        "N1": n1,
+        "N2": n2,
+        "N3": n3,
+        "N21": n21,
+        "N25": given,
+        "N26": given,
+        **context_cases.BUILDERS,
+    }
     data = common(record, issuer)
     data.update(builders[code](record, obj))
     return data

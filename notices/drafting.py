@@ -130,6 +130,15 @@ PRODUCED_AT: dict[tuple[type, str], tuple[Produce, ...]] = {
 }
 
 
+#: Types an app above drafts with `produce` at its own steps, which casework does not know:
+#: the complaint's answers (exchange.complaints.feedback, at acceptance and when the lead
+#: closes). Named here so that every type is accounted for.
+PRODUCED_ABOVE: dict[str, str] = {
+    "N25": "exchange.complaints: a complaint accepted as a lead",
+    "N26": "exchange.complaints: the lead of a complaint dismissed or determined",
+}
+
+
 #: (model, step) → the notice types whose open drafts of the record it voids, as the system,
 #: with the step's reason: a proposal dismissed, returned or amended is no longer the one
 #: its 事前告知书 describes. An issued one is the approver's to void (notice_void).

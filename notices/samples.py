@@ -306,6 +306,25 @@ SPECIFIC: dict[str, dict] = {
         "revoked_on": "2026-06-17",
         "platforms": ["信用东莞网站", "广东省公共信用信息管理系统"],
     },
+    "N25": {
+        "addressee": "李小明",
+        "complaint_number": "GD12345-2026-0001",
+        "complaint_channel": "12345 热线",
+        "complaint_received_on": "2026-01-05",
+        "complaint_title": "东莞市甲局拖欠中小企业工程款",
+        "accepted_on": "2026-01-06",
+        "handling": "已登记为政务失信线索（编号：ZWSX-2026-000123），转办案部门核查。",
+    },
+    "N26": {
+        "addressee": "李小明",
+        "complaint_number": "GD12345-2026-0001",
+        "complaint_channel": "12345 热线",
+        "complaint_received_on": "2026-01-05",
+        "complaint_title": "东莞市甲局拖欠中小企业工程款",
+        "outcome": "经核查，投诉反映的问题不属实或者不构成政务失信，不予认定。",
+        "outcome_reasons": "经调取合同及付款凭证核实，该项目款项已于2025年12月按合同约定支付完毕。",
+        "closed_on": "2026-02-10",
+    },
 }
 
 VARIANT_DATA: dict[tuple[str, str], dict] = {

@@ -220,6 +220,8 @@ NO_PERIOD_OF_ITS_OWN: dict[str, str] = {
     "N19": "the re-application date runs from the refusal's decision (§6.5)",
     "N20": "the bar runs from the revocation's decision, as the notice says (§6.5)",
     "N21": "revocation of the record: ends its periods",
+    "N25": "the complaint's written answer: its period (15 days) runs from the complaint's receipt",
+    "N26": "the complaint's result: sent when the lead closes, starts nothing",
 }
 
 
