@@ -24,7 +24,7 @@ from notices import drafting
 
 from .. import outbox
 from ..models import Complaint
-from .lifecycle import OUTBOUND_KIND, Channel, ComplaintState
+from .lifecycle import COMPLAINT_STEPS, OUTBOUND_KIND, Channel, ComplaintState
 
 CS = ComplaintState
 
@@ -38,6 +38,7 @@ class ComplaintAction(models.TextChoices):
 
 RECEIVE = ComplaintAction.RECEIVE
 action_labels.register(dict(ComplaintAction.choices))
+action_labels.register({f"complaint.{step.name}": step.label for step in COMPLAINT_STEPS.values()})
 
 #: The lead's closing steps that end a complaint, with the result the complainant is told.
 RESULTS = {
