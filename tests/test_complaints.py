@@ -394,3 +394,43 @@ def test_overdue_routing_is_shown_in_working_days(operator, settings):
 
     late = -calendar.working_days_left(complaint.routing_due, dt.date(2026, 2, 6))
     assert late > 0 and f"已逾期 {late} 个工作日" in page
+
+
+def test_a_dry_run_reports_every_row_and_takes_nothing(operator, fixed_today):
+    data = xlsx(
+        [
+            [
+                "GD-1",
+                "反映政务失信问题",
+                "某局拖欠工程款",
+                "投诉",
+                "030501",
+                "某局",
+                "",
+                "",
+                "张三",
+                "13800001111",
+                "2026-02-01",
+            ],
+            [
+                "GD-2",
+                "路灯不亮",
+                "路灯坏了",
+                "求助",
+                "010101",
+                "某镇",
+                "",
+                "",
+                "王五",
+                "13800002222",
+                "2026-02-01",
+            ],
+            ["", "政务失信", "没有工单编号", "投诉", "030501", "", "", "", "", "", "2026-02-01"],
+        ]
+    )
+    batch = upload(api(operator), data, dry_run="on")
+    assert batch.state == "CHECKED" and batch.dry_run
+    assert batch.counts == {"valid": 1, "filtered": 1, "invalid": 1}
+    bad = ImportRow.objects.get(batch=batch, outcome="invalid")
+    assert bad.number == 4 and bad.errors == [{"column": "工单编号", "message": "不能为空。"}]
+    assert not Complaint.objects.exists()

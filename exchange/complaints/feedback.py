@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from casework import action_labels, audit, clock
+from casework.language import official_language
 from casework.models import Record
 from notices import drafting
 
@@ -40,12 +41,14 @@ RECEIVE = ComplaintAction.RECEIVE
 action_labels.register(dict(ComplaintAction.choices))
 action_labels.register({f"complaint.{step.name}": step.label for step in COMPLAINT_STEPS.values()})
 
-#: The lead's closing steps that end a complaint, with the result the complainant is told.
+#: The lead's closing steps that end a complaint, with the result the complainant is told
+#: (written in the official language: it goes into the notice and to the channel).
 RESULTS = {
-    "dismiss": ("unfounded", "经核查，投诉反映的问题不属实或者不构成政务失信，不予认定。"),
-    "determine": ("founded", "经核查，投诉反映的问题属实，已认定为政务失信并依法处理。"),
+    "dismiss": ("unfounded", _("经核查，投诉反映的问题不属实或者不构成政务失信，不予认定。")),
+    "determine": ("founded", _("经核查，投诉反映的问题属实，已认定为政务失信并依法处理。")),
 }
-#: What the channel's 受理 field says at each triage step.
+#: What the channel's 受理 field says at each triage step: the hotline's own words (its
+#: protocol's values), never translated.
 TRIAGE_WORDS = {"accept": "受理", "merge": "并单", "return": "退单", "close": "不予受理"}
 
 
@@ -85,17 +88,23 @@ def _addressee(complaint: Complaint) -> dict:
     return {
         "addressee": complaint.complainant_name or str(_("投诉人")),
         "complaint_number": complaint.number,
-        "complaint_channel": complaint.get_channel_display(),
+        "complaint_channel": str(complaint.get_channel_display()),
         "complaint_received_on": complaint.received_on.isoformat(),
         "complaint_title": complaint.title,
     }
 
 
 def acceptance_data(complaint: Complaint) -> dict:
+    with official_language():
+        return _acceptance_data(complaint)
+
+
+def _acceptance_data(complaint: Complaint) -> dict:
     return {
         **_addressee(complaint),
         "accepted_on": clock.today().isoformat(),
-        "handling": f"已登记为政务失信线索（编号：{complaint.lead.reference}），转办案部门核查。",
+        "handling": _("已登记为政务失信线索（编号：%(ref)s），转办案部门核查。")
+        % {"ref": complaint.lead.reference},
         "reply_due": complaint.feedback_due.isoformat(),
     }
 
@@ -110,14 +119,15 @@ def follow_up(obj, step: str) -> list[Complaint]:
     a complaint with a result is left alone."""
     if not isinstance(obj, Record) or step not in RESULTS:
         return []
-    outcome, text = RESULTS[step]
+    outcome, label = RESULTS[step]
     waiting = Complaint.objects.select_for_update().filter(
         lead_id=obj.pk, state__in=(CS.ACCEPTED, CS.MERGED), result_on__isnull=True
     )
     done = []
-    for complaint in waiting.order_by("pk"):
-        _result(complaint, obj, outcome, text)
-        done.append(complaint)
+    with official_language():  # what the notice, the channel and the audit trail say
+        for complaint in waiting.order_by("pk"):
+            _result(complaint, obj, outcome, str(label))
+            done.append(complaint)
     return done
 
 

@@ -31,7 +31,7 @@ class ComplaintForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("12345 工单导出文件（XLSX 或 CSV）"))
+    file = forms.FileField(label=_("12345 工单导出文件（Excel 表格或逗号分隔的文本文件）"))
     dry_run = forms.BooleanField(label=_("试运行（只校验，不导入）"), required=False)
 
 

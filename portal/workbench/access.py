@@ -18,6 +18,7 @@ from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES, has_role
 from casework.roles import Role
 from casework.services.honours import HONOURS_ROLES
 from casework.services.reminders import REMIND_STEP
+from exchange.complaints.queries import READ_ROLES as COMPLAINT_READ_ROLES
 from exchange.importers import importable_kinds
 from workflows.inbox import ASSIGN_ROLES
 
@@ -109,6 +110,7 @@ def navigation(request) -> dict:
             "commission": commission,
             "cases": commission or has_role(user, Role.INTAKE_OPERATOR),
             "register": may_register(user),
+            "complaints": has_role(user, *COMPLAINT_READ_ROLES),
             "approvals": has_role(user, *APPROVAL_ROLES),
             "court": has_role(user, Role.OFFICER, Role.CREDIT_ADMIN),  # exchange.court IMPORT_ROLES
             "hr": has_role(user, *HR_ROLES),
