@@ -434,3 +434,13 @@ def test_a_dry_run_reports_every_row_and_takes_nothing(operator, fixed_today):
     bad = ImportRow.objects.get(batch=batch, outcome="invalid")
     assert bad.number == 4 and bad.errors == [{"column": "工单编号", "message": "不能为空。"}]
     assert not Complaint.objects.exists()
+
+
+def test_a_complaint_merged_before_acceptance_shares_the_lead(operator, unit, fixed_today):
+    first = received(operator, work_order="GD-1")
+    second = received(operator, work_order="GD-2")
+    services.merge(acting_user=operator, complaint_id=second.pk, into_id=first.pk)
+    services.accept(acting_user=operator, complaint_id=first.pk, organisation_id=unit.pk)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.lead_id == first.lead_id is not None

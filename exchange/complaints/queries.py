@@ -34,8 +34,8 @@ def complaint_get(user, pk) -> Complaint:
 
 
 def open_about_same_matter(complaint: Complaint) -> QuerySet[Complaint]:
-    """The open complaints it may be merged into (并单): the same unit, or the same
-    classification, other than itself; the one it merges into must not itself be merged."""
+    """The open complaints it may be merged into (并单), newest first: not yet triaged, or a
+    lead already; never one merged itself (the officer judges "the same matter")."""
     others = Complaint.objects.filter(state__in=(ComplaintState.RECEIVED, ComplaintState.ACCEPTED))
     return others.exclude(pk=complaint.pk).order_by("-received_on", "-id")
 

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from casework import audit, clock, rules
-from casework.errors import DomainError, PermissionDeniedError
+from casework.errors import DomainError, NotFoundError, PermissionDeniedError
 from casework.guards import illegal_state, refuse
 from casework.models import Organisation, Record
 from casework.permissions import has_role
@@ -144,6 +144,8 @@ def accept(
         if complaint.organisation_id is None:
             raise DomainError(_("转为线索须指定被投诉单位。"), field="organisation", code="required")
         complaint.lead = _register_lead(complaint, by)
+        # Complaints merged into this one before it was accepted share its lead (and its result).
+        Complaint.objects.filter(merged_into=complaint).update(lead=complaint.lead)
         return {"lead": [None, complaint.lead.reference], "organisation": [None, complaint.organisation_id]}
 
     return _perform(acting_user, complaint_id, "accept", change, ip_address=ip_address)
@@ -229,8 +231,6 @@ def _step_role(user, step) -> str:
 def _locked(complaint_id) -> Complaint:
     complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
     if complaint is None:
-        from casework.errors import NotFoundError
-
         raise NotFoundError(_("投诉不存在或您无权查看。"), code="not_found")
     return complaint
 
