@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from casework import calendar, clock
 from casework.errors import NotFoundError
 from casework.permissions import has_role
 from casework.roles import Role
+from notices.models import Notice
 
 from ..models import Complaint
 from .lifecycle import TRIAGE_ROLES, ComplaintState
@@ -23,7 +24,11 @@ READ_ROLES = TRIAGE_ROLES | {Role.APPROVER}
 def visible_complaints(user) -> QuerySet[Complaint]:
     if not has_role(user, *READ_ROLES):
         return Complaint.objects.none()
-    return Complaint.objects.select_related("organisation", "lead", "merged_into")
+    # An accepted complaint is answered when its lead's N25 is issued (notices keeps that).
+    answer = Notice.objects.filter(record_id=OuterRef("lead_id"), type_code="N25", issued_on__isnull=False)
+    return Complaint.objects.select_related("organisation", "lead", "merged_into").annotate(
+        answer_issued_on=Subquery(answer.order_by("issued_on").values("issued_on")[:1])
+    )
 
 
 def complaint_get(user, pk) -> Complaint:
@@ -49,5 +54,12 @@ def routing_days_left(complaint: Complaint) -> int | None:
     return days_left(complaint.routing_due) if complaint.state == ComplaintState.RECEIVED else None
 
 
+def answered_on(complaint: Complaint) -> dt.date | None:
+    """When the complainant was answered in writing: the channel's message (returned,
+    closed, merged) or the N25 notice on the lead (a complaint read through
+    `visible_complaints`)."""
+    return complaint.replied_on or getattr(complaint, "answer_issued_on", None)
+
+
 def feedback_days_left(complaint: Complaint) -> int | None:
-    return days_left(complaint.feedback_due) if complaint.replied_on is None else None
+    return days_left(complaint.feedback_due) if answered_on(complaint) is None else None

@@ -166,6 +166,8 @@ def merge(*, acting_user, complaint_id: int, into_id: int, ip_address=None) -> C
                 code="not_open",
             )
         complaint.merged_into, complaint.lead_id = target, target.lead_id
+        if complaint.channel != Channel.WALK_IN:
+            complaint.replied_on = clock.today()  # the channel's 并单 message answers it
         return {"merged_into": [None, target.number]}
 
     return _perform(acting_user, complaint_id, "merge", change, ip_address=ip_address)

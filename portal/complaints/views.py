@@ -34,6 +34,7 @@ def _row(user, complaint) -> dict:
         "contact": contact,
         "routing_left": days_label(queries.routing_days_left(complaint)),
         "feedback_left": days_label(queries.feedback_days_left(complaint)),
+        "answered_on": queries.answered_on(complaint),
     }
 
 
