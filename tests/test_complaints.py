@@ -41,7 +41,9 @@ def upload(client, data: bytes, name="12345工单.xlsx", **extra):
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post("/work/complaints/import/", {"file": SimpleUploadedFile(name, data), **extra})
     assert response.status_code == 302, response.content.decode()[:500]
-    return ImportBatch.objects.latest("pk")
+    batch = ImportBatch.objects.latest("pk")
+    assert response["Location"] == f"/work/imports/{batch.pk}/"  # the shared batch page
+    return batch
 
 
 # ── the hotline's API ───────────────────────────────────────────────────────────
@@ -145,6 +147,10 @@ def test_a_thousand_row_export_with_malformed_rows_imports_what_passes_the_filte
     batch = upload(client, data)
     assert batch.state == "DONE"
     assert batch.total_rows == 1000 and batch.processed_rows == batch.total_rows and batch.percent == 100
+    progress = client.get(f"/work/imports/{batch.pk}/progress/").json()
+    assert (progress["processed"], progress["total"], progress["percent"]) == (1000, 1000, 100)
+    report = client.get(f"/work/imports/{batch.pk}/").content.decode()
+    assert "不能为空。" in report and "日期无法识别" in report  # the errors come first
     assert batch.counts == {
         RowOutcome.CREATED: expected["taken"],
         RowOutcome.FILTERED: expected["filtered"],
