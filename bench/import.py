@@ -34,10 +34,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.pg import Server, use  # noqa: E402  (after the path)
 
 TODAY = "2026-03-02"
 HOTLINE_HEADERS = [
@@ -63,45 +64,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=3, help="measurements of each, on fresh copies")
     parser.add_argument("--format", nargs="+", default=["csv", "xlsx"], choices=["csv", "xlsx"])
     return parser.parse_args()
-
-
-# ── databases (as bench/sweep.py) ────────────────────────────────────────────────────────
-
-
-class Server:
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.base = parts.path.lstrip("/")
-        self.admin_url = urlunsplit(parts._replace(path="/postgres"))
-        self.created: list[str] = []
-
-    def execute(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.admin_url, autocommit=True) as admin:
-            admin.execute(sql)
-
-    def create(self, name: str, template: str | None = None) -> str:
-        if template:  # a template may have no other session open
-            from django.db import connection
-
-            connection.close()
-        self.drop(name)
-        self.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-        self.created.append(name)
-        return name
-
-    def drop(self, name: str) -> None:
-        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if name in self.created:
-            self.created.remove(name)
-
-
-def use(name: str) -> None:
-    from django.db import connection
-
-    connection.close()
-    connection.settings_dict["NAME"] = name
 
 
 # ── data ──────────────────────────────────────────────────────────────────────────────

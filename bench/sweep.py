@@ -30,10 +30,11 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.pg import Server, use  # noqa: E402  (after the path)
 
 TODAY = dt.date(2026, 10, 9)  # scenario 9: items due 2026-10-08 are overdue on 10-09
 ITEMS_PER_ORDER = 10
@@ -64,44 +65,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-# ── databases ──────────────────────────────────────────────────────────────────────────
-
-
-class Server:
-    """Creates and drops databases beside the one named in DATABASE_URL."""
-
-    def __init__(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.base = parts.path.lstrip("/")
-        self.admin_url = urlunsplit(parts._replace(path="/postgres"))
-        self.created: list[str] = []
-
-    def execute(self, sql: str) -> None:
-        import psycopg
-
-        with psycopg.connect(self.admin_url, autocommit=True) as admin:
-            admin.execute(sql)
-
-    def create(self, name: str, template: str | None = None) -> str:
-        self.drop(name)
-        self.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-        self.created.append(name)
-        return name
-
-    def drop(self, name: str) -> None:
-        self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if name in self.created:
-            self.created.remove(name)
-
-
-def use(name: str) -> None:
-    """Point Django's connection at database `name` (the next query reconnects)."""
-    from django.db import connection
-
-    connection.close()
-    connection.settings_dict["NAME"] = name
-
-
 # ── data ──────────────────────────────────────────────────────────────────────────────
 
 
@@ -117,7 +80,7 @@ def build(items: int, late: str) -> None:
     officer = User.objects.create(username="bench-officer")
     Issuer.objects.create(name="东莞市监察委员会", agency_code="东监", is_default=True)
     with transaction.atomic():  # a deployed database has an audit chain (its head row) already
-        audit.append(actor=None, role="system", obj=officer, action="bench.build")
+        audit.append(audit.SYSTEM, obj=officer, action="bench.build")
     units = Organisation.objects.bulk_create(
         Organisation(name=f"基准单位{n}", type="DEPARTMENT", credit_code=f"91441900{n:010d}")
         for n in range(100)
