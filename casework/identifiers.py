@@ -78,18 +78,19 @@ def org_code_check_char(body: str) -> str:
 def uscc_problem(value: str) -> Problem | None:
     """Characters 9–17 are the organisation code (主体标识码), which carries its own GB 11714
     check character: a code whose last character was recomputed over a mistyped
-    organisation code passes the mod-31 check but not this one."""
+    organisation code passes the mod-31 check but not this one. It is checked first: the
+    18th character is computed over it, so correcting it changes what the 18th should be."""
     code = normalise(value)
     if len(code) != 18 or not set(code) <= set(USCC_CHARSET):
         message = _("统一社会信用代码应为 18 位数字或大写字母（不使用 I、O、S、V、Z）。")
         return Problem(message, "uscc_format", overridable=False)
+    if code[16] != (expected := org_code_check_char(code[8:16])):
+        message = _("统一社会信用代码第 9–17 位（组织机构代码）校验位错误：应为 %(expected)s。")
+        return Problem(message % {"expected": expected}, "uscc_org_check")
     if code[17] != (expected := uscc_check_char(code[:17])):
         return Problem(
             _("统一社会信用代码校验位错误：应为 %(expected)s。") % {"expected": expected}, "uscc_check"
         )
-    if code[16] != (expected := org_code_check_char(code[8:16])):
-        message = _("统一社会信用代码第 9–17 位（组织机构代码）校验位错误：应为 %(expected)s。")
-        return Problem(message % {"expected": expected}, "uscc_org_check")
     return None
 
 

@@ -60,6 +60,13 @@ def test_a_wrong_organisation_code_is_refused_even_with_the_last_character_recom
     assert problem.message == "统一社会信用代码第 9–17 位（组织机构代码）校验位错误：应为 1。"
 
 
+def test_with_both_check_characters_wrong_the_organisation_code_is_named_first():
+    # Correcting the organisation code changes what the 18th character must be: naming the
+    # 18th first would send the person to fix it twice.
+    problem = uscc_problem("9111000060003734" + "2" + "M")
+    assert problem.code == "uscc_org_check"
+
+
 @pytest.mark.parametrize(
     "code", ["9111000060003734L", "91110000600037341LL", "9111000060003734IL", "911100006000373O1L"]
 )
