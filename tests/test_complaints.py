@@ -391,6 +391,12 @@ def test_the_intake_form_registers_a_walk_in_complaint(operator, unit, fixed_tod
     assert "剩余" in page and "个工作日" in page
 
 
+def test_the_intake_form_proposes_today_as_the_date_received(operator, fixed_today):
+    # A date input shows only an ISO value: the Chinese locale's 2026/02/02 would leave it empty.
+    page = api(operator).get("/work/complaints/new/").content.decode()
+    assert 'name="received_on" value="2026-02-02"' in page
+
+
 def test_overdue_routing_is_shown_in_working_days(operator, settings):
     settings.CHENGXIN_TODAY = "2026-02-02"
     complaint = received(operator)

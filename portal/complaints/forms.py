@@ -17,7 +17,11 @@ class ComplaintForm(forms.Form):
         label=_("工单编号"), max_length=60, required=False, help_text=_("现场来访可不填。")
     )
     received_on = forms.DateField(
-        label=_("收到日期"), initial=clock.today, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("收到日期"),
+        initial=clock.today,
+        # A date input takes only ISO dates: the Chinese locale's 2026/12/07 would show it empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("请填写收到日期。"), "invalid": _("请输入有效日期，如 2026-09-30。")},
     )
     title = forms.CharField(label=_("标题"), max_length=200)
     content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 6}))

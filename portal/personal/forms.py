@@ -68,7 +68,7 @@ class HonoursForm(forms.Form):
         label=_("查询基准日"),
         required=False,
         help_text=_("不填则为今天。"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": _("请输入有效日期，如 2026-09-30。")},
     )
 
