@@ -68,6 +68,7 @@ def test_scenario_33_complaint_routing_answer_and_unfounded_result(officer, appr
     text = pdf_text(bytes(reply.pdf))
     assert "投诉受理告知书" in text and "李小明" in text
     assert "GD12345-2026-0001" in text and lead.reference in text and "2026年3月5日" in text
+    assert "（公开方式：不予公开）" in text  # it names a private complainant
     page = api(operator).get(f"/work/complaints/{complaint.pk}/").content.decode()
     assert "2026-03-05" in page  # answered: the page no longer counts the days to answer
 

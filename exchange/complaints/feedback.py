@@ -87,6 +87,9 @@ def push(complaint: Complaint, kind: str, payload: dict) -> None:
 def _addressee(complaint: Complaint) -> dict:
     return {
         "addressee": complaint.complainant_name or str(_("投诉人")),
+        # A letter to a private person about their own complaint names them: it is not
+        # disclosed on request like the commission's other notices (政府信息公开条例 第十五条).
+        "publicity": str(_("不予公开")),
         "complaint_number": complaint.number,
         "complaint_channel": str(complaint.get_channel_display()),
         "complaint_received_on": complaint.received_on.isoformat(),
