@@ -73,6 +73,8 @@ def test_a_list_makes_leads_only_for_code_matches_and_a_second_import_changes_no
     )
     company = DefaulterEntry.objects.get(case_number="(2025)粤1971执4号")
     assert (company.match, company.record) == (MatchState.NONE, None)
+    reported = ImportRow.objects.get(batch=batch, target=f"defaulter:{company.pk}")
+    assert reported.message == "未匹配到本系统中的政府机构：仅留存名单条目。"
     invalid = ImportRow.objects.get(batch=batch, outcome="invalid")
     assert invalid.number == 6 and invalid.errors == [{"column": "案号", "message": "请填写案号。"}]
 

@@ -154,7 +154,8 @@ class DefaulterImporter:
             entry.save()
             return RowOutcome.QUEUED, _("名称与 %(org)s 相近，待办案人员确认。") % {"org": found.organisation}
         entry.save()
-        return "", ""
+        # Most of a list is about companies: said, so the report does not read as a lead made.
+        return "", _("未匹配到本系统中的政府机构：仅留存名单条目。")
 
     def finish(self, batch: ImportBatch, by: audit.Acting) -> None:
         """A batch flagged as the full list: every listed entry it did not contain is gone
