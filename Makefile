@@ -30,6 +30,11 @@ run: setup messages
 	else \
 		echo "[run] no seed_demo command yet: skipping the demo data"; \
 	fi
+	@if $(MANAGE) help --commands | grep -qx seed_exchange_demo; then \
+		$(MANAGE) seed_exchange_demo; \
+	else \
+		echo "[run] no seed_exchange_demo command yet: skipping the data exchange demo"; \
+	fi
 	exec $(PY) scripts/run_dev.py --addr $(ADDR)
 
 # One pytest-xdist worker per core (PYTEST_WORKERS=0: one process). --reuse-db keeps a PostgreSQL test
