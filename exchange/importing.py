@@ -96,7 +96,11 @@ def run(batch: ImportBatch, importer: Importer, *, by: audit.Acting, data: bytes
         with transaction.atomic():
             finish(batch, by)
     final = ImportState.CHECKED if batch.dry_run else ImportState.DONE
-    ImportBatch.objects.filter(pk=batch.pk).update(state=final, finished_at=timezone.now())
+    # The count made at upload may be a spreadsheet's stated range (spreadsheets.count_rows):
+    # at the end the rows actually read are the 100%.
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        state=final, finished_at=timezone.now(), total_rows=F("processed_rows")
+    )
     batch.refresh_from_db()
     return batch
 

@@ -59,8 +59,32 @@ def read_table(data: bytes, *, file_name: str) -> Table:
 
 
 def count_rows(data: bytes, *, file_name: str) -> int:
-    """How many data rows `read_table` will yield (the progress bar's 100%)."""
+    """How many data rows `read_table` will yield (the progress bar's 100%).
+
+    A workbook saved by Excel, WPS or LibreOffice states its used range: reading that takes
+    no pass over a sheet whose full parse costs 45 s at 100,000 rows. The range may hold
+    empty rows, which the import skips; the engine sets the true count when it ends."""
+    if file_name.lower().endswith(".xlsx") or data[:2] == b"PK":
+        stated = _stated_rows(data)
+        if stated is not None:
+            return stated
     return sum(1 for _ in read_table(data, file_name=file_name).rows)
+
+
+def _stated_rows(data: bytes) -> int | None:
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # the import itself reports an unreadable file
+        return None
+    try:
+        sheet = book.worksheets[0]
+        if sheet.calculate_dimension(force=False) in ("A1:A1", None):
+            return None
+        return max(0, (sheet.max_row or 1) - 1)
+    except ValueError:  # openpyxl: "Worksheet is unsized" — no range stated (write-only files)
+        return None
+    finally:
+        book.close()
 
 
 def _read_xlsx(data: bytes) -> Table:

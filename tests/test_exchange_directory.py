@@ -17,7 +17,7 @@ from casework.identifiers import id_check_char
 from casework.models import AuditEntry, Organisation, OrganisationName, Person
 from casework.roles import Role
 from exchange.models import ImportBatch, ImportRow, ImportState, RowOutcome
-from exchange.spreadsheets import write_csv
+from exchange.spreadsheets import count_rows, write_csv
 
 from .factories import OrganisationFactory, PersonFactory, UserFactory, _credit_code
 
@@ -398,3 +398,16 @@ def test_the_column_docs_are_the_declaration():
 
     written = (settings.BASE_DIR / "docs" / "import-columns.md").read_text(encoding="utf-8")
     assert written == columns_markdown(), "run: python manage.py import_columns"
+
+
+def test_a_workbooks_stated_range_is_the_first_count_and_the_rows_read_the_last(upload, client, credit_admin):
+    # Excel states the used range, so the upload need not parse the sheet twice; a range
+    # that holds an empty row counts it until the run has read the file.
+    rows = [ORG_ROWS[1], ["", "", "", "", "", ""], ORG_ROWS[2]]
+    data = xlsx(ORG_HEADERS, rows)
+    assert count_rows(data, file_name="orgs.xlsx") == 3
+    client.force_login(credit_admin)
+    batch = upload(client, "organisations", data, "orgs.xlsx", mode="run")
+    batch.refresh_from_db()
+    assert batch.counts == {"created": 2}
+    assert (batch.processed_rows, batch.total_rows, batch.percent) == (2, 2, 100)
