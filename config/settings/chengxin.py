@@ -53,7 +53,7 @@ CHENGXIN = {
     # Asked before a service is typed in rather than recorded by serving its notice
     # (casework.services.steps.check_direct_service): refuses while that notice is on its way.
     "DIRECT_SERVICE_CHECK": "notices.service_steps.refuse_direct_service",
-    # Data exchange (exchange/, issue 11; docs/decisions.md "Data exchange"). The provincial
+    # Data exchange (exchange/; docs/decisions.md "Data exchange"). The provincial
     # column map is a versioned JSON file (exchange/province/maps/<version>.json, or a path);
     # each channel of the outbox names its transport: "file" (folder, formats), "staging"
     # (alias: a DATABASES entry, table), "service" (url, login_url, username, password, sender,
