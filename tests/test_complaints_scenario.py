@@ -1,11 +1,16 @@
 """Scenario 33 (DOMAIN §10, §9.3, T1): a 12345 complaint tagged 政务失信 becomes a lead routed
 within 1 WD; the complainant gets a written answer within 15 days (N25, a PDF read back);
-the lead dismissed as unfounded sends the explanation (N26) and the result to the hotline."""
+the lead dismissed as unfounded sends the explanation (N26) and the result to the hotline, whose
+system (a server on 127.0.0.1) receives the acceptance and the result in order."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import TestCase, override_settings
@@ -14,11 +19,13 @@ from pypdf import PdfReader
 from casework.roles import Role
 from casework.services import records as record_services
 from exchange.models import Complaint, Outbound
+from exchange.tasks import deliver_outbox
 from notices import services as notice_services
 from notices.models import Notice
 
 from .api_fixtures import api
 from .complaint_cases import integration_user, order, token_client
+from .exchange_cases import configure_exchange
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +102,43 @@ def test_scenario_33_complaint_routing_answer_and_unfounded_result(officer, appr
         "accepted",
         "result",
     ]
+
+    # 5. Both statuses reach the hotline's system, in order, each with its idempotency key.
+    with hotline_server() as (url, received):
+        configure_exchange(settings, {"hotline": {"transport": "hotline", "url": url}})
+        deliver_outbox.delay().get()
+    assert [(key, body["kind"]) for key, body in received] == [
+        (f"complaint-{complaint.pk}-accepted", "accepted"),
+        (f"complaint-{complaint.pk}-result", "result"),
+    ]
+    assert received[0][1]["受理"] == "受理" and "不属实" in received[1][1]["办理结果"]
+    assert set(Outbound.objects.filter(channel="hotline").values_list("state", flat=True)) == {"DELIVERED"}
+
+
+@contextlib.contextmanager
+def hotline_server():
+    """The 12345 system's status endpoint on 127.0.0.1: (its address, what it received)."""
+    received = []
+
+    class Hotline(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.append((self.headers["Idempotency-Key"], body))
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hotline)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/status", received
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def test_a_retried_reaction_sends_no_second_result(officer, approver, unit, issuer, settings):
