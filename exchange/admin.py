@@ -29,28 +29,63 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+class _LabelledFilter(admin.SimpleListFilter):
+    """The values present in the outbox, shown in words (the column holds codes)."""
+
+    field: str
+
+    def lookups(self, request, model_admin):
+        values = Outbound.objects.order_by(self.field).values_list(self.field, flat=True).distinct()
+        return [(value, _label_of(self.field, value)) for value in values]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
+
+
+def _label_of(field: str, value: str) -> str:
+    return getattr(Outbound(**{field: value}), f"get_{field}_display")()
+
+
+class ChannelFilter(_LabelledFilter):
+    title, parameter_name, field = _("接收系统"), "channel", "channel"
+
+
+class KindFilter(_LabelledFilter):
+    title, parameter_name, field = _("类型"), "kind", "kind"
+
+
 @admin.register(Outbound)
 class OutboundAdmin(admin.ModelAdmin):
     list_display = [
         "id",
-        "channel",
+        "channel_label",
         "stream",
-        "kind",
+        "kind_label",
         "due_on",
         "is_overdue",
         "state",
         "attempts",
         "delivered_at",
     ]
-    list_filter = ["state", OverdueFilter, "channel", "kind", "due_on"]
+    list_filter = ["state", OverdueFilter, ChannelFilter, KindFilter, "due_on"]
     search_fields = ["key", "stream"]
     ordering = ["due_on", "id"]
     actions = ["resend"]
     readonly_fields = [f.name for f in Outbound._meta.fields]
 
-    @admin.display(boolean=True, description=_("逾期"))
-    def is_overdue(self, obj: Outbound) -> bool:
-        return bool(obj.due_on and obj.due_on < clock.today() and obj.state != OutboundState.DELIVERED)
+    @admin.display(description=_("接收系统"), ordering="channel")
+    def channel_label(self, obj: Outbound) -> str:
+        return obj.get_channel_display()
+
+    @admin.display(description=_("类型"), ordering="kind")
+    def kind_label(self, obj: Outbound) -> str:
+        return obj.get_kind_display()
+
+    # Words, not the admin's boolean icons: its green tick would read as "fine" for a late message.
+    @admin.display(description=_("逾期"))
+    def is_overdue(self, obj: Outbound) -> str:
+        late = obj.due_on and obj.due_on < clock.today() and obj.state != OutboundState.DELIVERED
+        return str(_("已逾期")) if late else ""
 
     def has_module_permission(self, request):
         return request.user.is_superuser or has_role(request.user, Role.CREDIT_ADMIN)

@@ -87,9 +87,9 @@ class OutboundListApi(_Scoped, generics.ListAPIView):
 #: The export's columns: (header, attribute).
 EXPORT_COLUMNS = [
     (_("编号"), "id"),
-    (_("接收系统"), "channel"),
+    (_("接收系统"), "get_channel_display"),
     (_("顺序组"), "stream"),
-    (_("类型"), "kind"),
+    (_("类型"), "get_kind_display"),
     (_("幂等键"), "key"),
     (_("应送达日期"), "due_on"),
     (_("状态"), "get_state_display"),

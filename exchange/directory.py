@@ -385,7 +385,7 @@ class OrganisationImporter(DirectoryImporter):
                 "credit_code": code,
                 "name": name,
                 "short_name": short,
-                "type": types.get(kind, kind),
+                "type": types.get(kind or "", kind),
                 "is_active": active,
                 "_parent": parent,
             }

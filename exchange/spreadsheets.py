@@ -78,7 +78,7 @@ def _stated_rows(data: bytes) -> int | None:
         return None
     try:
         sheet = book.worksheets[0]
-        if sheet.calculate_dimension(force=False) in ("A1:A1", None):
+        if sheet.calculate_dimension() in ("A1:A1", None):
             return None
         return max(0, (sheet.max_row or 1) - 1)
     except ValueError:  # openpyxl: "Worksheet is unsized" — no range stated (write-only files)

@@ -132,6 +132,12 @@ def test_the_admin_lists_dead_letters_and_resends_them(settings, client, two_rec
     page = client.get(changelist, {"state__exact": OutboundState.DEAD})
     assert page.status_code == 200
     assert all(m.key in page.content.decode() or str(m.pk) in page.content.decode() for m in dead)
+    # The receiving system and the event in words; a late message says so in words too.
+    assert "省公共信用信息管理系统" in page.content.decode() and ">province<" not in page.content.decode()
+    set_today(settings, max(m.due_on for m in dead) + dt.timedelta(days=1))
+    assert "已逾期" in client.get(changelist, {"state__exact": OutboundState.DEAD}).content.decode()
+    by_channel = client.get(changelist, {"channel": "province", "kind": dead[0].kind}).context["cl"]
+    assert {m.pk for m in by_channel.result_list} == {m.pk for m in dead if m.kind == dead[0].kind}
     answer = client.post(
         changelist, {"action": "resend", "_selected_action": [m.pk for m in dead]}, follow=True
     )
@@ -184,7 +190,9 @@ def test_the_list_and_its_export_are_scoped_and_filtered(
     sheet = openpyxl.load_workbook(io.BytesIO(export.content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:5] == ("编号", "接收系统", "顺序组", "类型", "幂等键")
-    assert [(r[0], r[3]) for r in rows[1:]] == [(filtered["results"][0]["id"], SyncKind.UPDATE)]
+    assert [(r[0], r[1], r[3]) for r in rows[1:]] == [
+        (filtered["results"][0]["id"], "省公共信用信息管理系统", "更新")
+    ]
 
     officer_export = api(officer).get(reverse("outbound-export"))
     keys = {r[4] for r in list(openpyxl.load_workbook(io.BytesIO(officer_export.content)).active.values)[1:]}

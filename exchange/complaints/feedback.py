@@ -25,7 +25,7 @@ from notices import drafting
 
 from .. import outbox
 from ..models import Complaint
-from .lifecycle import COMPLAINT_STEPS, OUTBOUND_KIND, Channel, ComplaintState
+from .lifecycle import COMPLAINT_STEPS, OUTBOUND_KIND, RESULT_KIND, Channel, ComplaintState
 
 CS = ComplaintState
 
@@ -80,7 +80,7 @@ def push(complaint: Complaint, kind: str, payload: dict) -> None:
         kind=kind,
         key=f"complaint-{complaint.pk}-{kind}",
         payload=payload,
-        due_on=complaint.feedback_due if kind != "result" else None,
+        due_on=complaint.feedback_due if kind != RESULT_KIND else None,
     )
 
 
@@ -158,7 +158,7 @@ def _result(complaint: Complaint, lead: Record, outcome: str, text: str) -> None
     drafting.produce("N26", lead, data=data)
     push(
         complaint,
-        "result",
+        RESULT_KIND,
         {
             "工单编号": complaint.work_order,
             "办理结果": text,

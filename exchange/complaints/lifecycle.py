@@ -73,3 +73,13 @@ COMPLAINT_STEPS: dict[str, Step] = {
 
 #: What the hotline is told at each step (the outbox message's kind), and at the lead's end.
 OUTBOUND_KIND = {"accept": "accepted", "return": "returned", "close": "closed", "merge": "merged"}
+RESULT_KIND = "result"
+
+#: The outbox's words for those messages, as the credit administrator reads them.
+OUTBOUND_KIND_LABELS = {
+    "accepted": _("受理"),
+    "returned": _("退单"),
+    "closed": _("不予受理"),
+    "merged": _("并单"),
+    RESULT_KIND: _("办理结果"),
+}

@@ -52,3 +52,26 @@ class Outbound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.kind} {self.key}"
+
+    def get_channel_display(self) -> str:
+        return str(_channel_labels().get(self.channel, self.channel))
+
+    def get_kind_display(self) -> str:
+        return str(_kind_labels().get(self.kind, self.kind))
+
+
+PROVINCE = "province"
+
+
+def _channel_labels() -> dict:
+    from ..complaints.lifecycle import Channel
+
+    return {PROVINCE: _("省公共信用信息管理系统"), **dict(Channel.choices)}
+
+
+def _kind_labels() -> dict:
+    from casework.models import SyncKind
+
+    from ..complaints.lifecycle import OUTBOUND_KIND_LABELS
+
+    return {**dict(SyncKind.choices), **OUTBOUND_KIND_LABELS}
