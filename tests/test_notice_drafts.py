@@ -82,7 +82,7 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_changes(officer, syst
         (
             {"data": {"subject.credit_code": "91441900MA4W000001"}},
             "subject.credit_code",
-            "校验位错误：应为 X",
+            "第 9–17 位（组织机构代码）校验位错误",
         ),
     ]
     for body, field, words in cases:
