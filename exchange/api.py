@@ -1,4 +1,4 @@
-"""The outbox over the API (issue 11 item 3 and 6):
+"""The outbox over the API:
 
 - GET  /api/exchange/outbox/: messages with their due dates, state, attempts, last error and
   acknowledgement, `overdue` marked; filters channel, state, kind, stream, due_on range, overdue;

@@ -25,7 +25,7 @@ IMPORTERS[ImportKind.HOTLINE] = hotline.importer
 
 #: Who may import (and read the batches of) each kind; a kind not listed: the system
 #: administrator only. The credit administrator keeps the organisation tree and, for the
-#: first deployment, loads the roster too (issue 11); HR keeps the roster afterwards.
+#: first deployment, loads the roster too; HR keeps the roster afterwards.
 IMPORT_ROLES: dict[str, frozenset[str]] = {
     ImportKind.ORGANISATIONS: frozenset({Role.CREDIT_ADMIN, Role.SYSTEM_ADMIN}),
     ImportKind.PEOPLE: frozenset({Role.HR_ADMIN, Role.CREDIT_ADMIN, Role.SYSTEM_ADMIN}),

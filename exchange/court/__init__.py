@@ -1,4 +1,4 @@
-"""Court lists and court documents in (issue 11 item 2): the 失信被执行人 list and judgment /
+"""Court lists and court documents in: the 失信被执行人 list and judgment /
 revocation notices, matched against the government bodies the commission watches.
 
 - `defaulters`: the list's importer (ImportKind.DEFAULTER_LIST), the officer's confirmation
