@@ -1,4 +1,4 @@
-"""Lists as Excel files (issue 11 item 6): the officer's case list and the public list, each
+"""Lists as Excel files: the officer's case list and the public list, each
 "with the filters applied". An export is the list view's own query with the request's query
 string — never a query of its own — so it holds exactly the rows the page would show this
 user under those filters (every page, not only the first), and no column the page keeps
