@@ -1,8 +1,8 @@
 """The data exchange's demo (`manage.py seed_exchange_demo`, after `seed_demo`): complaints in
 every triage outcome, the 12345 hotline's integration account, a 失信被执行人 list imported, a
-court document revoking the judgment a demo record rests on, and two organisation imports
-(one done, one dry run with errors), so /work/complaints/, /work/court/ and /work/imports/
-are not empty when a person first tries the product.
+court document revoking the judgment a demo record rests on, a judgment naming a town only by
+name, and two organisation imports (one done, one dry run with errors), so /work/complaints/,
+/work/court/ and /work/imports/ are not empty when a person first tries the product.
 
 Everything goes through the services and importers a user's request would call, each step on
 its own day of late November 2026 (after the base demo's last case day, before its tests'
@@ -228,6 +228,17 @@ REVOKING_DOCUMENT = {
     "summary": "再审判决：撤销东莞市中级人民法院（2025）粤19民终9321号民事判决，发回重审。",
 }
 
+#: A judgment whose party is named without a code, as a court typed it: it waits on
+#: /work/court/ beside the list entry for an officer to confirm.
+JUDGMENT_BY_NAME = {
+    "number": "（2026）粤1972民初1290号",
+    "court": _COURT_2,
+    "kind": "judgment",
+    "party": "东莞茶山镇人民政府",
+    "decided_on": "2026-11-18",
+    "summary": "判令被告东莞茶山镇人民政府于判决生效之日起十日内支付拖欠的厂房租金人民币36万元及逾期付款违约金。",
+}
+
 ORG_HEADERS = [ORG_NAME, ORG_SHORT, ORG_CODE, ORG_TYPE, ORG_PARENT, ORG_ACTIVE]
 ORG_IMPORT = "单位名录-补充-2026年11月.xlsx"
 ORG_DRY_RUN = "单位名录-待核对.xlsx"
@@ -311,6 +322,7 @@ def seed() -> Summary:
         summary.complaints, summary.triaged = seed_complaints(users, orgs, at)
         summary.batches += defaulter_import(users["credit_admin"], orgs, at)
     summary.documents = revoking_document(users["officer2"], at, summary)
+    summary.documents += judgment_by_name(users["officer"], at)
     return summary
 
 
@@ -437,6 +449,14 @@ def defaulter_import(by: User, orgs, at: Clock) -> int:
         at=at,
         options={"full_list": False},
     )
+
+
+def judgment_by_name(by: User, at: Clock) -> int:
+    if CourtDocument.objects.filter(number=number_key(JUDGMENT_BY_NAME["number"])).exists():
+        return 0
+    with at.at(DOCUMENT_DAY):
+        court_document_register(acting_user=by, **JUDGMENT_BY_NAME)
+    return 1
 
 
 def revoking_document(by: User, at: Clock, summary: Summary) -> int:

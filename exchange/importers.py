@@ -15,7 +15,7 @@ IMPORTERS[ImportKind.PEOPLE] = PersonImporter
 
 from .complaints import hotline  # noqa: E402
 from .complaints.lifecycle import TRIAGE_ROLES as complaint_import_roles  # noqa: E402
-from .court.defaulters import IMPORT_ROLES as court_import_roles  # noqa: E402
+from .court.common import IMPORT_ROLES as court_import_roles  # noqa: E402
 from .court.defaulters import DefaulterImporter  # noqa: E402
 from .court.documents import DocumentImporter  # noqa: E402
 

@@ -168,50 +168,38 @@ def test_a_thousand_row_export_with_malformed_rows_imports_what_passes_the_filte
     assert taken.import_batch == batch and taken.received_on == dt.date(2026, 1, 30)
 
 
+#: A dishonesty complaint and a city matter the filter leaves out, as the export gives them.
+DISHONESTY = [
+    "GD-1",
+    "反映政务失信问题",
+    "某局拖欠工程款",
+    "投诉",
+    "030501",
+    "某局",
+    "",
+    "",
+    "张三",
+    "13800001111",
+    "2026-02-01",
+]
+STREET_LIGHT = [
+    "GD-2",
+    "路灯不亮",
+    "路灯坏了",
+    "求助",
+    "010101",
+    "某镇",
+    "",
+    "",
+    "王五",
+    "13800002222",
+    "2026-02-01",
+]
+
+
 def test_the_same_export_imported_twice_creates_nothing_new(operator, fixed_today):
-    data = xlsx(
-        [
-            [
-                "GD-1",
-                "反映政务失信问题",
-                "某局拖欠工程款",
-                "投诉",
-                "030501",
-                "某局",
-                "",
-                "",
-                "张三",
-                "13800001111",
-                "2026-02-01",
-            ],
-            [
-                "GD-1",
-                "反映政务失信问题",
-                "同一工单再次出现",
-                "投诉",
-                "030501",
-                "某局",
-                "",
-                "",
-                "张三",
-                "13800001111",
-                "2026-02-01",
-            ],
-            [
-                "GD-2",
-                "路灯不亮",
-                "路灯坏了",
-                "求助",
-                "010101",
-                "某镇",
-                "",
-                "",
-                "王五",
-                "13800002222",
-                "2026-02-01",
-            ],
-        ]
-    )
+    again = [*DISHONESTY[:2], "同一工单再次出现", *DISHONESTY[3:]]
+    data = xlsx([DISHONESTY, again, STREET_LIGHT])
     client = api(operator)
     first = upload(client, data)
     assert first.counts == {"created": 1, "duplicate": 1, "filtered": 1}
@@ -409,37 +397,8 @@ def test_overdue_routing_is_shown_in_working_days(operator, settings):
 
 
 def test_a_dry_run_reports_every_row_and_takes_nothing(operator, fixed_today):
-    data = xlsx(
-        [
-            [
-                "GD-1",
-                "反映政务失信问题",
-                "某局拖欠工程款",
-                "投诉",
-                "030501",
-                "某局",
-                "",
-                "",
-                "张三",
-                "13800001111",
-                "2026-02-01",
-            ],
-            [
-                "GD-2",
-                "路灯不亮",
-                "路灯坏了",
-                "求助",
-                "010101",
-                "某镇",
-                "",
-                "",
-                "王五",
-                "13800002222",
-                "2026-02-01",
-            ],
-            ["", "政务失信", "没有工单编号", "投诉", "030501", "", "", "", "", "", "2026-02-01"],
-        ]
-    )
+    no_number = ["", "政务失信", "没有工单编号", "投诉", "030501", "", "", "", "", "", "2026-02-01"]
+    data = xlsx([DISHONESTY, STREET_LIGHT, no_number])
     batch = upload(api(operator), data, dry_run="on")
     assert batch.state == "CHECKED" and batch.dry_run
     assert batch.counts == {"valid": 1, "filtered": 1, "invalid": 1}

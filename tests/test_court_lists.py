@@ -74,7 +74,7 @@ def test_a_list_makes_leads_only_for_code_matches_and_a_second_import_changes_no
     company = DefaulterEntry.objects.get(case_number="(2025)粤1971执4号")
     assert (company.match, company.record) == (MatchState.NONE, None)
     reported = ImportRow.objects.get(batch=batch, target=f"defaulter:{company.pk}")
-    assert reported.message == "未匹配到本系统中的政府机构：仅留存名单条目。"
+    assert reported.message == "未匹配到本系统中的政府机构：仅留存，不登记线索。"
     invalid = ImportRow.objects.get(batch=batch, outcome="invalid")
     assert invalid.number == 6 and invalid.errors == [{"column": "案号", "message": "请填写案号。"}]
 
@@ -102,8 +102,8 @@ def test_an_officer_confirms_a_name_match_into_a_lead_and_a_rejected_one_is_not_
     upload(client, officer, rows)
     first, second = DefaulterEntry.objects.filter(match=MatchState.WEAK).order_by("pk")
 
-    client.post(f"/work/court/entries/{first.pk}/confirm/")
-    client.post(f"/work/court/entries/{second.pk}/reject/", {"reason": "同名企业，非本市机关"})
+    client.post(f"/work/court/matches/entry/{first.pk}/confirm/")
+    client.post(f"/work/court/matches/entry/{second.pk}/reject/", {"reason": "同名企业，非本市机关"})
 
     first.refresh_from_db()
     assert first.match == MatchState.CONFIRMED and first.record.subject_organisation == bodies["name"]
@@ -206,13 +206,13 @@ def test_officers_and_credit_admins_import_others_cannot_see_the_queue(
     assert batch.state == "DONE" and batch.created_by == credit_admin
     weak = DefaulterEntry.objects.get(match=MatchState.WEAK)
     # the credit admin sees the queue but the decision is the officer's
-    assert client.post(f"/work/court/entries/{weak.pk}/confirm/").status_code == 403
+    assert client.post(f"/work/court/matches/entry/{weak.pk}/confirm/").status_code == 403
 
     for user in (liaison, approver):
         client.force_login(user)
         assert client.get("/work/court/").status_code == 403
         assert client.get(f"/work/court/batches/{batch.pk}/").status_code == 403
-        assert client.post(f"/work/court/entries/{weak.pk}/confirm/").status_code == 403
+        assert client.post(f"/work/court/matches/entry/{weak.pk}/confirm/").status_code == 403
     weak.refresh_from_db()
     assert weak.match == MatchState.WEAK
 

@@ -12,12 +12,14 @@ from django.contrib.contenttypes.models import ContentType
 
 from casework import calendar
 from casework.models import AuditEntry, Deadline, Record, SyncEvent
+from casework.roles import Role
 from casework.services.deadlines import deadlines_flag_overdue
 from exchange.court import CourtAction
 from exchange.models import CourtDocument, CourtRevocation, RevocationState
 
 from . import lifecycle
 from .court_cases import entry, to_effective, upload
+from .factories import UserFactory
 
 JUDGMENT = "(2025)粤1971民初100号"
 REVOKING = "(2026)粤19民终50号"
@@ -195,6 +197,100 @@ def test_a_court_documents_file_revokes_a_jud_record_quoting_the_judgment_and_ma
     again = upload(client, officer, rows, "xlsx", kind="court_documents", headers=DOC_HEADERS)
     assert again.counts == {"unchanged": 2, "invalid": 1}
     assert (Record.objects.count(), CourtRevocation.objects.count(), AuditEntry.objects.count()) == counts
+
+
+def test_a_judgment_naming_a_body_only_by_name_waits_for_an_officer_like_a_list_entry(
+    client, settings, officer, approver, unit, other_unit, fixed_today
+):
+    """Item 2's weak match for judgments: a party whose name, not its code, is a body's is
+    queued; the officer confirms one into a JUD lead (which a later revocation then reaches)
+    and rejects the other, and neither is queued again by a second import."""
+    rows = [
+        {
+            "文书号": "(2026)粤1971民初8号",
+            "法院": "东莞市第一人民法院",
+            "文书类型": "判决",
+            "当事人": "广东省东莞市甲局",  # the province prefix, no code
+            "内容摘要": "判令支付工程款。",
+        },
+        {
+            "文书号": "(2026)粤1971民初9号",
+            "法院": "东莞市第一人民法院",
+            "文书类型": "判决",
+            "当事人": "东莞市乙局",
+            "统一社会信用代码": "91441900MA4UQ2LX2C",  # another body's code: a namesake, perhaps
+        },
+        {"文书号": "(2026)粤1971民初10号", "法院": "东莞市第一人民法院", "当事人": "某某公司"},
+    ]
+    batch = upload(client, officer, rows, "csv", kind="court_documents", headers=DOC_HEADERS)
+
+    assert batch.counts == {"queued": 2, "created": 1}
+    assert not Record.objects.exists()
+    by_name = CourtDocument.objects.get(number="(2026)粤1971民初8号")
+    namesake = CourtDocument.objects.get(number="(2026)粤1971民初9号")
+    assert (by_name.match, by_name.organisation, namesake.organisation) == ("weak", unit, other_unit)
+    home = client.get("/work/court/").content.decode()
+    assert "法院判决" in home and "(2026)粤1971民初8号" in home and "广东省东莞市甲局" in home
+
+    response = client.post(f"/work/court/matches/judgment/{by_name.pk}/confirm/")
+    assert response.status_code == 302
+    client.post(f"/work/court/matches/judgment/{namesake.pk}/reject/", {"reason": "同名企业"})
+
+    by_name.refresh_from_db()
+    namesake.refresh_from_db()
+    lead = by_name.record
+    assert (by_name.match, by_name.decided_by, namesake.match) == ("confirmed", officer, "rejected")
+    assert (lead.subject_organisation, lead.category, lead.source, lead.created_by) == (
+        unit,
+        "JUD",
+        "COURT",
+        officer,
+    )
+    assert "(2026)粤1971民初8号" in lead.lead_content
+    assert AuditEntry.objects.get(action=CourtAction.WEAK_CONFIRM).record == lead
+    assert AuditEntry.objects.get(action=CourtAction.WEAK_REJECT).reason == "同名企业"
+    # decided once: a second decision is refused, the lead is not registered twice
+    client.post(f"/work/court/matches/judgment/{by_name.pk}/confirm/")
+    assert Record.objects.count() == 1
+
+    counts = (Record.objects.count(), AuditEntry.objects.count())
+    again = upload(client, officer, rows, "csv", kind="court_documents", headers=DOC_HEADERS)
+    assert again.counts == {"unchanged": 3}
+    assert (Record.objects.count(), AuditEntry.objects.count()) == counts
+    assert "(2026)粤1971民初9号" not in client.get("/work/court/").content.decode()
+
+    # the appeal court revokes the confirmed judgment: the lead it gave is flagged
+    register_revocation(client, officer, settings, revokes="(2026)粤1971民初8号")
+    assert CourtRevocation.objects.get().record == lead
+
+
+def test_a_judgment_typed_in_by_an_officer_is_matched_by_name_too(
+    client, officer, approver, unit, fixed_today
+):
+    client.force_login(officer)
+    response = client.post(
+        "/work/court/documents/new/",
+        {
+            "number": "(2026)粤1971民初11号",
+            "court": "东莞市第一人民法院",
+            "kind": "judgment",
+            "party": "东莞甲局",
+        },
+    )
+    assert response.status_code == 302
+    document = CourtDocument.objects.get()
+    assert (document.match, document.organisation, document.record) == ("weak", unit, None)
+    # only an officer decides: a credit admin sees the queue, an approver does not
+    credit_admin = UserFactory(username="credit", roles=[Role.CREDIT_ADMIN])
+    client.force_login(credit_admin)
+    assert "东莞甲局" in client.get("/work/court/").content.decode()
+    assert client.post(f"/work/court/matches/judgment/{document.pk}/confirm/").status_code == 403
+    client.force_login(approver)
+    assert client.post(f"/work/court/matches/judgment/{document.pk}/reject/").status_code == 403
+    client.force_login(officer)
+    assert client.post(f"/work/court/matches/nothing/{document.pk}/confirm/").status_code == 404
+    document.refresh_from_db()
+    assert document.match == "weak"
 
 
 def test_only_approvers_revoke_and_liaisons_see_no_court_page(

@@ -146,8 +146,10 @@ def test_the_defaulter_list_gives_leads_for_code_matches_and_queues_the_name_mat
     [weak] = entries.filter(match=MatchState.WEAK)
     assert weak.organisation.short_name == "大岭山镇" and weak.record is None
     assert entries.filter(match=MatchState.NONE).count() == 5
+    judgment = CourtDocument.objects.get(match=MatchState.WEAK)
+    assert judgment.organisation.short_name == "茶山镇" and judgment.record is None
     html = page("officer", "/work/court/")
-    assert weak.name in html and exchange_demo.DEFAULTER_FILE in html
+    assert weak.name in html and judgment.party in html and exchange_demo.DEFAULTER_FILE in html
 
 
 def test_the_revoked_judgment_waits_for_the_approver(seeded):

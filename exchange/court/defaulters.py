@@ -4,30 +4,26 @@ Chinese column names, one entry per 案号 and court.
 Each row is kept as a `DefaulterEntry`; a row the last import saw as it is now changes
 nothing (UNCHANGED: no lead, no audit entry). A new entry about a government body found by
 its code becomes a DEF lead registered by the system; one whose name only resembles a body's
-waits for an officer (QUEUED). An entry marked 全部履行, or missing from a batch flagged as
+waits for an officer (QUEUED, `confirmation`). An entry marked 全部履行, or missing from a batch flagged as
 the full list, updates the record it gave (docs/decisions.md "Data exchange: court lists").
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework import audit, clock
 from casework.action_labels import AuditAction
-from casework.errors import DomainError, PermissionDeniedError
 from casework.language import official_language
 from casework.lifecycle import RECORD_IN_FORCE
 from casework.models import Category, LeadSource, Record
-from casework.permissions import has_role
-from casework.roles import Role
 from casework.services.records.steps import snapshot
 
 from ..importing import RowCheck, RowResult
 from ..models import DefaulterEntry, EntryStatus, ImportBatch, MatchState, RowOutcome
 from . import CourtAction
-from .common import content_hash, number_key, register_lead
+from .common import apply_match, content_hash, number_key
 from .matching import Matcher, codes
 
 NAME, CODE, ORG_CODE = "被执行人名称", "统一社会信用代码", "组织机构代码"
@@ -51,10 +47,6 @@ COLUMNS = {
 }
 #: 履行情况 values that mean the obligation is performed ("全部未履行", "部分履行" do not).
 PERFORMED = frozenset({"全部履行", "已履行", "已全部履行", "履行完毕"})
-#: Who imports court lists and registers court documents.
-IMPORT_ROLES = (Role.OFFICER, Role.CREDIT_ADMIN)
-#: Who decides a name match (the lead is theirs to verify).
-CONFIRM_ROLES = (Role.OFFICER,)
 
 
 def status_of(performance: str) -> str:
@@ -135,27 +127,7 @@ class DefaulterImporter:
     def _match(self, entry: DefaulterEntry) -> tuple[str, str]:
         """Match a new (or still unmatched) entry: (outcome or "", message). Saves the entry."""
         found = self.matcher.match(name=entry.name, credit_code=entry.credit_code, org_code=entry.org_code)
-        if found.strength == MatchState.STRONG:
-            entry.match, entry.organisation = MatchState.STRONG, found.organisation
-            record, created = register_lead(lead_for(entry), audit.SYSTEM)
-            entry.record = record
-            entry.save()
-            if created:
-                return "", _("代码匹配 %(org)s：已登记线索 %(ref)s。") % {
-                    "org": found.organisation,
-                    "ref": record.reference,
-                }
-            return "", _("代码匹配 %(org)s：同一事实已有记录 %(ref)s。") % {
-                "org": found.organisation,
-                "ref": record.reference,
-            }
-        if found.strength == MatchState.WEAK:
-            entry.match, entry.organisation = MatchState.WEAK, found.organisation
-            entry.save()
-            return RowOutcome.QUEUED, _("名称与 %(org)s 相近，待办案人员确认。") % {"org": found.organisation}
-        entry.save()
-        # Most of a list is about companies: said, so the report does not read as a lead made.
-        return "", _("未匹配到本系统中的政府机构：仅留存名单条目。")
+        return apply_match(entry, found, lead_for)
 
     def finish(self, batch: ImportBatch, by: audit.Acting) -> None:
         """A batch flagged as the full list: every listed entry it did not contain is gone
@@ -249,60 +221,3 @@ def list_changed(entry: DefaulterEntry, *, by: audit.Acting, batch: ImportBatch)
         to_state=record.state,
         reason=reason,
     )
-
-
-# ── the officer's decision on a name match ─────────────────────────────────────────────
-def _weak_entry(acting_user, entry_id: int) -> DefaulterEntry:
-    if not has_role(acting_user, *CONFIRM_ROLES):
-        raise PermissionDeniedError(_("只有办案人员可以确认名单匹配。"), code="permission_denied")
-    entry = DefaulterEntry.objects.select_for_update().filter(pk=entry_id).first()
-    if entry is None:
-        raise DomainError(_("名单条目不存在。"), field="entry", code="not_found")
-    if entry.match != MatchState.WEAK:
-        raise DomainError(_("该名单条目已处理。"), field="match", code="illegal_state")
-    return entry
-
-
-@transaction.atomic(durable=True)
-def defaulter_confirm(*, acting_user, entry_id: int, ip_address: str | None = None) -> DefaulterEntry:
-    """确认: the entry is about the body its name resembles → a DEF lead, the officer's."""
-    entry = _weak_entry(acting_user, entry_id)
-    by = audit.Acting(acting_user, Role.OFFICER, ip_address)
-    record, _created = register_lead(lead_for(entry, created_by=acting_user), by)
-    entry.match, entry.record = MatchState.CONFIRMED, record
-    entry.decided_by, entry.decided_at = acting_user, timezone.now()
-    entry.save()
-    audit.append(
-        by,
-        obj=entry,
-        record=record,
-        action=CourtAction.WEAK_CONFIRM,
-        diff={"match": [MatchState.WEAK, MatchState.CONFIRMED]},
-    )
-    return entry
-
-
-@transaction.atomic(durable=True)
-def defaulter_reject(
-    *, acting_user, entry_id: int, reason: str = "", ip_address: str | None = None
-) -> DefaulterEntry:
-    """排除: not the body; remembered, so the same entry is never queued again."""
-    entry = _weak_entry(acting_user, entry_id)
-    entry.match = MatchState.REJECTED
-    entry.decided_by, entry.decided_at = acting_user, timezone.now()
-    entry.save()
-    audit.append(
-        audit.Acting(acting_user, Role.OFFICER, ip_address),
-        obj=entry,
-        action=CourtAction.WEAK_REJECT,
-        reason=reason.strip(),
-        diff={"match": [MatchState.WEAK, MatchState.REJECTED]},
-    )
-    return entry
-
-
-def weak_queue(user):
-    """The name matches waiting for an officer: none for anyone outside the import roles."""
-    if not has_role(user, *IMPORT_ROLES):
-        return DefaulterEntry.objects.none()
-    return DefaulterEntry.objects.filter(match=MatchState.WEAK).select_related("organisation").order_by("id")

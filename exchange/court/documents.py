@@ -1,6 +1,9 @@
 """Court documents: judgments and the documents that revoke them (ImportKind.COURT_DOCUMENTS,
 or an officer's form), and T10 on the records resting on a revoked document (scenario 7).
 
+A judgment's party is matched like a list entry: its code gives a JUD lead registered by the
+system, a name that only resembles a body's waits for an officer (`confirmation`).
+
 A revocation names the document it revokes (`revokes`). The records resting on that
 document are found by its number: the lead a defaulter-list entry gave (its 案号 or 执行依据
 文号), the lead a judgment gave, or a JUD/DEF record that quotes the number in its content,
@@ -40,8 +43,7 @@ from ..models import (
     RowOutcome,
 )
 from . import CourtAction
-from .common import content_hash, number_key, register_lead
-from .defaulters import IMPORT_ROLES
+from .common import IMPORT_ROLES, apply_match, content_hash, number_key
 from .matching import Matcher, codes
 
 S = RecordState
@@ -122,10 +124,15 @@ class DocumentImporter:
 
 def register(values: dict, *, by: audit.Acting, batch: ImportBatch | None = None, matcher=None):
     """Create or update the document `values` describe, inside the caller's transaction:
-    (document, outcome, message). The same document registered again changes nothing."""
+    (document, outcome, message). The same document registered again changes nothing, unless
+    it is a judgment no body matched and one now does (a body added since)."""
     digest = content_hash({k: str(v or "") for k, v in values.items()})
     document = CourtDocument.objects.select_for_update().filter(number=values["number"]).first()
     if document is not None and document.content_hash == digest:
+        if _unmatched_judgment(document):
+            outcome, message = _match(document, matcher)
+            if document.match != MatchState.NONE:
+                return document, outcome or RowOutcome.UPDATED, message
         return document, RowOutcome.UNCHANGED, ""
     created = document is None
     document = document or CourtDocument(registered_on=clock.today(), registered_by=by.user, batch=batch)
@@ -140,37 +147,47 @@ def register(values: dict, *, by: audit.Acting, batch: ImportBatch | None = None
         reason=document.summary[:200],
         diff={"number": document.number, "kind": document.kind, "revokes": document.revokes},
     )
-    messages = []
-    if document.kind == DocumentKind.JUDGMENT and document.record_id is None:
-        found = (matcher or Matcher()).match(name=document.party, credit_code=document.credit_code)
-        if found.strength == MatchState.STRONG:
-            record, _new = register_lead(_judgment_lead(document, found.organisation), audit.SYSTEM)
-            document.record = record
-            document.save(update_fields=["record"])
-            messages.append(
-                _("当事人为 %(org)s：线索 %(ref)s。") % {"org": found.organisation, "ref": record.reference}
-            )
+    outcome, messages = "", []
+    if _unmatched_judgment(document):
+        outcome, message = _match(document, matcher)
+        messages.append(message)
     if document.kind == DocumentKind.REVOCATION:
         for revocation in _revocations(document, by):
             messages.append(f"{revocation.record.reference}: {revocation.get_state_display()}")
-    return document, RowOutcome.CREATED if created else RowOutcome.UPDATED, "；".join(messages)
+    return (
+        document,
+        outcome or (RowOutcome.CREATED if created else RowOutcome.UPDATED),
+        "；".join(messages),
+    )
 
 
-def _judgment_lead(document: CourtDocument, organisation) -> Record:
+def _unmatched_judgment(document: CourtDocument) -> bool:
+    return document.kind == DocumentKind.JUDGMENT and document.match == MatchState.NONE
+
+
+def _match(document: CourtDocument, matcher: Matcher | None) -> tuple[str, str]:
+    """A judgment's party matched like a list entry: its code, else its name for an officer."""
+    found = (matcher or Matcher()).match(name=document.party, credit_code=document.credit_code)
+    return apply_match(document, found, lead_for)
+
+
+def lead_for(document: CourtDocument, *, created_by=None) -> Record:
+    """An unsaved JUD lead quoting the judgment (in the official language: it is the record)."""
     with official_language():
         content = _("法院判决：%(court)s %(number)s（%(date)s），当事人%(party)s。%(summary)s") % {
             "court": document.court,
             "number": document.number,
             "date": document.decided_on or "—",
-            "party": document.party or organisation.name,
+            "party": document.party or document.organisation.name,
             "summary": document.summary,
         }
     return Record(
-        subject_organisation=organisation,
+        subject_organisation=document.organisation,
         source=LeadSource.COURT,
         category=Category.JUD,
         lead_content=content,
         received_on=clock.today(),
+        created_by=created_by,
     )
 
 

@@ -4,7 +4,8 @@
   latest import saw it. Most entries are about companies and people, not government bodies:
   they are kept (a later import compares against them) and lead nowhere.
 - `CourtDocument`: a judgment or a revocation registered from a file or by an officer; a
-  revocation names the document it revokes by number.
+  revocation names the document it revokes by number. A judgment's party is matched like a
+  list entry (`NameMatched`).
 - `CourtRevocation`: what registering a revocation does to a record resting on the revoked
   document — waiting for an approver (EFFECTIVE record, T10 within 3 WD, a casework
   Deadline owned by this row) or flagged for the officer (the record is still a case).
@@ -32,7 +33,29 @@ class MatchState(models.TextChoices):
     REJECTED = "rejected", _("已人工排除")
 
 
-class DefaulterEntry(models.Model):
+class NameMatched(models.Model):
+    """Which government body a court row is about: found by its code (STRONG), or by a name
+    that only resembles a body's (WEAK) until an officer confirms or rejects it."""
+
+    match = models.CharField(_("匹配"), max_length=10, choices=MatchState.choices, default=MatchState.NONE)
+    #: The body the row is about (code match, or a name match an officer confirmed), or, while
+    #: `match` is WEAK or REJECTED, the body its name resembles.
+    organisation = models.ForeignKey(
+        "casework.Organisation",
+        verbose_name=_("单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = user_link(_("确认人"))
+    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class DefaulterEntry(NameMatched):
     case_number = models.CharField(_("案号"), max_length=100)
     court = models.CharField(_("执行法院"), max_length=100)
     name = models.CharField(_("被执行人名称"), max_length=200)
@@ -52,17 +75,6 @@ class DefaulterEntry(models.Model):
     )
     #: sha256 of the entry's fields as the list gave them: an unchanged row is recognised.
     content_hash = models.CharField(max_length=64)
-    match = models.CharField(_("匹配"), max_length=10, choices=MatchState.choices, default=MatchState.NONE)
-    #: The government body the entry is about (code match, or a name match an officer confirmed),
-    #: or, while `match` is WEAK or REJECTED, the body its name resembles.
-    organisation = models.ForeignKey(
-        "casework.Organisation",
-        verbose_name=_("单位"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     #: The lead (DEF) the entry gave, or the record it was joined to: the entry is its evidence.
     record = models.ForeignKey(
         "casework.Record",
@@ -72,8 +84,6 @@ class DefaulterEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_by = user_link(_("确认人"))
-    decided_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     first_batch = models.ForeignKey(
         "exchange.ImportBatch", on_delete=models.PROTECT, related_name="+", verbose_name=_("首次导入批次")
     )
@@ -101,7 +111,7 @@ class DocumentKind(models.TextChoices):
     REVOCATION = "revocation", _("撤销/改判文书")
 
 
-class CourtDocument(models.Model):
+class CourtDocument(NameMatched):
     number = models.CharField(_("文书号"), max_length=100, unique=True)
     court = models.CharField(_("法院"), max_length=100)
     kind = models.CharField(_("文书类型"), max_length=10, choices=DocumentKind.choices)
@@ -136,7 +146,10 @@ class CourtDocument(models.Model):
         verbose_name = _("法院文书")
         verbose_name_plural = _("法院文书")
         ordering = ["-registered_on", "-id"]
-        indexes = [models.Index(fields=["revokes"], name="court_document_revokes")]
+        indexes = [
+            models.Index(fields=["revokes"], name="court_document_revokes"),
+            models.Index(fields=["match"], name="court_document_match"),
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -5,8 +5,8 @@ from . import views
 urlpatterns = [
     path("", views.court_home, name="court-home"),
     path("batches/<int:pk>/", views.court_batch, name="court-batch"),
-    path("entries/<int:pk>/confirm/", views.entry_confirm, name="court-entry-confirm"),
-    path("entries/<int:pk>/reject/", views.entry_reject, name="court-entry-reject"),
+    path("matches/<str:source>/<int:pk>/confirm/", views.match_confirm, name="court-match-confirm"),
+    path("matches/<str:source>/<int:pk>/reject/", views.match_reject, name="court-match-reject"),
     path("documents/new/", views.document_register, name="court-document-register"),
     path("revocations/", views.revocations, name="court-revocations"),
     path("revocations/<int:pk>/confirm/", views.revocation_confirm, name="court-revocation-confirm"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -17,7 +17,8 @@ from casework.http import client_ip
 from casework.permissions import has_role
 from casework.roles import Role
 from exchange import batches, importers
-from exchange.court import defaulters, documents
+from exchange.court import confirmation, documents
+from exchange.court.common import IMPORT_ROLES
 from exchange.models import CourtRevocation, ImportBatch, ImportKind, RowOutcome
 from portal.workbench.access import require_role
 
@@ -41,7 +42,7 @@ def batch_url(batch: ImportBatch, user) -> str:
 
 @login_required
 def court_home(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *defaulters.IMPORT_ROLES)
+    require_role(request.user, *IMPORT_ROLES)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -59,10 +60,10 @@ def court_home(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "batches": [(batch, batch_url(batch, request.user)) for batch in recent],
-        "queue": defaulters.weak_queue(request.user)[:200],
+        "queue": confirmation.weak_queue(request.user),
         "flagged": documents.flagged_revocations(request.user),
         "pending": documents.pending_revocations(request.user),
-        "may_confirm": has_role(request.user, *defaulters.CONFIRM_ROLES),
+        "may_confirm": has_role(request.user, *confirmation.CONFIRM_ROLES),
         "today": clock.today(),
     }
     return render(request, "portal/court/home.html", context, status=400 if form.errors else 200)
@@ -71,13 +72,20 @@ def court_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def court_batch(request: HttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, *defaulters.IMPORT_ROLES)
+    require_role(request.user, *IMPORT_ROLES)
     batch = get_object_or_404(ImportBatch, pk=pk, kind__in=COURT_KINDS)
     counts = [
         (RowOutcome(outcome).label, n) for outcome, n in batch.counts.items() if outcome in RowOutcome.values
     ]
     context = {"batch": batch, "counts": counts, "rows": batch.rows.all()[:1000]}
     return render(request, "portal/court/batch.html", context)
+
+
+def _reason(request: HttpRequest) -> str:
+    """The optional reason typed beside a button (a refusal names a missing one)."""
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    return form.cleaned_data.get("reason", "")
 
 
 def _act(request: HttpRequest, call, done: str) -> None:
@@ -91,12 +99,14 @@ def _act(request: HttpRequest, call, done: str) -> None:
 
 @login_required
 @require_POST
-def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, *defaulters.CONFIRM_ROLES)
+def match_confirm(request: HttpRequest, source: str, pk: int) -> HttpResponse:
+    require_role(request.user, *confirmation.CONFIRM_ROLES)
+    if source not in confirmation.SOURCES:
+        raise Http404
     _act(
         request,
-        lambda: defaulters.defaulter_confirm(
-            acting_user=request.user, entry_id=pk, ip_address=client_ip(request)
+        lambda: confirmation.name_match_confirm(
+            acting_user=request.user, source=source, pk=pk, ip_address=client_ip(request)
         ),
         _("已确认并登记线索。"),
     )
@@ -105,16 +115,17 @@ def entry_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def entry_reject(request: HttpRequest, pk: int) -> HttpResponse:
-    require_role(request.user, *defaulters.CONFIRM_ROLES)
-    form = ReasonForm(request.POST)
-    form.is_valid()
+def match_reject(request: HttpRequest, source: str, pk: int) -> HttpResponse:
+    require_role(request.user, *confirmation.CONFIRM_ROLES)
+    if source not in confirmation.SOURCES:
+        raise Http404
     _act(
         request,
-        lambda: defaulters.defaulter_reject(
+        lambda: confirmation.name_match_reject(
             acting_user=request.user,
-            entry_id=pk,
-            reason=form.cleaned_data.get("reason", ""),
+            source=source,
+            pk=pk,
+            reason=_reason(request),
             ip_address=client_ip(request),
         ),
         _("已排除该疑似匹配，再次导入时不再提示。"),
@@ -124,7 +135,7 @@ def entry_reject(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def document_register(request: HttpRequest) -> HttpResponse:
-    require_role(request.user, *defaulters.IMPORT_ROLES)
+    require_role(request.user, *IMPORT_ROLES)
     form = DocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -149,7 +160,7 @@ def document_register(request: HttpRequest) -> HttpResponse:
 def revocations(request: HttpRequest) -> HttpResponse:
     """待撤销: EFFECTIVE records whose court document was revoked, due within 3 WD of its
     registration; an overdue one says so."""
-    require_role(request.user, Role.APPROVER, *defaulters.IMPORT_ROLES)
+    require_role(request.user, Role.APPROVER, *IMPORT_ROLES)
     today = clock.today()
     rows = [(r, documents.is_overdue(r, today)) for r in documents.pending_revocations(request.user)]
     context = {"rows": rows, "today": today, "may_revoke": has_role(request.user, *documents.REVOKE_ROLES)}
@@ -161,14 +172,12 @@ def revocations(request: HttpRequest) -> HttpResponse:
 def revocation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, *documents.REVOKE_ROLES)
     get_object_or_404(CourtRevocation, pk=pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
     _act(
         request,
         lambda: documents.court_revocation_confirm(
             acting_user=request.user,
             revocation_id=pk,
-            reason=form.cleaned_data.get("reason", ""),
+            reason=_reason(request),
             ip_address=client_ip(request),
         ),
         _("失信记录已撤销，省平台将在期限内收到撤销信息。"),
@@ -181,14 +190,12 @@ def revocation_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def revocation_note(request: HttpRequest, pk: int) -> HttpResponse:
     require_role(request.user, Role.OFFICER)
     get_object_or_404(CourtRevocation, pk=pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
     _act(
         request,
         lambda: documents.court_revocation_note(
             acting_user=request.user,
             revocation_id=pk,
-            note=form.cleaned_data.get("reason", ""),
+            note=_reason(request),
             ip_address=client_ip(request),
         ),
         _("已记录处理情况。"),
