@@ -1,5 +1,5 @@
-"""The apps' layering (ARCHITECTURE §2): portal → exchange → workflows → notices →
-casework, each importing only the apps to its right: casework knows nothing of the work
+"""The apps' layering (ARCHITECTURE §2): portal → oversight → exchange → workflows →
+notices → casework, each importing only the apps to its right: casework knows nothing of the work
 state or the notices built on it, notices nothing of the work state, and only the portal
 knows the exchange with other systems. What a casework step causes
 above it is noted in casework's outbox and done after the commit by the handler that
@@ -14,10 +14,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = {
-    "casework": {"workflows", "notices", "exchange", "portal"},
-    "notices": {"workflows", "exchange", "portal"},
-    "workflows": {"exchange", "portal"},
-    "exchange": {"portal"},
+    "casework": {"workflows", "notices", "exchange", "oversight", "portal"},
+    "notices": {"workflows", "exchange", "oversight", "portal"},
+    "workflows": {"exchange", "oversight", "portal"},
+    "exchange": {"oversight", "portal"},
+    "oversight": {"portal"},
 }
 
 

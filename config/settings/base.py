@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "notices",
     "workflows",
     "exchange",
+    "oversight",
     "portal",
 ]
 

@@ -1,0 +1,3 @@
+from .alerts import AlertLevel, AlertState, RiskAlert, RiskRule
+
+__all__ = ["AlertLevel", "AlertState", "RiskAlert", "RiskRule"]
