@@ -12,6 +12,7 @@ urlpatterns = [
     path("work/imports/", include("portal.imports.urls")),  # bulk imports: batches, progress, reports
     path("work/", include("portal.complaints.urls")),  # complaint intake and triage
     path("unit/", include("portal.unit.urls")),  # department portal
+    path("", include("portal.selfreports.urls")),  # units' self-reports: /unit/reports/, /work/self-reports/
     path("me/", include("portal.personal.urls")),  # civil-servant portal, honours query
     path("public/records/", public.record_list, name="public-records"),
     path("public/records/export.xlsx", public.record_export, name="public-records-export"),

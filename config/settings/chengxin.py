@@ -38,6 +38,9 @@ CHENGXIN = {
         "detail": 2,
     },
     "TEXT_MAX_LENGTH": 20000,
+    # Units' self-reports (oversight.selfreports; docs/decisions.md "Self-reports"): working days to
+    # report a document received, working days after a quarter's end for its report, the first quarter owed.
+    "SELF_REPORTS": {"REPORT_WORKING_DAYS": 5, "QUARTERLY_WORKING_DAYS": 10, "SINCE": "2026-01-01"},
     # The reverse proxies (addresses or CIDR networks) whose X-Forwarded-For names the client
     # the audit trail records (casework.http.client_ip); from anyone else the header is
     # ignored. Empty here; production reads CHENGXIN_TRUSTED_PROXIES.
