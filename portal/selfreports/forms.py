@@ -6,7 +6,7 @@ from oversight.models import SelfReportKind
 
 def _named(label: str, message: str) -> dict:
     """The form's own refusals name their input, as the service's do."""
-    return {"label": label, "error_messages": {"required": message, "invalid": message}}
+    return {"label": label, "error_messages": {"required": message, "invalid": message, "invalid_choice": message}}
 
 
 class SelfReportForm(forms.Form):
