@@ -62,7 +62,11 @@ class TestSelfReport:
         assert report.due_on == wd(RECEIVED, report_days()) == dt.date(2026, 3, 9)
         assert report.late
         lead = report.record
-        assert (lead.source, lead.category, lead.subject_organisation) == (LeadSource.SELF_REPORT, Category.JUD, unit)
+        assert (lead.source, lead.category, lead.subject_organisation) == (
+            LeadSource.SELF_REPORT,
+            Category.JUD,
+            unit,
+        )
         assert "（2026）粤1971民初123号" in lead.lead_content
         assert "逾期报告" in client.get(UNIT_PAGE).content.decode()
 
@@ -140,7 +144,9 @@ class TestWhoSeesWhat:
             page = client.get(reverse("selfreports-detail", args=[report.pk]))
             assert page.status_code == 200 and report.document_number in page.content.decode()
 
-    def test_a_civil_servant_and_an_officer_have_no_unit_reporting_pages(self, client, civil_servant, officer):
+    def test_a_civil_servant_and_an_officer_have_no_unit_reporting_pages(
+        self, client, civil_servant, officer
+    ):
         for user in (civil_servant, officer):
             client.force_login(user)
             assert client.get(UNIT_PAGE).status_code == 403
@@ -169,7 +175,10 @@ class TestQuarterlyReport:
         assert report.due_on == wd(Q1_END, quarterly_days())
         assert not report.items.exists()
         again = client.post(quarterly(), {"answer": "nil"})
-        assert again.status_code == 400 and "季度：本单位2026年第1季度的季度报告已于2026-04-02报送。" in again.content.decode()
+        assert (
+            again.status_code == 400
+            and "季度：本单位2026年第1季度的季度报告已于2026-04-02报送。" in again.content.decode()
+        )
 
     def test_nil_is_refused_when_the_quarter_had_a_self_report_and_a_list_names_it(
         self, client, settings, liaison
@@ -227,7 +236,12 @@ class TestAlerts:
         second = sync_report_alerts(three_before)
         assert first[DUE_SOON]["raised"] >= 1 and second[DUE_SOON]["raised"] == 0
         [alert] = self._alerts(DUE_SOON, unit)
-        assert (alert.state, alert.level, alert.owner_role, alert.due_on) == ("open", "blue", "unit_liaison", due_on)
+        assert (alert.state, alert.level, alert.owner_role, alert.due_on) == (
+            "open",
+            "blue",
+            "unit_liaison",
+            due_on,
+        )
         assert alert in active_alerts(liaison)
 
         at(settings, three_before)

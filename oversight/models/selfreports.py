@@ -96,7 +96,9 @@ class QuarterlyReport(models.Model):
             models.UniqueConstraint(
                 fields=["organisation", "year", "quarter"], name="quarterly_report_once_per_quarter"
             ),
-            models.CheckConstraint(name="quarterly_report_quarter", condition=Q(quarter__gte=1, quarter__lte=4)),
+            models.CheckConstraint(
+                name="quarterly_report_quarter", condition=Q(quarter__gte=1, quarter__lte=4)
+            ),
         ]
 
     def __str__(self) -> str:

@@ -64,7 +64,9 @@ def _cause(unit_id: int, name: str, quarter: Quarter, due_on: dt.date, link: str
 def quarterly_due_soon(rule: RiskRule, today: dt.date) -> list[Cause]:
     """Not reported, due today or within the rule's working days (params within_working_days)."""
     within = int(rule.params.get("within_working_days", 3))
-    return _unreported(today, lambda due_on: due_on >= today and calendar.working_days_left(due_on, today) <= within)
+    return _unreported(
+        today, lambda due_on: due_on >= today and calendar.working_days_left(due_on, today) <= within
+    )
 
 
 def quarterly_overdue(rule: RiskRule, today: dt.date) -> list[Cause]:
@@ -79,4 +81,6 @@ EVALUATORS = {DUE_SOON: quarterly_due_soon, OVERDUE: quarterly_overdue}
 def sync_report_alerts(today: dt.date) -> dict[str, dict[str, int]]:
     """Evaluate both rules and sync their alerts: {code: {"raised": n, "resolved": m}}."""
     rules = RiskRule.objects.in_bulk(list(EVALUATORS))
-    return {code: sync(code, evaluate(rules[code], today), today=today) for code, evaluate in EVALUATORS.items()}
+    return {
+        code: sync(code, evaluate(rules[code], today), today=today) for code, evaluate in EVALUATORS.items()
+    }

@@ -90,7 +90,10 @@ class QuarterRow:
 def unit_quarters(user, today: dt.date | None = None) -> list[QuarterRow]:
     """The user's unit's ended quarters, latest first, with their report or what is left."""
     today = today or clock.today()
-    reports = {(r.year, r.quarter): r for r in visible_quarterly_reports(user).filter(organisation_id=user.organisation_id)}
+    reports = {
+        (r.year, r.quarter): r
+        for r in visible_quarterly_reports(user).filter(organisation_id=user.organisation_id)
+    }
     rows = []
     for quarter in reversed(ended_quarters(today)):
         report, due_on = reports.get((quarter.year, quarter.number)), quarterly_due(quarter)
@@ -140,9 +143,7 @@ def quarter_grid(user, year: int, today: dt.date | None = None) -> list[GridRow]
         return []
     today = today or clock.today()
     quarters = [Quarter(year, n) for n in range(1, 5) if Quarter(year, n) >= first_quarter()]
-    reports = {
-        (r.organisation_id, r.quarter): r for r in visible_quarterly_reports(user).filter(year=year)
-    }
+    reports = {(r.organisation_id, r.quarter): r for r in visible_quarterly_reports(user).filter(year=year)}
     dues = {q: quarterly_due(q) for q in quarters}
     rows = []
     for unit in reporting_units():
@@ -163,7 +164,9 @@ def late_reports(year: int, today: dt.date | None = None) -> dict[int, list[tupl
         found[report.organisation_id].append(
             (
                 report.record.reference or report.document_number,
-                _("%(number)s（%(kind)s）%(received)s收到，应于%(due)s前报告，%(submitted)s报告，逾期%(n)s个工作日。")
+                _(
+                    "%(number)s（%(kind)s）%(received)s收到，应于%(due)s前报告，%(submitted)s报告，逾期%(n)s个工作日。"
+                )
                 % {
                     "number": report.document_number,
                     "kind": report.get_kind_display(),

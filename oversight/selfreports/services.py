@@ -70,7 +70,9 @@ def _short_text(value: str, field: str, name: str, longest: int) -> str:
     value = require_text(value, field, _("请填写%(name)s。") % {"name": name}, name=name)
     if len(value) > longest:
         raise DomainError(
-            _("%(name)s过长：最多%(max)s个字。") % {"name": name, "max": longest}, field=field, code="too_long"
+            _("%(name)s过长：最多%(max)s个字。") % {"name": name, "max": longest},
+            field=field,
+            code="too_long",
         )
     return value
 
@@ -154,7 +156,9 @@ def _quarter(year: int, quarter: int, today: dt.date) -> Quarter:
     period = Quarter(year, quarter)
     if period < first_quarter():
         raise DomainError(
-            _("季度：%(quarter)s早于本制度施行，无须报送。") % {"quarter": period}, field="quarter", code="invalid"
+            _("季度：%(quarter)s早于本制度施行，无须报送。") % {"quarter": period},
+            field="quarter",
+            code="invalid",
         )
     if today <= period.last_day:
         raise DomainError(
@@ -175,7 +179,8 @@ def _items(unit_id: int, period: Quarter, nil: bool, item_ids: set[int]) -> list
             raise DomainError(_("报告事项：报告“无”时不能选择报告事项。"), field="items", code="invalid")
         if count := held.count():
             raise DomainError(
-                _("本季度无失信情况：本单位本季度已报告%(n)s件，不能报告为“无”，请选择报告事项。") % {"n": count},
+                _("本季度无失信情况：本单位本季度已报告%(n)s件，不能报告为“无”，请选择报告事项。")
+                % {"n": count},
                 field="nil",
                 code="invalid",
             )
@@ -231,6 +236,11 @@ def quarterly_report_submit(
         _acting(acting_user, ip_address),
         obj=report,
         action=SelfReportAction.QUARTERLY_SUBMIT,
-        diff={"nil": nil, "items": sorted(i.pk for i in items), "due_on": due.isoformat(), "late": report.late},
+        diff={
+            "nil": nil,
+            "items": sorted(i.pk for i in items),
+            "due_on": due.isoformat(),
+            "late": report.late,
+        },
     )
     return report

@@ -6,7 +6,10 @@ from oversight.models import SelfReportKind
 
 def _named(label: str, message: str) -> dict:
     """The form's own refusals name their input, as the service's do."""
-    return {"label": label, "error_messages": {"required": message, "invalid": message, "invalid_choice": message}}
+    return {
+        "label": label,
+        "error_messages": {"required": message, "invalid": message, "invalid_choice": message},
+    }
 
 
 class SelfReportForm(forms.Form):
@@ -28,7 +31,9 @@ NIL_CHOICES = [("nil", _("本季度无失信情况（报告“无”）")), ("li
 
 class QuarterlyReportForm(forms.Form):
     answer = forms.ChoiceField(
-        choices=NIL_CHOICES, widget=forms.RadioSelect, **_named(_("报告内容"), _("请选择报告“无”或选择报告事项。"))
+        choices=NIL_CHOICES,
+        widget=forms.RadioSelect,
+        **_named(_("报告内容"), _("请选择报告“无”或选择报告事项。")),
     )
     items = forms.ModelMultipleChoiceField(
         queryset=None,
@@ -50,7 +55,9 @@ class FilterForm(forms.Form):
         choices=[("", _("全部类别")), *SelfReportKind.choices], required=False, label=_("报告类别")
     )
     late = forms.ChoiceField(
-        choices=[("", _("全部")), ("yes", _("逾期报告")), ("no", _("按期报告"))], required=False, label=_("是否逾期")
+        choices=[("", _("全部")), ("yes", _("逾期报告")), ("no", _("按期报告"))],
+        required=False,
+        label=_("是否逾期"),
     )
 
     def __init__(self, *args, units, **kwargs):

@@ -16,7 +16,6 @@ from casework import clock
 from casework.errors import DomainError
 from casework.http import client_ip
 from casework.permissions import SEE_ALL_ROLES
-from oversight.models import SelfReport
 from oversight.models.selfreports import Quarter
 from oversight.selfreports import queries, services
 from portal.workbench.access import require_role
@@ -74,7 +73,11 @@ def self_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = queries.visible_self_reports(request.user).filter(pk=pk).first()
     if report is None:
         raise Http404(_("报告不存在或您无权查看。"))
-    return render(request, "portal/selfreports/detail.html", {"report": report, "commission": queries.may_see_all(request.user)})
+    return render(
+        request,
+        "portal/selfreports/detail.html",
+        {"report": report, "commission": queries.may_see_all(request.user)},
+    )
 
 
 @login_required
@@ -104,7 +107,12 @@ def quarterly_new(request: HttpRequest, year: int, quarter: int) -> HttpResponse
         else:
             messages.success(request, _("%(quarter)s季度报告已报送。") % {"quarter": period})
             return redirect("selfreports-unit")
-    context = {"form": form, "quarter": period, "due_on": services.quarterly_due(period), "unit": user.organisation}
+    context = {
+        "form": form,
+        "quarter": period,
+        "due_on": services.quarterly_due(period),
+        "unit": user.organisation,
+    }
     return render(request, "portal/selfreports/quarterly.html", context, status=400 if form.errors else 200)
 
 
