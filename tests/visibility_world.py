@@ -246,6 +246,8 @@ KIND_BY_PREFIX = {
     # Complaints are scoped by role, not by case: no unit sees any (tests/test_complaints*.py).
     "api/complaints/": None,
     "work/complaints/": None,
+    # Self-reports are scoped by unit, not by case (tests/test_self_reports.py).
+    "unit/reports/": None,
 }
 LISTS = {
     "record-list": "record",
