@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from casework import calendar
@@ -12,6 +14,8 @@ from oversight.alerts import active_alerts
 from oversight.models import AlertState, QuarterlyReport, RiskAlert, SelfReport
 from oversight.selfreports.alerts import DUE_SOON, OVERDUE, sync_report_alerts
 from oversight.selfreports.queries import late_reports
+
+from .factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,11 +81,12 @@ class TestSelfReport:
         assert lead.reference not in client.get(WORK_LIST, {"late": "no"}).content.decode()
         assert lead.reference not in client.get(WORK_LIST, {"kind": "penalty"}).content.decode()
 
-    def test_a_report_within_five_working_days_is_on_time(self, client, settings, liaison):
+    def test_a_report_within_five_working_days_is_on_time(self, client, settings, head):
         at(settings, wd(RECEIVED, report_days()))
-        client.force_login(liaison)
-        client.post(NEW, judgment(RECEIVED))
-        assert not SelfReport.objects.get().late
+        client.force_login(head)
+        assert client.post(NEW, judgment(RECEIVED)).status_code == 302
+        report = SelfReport.objects.get()
+        assert (report.late, report.submitted_by) == (False, head)
 
     def test_the_same_document_reported_again_is_refused_and_makes_no_second_lead(
         self, client, settings, liaison
@@ -143,6 +148,12 @@ class TestWhoSeesWhat:
             client.force_login(user)
             page = client.get(reverse("selfreports-detail", args=[report.pk]))
             assert page.status_code == 200 and report.document_number in page.content.decode()
+
+    def test_the_navigation_leads_each_to_their_page(self, client, liaison, officer):
+        client.force_login(liaison)
+        assert f'href="{UNIT_PAGE}"' in client.get(reverse("unit-home")).content.decode()
+        client.force_login(officer)
+        assert f'href="{WORK_LIST}"' in client.get(reverse("work-case-list")).content.decode()
 
     def test_a_civil_servant_and_an_officer_have_no_unit_reporting_pages(
         self, client, civil_servant, officer
@@ -260,6 +271,27 @@ class TestAlerts:
         sync_report_alerts(day_after)
         assert self._alerts(OVERDUE, unit).get().level == "orange"
         assert self._alerts(DUE_SOON, unit).get().state == AlertState.RESOLVED
+
+
+def test_the_evaluators_take_the_same_queries_for_two_units_as_for_twelve(
+    django_assert_num_queries, unit, other_unit
+):
+    from oversight.models import RiskRule
+    from oversight.selfreports.alerts import EVALUATORS
+
+    day = wd(Q1_END, quarterly_days() + 1)
+    rules = RiskRule.objects.in_bulk(list(EVALUATORS))
+    counted = {}
+    for code, evaluate in EVALUATORS.items():
+        with CaptureQueriesContext(connection) as few:
+            assert len([c for c in evaluate(rules[code], day) if c.organisation_id == unit.pk]) == (
+                code == OVERDUE
+            )
+        counted[code] = len(few.captured_queries)
+    OrganisationFactory.create_batch(10)
+    for code, evaluate in EVALUATORS.items():
+        with django_assert_num_queries(counted[code]):
+            evaluate(rules[code], day)
 
 
 def test_late_reports_for_the_annual_assessment(client, settings, liaison, unit, other_unit):

@@ -82,10 +82,6 @@ class QuarterRow:
     report: QuarterlyReport | None
     due: Due | None  # what is left while not reported
 
-    @property
-    def status(self) -> str:
-        return _status(self.report, self.due_on, self.quarter, clock.today())
-
 
 def unit_quarters(user, today: dt.date | None = None) -> list[QuarterRow]:
     """The user's unit's ended quarters, latest first, with their report or what is left."""
