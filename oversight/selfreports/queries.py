@@ -183,13 +183,13 @@ def late_reports(year: int, today: dt.date | None = None) -> dict[int, list[tupl
             report = reports.get((unit_id, quarter.number))
             status = _status(report, due_on, quarter, today)
             if status == LATE:
-                text = _("%(quarter)s季度报告应于%(due)s前报送，%(day)s报送。") % {
+                text = _("%(quarter)s的季度报告应于%(due)s前报送，%(day)s报送。") % {
                     "quarter": quarter,
                     "due": due_on.isoformat(),
                     "day": report.submitted_on.isoformat(),
                 }
             elif status == MISSING:
-                text = _("%(quarter)s季度报告应于%(due)s前报送，至今未报送。") % {
+                text = _("%(quarter)s的季度报告应于%(due)s前报送，至今未报送。") % {
                     "quarter": quarter,
                     "due": due_on.isoformat(),
                 }

@@ -105,7 +105,7 @@ def quarterly_new(request: HttpRequest, year: int, quarter: int) -> HttpResponse
         except DomainError as error:
             _refused(form, error)
         else:
-            messages.success(request, _("%(quarter)s季度报告已报送。") % {"quarter": period})
+            messages.success(request, _("%(quarter)s的季度报告已报送。") % {"quarter": period})
             return redirect("selfreports-unit")
     context = {
         "form": form,
