@@ -306,6 +306,7 @@ def test_late_reports_for_the_annual_assessment(client, settings, liaison, unit,
     found = late_reports(2026, today=late_day)
     ours = dict(found[unit.pk])
     assert "逾期1个工作日" in ours[reference]
-    assert "2026年第1季度的季度报告应于" in ours["2026年第1季度"] and "至今未报送" not in ours["2026年第1季度"]
+    quarter = ours["2026年第1季度"]
+    assert "2026年第1季度的季度报告应于" in quarter and "至今未报送" not in quarter
     assert "至今未报送" in dict(found[other_unit.pk])["2026年第1季度"]
     assert late_reports(2025, today=late_day) == {}
