@@ -11,8 +11,10 @@ urlpatterns = [
     path("work/court/", include("portal.court.urls")),  # court lists, court documents, revocations
     path("work/imports/", include("portal.imports.urls")),  # bulk imports: batches, progress, reports
     path("work/", include("portal.complaints.urls")),  # complaint intake and triage
+    path("work/integrity/", include("portal.integrity.urls")),  # civil-servant integrity files, coverage
     path("unit/", include("portal.unit.urls")),  # department portal
     path("", include("portal.selfreports.urls")),  # units' self-reports: /unit/reports/, /work/self-reports/
+    path("me/integrity/", include("portal.integrity.me_urls")),  # the civil servant's own integrity file
     path("me/", include("portal.personal.urls")),  # civil-servant portal, honours query
     path("public/records/", public.record_list, name="public-records"),
     path("public/records/export.xlsx", public.record_export, name="public-records-export"),

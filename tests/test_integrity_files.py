@@ -1,0 +1,324 @@
+"""Civil-servant integrity files (DOMAIN §9.5, scenario 32): coverage per unit and in total, the
+alert for an active civil servant without a file, what the file shows and its PDF, who reads
+it, and hand entries corrected by new entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from pypdf import PdfReader
+
+from casework.models import AuditEntry, ConflictDeclaration
+from casework.roles import Role
+from casework.services import records as record_services
+from oversight.integrity import alerts as file_alerts
+from oversight.integrity import queries
+from oversight.integrity.services import FileAction
+from oversight.models import AlertState, FileEntry, IntegrityFile, RiskAlert
+
+from . import lifecycle
+from .factories import OrganisationFactory, PersonFactory, UserFactory
+
+HOME = "/work/integrity/"
+TODAY = dt.date(2026, 2, 2)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page(user, url: str, status: int = 200) -> str:
+    response = client_for(user).get(url)
+    assert response.status_code == status, (url, response.status_code)
+    return response.content.decode() if status == 200 else ""
+
+
+def post(user, url: str, data: dict | None = None, status: int = 302):
+    response = client_for(user).post(url, data or {})
+    assert response.status_code == status, (url, response.status_code)
+    return response
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def pdf_text(body: bytes) -> str:
+    return squeeze("".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages))
+
+
+def total_row(html: str) -> str:
+    return squeeze(html.split('id="coverage-total"', 1)[1].split("</tr>", 1)[0])
+
+
+def active_alerts(person) -> list[RiskAlert]:
+    return list(
+        RiskAlert.objects.filter(
+            rule_id=file_alerts.RULE_CODE, key=f"person:{person.pk}", state=AlertState.OPEN
+        )
+    )
+
+
+@pytest.fixture
+def staff(unit, civil_servant):
+    """The unit's two active civil servants (张三 signs in; 李四 does not), and one who left."""
+    PersonFactory(unit=unit, name="已离职", is_active=False)
+    return [civil_servant.person, PersonFactory(unit=unit, name="李四")]
+
+
+# ── scenario 32 ─────────────────────────────────────────────────────────────────────
+
+
+def test_scenario_32_a_new_civil_servant_without_a_file_lowers_coverage_and_raises_an_alert(
+    hr, unit, staff, fixed_today
+):
+    post(hr, f"/work/integrity/units/{unit.pk}/open/")
+    assert IntegrityFile.objects.count() == 2  # the one who left gets none
+    html = page(hr, HOME)
+    assert "100.0%" in total_row(html) and ">2<" in total_row(html).replace("<td>", ">")
+    assert file_alerts.sync_file_alerts(TODAY) == {"raised": 0, "resolved": 0}
+
+    newcomer = PersonFactory(unit=unit, name="王五")
+    html = page(hr, HOME)
+    assert "66.6%" in total_row(html)  # 2 of 3, rounded down: never 100 % with one missing
+    assert "66.6%" in squeeze(html.split(unit.name, 1)[1].split("</tr>", 1)[0])
+    assert file_alerts.sync_file_alerts(TODAY) == {"raised": 1, "resolved": 0}
+    [alert] = active_alerts(newcomer)
+    assert (alert.owner_role, alert.organisation_id) == (Role.HR_ADMIN, unit.pk)
+    assert "王五" in alert.summary and alert.link == f"/work/integrity/{newcomer.pk}/"
+    assert "王五" in page(hr, f"{HOME}?unit={unit.pk}")
+
+    post(hr, f"/work/integrity/{newcomer.pk}/open/")
+    assert "100.0%" in total_row(page(hr, HOME))
+    # opening the file brought the alerts up to date at once; the next sweep agrees
+    alert.refresh_from_db()
+    assert (alert.state, alert.closed_on) == (AlertState.RESOLVED, TODAY)
+    assert file_alerts.sync_file_alerts(TODAY) == {"raised": 0, "resolved": 0}
+
+
+def test_a_civil_servant_who_leaves_without_a_file_resolves_the_alert_at_the_next_sync(unit, fixed_today):
+    person = PersonFactory(unit=unit)
+    file_alerts.sync_file_alerts(TODAY)
+    assert active_alerts(person)
+    person.is_active = False
+    person.save()
+    assert file_alerts.sync_file_alerts(TODAY) == {"raised": 0, "resolved": 1}
+
+
+def test_coverage_is_one_query_per_unit_and_total_whatever_the_number_of_people(
+    django_assert_num_queries, unit, other_unit, fixed_today
+):
+    PersonFactory.create_batch(3, unit=unit)
+    filed = PersonFactory.create_batch(2, unit=other_unit)
+    IntegrityFile.objects.bulk_create([IntegrityFile(person=p, opened_on=TODAY) for p in filed])
+    with django_assert_num_queries(1):
+        rows = queries.coverage_by_unit()
+    by_unit = {row["unit_id"]: row for row in rows}
+    assert (by_unit[unit.pk]["active"], by_unit[unit.pk]["with_file"], by_unit[unit.pk]["percent"]) == (
+        3,
+        0,
+        0,
+    )
+    assert by_unit[other_unit.pk]["percent"] == 100
+    assert rows[-1] == {"unit_id": None, "unit_name": "合计", "active": 5, "with_file": 2, "percent": 40.0}
+
+
+def test_opening_a_units_files_is_audited_and_a_second_click_opens_none(hr, unit, staff, fixed_today):
+    post(hr, f"/work/integrity/units/{unit.pk}/open/")
+    post(hr, f"/work/integrity/units/{unit.pk}/open/")
+    assert IntegrityFile.objects.count() == 2
+    entries = AuditEntry.objects.filter(action=FileAction.OPEN)
+    assert sorted(e.object_repr for e in entries) == ["张三的诚信档案", "李四的诚信档案"]
+    assert {e.actor_id for e in entries} == {hr.pk}
+
+
+# ── what the file shows, and the PDF ─────────────────────────────────────────────────
+
+
+@pytest.fixture
+def opened(hr, person, fixed_today):
+    post(hr, f"/work/integrity/{person.pk}/open/")
+    return IntegrityFile.objects.get(person=person)
+
+
+def add_entry(hr, person, **data):
+    return post(hr, f"/work/integrity/{person.pk}/entries/", data)
+
+
+def test_the_file_and_its_pdf_show_the_persons_record_and_the_hand_entries_but_no_dismissed_lead(
+    hr, officer, approver, person, opened
+):
+    record = lifecycle.effective(officer=officer, approver=approver, person=person)
+    dismissed = lifecycle.lead(officer=officer, person=person, content="另一条线索：经核查不属实。")
+    record_services.record_start_verification(acting_user=officer, record_id=dismissed.pk)
+    record_services.record_dismiss(
+        acting_user=approver, record_id=dismissed.pk, reason="经核查，线索不属实。"
+    )
+    add_entry(
+        hr,
+        person,
+        kind="COMMENDATION",
+        entry_date="2026-01-20",
+        description="2025 年度嘉奖",
+        evidence="东人社〔2026〕3号",
+    )
+    add_entry(
+        hr,
+        person,
+        kind="TRAINING",
+        entry_date="2026-01-22",
+        description="政务诚信专题培训",
+        result="考试合格",
+    )
+
+    html = page(hr, f"/work/integrity/{person.pk}/")
+    assert record.reference in html and "生效" in html
+    assert dismissed.reference not in html
+    assert "2025 年度嘉奖" in html and "考试合格" in html
+
+    response = client_for(hr).get(f"/work/integrity/{person.pk}/file.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    for expected in (
+        "公务员诚信档案",
+        person.name,
+        person.unit.name,
+        squeeze(person.masked_id_number),
+        record.reference,
+        "2025年度嘉奖",
+        "东人社〔2026〕3号",
+        "政务诚信专题培训",
+        "生成时间",
+    ):
+        assert expected in text, expected
+    assert person.id_number not in text and dismissed.reference not in text
+    download = AuditEntry.objects.get(action=FileAction.DOWNLOAD)
+    assert (download.actor_id, download.object_id) == (hr.pk, str(opened.pk))
+
+
+def test_a_record_decided_after_the_file_was_opened_is_in_it_at_once(hr, officer, approver, person, opened):
+    assert "暂无" not in page(hr, f"/work/integrity/{person.pk}/")
+    record = lifecycle.effective(officer=officer, approver=approver, person=person)
+    assert record.reference in page(hr, f"/work/integrity/{person.pk}/")
+
+
+# ── who reads what ───────────────────────────────────────────────────────────────────
+
+
+def test_the_civil_servant_reads_their_own_file_and_pdf_only(civil_servant, person, opened, unit):
+    other = PersonFactory(unit=unit, name="李四")
+    assert "我的诚信档案" in page(civil_servant, "/me/integrity/")
+    assert client_for(civil_servant).get("/me/integrity/file.pdf").status_code == 200
+    page(civil_servant, HOME, 403)
+    page(civil_servant, f"/work/integrity/{person.pk}/", 403)
+    page(civil_servant, f"/work/integrity/{other.pk}/file.pdf", 403)
+
+
+@pytest.mark.parametrize("role", [Role.UNIT_LIAISON, Role.UNIT_HEAD, Role.INTAKE_OPERATOR, Role.SYSTEM_ADMIN])
+def test_other_roles_get_the_403_page_for_files_and_pdfs(role, unit, person, opened):
+    user = UserFactory(organisation=unit, roles=[role])
+    for url in (
+        HOME,
+        f"/work/integrity/{person.pk}/",
+        f"/work/integrity/{person.pk}/file.pdf",
+        "/me/integrity/",
+    ):
+        page(user, url, 403)
+
+
+def test_the_commission_reads_files_but_does_not_keep_them(officer, person, opened):
+    html = page(officer, f"/work/integrity/{person.pk}/")
+    assert person.name in html and "登记档案条目" not in html
+    assert "100.0%" in total_row(page(officer, HOME))
+    post(officer, f"/work/integrity/{person.pk}/entries/", {"kind": "OTHER"}, status=403)
+    post(officer, f"/work/integrity/{person.pk}/open/", status=403)
+
+
+def test_a_declared_conflict_hides_the_persons_file_and_an_unknown_person_is_404(hr, person, opened):
+    page(hr, "/work/integrity/999999/", 404)
+    ConflictDeclaration.objects.create(user=hr, person=person, reason="近亲属")
+    page(hr, f"/work/integrity/{person.pk}/", 404)
+    page(hr, f"/work/integrity/{person.pk}/file.pdf", 404)
+
+
+def test_a_file_not_opened_yet_has_no_pdf(hr, civil_servant, person, fixed_today):
+    assert "尚未建立诚信档案" in page(hr, f"/work/integrity/{person.pk}/")
+    page(hr, f"/work/integrity/{person.pk}/file.pdf", 404)
+    page(civil_servant, "/me/integrity/file.pdf", 404)
+    assert "尚未建立诚信档案" in page(civil_servant, "/me/integrity/")
+
+
+# ── hand entries: append-only, corrected by a new entry ───────────────────────────────
+
+
+def test_a_correction_voids_the_old_entry_with_its_reason_and_both_stay_on_file(hr, person, opened):
+    add_entry(
+        hr,
+        person,
+        kind="ANNUAL_ASSESSMENT",
+        entry_date="2026-01-25",
+        description="年度考核",
+        year=2025,
+        result="称职",
+    )
+    old = FileEntry.objects.get()
+    data = {"kind": "ANNUAL_ASSESSMENT", "entry_date": "2026-01-25", "description": "年度考核", "year": 2025}
+    post(
+        hr,
+        f"/work/integrity/entries/{old.pk}/correct/",
+        {**data, "result": "优秀", "reason": "录入错误，应为优秀"},
+    )
+
+    new = FileEntry.objects.get(corrects=old)
+    assert (new.result, new.correction_reason) == ("优秀", "录入错误，应为优秀")
+    html = page(hr, f"/work/integrity/{person.pk}/")
+    assert "<del>" in html and "录入错误，应为优秀" in html and "优秀" in html
+    entry = AuditEntry.objects.get(action=FileAction.ENTRY_CORRECT)
+    assert entry.reason == "录入错误，应为优秀" and entry.diff["corrects"] == [None, old.pk]
+
+    # the void entry cannot be corrected again, and the year's grade is not entered twice
+    response = post(
+        hr,
+        f"/work/integrity/entries/{old.pk}/correct/",
+        {**data, "result": "称职", "reason": "再改"},
+        status=400,
+    )
+    assert "已被更正" in response.content.decode()
+    response = post(hr, f"/work/integrity/{person.pk}/entries/", {**data, "result": "称职"}, status=400)
+    assert "2025 年度的考核结果已登记" in response.content.decode()
+    with pytest.raises(TypeError):
+        FileEntry.objects.filter(pk=old.pk).update(result="优秀")
+    with pytest.raises(TypeError):
+        FileEntry.objects.all().delete()
+
+
+def test_an_assessment_needs_a_grade_and_a_correction_needs_a_reason(hr, person, opened):
+    data = {"kind": "ANNUAL_ASSESSMENT", "entry_date": "2026-01-25", "description": "年度考核", "year": 2025}
+    response = post(hr, f"/work/integrity/{person.pk}/entries/", {**data, "result": "良好"}, status=400)
+    assert "请选择考核结果" in response.content.decode()
+    add_entry(hr, person, **data, result="称职")
+    old = FileEntry.objects.get()
+    post(
+        hr, f"/work/integrity/entries/{old.pk}/correct/", {**data, "result": "优秀", "reason": ""}, status=400
+    )
+    assert FileEntry.objects.count() == 1
+
+
+def test_entries_on_a_person_without_a_file_are_refused(hr, person, fixed_today):
+    response = post(
+        hr,
+        f"/work/integrity/{person.pk}/entries/",
+        {"kind": "OTHER", "entry_date": "2026-01-25", "description": "说明"},
+        status=400,
+    )
+    assert "尚未建立诚信档案" in response.content.decode()
+
+
+def test_an_organisation_is_never_a_file(hr, fixed_today):
+    OrganisationFactory()
+    assert queries.coverage(hr) == ([], queries.Coverage(None, "合计", 0, 0))
