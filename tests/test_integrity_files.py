@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pypdf import PdfReader
 
 from casework.models import AuditEntry, ConflictDeclaration
 from casework.roles import Role
 from casework.services import records as record_services
 from oversight.integrity import alerts as file_alerts
-from oversight.integrity import queries
+from oversight.integrity import queries, services
 from oversight.integrity.services import FileAction
 from oversight.models import AlertState, FileEntry, IntegrityFile, RiskAlert
 
@@ -52,8 +55,17 @@ def pdf_text(body: bytes) -> str:
     return squeeze("".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages))
 
 
-def total_row(html: str) -> str:
-    return squeeze(html.split('id="coverage-total"', 1)[1].split("</tr>", 1)[0])
+def total_row(html: str) -> list[str]:
+    """The total row's cells: units' name, active, with a file, without, percent."""
+    row = html.split('id="coverage-total"', 1)[1].split("</tr>", 1)[0]
+    return [
+        squeeze(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
+    ]
+
+
+def unit_row(html: str, unit) -> list[str]:
+    row = html.split(f'?unit={unit.pk}"', 1)[1].split("</tr>", 1)[0]
+    return [squeeze(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
 
 
 def active_alerts(person) -> list[RiskAlert]:
@@ -80,13 +92,14 @@ def test_scenario_32_a_new_civil_servant_without_a_file_lowers_coverage_and_rais
     post(hr, f"/work/integrity/units/{unit.pk}/open/")
     assert IntegrityFile.objects.count() == 2  # the one who left gets none
     html = page(hr, HOME)
-    assert "100.0%" in total_row(html) and ">2<" in total_row(html).replace("<td>", ">")
+    assert total_row(html) == ["合计", "2", "2", "0", "100.0%"]
     assert file_alerts.sync_file_alerts(TODAY) == {"raised": 0, "resolved": 0}
 
     newcomer = PersonFactory(unit=unit, name="王五")
     html = page(hr, HOME)
-    assert "66.6%" in total_row(html)  # 2 of 3, rounded down: never 100 % with one missing
-    assert "66.6%" in squeeze(html.split(unit.name, 1)[1].split("</tr>", 1)[0])
+    # 2 of 3, rounded down: one missing file never shows as 100 %
+    assert total_row(html) == ["合计", "3", "2", "1", "66.6%"]
+    assert unit_row(html, unit) == ["3", "2", "1", "66.6%"]
     assert file_alerts.sync_file_alerts(TODAY) == {"raised": 1, "resolved": 0}
     [alert] = active_alerts(newcomer)
     assert (alert.owner_role, alert.organisation_id) == (Role.HR_ADMIN, unit.pk)
@@ -94,7 +107,7 @@ def test_scenario_32_a_new_civil_servant_without_a_file_lowers_coverage_and_rais
     assert "王五" in page(hr, f"{HOME}?unit={unit.pk}")
 
     post(hr, f"/work/integrity/{newcomer.pk}/open/")
-    assert "100.0%" in total_row(page(hr, HOME))
+    assert total_row(page(hr, HOME)) == ["合计", "3", "3", "0", "100.0%"]
     # opening the file brought the alerts up to date at once; the next sweep agrees
     alert.refresh_from_db()
     assert (alert.state, alert.closed_on) == (AlertState.RESOLVED, TODAY)
@@ -126,6 +139,20 @@ def test_coverage_is_one_query_per_unit_and_total_whatever_the_number_of_people(
     )
     assert by_unit[other_unit.pk]["percent"] == 100
     assert rows[-1] == {"unit_id": None, "unit_name": "合计", "active": 5, "with_file": 2, "percent": 40.0}
+
+
+def test_opening_a_units_files_takes_as_many_queries_for_twenty_people_as_for_two(
+    hr, unit, other_unit, fixed_today
+):
+    def queries_to_open(organisation, n: int) -> int:
+        PersonFactory.create_batch(n, unit=organisation)
+        with CaptureQueriesContext(connection) as captured:
+            assert services.files_open_for_unit(acting_user=hr, unit_id=organisation.pk) == n
+        return len(captured)
+
+    queries_to_open(OrganisationFactory(), 1)  # caches warmed: the user's roles, content types
+    assert queries_to_open(unit, 2) == queries_to_open(other_unit, 20)
+    assert RiskAlert.objects.filter(state=AlertState.OPEN).count() == 0
 
 
 def test_opening_a_units_files_is_audited_and_a_second_click_opens_none(hr, unit, staff, fixed_today):
@@ -207,6 +234,13 @@ def test_a_record_decided_after_the_file_was_opened_is_in_it_at_once(hr, officer
     assert record.reference in page(hr, f"/work/integrity/{person.pk}/")
 
 
+def test_the_persons_sanction_is_in_the_file_with_its_status(hr, person, warned):
+    post(hr, f"/work/integrity/{person.pk}/open/")
+    html = page(hr, f"/work/integrity/{person.pk}/")
+    sanctions = html.split('id="sanctions-title"', 1)[1].split("</section>", 1)[0]
+    assert "警告" in sanctions and "执行中" in sanctions and "2026-09-30" in sanctions
+
+
 # ── who reads what ───────────────────────────────────────────────────────────────────
 
 
@@ -234,7 +268,7 @@ def test_other_roles_get_the_403_page_for_files_and_pdfs(role, unit, person, ope
 def test_the_commission_reads_files_but_does_not_keep_them(officer, person, opened):
     html = page(officer, f"/work/integrity/{person.pk}/")
     assert person.name in html and "登记档案条目" not in html
-    assert "100.0%" in total_row(page(officer, HOME))
+    assert total_row(page(officer, HOME))[-1] == "100.0%"
     post(officer, f"/work/integrity/{person.pk}/entries/", {"kind": "OTHER"}, status=403)
     post(officer, f"/work/integrity/{person.pk}/open/", status=403)
 

@@ -36,6 +36,9 @@ def missing_file_causes(rule: RiskRule, today: dt.date) -> list[Cause]:
 
 
 def sync_file_alerts(today: dt.date | None = None) -> dict[str, int]:
+    """Raise and resolve the rule's alerts now (the sweep does the same each day)."""
     today = today or clock.today()
-    rule = RiskRule.objects.get(pk=RULE_CODE)
+    rule = RiskRule.objects.filter(pk=RULE_CODE).first()
+    if rule is None:  # removed by an administrator: opening a file must not fail for it
+        return {"raised": 0, "resolved": 0}
     return sync(RULE_CODE, missing_file_causes(rule, today), today=today)
