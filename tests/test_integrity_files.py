@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from casework.models import AuditEntry, ConflictDeclaration
 from casework.roles import Role
 from casework.services import records as record_services
+from casework.services.records import decided as decided_records
 from oversight.integrity import alerts as file_alerts
 from oversight.integrity import queries, services
 from oversight.integrity.services import FileAction
@@ -226,6 +227,18 @@ def test_the_file_and_its_pdf_show_the_persons_record_and_the_hand_entries_but_n
     assert person.id_number not in text and dismissed.reference not in text
     download = AuditEntry.objects.get(action=FileAction.DOWNLOAD)
     assert (download.actor_id, download.object_id) == (hr.pk, str(opened.pk))
+
+
+def test_a_revoked_finding_leaves_the_file_also_once_archived(hr, officer, approver, person, opened):
+    record = lifecycle.effective(officer=officer, approver=approver, person=person)
+    url = f"/work/integrity/{person.pk}/"
+    assert record.reference in page(hr, url)
+    decided_records.record_revoke(
+        acting_user=approver, record_id=record.pk, reason="原决定被撤销。", document="撤销决定书"
+    )
+    assert record.reference not in page(hr, url)
+    decided_records.record_archive(acting_user=officer, record_id=record.pk)
+    assert record.reference not in page(hr, url)
 
 
 def test_a_record_decided_after_the_file_was_opened_is_in_it_at_once(hr, officer, approver, person, opened):
