@@ -157,7 +157,10 @@ def test_opening_a_units_files_takes_as_many_queries_for_twenty_people_as_for_tw
 
 
 def test_opening_a_units_files_is_audited_and_a_second_click_opens_none(hr, unit, staff, fixed_today):
+    button = "为本单位所有未建档的在职公务员建档"
+    assert button in page(hr, f"{HOME}?unit={unit.pk}")
     post(hr, f"/work/integrity/units/{unit.pk}/open/")
+    assert button not in page(hr, f"{HOME}?unit={unit.pk}")
     post(hr, f"/work/integrity/units/{unit.pk}/open/")
     assert IntegrityFile.objects.count() == 2
     entries = AuditEntry.objects.filter(action=FileAction.OPEN)

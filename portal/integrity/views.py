@@ -59,11 +59,13 @@ def home(request: HttpRequest) -> HttpResponse:
     unit = None
     if unit_id := request.GET.get("unit", "").strip():
         unit = get_object_or_404(Organisation, pk=unit_id) if unit_id.isdigit() else None
+    people = list(queries.unit_people(request.user, unit.pk)) if unit else []
     context = {
         "rows": rows,
         "total": total,
         "unit": unit,
-        "people": queries.unit_people(request.user, unit.pk) if unit else [],
+        "people": people,
+        "missing": any(not person.has_file for person in people),
         "q": request.GET.get("q", ""),
         "found": queries.search_people(request.user, request.GET.get("q", "")),
         "may_keep": queries.may_keep(request.user),
