@@ -260,10 +260,16 @@ def test_the_persons_sanction_is_in_the_file_with_its_status(hr, person, warned)
 # ── who reads what ───────────────────────────────────────────────────────────────────
 
 
-def test_the_civil_servant_reads_their_own_file_and_pdf_only(civil_servant, person, opened, unit):
+def test_the_civil_servant_reads_their_own_file_and_pdf_only(hr, civil_servant, person, opened, unit):
     other = PersonFactory(unit=unit, name="李四")
-    assert "我的诚信档案" in page(civil_servant, "/me/integrity/")
-    assert client_for(civil_servant).get("/me/integrity/file.pdf").status_code == 200
+    add_entry(hr, person, kind="COMMITMENT", entry_date="2026-01-21", description="签署公务员诚信承诺书")
+    html = page(civil_servant, "/me/integrity/")
+    assert "我的诚信档案" in html and "签署公务员诚信承诺书" in html
+    assert "登记档案条目" not in html and "/correct/" not in html
+    response = client_for(civil_servant).get("/me/integrity/file.pdf")
+    assert response.status_code == 200 and "签署公务员诚信承诺书" in pdf_text(response.content)
+    download = AuditEntry.objects.get(action=FileAction.DOWNLOAD)
+    assert (download.actor_id, download.actor_role) == (civil_servant.pk, Role.CIVIL_SERVANT)
     page(civil_servant, HOME, 403)
     page(civil_servant, f"/work/integrity/{person.pk}/", 403)
     page(civil_servant, f"/work/integrity/{other.pk}/file.pdf", 403)
