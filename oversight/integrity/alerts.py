@@ -35,6 +35,10 @@ def missing_file_causes(rule: RiskRule, today: dt.date) -> list[Cause]:
         ]
 
 
+#: For the sweep's registry (oversight.risk.rules.EVALUATORS), merged there.
+EVALUATORS = {RULE_CODE: missing_file_causes}
+
+
 def sync_file_alerts(today: dt.date | None = None) -> dict[str, int]:
     """Raise and resolve the rule's alerts now (the sweep does the same each day)."""
     today = today or clock.today()
