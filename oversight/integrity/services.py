@@ -77,10 +77,11 @@ def files_open_for_unit(*, acting_user, unit_id: int, ip_address: str | None = N
     of statements; the number opened (0 when all had one)."""
     by = _keeper(acting_user, ip_address)
     today = clock.today()
-    # Locking the unit's people makes a second HR click wait, then find nobody left.
+    # Locking the unit's people makes a second HR click wait, then find nobody left; only the
+    # people's rows (PostgreSQL refuses to lock the nullable side of the join to the files).
     ids = list(
         readable_people(acting_user)
-        .select_for_update()
+        .select_for_update(of=("self",))
         .filter(unit_id=unit_id, is_active=True, integrity_file__isnull=True)
         .values_list("pk", flat=True)
     )
