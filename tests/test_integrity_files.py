@@ -378,3 +378,21 @@ def test_entries_on_a_person_without_a_file_are_refused(hr, person, fixed_today)
 def test_an_organisation_is_never_a_file(hr, fixed_today):
     OrganisationFactory()
     assert queries.coverage(hr) == ([], queries.Coverage(None, "合计", 0, 0))
+
+
+def test_a_training_needs_its_result_and_no_entry_is_dated_after_today(hr, person, opened):
+    data = {"kind": "TRAINING", "description": "政务诚信专题培训"}
+    response = post(
+        hr, f"/work/integrity/{person.pk}/entries/", {**data, "entry_date": "2026-01-22"}, status=400
+    )
+    assert "请填写培训结果" in response.content.decode()
+    response = post(
+        hr,
+        f"/work/integrity/{person.pk}/entries/",
+        {**data, "entry_date": "2026-02-03", "result": "合格"},
+        status=400,
+    )
+    assert "日期不能晚于今天" in response.content.decode()
+    assert not FileEntry.objects.exists()
+    add_entry(hr, person, **data, entry_date="2026-02-02", result="合格")
+    assert AuditEntry.objects.get(action=FileAction.ENTRY_ADD).diff["result"] == [None, "合格"]
