@@ -12,6 +12,7 @@ urlpatterns = [
     path("work/imports/", include("portal.imports.urls")),  # bulk imports: batches, progress, reports
     path("work/", include("portal.complaints.urls")),  # complaint intake and triage
     path("work/integrity/", include("portal.integrity.urls")),  # civil-servant integrity files, coverage
+    path("", include("portal.commitments.urls")),  # commitment tracking, commission and unit
     path("unit/", include("portal.unit.urls")),  # department portal
     path("", include("portal.selfreports.urls")),  # units' self-reports: /unit/reports/, /work/self-reports/
     path("me/integrity/", include("portal.integrity.me_urls")),  # the civil servant's own integrity file
