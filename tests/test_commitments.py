@@ -44,9 +44,7 @@ def register(client, unit, base=UNIT, **extra) -> Commitment:
 
 
 def add_milestone(client, commitment, due="2026-01-20", base=UNIT, text="兑现落户奖励") -> Milestone:
-    response = client.post(
-        f"{base}{commitment.pk}/act/add_milestone/", {"description": text, "due_on": due}
-    )
+    response = client.post(f"{base}{commitment.pk}/act/add_milestone/", {"description": text, "due_on": due})
     assert response.status_code == 302, response.content.decode()[:2000]
     return commitment.milestones.latest("pk")
 
@@ -80,9 +78,7 @@ def missed_for(client, liaison, unit, fixed_today):
 # ── scenario 34 ────────────────────────────────────────────────────────────────────
 
 
-def test_a_miss_for_restructuring_makes_one_prm_lead_the_commission_sees(
-    client, missed_for, officer, unit
-):
+def test_a_miss_for_restructuring_makes_one_prm_lead_the_commission_sees(client, missed_for, officer, unit):
     milestone = missed_for("restructuring")
     [lead] = prm_leads()
     assert milestone.state == "missed" and milestone.lead == lead
@@ -126,7 +122,9 @@ def test_public_interest_without_an_approved_change_is_a_lead(missed_for):
 def test_an_officer_marking_a_commitment_breached_makes_a_lead_once(client, officer, unit, fixed_today):
     as_user(client, officer)
     commitment = register(client, unit, base=WORK)
-    response = client.post(f"{WORK}{commitment.pk}/act/breach/", {"reason": "承诺奖励至今未兑现，亦未启动变更程序。"})
+    response = client.post(
+        f"{WORK}{commitment.pk}/act/breach/", {"reason": "承诺奖励至今未兑现，亦未启动变更程序。"}
+    )
     assert response.status_code == 302
     commitment.refresh_from_db()
     assert commitment.state == "breached" and commitment.lead is not None
@@ -134,7 +132,12 @@ def test_an_officer_marking_a_commitment_breached_makes_a_lead_once(client, offi
     assert again.status_code == 400 and "违约" in again.content.decode()
     assert prm_leads().count() == 1
     assert broken_commitments(2026) == {
-        unit.pk: [(f"{commitment.number} 招商引资合作协议", f"承诺奖励至今未兑现，亦未启动变更程序。（{commitment.lead.reference}）")]
+        unit.pk: [
+            (
+                f"{commitment.number} 招商引资合作协议",
+                f"承诺奖励至今未兑现，亦未启动变更程序。（{commitment.lead.reference}）",
+            )
+        ]
     }
 
 
@@ -160,7 +163,9 @@ def change(client, officer, unit, fixed_today):
             "reason": "public_interest",
             "procedure": "经市政府常务会议审议，东府〔2026〕3号批准。",
             "compensation": "按评估价补偿对方损失120万元。",
-            "attachment": SimpleUploadedFile("批复.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+            "attachment": SimpleUploadedFile(
+                "批复.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+            ),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -235,11 +240,24 @@ def test_a_liaison_of_another_unit_cannot_see_or_act(missed_for, other_liaison, 
     assert client.get(f"{UNIT}{commitment.pk}/").status_code == 404
     assert client.get(f"{WORK}{commitment.pk}/").status_code == 403
     assert miss(client, milestone, "restructuring").status_code == 404
-    assert client.post(f"{UNIT}{commitment.pk}/act/add_milestone/", {"description": "x", "due_on": "2026-03-01"}).status_code == 404
+    assert (
+        client.post(
+            f"{UNIT}{commitment.pk}/act/add_milestone/", {"description": "x", "due_on": "2026-03-01"}
+        ).status_code
+        == 404
+    )
     assert not prm_leads().exists()
     # Nor register one for a unit not its own.
-    response = client.post(f"{UNIT}new/", {"promisor": unit.pk, "type": "policy", "counterparty_name": "甲",
-                                            "document_title": "乙", "obligations": "丙"})
+    response = client.post(
+        f"{UNIT}new/",
+        {
+            "promisor": unit.pk,
+            "type": "policy",
+            "counterparty_name": "甲",
+            "document_title": "乙",
+            "obligations": "丙",
+        },
+    )
     assert response.status_code == 400
     assert Commitment.objects.count() == 1
 
@@ -260,9 +278,17 @@ def test_the_commission_sees_every_unit_and_filters(client, officer, liaison, un
 
 def test_a_wrong_credit_code_is_refused_naming_the_field(client, liaison, unit, fixed_today):
     as_user(client, liaison)
-    response = client.post(f"{UNIT}new/", {"promisor": unit.pk, "type": "contract", "counterparty_name": "甲公司",
-                                            "counterparty_uscc": "91441900MA4W000000", "document_title": "合同",
-                                            "obligations": "付款"})
+    response = client.post(
+        f"{UNIT}new/",
+        {
+            "promisor": unit.pk,
+            "type": "contract",
+            "counterparty_name": "甲公司",
+            "counterparty_uscc": "91441900MA4W000000",
+            "document_title": "合同",
+            "obligations": "付款",
+        },
+    )
     assert response.status_code == 400
     assert not Commitment.objects.exists()
 

@@ -34,7 +34,9 @@ def commitment(officer: User, unit, fixed_today) -> Commitment:
 
 
 def milestone(officer, commitment, due: dt.date, text="第一季度补贴") -> Milestone:
-    return services.milestone_add(acting_user=officer, commitment_id=commitment.pk, description=text, due_on=due)
+    return services.milestone_add(
+        acting_user=officer, commitment_id=commitment.pk, description=text, due_on=due
+    )
 
 
 def active(rule: str) -> list[RiskAlert]:
@@ -92,7 +94,9 @@ def test_a_miss_become_a_lead_is_red_and_the_orange_one_resolved(officer, commit
 
 def test_a_force_majeure_miss_is_orange_until_a_change_is_approved(officer, approver, commitment):
     late = milestone(officer, commitment, TODAY - dt.timedelta(days=5))
-    services.milestone_miss(acting_user=officer, milestone_id=late.pk, reason="force_majeure", explanation="洪灾。")
+    services.milestone_miss(
+        acting_user=officer, milestone_id=late.pk, reason="force_majeure", explanation="洪灾。"
+    )
     sync_commitment_alerts(TODAY)
     assert len(active(MISSED)) == 1 and active(BREACHED) == []
     request = services.change_request_submit(

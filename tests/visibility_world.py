@@ -248,6 +248,9 @@ KIND_BY_PREFIX = {
     "work/complaints/": None,
     # Self-reports are scoped by unit, not by case (tests/test_self_reports.py).
     "unit/reports/": None,
+    # Commitments are scoped by unit, not by case (tests/test_commitments*.py).
+    "work/commitments/": None,
+    "unit/commitments/": None,
 }
 LISTS = {
     "record-list": "record",

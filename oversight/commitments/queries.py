@@ -70,17 +70,20 @@ def broken_commitments(year: int) -> dict[int, list[tuple[str, str]]]:
     for milestone in missed:
         commitment = milestone.commitment
         reference = f"{commitment.number} / {milestone.description[:40]}（{milestone.due_on.isoformat()}）"
-        explanation = f"{milestone.get_reason_display()}：{milestone.explanation or '—'}（{milestone.lead.reference}）"
+        explanation = (
+            f"{milestone.get_reason_display()}：{milestone.explanation or '—'}（{milestone.lead.reference}）"
+        )
         broken[commitment.promisor_id].append((reference, explanation))
-    breached = Commitment.objects.filter(state=CommitmentState.BREACHED, breached_on__year=year).select_related(
-        "lead"
-    )
+    breached = Commitment.objects.filter(
+        state=CommitmentState.BREACHED, breached_on__year=year
+    ).select_related("lead")
     for commitment in breached.order_by("breached_on", "id"):
         lead = f"（{commitment.lead.reference}）" if commitment.lead_id else ""
-        broken[commitment.promisor_id].append((f"{commitment.number} {commitment.document_title}", commitment.breach_reason + lead))
+        broken[commitment.promisor_id].append(
+            (f"{commitment.number} {commitment.document_title}", commitment.breach_reason + lead)
+        )
     return dict(broken)
 
 
 def milestones_of(commitment: Commitment) -> QuerySet[Milestone]:
     return commitment.milestones.select_related("lead").order_by("due_on", "id")
-

@@ -230,7 +230,9 @@ def _complete_if_done(commitment: Commitment, by: audit.Acting) -> None:
     step = COMMITMENT_STEPS["complete"]
     before, commitment.state = commitment.state, step.target
     commitment.save(update_fields=["state"])
-    audit.append(by, obj=commitment, action="commitment.complete", from_state=before, to_state=commitment.state)
+    audit.append(
+        by, obj=commitment, action="commitment.complete", from_state=before, to_state=commitment.state
+    )
 
 
 # ── change requests ────────────────────────────────────────────────────────────────
@@ -300,13 +302,19 @@ def change_request_decide(
     request.save()
     by = _by(acting_user, step, commitment, ip_address)
     audit.append(
-        by, obj=request, action=f"changerequest.{step.name}", from_state=ChangeState.SUBMITTED,
-        to_state=request.state, reason=note,
+        by,
+        obj=request,
+        action=f"changerequest.{step.name}",
+        from_state=ChangeState.SUBMITTED,
+        to_state=request.state,
+        reason=note,
     )
     if approve and commitment.state != CommitmentState.CHANGED:
         before, commitment.state = commitment.state, CommitmentState.CHANGED
         commitment.save(update_fields=["state"])
-        audit.append(by, obj=commitment, action="commitment.change", from_state=before, to_state=commitment.state)
+        audit.append(
+            by, obj=commitment, action="commitment.change", from_state=before, to_state=commitment.state
+        )
     return request
 
 

@@ -84,7 +84,9 @@ class Milestone(models.Model):
     )
     performed_on = models.DateField(_("履行日期"), null=True, blank=True)
     missed_on = models.DateField(_("登记未履行日期"), null=True, blank=True)
-    reason = models.CharField(_("未履行原因类别"), max_length=20, choices=Reason.choices, blank=True, default="")
+    reason = models.CharField(
+        _("未履行原因类别"), max_length=20, choices=Reason.choices, blank=True, default=""
+    )
     explanation = models.TextField(_("未履行情况说明"), blank=True, default="")
     lead = _lead(_("失信线索"))
     recorded_by = user_link(_("登记人"))

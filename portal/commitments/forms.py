@@ -26,7 +26,9 @@ class CommitmentForm(forms.Form):
     counterparty_uscc = forms.CharField(label=_("承诺对象统一社会信用代码"), max_length=30, required=False)
     document_number = forms.CharField(label=_("文件编号"), max_length=100, required=False)
     document_title = forms.CharField(label=_("文件名称"), max_length=200)
-    legal_basis = forms.CharField(label=_("法律政策依据"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    legal_basis = forms.CharField(
+        label=_("法律政策依据"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     obligations = forms.CharField(label=_("承诺义务"), widget=forms.Textarea(attrs={"rows": 5}))
     attachment = forms.FileField(label=_("承诺文件（可选）"), required=False)
 
@@ -74,5 +76,9 @@ class FilterForm(forms.Form):
     unit = forms.ModelChoiceField(
         label=_("承诺单位"), queryset=Organisation.objects.order_by("name"), required=False
     )
-    type = forms.ChoiceField(label=_("承诺类型"), choices=[("", _("全部")), *CommitmentType.choices], required=False)
-    state = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *CommitmentState.choices], required=False)
+    type = forms.ChoiceField(
+        label=_("承诺类型"), choices=[("", _("全部")), *CommitmentType.choices], required=False
+    )
+    state = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), *CommitmentState.choices], required=False
+    )

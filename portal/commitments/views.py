@@ -66,7 +66,13 @@ def commitment_list(request: HttpRequest, space: str) -> HttpResponse:
     )
     if space == "work" and register is not None and register.code == "not_own_unit":
         register = None  # an officer picks the unit on the form
-    context = {"space": space, "names": _names(space), "page": page, "form": form, "may_register": register is None}
+    context = {
+        "space": space,
+        "names": _names(space),
+        "page": page,
+        "form": form,
+        "may_register": register is None,
+    }
     return render(request, "portal/commitments/list.html", context)
 
 
@@ -126,7 +132,9 @@ def _detail(request, commitment, space, errors=None, status=200) -> HttpResponse
     changes = [
         {
             "request": r,
-            "approve": _action(CHANGE_STEPS["approve"], guards.decide_refusal(user, r, CHANGE_STEPS["approve"])),
+            "approve": _action(
+                CHANGE_STEPS["approve"], guards.decide_refusal(user, r, CHANGE_STEPS["approve"])
+            ),
             "reject": _action(CHANGE_STEPS["reject"], guards.decide_refusal(user, r, CHANGE_STEPS["reject"])),
         }
         for r in commitment.change_requests.select_related("submitted_by", "decided_by")
@@ -175,8 +183,14 @@ COMMITMENT_ACTIONS = {
     ),
 }
 MILESTONE_ACTIONS = {
-    "perform": (forms.PerformForm, lambda common, pk, data: services.milestone_perform(**common, milestone_id=pk, **data)),
-    "miss": (forms.MissForm, lambda common, pk, data: services.milestone_miss(**common, milestone_id=pk, **data)),
+    "perform": (
+        forms.PerformForm,
+        lambda common, pk, data: services.milestone_perform(**common, milestone_id=pk, **data),
+    ),
+    "miss": (
+        forms.MissForm,
+        lambda common, pk, data: services.milestone_miss(**common, milestone_id=pk, **data),
+    ),
 }
 
 
