@@ -325,3 +325,9 @@ def test_other_roles_get_403(client, civil_servant, liaison, hr, fixed_today):
         assert client.get(WORK).status_code == 403
         assert client.get(UNIT).status_code == 403
     assert as_user(client, liaison).get(WORK).status_code == 403
+
+
+def test_the_navigation_leads_each_to_their_own_commitment_pages(client, officer, liaison, civil_servant):
+    assert 'href="/work/commitments/"' in as_user(client, officer).get("/work/cases/").content.decode()
+    assert 'href="/unit/commitments/"' in as_user(client, liaison).get(UNIT).content.decode()
+    assert "/commitments/" not in as_user(client, civil_servant).get("/me/").content.decode()

@@ -117,6 +117,7 @@ def navigation(request) -> dict:
             "system": has_role(user, *SYSTEM_ROLES) or may_configure(user),
             "admin": may_configure(user),
             "unit": has_role(user, *UNIT_ROLES) and bool(user.organisation_id),
+            "commitments": commission or (has_role(user, *UNIT_ROLES) and bool(user.organisation_id)),
             "personal": has_role(user, Role.CIVIL_SERVANT) and bool(user.person_id),
             "honours": has_role(user, *HONOURS_ROLES),
             "inbox": has_role(user, *TASK_ROLES),
