@@ -89,6 +89,8 @@ def test_a_miss_for_restructuring_makes_one_prm_lead_the_commission_sees(client,
     assert miss(client, milestone, "restructuring", "补充说明").status_code == 302
     assert miss(client, milestone, "other", "").status_code == 302
     assert prm_leads().count() == 1
+    # The unit is not shown the lead: before the prior notice a case is the commission's own.
+    assert lead.reference not in client.get(f"{UNIT}{milestone.commitment_id}/").content.decode()
     page = as_user(client, officer).get("/work/cases/", {"category": "PRM"}).content.decode()
     assert page.count(f'href="/work/cases/{lead.pk}/"') == 1 and lead.reference in page
     assert lead.reference in client.get(f"{WORK}{milestone.commitment_id}/").content.decode()

@@ -84,7 +84,7 @@ def breached(rule: RiskRule, today: dt.date) -> list[Cause]:
     """Milestones missed and become a lead (违约失信), until performed after all."""
     found = _milestones().filter(state=MilestoneState.MISSED, lead__isnull=False)
     with official_language():
-        summary = _("%(unit)s 承诺 %(number)s 的履约节点“%(milestone)s”（%(due)s）未履行，已登记失信线索。")
+        summary = _("%(unit)s 承诺 %(number)s 的履约节点“%(milestone)s”（%(due)s）未履行，属违约失信情形。")
         return [_cause(m, summary) for m in found]
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casework.errors import PermissionDeniedError
+from casework.errors import DomainError, PermissionDeniedError
 from casework.guards import Reason, Refusal, illegal_state, separated
 from casework.lifecycle import Step
 from casework.permissions import roles_of
 from casework.roles import Role
 
-from ..models import ChangeRequest, Commitment
-from .lifecycle import COMMITMENT_STEPS, ChangeState
+from ..models import ChangeRequest, Commitment, Milestone
+from .lifecycle import COMMITMENT_STEPS, LIVE_STATES, MILESTONE_STEPS, ChangeState
 
 OWN_REQUEST = Reason(gettext_lazy("变更申请的提交人不能审批自己提交的申请。"), "separation_of_duties")
 
@@ -53,6 +53,18 @@ def commitment_refusal(user, commitment: Commitment, step_name: str) -> Refusal 
     refusal = step_refusal(user, step, commitment, commitment.promisor_id)
     if refusal is None and step_name == "request_change" and _pending_change(commitment):
         refusal = PermissionDeniedError(_("已有待审批的变更申请。"), code="change_pending")
+    return refusal
+
+
+def milestone_refusal(user, milestone: Milestone, commitment: Commitment, step_name: str) -> Refusal | None:
+    """A milestone is recorded while its commitment is still to be kept."""
+    refusal = step_refusal(user, MILESTONE_STEPS[step_name], milestone, commitment.promisor_id)
+    if refusal is None and commitment.state not in LIVE_STATES:
+        refusal = DomainError(
+            _("承诺已%(state)s，不能再登记履约情况。") % {"state": commitment.get_state_display()},
+            field="state",
+            code="illegal_transition",
+        )
     return refusal
 
 

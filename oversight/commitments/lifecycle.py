@@ -92,6 +92,8 @@ COMMITMENT_STEPS: dict[str, Step] = {
         _step("add_milestone", _("添加履约节点"), LIVE_STATES, None, KEEPER_ROLES, "§9.8"),
         # Taken by the milestone step that performs the last milestone, not by hand.
         _step("complete", _("承诺履行完毕"), LIVE_STATES, C.PERFORMED, KEEPER_ROLES, "§9.8"),
+        # Taken by the approval of a change request, not by hand.
+        _step("change", _("依法变更承诺"), [C.IN_FORCE], C.CHANGED, DECIDE_ROLES, "§9.8"),
         _step("breach", _("认定违约"), LIVE_STATES, C.BREACHED, BREACH_ROLES, "§9.8 (c)"),
         _step("request_change", _("申请依法变更"), LIVE_STATES, None, KEEPER_ROLES, "§9.8"),
     ]

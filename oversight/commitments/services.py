@@ -22,14 +22,13 @@ from casework.services.validation import require_choice, require_past_date, requ
 
 from ..models import ChangeRequest, Commitment, Milestone
 from . import leads
-from .guards import acting_role, commitment_refusal, decide_refusal, role_refusal, step_refusal
+from .guards import acting_role, commitment_refusal, decide_refusal, milestone_refusal, role_refusal
 from .lifecycle import (
     CHANGE_REASONS,
     CHANGE_STEPS,
     COMMITMENT_STEPS,
     MILESTONE_STEPS,
     ChangeState,
-    CommitmentState,
     CommitmentType,
     MilestoneState,
     Reason,
@@ -309,8 +308,9 @@ def change_request_decide(
         to_state=request.state,
         reason=note,
     )
-    if approve and commitment.state != CommitmentState.CHANGED:
-        before, commitment.state = commitment.state, CommitmentState.CHANGED
+    change = COMMITMENT_STEPS["change"]
+    if approve and commitment.state in change.sources:
+        before, commitment.state = commitment.state, change.target
         commitment.save(update_fields=["state"])
         audit.append(
             by, obj=commitment, action="commitment.change", from_state=before, to_state=commitment.state
@@ -336,18 +336,8 @@ def _locked_milestone(acting_user, step, milestone_id) -> tuple[Milestone, Commi
         raise NotFoundError(_("履约节点不存在或您无权查看。"), code="not_found")
     commitment = _locked_commitment(milestone.commitment_id)
     milestone.commitment = commitment
-    refuse(step_refusal(acting_user, step, milestone, commitment.promisor_id))
-    if commitment.state not in (CommitmentState.IN_FORCE, CommitmentState.CHANGED):
-        refuse(_closed(commitment))
+    refuse(milestone_refusal(acting_user, milestone, commitment, step.name))
     return milestone, commitment
-
-
-def _closed(commitment: Commitment) -> DomainError:
-    return DomainError(
-        _("承诺已%(state)s，不能再登记履约情况。") % {"state": commitment.get_state_display()},
-        field="state",
-        code="illegal_transition",
-    )
 
 
 def _by(acting_user, step, commitment: Commitment, ip_address) -> audit.Acting:

@@ -18,7 +18,7 @@ from casework.errors import DomainError, NotFoundError
 from casework.http import client_ip
 from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES
 from oversight.commitments import guards, queries, services
-from oversight.commitments.lifecycle import CHANGE_STEPS, COMMITMENT_STEPS, LIVE_STATES, MILESTONE_STEPS
+from oversight.commitments.lifecycle import CHANGE_STEPS, COMMITMENT_STEPS, MILESTONE_STEPS
 from oversight.models import ChangeRequest
 from portal.workbench.access import require_role
 
@@ -117,15 +117,9 @@ def _detail(request, commitment, space, errors=None, status=200) -> HttpResponse
         {
             "milestone": m,
             "perform": _action(
-                MILESTONE_STEPS["perform"],
-                guards.step_refusal(user, MILESTONE_STEPS["perform"], m, commitment.promisor_id)
-                or _closed_refusal(user, commitment),
+                MILESTONE_STEPS["perform"], guards.milestone_refusal(user, m, commitment, "perform")
             ),
-            "miss": _action(
-                MILESTONE_STEPS["miss"],
-                guards.step_refusal(user, MILESTONE_STEPS["miss"], m, commitment.promisor_id)
-                or _closed_refusal(user, commitment),
-            ),
+            "miss": _action(MILESTONE_STEPS["miss"], guards.milestone_refusal(user, m, commitment, "miss")),
         }
         for m in queries.milestones_of(commitment)
     ]
@@ -159,12 +153,6 @@ def _detail(request, commitment, space, errors=None, status=200) -> HttpResponse
         "decide_form": forms.DecideForm(),
     }
     return render(request, "portal/commitments/detail.html", context, status=status)
-
-
-def _closed_refusal(user, commitment):
-    if commitment.state in LIVE_STATES:
-        return None
-    return DomainError(_("承诺已%(state)s，不能再登记履约情况。") % {"state": commitment.get_state_display()})
 
 
 #: The forms and the service call of each step posted from the detail page.
