@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from casework.errors import NotFoundError
+from casework.models import ConflictDeclaration
 from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES, roles_of
 
 from ..models import ChangeRequest, Commitment, Milestone
@@ -16,11 +17,14 @@ from .lifecycle import CommitmentState, MilestoneState
 
 
 def visible_commitments(user) -> QuerySet[Commitment]:
+    """A 回避 declaration about a unit hides its commitments from the commission's user too."""
     roles = roles_of(user)
+    commitments = Commitment.objects.select_related("promisor")
     if roles & SEE_ALL_ROLES:
-        return Commitment.objects.select_related("promisor")
+        conflicted = ConflictDeclaration.objects.filter(user=user, organisation__isnull=False)
+        return commitments.exclude(promisor__in=conflicted.values("organisation"))
     if roles & UNIT_ROLES and user.organisation_id:
-        return Commitment.objects.select_related("promisor").filter(promisor_id=user.organisation_id)
+        return commitments.filter(promisor_id=user.organisation_id)
     return Commitment.objects.none()
 
 

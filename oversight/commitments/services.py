@@ -33,6 +33,7 @@ from .lifecycle import (
     MilestoneState,
     Reason,
 )
+from .queries import visible_commitments
 
 action_labels.register(
     {
@@ -109,7 +110,7 @@ def _clean(data: CommitmentInput) -> None:
 def milestone_add(
     *, acting_user, commitment_id: int, description: str, due_on: dt.date, ip_address: str | None = None
 ) -> Milestone:
-    commitment = _locked_commitment(commitment_id)
+    commitment = _locked_commitment(acting_user, commitment_id)
     refuse(commitment_refusal(acting_user, commitment, "add_milestone"))
     description = require_text(description, "description", _("请填写履约节点内容。"))
     if not isinstance(due_on, dt.date):
@@ -133,7 +134,7 @@ def commitment_breach(
     """An officer finds the commitment broken as a whole: a lawful change goes through a
     change request, so a breach is always a lead (registered once)."""
     step = COMMITMENT_STEPS["breach"]
-    commitment = _locked_commitment(commitment_id)
+    commitment = _locked_commitment(acting_user, commitment_id)
     refuse(commitment_refusal(acting_user, commitment, "breach"))
     reason = require_text(reason, "reason", _("请填写违约情形。"))
     before = commitment.state
@@ -259,7 +260,7 @@ def change_request_submit(
     procedure = require_text(procedure, "procedure", _("请填写法定程序材料（批准机关、文号、程序）。"))
     compensation = require_text(compensation, "compensation", _("请填写补偿决定。"))
     with _received(attachment) as incoming, transaction.atomic(durable=True):
-        commitment = _locked_commitment(commitment_id)
+        commitment = _locked_commitment(acting_user, commitment_id)
         refuse(commitment_refusal(acting_user, commitment, "request_change"))
         request = ChangeRequest(
             commitment=commitment,
@@ -291,7 +292,7 @@ def change_request_decide(
     request = ChangeRequest.objects.select_for_update().filter(pk=request_id).first()
     if request is None:
         raise NotFoundError(_("变更申请不存在或您无权查看。"), code="not_found")
-    commitment = _locked_commitment(request.commitment_id)
+    commitment = _locked_commitment(acting_user, request.commitment_id)
     refuse(decide_refusal(acting_user, request, step))
     note = (note or "").strip()
     if not approve:
@@ -321,20 +322,21 @@ def change_request_decide(
 # ── shared ─────────────────────────────────────────────────────────────────────────
 
 
-def _locked_commitment(commitment_id) -> Commitment:
-    commitment = (
-        Commitment.objects.select_for_update().select_related("promisor").filter(pk=commitment_id).first()
-    )
+def _locked_commitment(acting_user, commitment_id) -> Commitment:
+    """The commitment, locked, if `acting_user` may see it (the same 404 as the pages)."""
+    visible = visible_commitments(acting_user).select_for_update(of=("self",))
+    commitment = visible.filter(pk=commitment_id).first()
     if commitment is None:
         raise NotFoundError(_("承诺不存在或您无权查看。"), code="not_found")
     return commitment
 
 
 def _locked_milestone(acting_user, step, milestone_id) -> tuple[Milestone, Commitment]:
-    milestone = Milestone.objects.select_for_update().filter(pk=milestone_id).first()
+    visible = Milestone.objects.filter(commitment__in=visible_commitments(acting_user).values("pk"))
+    milestone = visible.select_for_update().filter(pk=milestone_id).first()
     if milestone is None:
         raise NotFoundError(_("履约节点不存在或您无权查看。"), code="not_found")
-    commitment = _locked_commitment(milestone.commitment_id)
+    commitment = _locked_commitment(acting_user, milestone.commitment_id)
     milestone.commitment = commitment
     refuse(milestone_refusal(acting_user, milestone, commitment, step.name))
     return milestone, commitment
