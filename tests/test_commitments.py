@@ -333,3 +333,30 @@ def test_the_navigation_leads_each_to_their_own_commitment_pages(client, officer
     assert 'href="/work/commitments/"' in as_user(client, officer).get("/work/cases/").content.decode()
     assert 'href="/unit/commitments/"' in as_user(client, liaison).get(UNIT).content.decode()
     assert "/commitments/" not in as_user(client, civil_servant).get("/me/").content.decode()
+
+
+def test_the_commitment_document_is_kept_by_content_and_served_to_who_sees_it(
+    client, liaison, other_liaison, officer, unit, fixed_today
+):
+    pdf = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    as_user(client, liaison)
+    commitment = register(client, unit, attachment=SimpleUploadedFile("协议.pdf", pdf))
+    assert commitment.file_name == "协议.pdf" and len(commitment.sha256) == 64
+    response = client.get(f"{UNIT}{commitment.pk}/file/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == pdf
+    assert as_user(client, officer).get(f"{WORK}{commitment.pk}/file/").status_code == 200
+    assert as_user(client, other_liaison).get(f"{UNIT}{commitment.pk}/file/").status_code == 404
+    as_user(client, liaison)
+    refused = client.post(
+        f"{UNIT}new/",
+        {
+            "promisor": unit.pk,
+            "type": "policy",
+            "counterparty_name": "甲",
+            "document_title": "乙",
+            "obligations": "丙",
+            "attachment": SimpleUploadedFile("协议.pdf", b"MZ\x90\x00 not a pdf"),
+        },
+    )
+    assert refused.status_code == 400
+    assert Commitment.objects.count() == 1
