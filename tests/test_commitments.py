@@ -321,12 +321,13 @@ def test_broken_commitments_lists_the_misses_become_leads_by_unit(missed_for, un
     assert broken_commitments(2025) == {}
 
 
-def test_other_roles_get_403(client, civil_servant, liaison, hr, fixed_today):
+def test_other_roles_get_403(client, civil_servant, liaison, hr, approver, fixed_today):
     for user in (civil_servant, hr):
         as_user(client, user)
         assert client.get(WORK).status_code == 403
         assert client.get(UNIT).status_code == 403
     assert as_user(client, liaison).get(WORK).status_code == 403
+    assert as_user(client, approver).get(f"{WORK}new/").status_code == 403  # approvers decide, not register
 
 
 def test_the_navigation_leads_each_to_their_own_commitment_pages(client, officer, liaison, civil_servant):

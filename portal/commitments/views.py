@@ -79,6 +79,7 @@ def commitment_list(request: HttpRequest, space: str) -> HttpResponse:
 @login_required
 def commitment_new(request: HttpRequest, space: str) -> HttpResponse:
     _enter(request, space)
+    require_role(request.user, *COMMITMENT_STEPS["register"].roles)
     unit = request.user.organisation if space == "unit" else None
     form = forms.CommitmentForm(request.POST or None, request.FILES or None, unit=unit)
     if request.method == "POST" and form.is_valid():
