@@ -90,6 +90,21 @@ CHENGXIN = {
     # dishonesty — a row is taken if its 分类编码 starts with one of the prefixes (DB44/T
     # 2479-2024 codes of the local classification table) or its title, content or 诉求类型
     # contains a keyword. An import's options may override either for one file.
+    # The annual integrity assessment (oversight.assessment, DOMAIN §9.1 design (c)): points
+    # deducted per row each source finds, grade thresholds (first whose minimum the total
+    # reaches), the unit types assessed, and the units' objection window after approval.
+    "ASSESSMENT": {
+        "TIER_POINTS": {"MINOR": 1, "GENERAL": 3, "SERIOUS": 10},
+        "OVERDUE_RECTIFICATION_POINTS": 2,
+        "OVERDUE_OBJECTION_POINTS": 1,
+        "UNPERFORMED_JUDGMENT_POINTS": 5,
+        "COMPLAINT_POINTS": 1,
+        "BROKEN_COMMITMENT_POINTS": 3,
+        "LATE_SELF_REPORT_POINTS": 1,
+        "GRADES": [["A", 90], ["B", 80], ["C", 60], ["D", 0]],
+        "UNIT_TYPES": ["DEPARTMENT", "PARK", "TOWN"],
+        "OBJECTION_WORKING_DAYS": 5,
+    },
     "HOTLINE_IMPORT": {
         "columns": {
             "work_order": "工单编号",

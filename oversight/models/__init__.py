@@ -1,4 +1,15 @@
 from .alerts import AlertLevel, AlertState, RiskAlert, RiskRule
+from .assessment import (
+    Assessment,
+    AssessmentState,
+    Indicator,
+    IndicatorTemplate,
+    LineOrigin,
+    ObjectionState,
+    ResultObjection,
+    ScoreLine,
+    UnitResult,
+)
 from .commitments import ChangeRequest, Commitment, Milestone
 from .integrity import AssessmentResult, EntryKind, FileEntry, IntegrityFile
 from .selfreports import QuarterlyReport, SelfReport, SelfReportKind
@@ -6,16 +17,25 @@ from .selfreports import QuarterlyReport, SelfReport, SelfReportKind
 __all__ = [
     "AlertLevel",
     "AlertState",
+    "Assessment",
     "AssessmentResult",
+    "AssessmentState",
     "ChangeRequest",
     "Commitment",
     "EntryKind",
     "FileEntry",
+    "Indicator",
+    "IndicatorTemplate",
     "IntegrityFile",
+    "LineOrigin",
     "Milestone",
+    "ObjectionState",
     "QuarterlyReport",
+    "ResultObjection",
     "RiskAlert",
     "RiskRule",
+    "ScoreLine",
     "SelfReport",
     "SelfReportKind",
+    "UnitResult",
 ]
