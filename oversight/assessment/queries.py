@@ -1,0 +1,53 @@
+"""Reads, already scoped to the user: the commission's assessors and approvers see every
+year; a unit's liaison and head see approved years, and only their own unit's result, lines
+and the records behind them they may see (casework.permissions.visible_records)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from casework.permissions import UNIT_ROLES, has_role, visible_records
+from casework.roles import Role
+
+from ..models import Assessment, AssessmentState, ResultObjection, ScoreLine
+from . import scoring
+
+READ_ROLES = frozenset({Role.ASSESSOR, Role.APPROVER})
+
+
+def visible_assessments(user) -> QuerySet[Assessment]:
+    if has_role(user, *READ_ROLES):
+        return Assessment.objects.all()
+    if has_role(user, *UNIT_ROLES) and user.organisation_id:
+        return Assessment.objects.filter(
+            state=AssessmentState.APPROVED, results__organisation_id=user.organisation_id
+        ).distinct()
+    return Assessment.objects.none()
+
+
+def own_result(user, assessment: Assessment) -> scoring.UnitScore | None:
+    """The user's unit's current result, ranked among all units."""
+    for score in scoring.results(assessment):
+        if score.organisation_id == user.organisation_id:
+            return score
+    return None
+
+
+def lines_for(user, assessment: Assessment, organisation_id: int) -> list[tuple[ScoreLine, list[dict]]]:
+    """A unit's lines, each with its references; a reference carries `visible` (the user may
+    open the record behind it) so the page links only those."""
+    lines = list(assessment.lines.filter(organisation_id=organisation_id).select_related("indicator"))
+    record_ids = {ref.get("record_id") for line in lines for ref in line.references} - {None}
+    visible = set(visible_records(user).filter(pk__in=record_ids).values_list("pk", flat=True))
+    return [
+        (line, [{**ref, "visible": ref.get("record_id") in visible} for ref in line.references])
+        for line in lines
+    ]
+
+
+def own_lines(user, assessment: Assessment) -> list[tuple[ScoreLine, list[dict]]]:
+    return lines_for(user, assessment, user.organisation_id)
+
+
+def own_objections(user, assessment: Assessment) -> QuerySet[ResultObjection]:
+    return assessment.objections.filter(organisation_id=user.organisation_id)
