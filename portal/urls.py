@@ -13,6 +13,8 @@ urlpatterns = [
     path("work/", include("portal.complaints.urls")),  # complaint intake and triage
     path("work/integrity/", include("portal.integrity.urls")),  # civil-servant integrity files, coverage
     path("", include("portal.commitments.urls")),  # commitment tracking, commission and unit
+    path("work/assessment/", include("portal.assessment.urls")),  # annual integrity assessment
+    path("unit/assessment/", include("portal.assessment.unit_urls")),  # a unit's own assessment
     path("unit/", include("portal.unit.urls")),  # department portal
     path("", include("portal.selfreports.urls")),  # units' self-reports: /unit/reports/, /work/self-reports/
     path("me/integrity/", include("portal.integrity.me_urls")),  # the civil servant's own integrity file

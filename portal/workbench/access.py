@@ -113,6 +113,7 @@ def navigation(request) -> dict:
             "complaints": has_role(user, *COMPLAINT_READ_ROLES),
             "approvals": has_role(user, *APPROVAL_ROLES),
             "court": has_role(user, Role.OFFICER, Role.CREDIT_ADMIN),  # exchange.court IMPORT_ROLES
+            "assessment": has_role(user, Role.ASSESSOR, Role.APPROVER),  # oversight.assessment READ_ROLES
             "hr": has_role(user, *HR_ROLES),
             "system": has_role(user, *SYSTEM_ROLES) or may_configure(user),
             "admin": may_configure(user),
