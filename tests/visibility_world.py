@@ -251,6 +251,9 @@ KIND_BY_PREFIX = {
     # Commitments are scoped by unit, not by case (tests/test_commitments*.py).
     "work/commitments/": None,
     "unit/commitments/": None,
+    # The annual assessment: years, not cases; its own scope is tested in tests/test_assessment.py.
+    "work/assessment/": None,
+    "unit/assessment/": None,
 }
 LISTS = {
     "record-list": "record",
