@@ -14,7 +14,8 @@ from openpyxl import load_workbook
 from casework.models import AuditEntry, Record
 from casework.roles import Role
 from exchange.models import Complaint
-from oversight.models import Assessment, Indicator, LineOrigin, ScoreLine, UnitResult
+from oversight.assessment.lifecycle import ASSESSMENT_STEPS
+from oversight.models import Assessment, AssessmentState, Indicator, LineOrigin, ScoreLine, UnitResult
 
 from . import lifecycle
 from .assessment_cases import BASE, approved, create, messages_of, page_totals, post, scoring, step
@@ -347,3 +348,36 @@ def test_a_rejected_objection_keeps_the_result(client, assessor, approver, unit,
     objection.refresh_from_db()
     assert objection.state == "REJECTED" and objection.line is None
     assert UnitResult.objects.filter(organisation=unit).count() == 1
+
+
+# ── the state table, every step × state × role ───────────────────────────────────────────
+@pytest.mark.parametrize("name", sorted(ASSESSMENT_STEPS))
+def test_each_step_is_allowed_exactly_in_its_table_states_and_roles(name, assessor, approver, liaison):
+    from oversight.assessment.services import refusal
+
+    rule = ASSESSMENT_STEPS[name]
+    for state in AssessmentState:
+        assessment = Assessment(year=2026, state=state)
+        for user, role in (
+            (assessor, Role.ASSESSOR),
+            (approver, Role.APPROVER),
+            (liaison, Role.UNIT_LIAISON),
+        ):
+            allowed = state in rule.sources and role in rule.roles
+            assert (refusal(user, assessment, name) == "") == allowed, (name, state, role)
+
+
+def test_every_page_of_a_year_renders_in_each_state(client, assessor, approver, unit, records):
+    create(client, assessor)
+    pages = [BASE, f"{BASE}2026/", f"{BASE}2026/units/{unit.pk}/"]
+    for move, user in (
+        (None, assessor),
+        ("start_scoring", assessor),
+        ("submit", assessor),
+        ("approve", approver),
+    ):
+        if move:
+            step(client, user, 2026, move)
+        client.force_login(user)
+        for page in pages:
+            assert client.get(page).status_code == 200, (move, page)
