@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 
 from casework.models import AuditEntry, Record
 from casework.roles import Role
+from casework.services.records import decided
 from exchange.models import Complaint
+from oversight.assessment import sources
 from oversight.assessment.lifecycle import ASSESSMENT_STEPS
 from oversight.models import Assessment, AssessmentState, Indicator, LineOrigin, ScoreLine, UnitResult
 
@@ -268,7 +270,12 @@ def test_a_frozen_result_does_not_change_when_a_record_changes_later(
     approved(client, assessor, approver)
     before = page_totals(client.get(f"{BASE}2026/").content.decode())
     assert before[unit.name] == Decimal(87)
-    Record.objects.filter(pk=records["serious"].pk).update(state="REVOKED")
+    decided.record_revoke(
+        acting_user=approver, record_id=records["serious"].pk, reason="原决定被撤销。", document="撤销决定书"
+    )
+    assert Record.objects.get(pk=records["serious"].pk).state == "REVOKED"
+    fresh = sources.records_in_force(sources.Window(2026, dt.date(2026, 2, 2)))
+    assert records["serious"].pk not in {ref["record_id"] for hit in fresh for ref in hit.references}
     response = step(client, assessor, 2026, "recompute")
     assert any("不能执行“重新计算扣分”" in m for m in messages_of(response))
     after = page_totals(client.get(f"{BASE}2026/").content.decode())
