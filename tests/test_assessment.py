@@ -9,6 +9,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from casework.models import AuditEntry, Record
@@ -216,14 +217,15 @@ def test_a_manual_adjustment_needs_a_reason_and_counts(client, assessor, unit, s
         follow=True,
     )
     assert any("理由" in m for m in messages_of(refused))
-    post(
-        client,
-        assessor,
-        url,
-        {"organisation": unit.pk, "indicator": bonus.pk, "points": "3", "reason": "获省级诚信建设表彰。"},
-    )
+    evidence = SimpleUploadedFile("表彰文件.pdf", b"%PDF-1.7 test")
+    data = {"organisation": unit.pk, "indicator": bonus.pk, "points": "3", "reason": "获省级诚信建设表彰。"}
+    post(client, assessor, url, {**data, "evidence": evidence})
     [line] = ScoreLine.objects.filter(origin=LineOrigin.MANUAL)
     assert line.reason == "获省级诚信建设表彰。" and line.created_by == assessor
+    page = client.get(f"{BASE}2026/units/{unit.pk}/").content.decode()
+    assert f"{BASE}2026/lines/{line.pk}/evidence/" in page
+    download = client.get(f"{BASE}2026/lines/{line.pk}/evidence/")
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 test"
     totals = page_totals(client.get(f"{BASE}2026/").content.decode())
     assert totals[unit.name] == Decimal(103)
 
@@ -312,6 +314,7 @@ def test_a_liaison_sees_only_their_own_unit(client, assessor, approver, unit, ot
     assert response.context["score"].total == Decimal(87)
     assert f"/work/cases/{records['serious'].pk}/" in html
     assert records["minor"].reference not in html and other_unit.name not in html
+    assert 'href="/unit/assessment/"' in html and 'href="/work/assessment/"' not in html
     assert client.get(f"{BASE}2026/").status_code == 403
     assert client.get(f"{BASE}2026/units/{other_unit.pk}/").status_code == 403
     assert client.get(f"{BASE}2026/export.xlsx").status_code == 403
@@ -387,4 +390,6 @@ def test_every_page_of_a_year_renders_in_each_state(client, assessor, approver, 
             step(client, user, 2026, move)
         client.force_login(user)
         for page in pages:
-            assert client.get(page).status_code == 200, (move, page)
+            response = client.get(page)
+            assert response.status_code == 200, (move, page)
+            assert 'href="/work/assessment/"' in response.content.decode()

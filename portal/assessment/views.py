@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -198,8 +198,20 @@ def unit_detail(request: HttpRequest, year: int, organisation_id: int) -> HttpRe
         "score": score,
         "lines": lines,
         "indicators": assessment.indicators.all(),
+        "evidence_links": True,
     }
     return render(request, "portal/assessment/unit.html", context)
+
+
+@login_required
+@require_safe
+def evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
+    """A manual adjustment's evidence, for the commission only (never served by its path)."""
+    assessment = _year(request, year)
+    line = get_object_or_404(assessment.lines.exclude(evidence=""), pk=pk)
+    return FileResponse(
+        line.evidence.open("rb"), as_attachment=True, filename=line.evidence.name.rsplit("/", 1)[-1]
+    )
 
 
 @login_required
