@@ -46,6 +46,10 @@ def records(officer, approver, unit, other_unit, fixed_today):
     }
 
 
+def response_total(client) -> Decimal:
+    return client.get("/unit/assessment/2026/").context["score"].total
+
+
 def _lines(unit, code):
     return ScoreLine.objects.filter(organisation=unit, indicator__code=code).order_by("pk")
 
@@ -140,6 +144,26 @@ def test_overdue_objections_count_against_the_determining_unit(
     [line] = _lines(commission, "objections")
     assert line.points == Decimal(-1) and line.references[0]["record_id"] == record.pk
     assert not _lines(unit, "objections").exists()
+
+
+def test_a_unit_sees_no_record_it_may_not_see_behind_its_deductions(
+    client, assessor, approver, commission, officer, unit, liaison, settings
+):
+    """The commission determined the unit's record and let an objection run late: the
+    commission's liaison sees the deduction, not the unit's record behind it."""
+    from .objection_steps import filed
+
+    settings.CHENGXIN_TODAY = "2026-01-20"
+    record = lifecycle.effective(officer=officer, approver=approver, organisation=unit)
+    filed(subject=liaison, record=record)
+    settings.CHENGXIN_TODAY = "2026-02-02"
+    approved(client, assessor, approver)
+    commission_liaison = UserFactory(organisation=commission, roles=[Role.UNIT_LIAISON])
+    client.force_login(commission_liaison)
+    html = client.get("/unit/assessment/2026/").content.decode()
+    assert "您无权查看的记录" in html and "异议处理：涉及您无权查看的记录" in html
+    assert record.reference not in html and f"/work/cases/{record.pk}/" not in html
+    assert response_total(client) == Decimal(99)
 
 
 def test_overdue_rectification_items_are_deducted(client, assessor, officer, approver, unit, settings):

@@ -5,6 +5,7 @@ and the records behind them they may see (casework.permissions.visible_records).
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from casework.permissions import UNIT_ROLES, has_role, visible_records
 from casework.roles import Role
@@ -39,10 +40,20 @@ def lines_for(user, assessment: Assessment, organisation_id: int) -> list[tuple[
     lines = list(assessment.lines.filter(organisation_id=organisation_id).select_related("indicator"))
     record_ids = {ref.get("record_id") for line in lines for ref in line.references} - {None}
     visible = set(visible_records(user).filter(pk__in=record_ids).values_list("pk", flat=True))
-    return [
-        (line, [{**ref, "visible": ref.get("record_id") in visible} for ref in line.references])
-        for line in lines
-    ]
+    return [_masked(line, visible) for line in lines]
+
+
+def _masked(line: ScoreLine, visible: set[int]) -> tuple[ScoreLine, list[dict]]:
+    """A line resting on a record the user may not see names neither it nor its reference
+    (the explanation quotes the reference): it says the indicator and that it is hidden."""
+    refs = [{**ref, "visible": ref.get("record_id") in visible} for ref in line.references]
+    hidden = [ref for ref in refs if ref.get("record_id") is not None and not ref["visible"]]
+    if hidden:
+        refs = [ref for ref in refs if ref not in hidden] + [
+            {"label": _("您无权查看的记录"), "visible": False}
+        ]
+        line.explanation = _("%(indicator)s：涉及您无权查看的记录") % {"indicator": line.indicator.name}
+    return line, refs
 
 
 def own_lines(user, assessment: Assessment) -> list[tuple[ScoreLine, list[dict]]]:
