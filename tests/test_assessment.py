@@ -204,6 +204,24 @@ def test_listed_defaulters_and_substantiated_complaints_are_deducted(
     assert complaint.points == Decimal(-1) and record.pk in {r["record_id"] for r in complaint.references}
 
 
+def test_late_self_reports_are_deducted(client, assessor, unit, liaison, fixed_today):
+    from oversight.selfreports.services import self_report_submit
+
+    report = self_report_submit(
+        acting_user=liaison,
+        kind="judgment",
+        document_number="(2025)粤1971民初200号",
+        issuing_body="东莞市第一人民法院",
+        received_on=dt.date(2026, 1, 5),
+        summary="本单位败诉，须支付工程款。",
+    )
+    assert report.late
+    scoring(client, assessor)
+    [line] = _lines(unit, "self_reports")
+    assert line.points == Decimal(-1) and "(2025)粤1971民初200号" in line.explanation
+    assert {"self_report", "record"} == {ref["kind"] for ref in line.references}
+
+
 def test_counting_takes_the_same_queries_for_three_units_as_for_one(
     client, assessor, officer, approver, unit, fixed_today
 ):

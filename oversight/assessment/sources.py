@@ -3,11 +3,11 @@ over the system's own data for every unit at once (a fixed number of queries, wh
 number of units), giving `Hit`s that name the rows behind them.
 
 An indicator names its source by code (`Indicator.source`); the points per row are settings
-(CHENGXIN["ASSESSMENT"]). Two sources are extension points, filled in by the modules being
+(CHENGXIN["ASSESSMENT"]). One source is an extension point, filled in by the module being
 built beside this one: `commitments` (oversight.commitments, missed or broken commitments,
-DOMAIN §9.8) and `self_reports` (oversight.selfreports, late self-reports, §9.9). Until those
-modules exist the sources find nothing; to plug one in, replace its function in the table
-with one returning `Hit`s — nothing else changes.
+DOMAIN §9.8) finds nothing until that module exists; to plug it in, replace its function in
+the table with one returning `Hit`s — nothing else changes. `self_reports` (oversight.selfreports,
+§9.9) was plugged in this way.
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from casework.models.records import Category, DeadlineStatus, Tier
 from casework.rule_table import RuleCode
 from exchange.complaints.lifecycle import ComplaintState
 from exchange.models import Complaint, DefaulterEntry, EntryStatus, MatchState
+
+from ..models import QuarterlyReport, SelfReport
 
 
 @dataclass(frozen=True)
@@ -224,9 +226,41 @@ def broken_commitments(window: Window) -> list[Hit]:
 
 
 def late_self_reports(window: Window) -> list[Hit]:
-    """Extension point: self-reports filed late or not at all (oversight.selfreports, DOMAIN
-    §9.9), CHENGXIN["ASSESSMENT"]["LATE_SELF_REPORT_POINTS"] each. Finds nothing until it is built."""
-    return []
+    """Each self-report (oversight.selfreports, DOMAIN §9.9) and each quarterly report made
+    after its due day, reported in the year: LATE_SELF_REPORT_POINTS each. A quarterly
+    report never made is not counted yet (the self-reports' alerts chase it)."""
+    points = _points("LATE_SELF_REPORT_POINTS")
+    in_year = {"late": True, "submitted_on__gte": window.start, "submitted_on__lte": window.end}
+    reports = SelfReport.objects.filter(**in_year).values_list(
+        "pk", "organisation_id", "document_number", "due_on", "submitted_on", "record_id", "record__reference"
+    )
+    hits = [
+        Hit(
+            organisation,
+            points,
+            _("迟报政务失信情况（%(number)s，应于 %(due)s 前报告，%(on)s 报告）")
+            % {"number": number, "due": due.isoformat(), "on": on.isoformat()},
+            [
+                {"kind": "self_report", "id": pk, "record_id": None, "label": number},
+                _record_ref(record_id, ref),
+            ],
+        )
+        for pk, organisation, number, due, on, record_id, ref in reports
+    ]
+    quarters = QuarterlyReport.objects.filter(**in_year).values_list(
+        "pk", "organisation_id", "year", "quarter", "due_on"
+    )
+    hits += [
+        Hit(
+            organisation,
+            points,
+            _("迟报 %(year)s 年第 %(quarter)s 季度政务失信情况报告（应于 %(due)s 前报告）")
+            % {"year": year, "quarter": quarter, "due": due.isoformat()},
+            [{"kind": "quarterly_report", "id": pk, "record_id": None, "label": f"{year}Q{quarter}"}],
+        )
+        for pk, organisation, year, quarter, due in quarters
+    ]
+    return hits
 
 
 SOURCES: dict[str, Source] = {
@@ -236,7 +270,7 @@ SOURCES: dict[str, Source] = {
     "judgments": Source(gettext_lazy("未履行的生效裁判"), unperformed_judgments),
     "complaints": Source(gettext_lazy("经核查属实的投诉"), substantiated_complaints),
     "commitments": Source(gettext_lazy("未履行的政务承诺（待承诺模块接入）"), broken_commitments),
-    "self_reports": Source(gettext_lazy("迟报、漏报政务失信情况（待自报模块接入）"), late_self_reports),
+    "self_reports": Source(gettext_lazy("迟报政务失信情况"), late_self_reports),
 }
 
 
