@@ -222,6 +222,19 @@ def test_late_self_reports_are_deducted(client, assessor, unit, liaison, fixed_t
     assert {"self_report", "record"} == {ref["kind"] for ref in line.references}
 
 
+def test_broken_commitments_are_deducted(client, assessor, officer, unit, fixed_today):
+    from .test_commitments import WORK, as_user, register
+
+    as_user(client, officer)
+    commitment = register(client, unit, base=WORK)
+    client.post(f"{WORK}{commitment.pk}/act/breach/", {"reason": "承诺奖励至今未兑现。"})
+    scoring(client, assessor)
+    [line] = _lines(unit, "commitments")
+    assert line.points == Decimal(-3) and commitment.number in line.explanation
+    commitment.refresh_from_db()
+    assert commitment.lead.reference not in line.explanation and line.references[0]["kind"] == "commitment"
+
+
 def test_counting_takes_the_same_queries_for_three_units_as_for_one(
     client, assessor, officer, approver, unit, fixed_today
 ):

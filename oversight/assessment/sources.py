@@ -3,11 +3,9 @@ over the system's own data for every unit at once (a fixed number of queries, wh
 number of units), giving `Hit`s that name the rows behind them.
 
 An indicator names its source by code (`Indicator.source`); the points per row are settings
-(CHENGXIN["ASSESSMENT"]). One source is an extension point, filled in by the module being
-built beside this one: `commitments` (oversight.commitments, missed or broken commitments,
-DOMAIN §9.8) finds nothing until that module exists; to plug it in, replace its function in
-the table with one returning `Hit`s — nothing else changes. `self_reports` (oversight.selfreports,
-§9.9) was plugged in this way.
+(CHENGXIN["ASSESSMENT"]). A new source is one function returning `Hit`s and one row in the
+table — nothing else changes; `commitments` (oversight.commitments, DOMAIN §9.8) and
+`self_reports` (oversight.selfreports, §9.9) were plugged in this way once those modules came.
 """
 
 from __future__ import annotations
@@ -31,6 +29,7 @@ from casework.rule_table import RuleCode
 from exchange.complaints.lifecycle import ComplaintState
 from exchange.models import Complaint, DefaulterEntry, EntryStatus, MatchState
 
+from ..commitments import queries as commitment_queries
 from ..models import QuarterlyReport, SelfReport
 
 
@@ -220,9 +219,20 @@ def substantiated_complaints(window: Window) -> list[Hit]:
 
 
 def broken_commitments(window: Window) -> list[Hit]:
-    """Extension point: missed or broken commitments (oversight.commitments, DOMAIN §9.8),
-    CHENGXIN["ASSESSMENT"]["BROKEN_COMMITMENT_POINTS"] each. Finds nothing until it is built."""
-    return []
+    """Each commitment broken in the year (oversight.commitments.queries.broken_commitments:
+    a milestone missed with a lead, or a commitment found breached): BROKEN_COMMITMENT_POINTS
+    each. Only the commitment's reference is quoted: the lead behind it may still be internal."""
+    points = _points("BROKEN_COMMITMENT_POINTS")
+    return [
+        Hit(
+            organisation,
+            points,
+            _("未履行政务承诺（%(ref)s）") % {"ref": reference},
+            [{"kind": "commitment", "id": None, "record_id": None, "label": reference}],
+        )
+        for organisation, broken in commitment_queries.broken_commitments(window.year).items()
+        for reference, _explanation in broken
+    ]
 
 
 def late_self_reports(window: Window) -> list[Hit]:
@@ -269,7 +279,7 @@ SOURCES: dict[str, Source] = {
     "objections": Source(gettext_lazy("逾期未办理的异议"), overdue_objections),
     "judgments": Source(gettext_lazy("未履行的生效裁判"), unperformed_judgments),
     "complaints": Source(gettext_lazy("经核查属实的投诉"), substantiated_complaints),
-    "commitments": Source(gettext_lazy("未履行的政务承诺（待承诺模块接入）"), broken_commitments),
+    "commitments": Source(gettext_lazy("未履行的政务承诺"), broken_commitments),
     "self_reports": Source(gettext_lazy("迟报政务失信情况"), late_self_reports),
 }
 
