@@ -69,14 +69,14 @@ class Cause:
 
 def sync(rule_code: str, causes: Iterable[Cause], *, today: dt.date | None = None) -> dict[str, int]:
     """Raise what is new, resolve what is gone: {"raised": n, "resolved": m}. A disabled rule
-    raises nothing and resolves all it had raised."""
+    raises nothing and resolves all it had raised. An active alert whose cause is still found
+    takes the cause's summary, due date, link, unit and record as they are today."""
     today = today or clock.today()
     with transaction.atomic():
         rule = RiskRule.objects.select_for_update().get(pk=rule_code)
         found = {cause.key: cause for cause in causes} if rule.enabled else {}
-        known = dict(
-            RiskAlert.objects.filter(rule=rule, state__in=BLOCKING_STATES).values_list("key", "state")
-        )
+        blocking = list(RiskAlert.objects.filter(rule=rule, state__in=BLOCKING_STATES).only(*_REFRESHED))
+        known = {alert.key: alert.state for alert in blocking}
         new = [
             RiskAlert(
                 rule=rule,
@@ -94,6 +94,8 @@ def sync(rule_code: str, causes: Iterable[Cause], *, today: dt.date | None = Non
             if key not in known
         ]
         RiskAlert.objects.bulk_create(new, batch_size=_CHUNK)
+        refreshed = _refreshed(blocking, found)
+        RiskAlert.objects.bulk_update(refreshed, _REFRESHED[2:], batch_size=_CHUNK)
         gone = [key for key, state in known.items() if state in ACTIVE_STATES and key not in found]
         resolved = 0
         reason = _("预警原因已消除。") if rule.enabled else _("预警规则已停用。")
@@ -102,6 +104,26 @@ def sync(rule_code: str, causes: Iterable[Cause], *, today: dt.date | None = Non
                 rule=rule, state__in=ACTIVE_STATES, key__in=gone[start : start + _CHUNK]
             ).update(state=AlertState.RESOLVED, closed_on=today, reason=reason)
     return {"raised": len(new), "resolved": resolved}
+
+
+#: What `sync` reads of the known alerts; after key and state, what it keeps up to date.
+_REFRESHED = ("key", "state", "summary", "due_on", "link", "organisation_id", "record_id")
+
+
+def _refreshed(known: list[RiskAlert], found: dict[str, Cause]) -> list[RiskAlert]:
+    """The active alerts whose cause is still there but reads differently today (a count
+    that grew, a deadline extended within the window): changed in place, so what the alert
+    says is what the rule finds now."""
+    changed = []
+    for alert in known:
+        cause = found.get(alert.key)
+        if cause is None or alert.state not in ACTIVE_STATES:
+            continue
+        fresh = (cause.summary[:500], cause.due_on, cause.link, cause.organisation_id, cause.record_id)
+        if fresh != tuple(getattr(alert, name) for name in _REFRESHED[2:]):
+            alert.summary, alert.due_on, alert.link, alert.organisation_id, alert.record_id = fresh
+            changed.append(alert)
+    return changed
 
 
 # ── what a person sees ─────────────────────────────────────────────────────────────────

@@ -64,8 +64,8 @@ _AFTER_MIDNIGHT = TzAwareCrontab(minute=5, hour=0, tz=ZoneInfo(CELERY_TIMEZONE))
 _EXPIRY = {"expire_seconds": CHENGXIN_SWEEP_INTERVAL}
 
 
-def _sweep_entry(name: str, when) -> dict:
-    return {"task": f"workflows.tasks.sweep_{name}", "schedule": when, "options": _EXPIRY}
+def _sweep_entry(name: str, when, app: str = "workflows") -> dict:
+    return {"task": f"{app}.tasks.sweep_{name}", "schedule": when, "options": _EXPIRY}
 
 
 CELERY_BEAT_SCHEDULE = {
@@ -74,6 +74,9 @@ CELERY_BEAT_SCHEDULE = {
         f"sweep {name}": _sweep_entry(name, _every(CHENGXIN_SWEEP_INTERVAL))
         for name in (*_DATE_BASED_SWEEPS, *_CONTINUOUS_SWEEPS)
     },
+    # Risk warnings (oversight.sweeps): every rule evaluated, like a date-based sweep.
+    "sweep risk_alerts at 00:05": _sweep_entry("risk_alerts", _AFTER_MIDNIGHT, app="oversight"),
+    "sweep risk_alerts": _sweep_entry("risk_alerts", _every(CHENGXIN_SWEEP_INTERVAL), app="oversight"),
     # Reactions to steps still pending (a failure after the step's commit): retried (the
     # least tried first), each in its own transaction (casework.services.reactions).
     "process reactions": {

@@ -12,6 +12,7 @@ from .assessment import (
 )
 from .commitments import ChangeRequest, Commitment, Milestone
 from .integrity import AssessmentResult, EntryKind, FileEntry, IntegrityFile
+from .payments import SmePayment
 from .selfreports import QuarterlyReport, SelfReport, SelfReportKind
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "ScoreLine",
     "SelfReport",
     "SelfReportKind",
+    "SmePayment",
     "UnitResult",
 ]

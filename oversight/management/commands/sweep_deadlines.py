@@ -1,9 +1,11 @@
-"""`manage.py sweep_deadlines [--today YYYY-MM-DD] [--only NAME …]`: the deadline sweeps, once.
+"""`manage.py sweep_deadlines [--today YYYY-MM-DD] [--only NAME …]`: the daily sweeps, once.
 
-The same code path as the beat-scheduled tasks (workflows.sweeps.run), in the same order as
-`workflows.sweeps.SWEEPS`. Prints one line per sweep with its counts; a second run on the same
-day changes nothing and prints zeros. A failing sweep does not stop the others (each commits
-on its own); the command then exits with an error naming it.
+The deadline sweeps of workflows (`workflows.sweeps.SWEEPS`, the code of their beat tasks),
+then the risk alerts (`oversight.sweeps.risk_alerts`, the code of its beat task), in the order
+of `oversight.sweeps.SWEEPS`. It lives here, in the app above both, because workflows may not
+import oversight. Prints one line per sweep with its counts; a second run on the same day
+changes nothing and prints zeros. A failing sweep does not stop the others (each commits on
+its own); the command then exits with an error naming it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from casework import clock
-from workflows import sweeps
+from oversight import sweeps
 
 
 def _date(value: str) -> dt.date:
@@ -24,7 +26,7 @@ def _date(value: str) -> dt.date:
 
 
 class Command(BaseCommand):
-    help = "执行一次到期处理（逾期标记、整改催办与督办、修复决定逾期、公示期满、处分期满、省平台推送、流程定时器）。"
+    help = "执行一次到期处理（逾期标记、整改催办与督办、修复决定逾期、公示期满、处分期满、流程定时器）和风险预警。"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -41,7 +43,7 @@ class Command(BaseCommand):
 
     def sweep(self, name: str, today: dt.date) -> bool:
         try:
-            counts = sweeps.run(name, today)
+            counts = sweeps.SWEEPS[name](today)
         except Exception as exc:  # reported, and the command fails at the end
             self.stderr.write(f"{name}: {type(exc).__name__}: {exc}")
             return False

@@ -1,0 +1,17 @@
+"""Celery tasks of the oversight app (autodiscover_tasks() imports `<app>/tasks.py`).
+
+Scheduled by beat (CELERY_BEAT_SCHEDULE, config/settings/celery.py) like the deadline sweeps
+of workflows.tasks: at-least-once delivery is harmless, the sweep being idempotent on the same
+day. `today` (ISO date) is for a manual re-run of a past day; beat sends none.
+"""
+
+from celery import shared_task
+
+from workflows.tasks import SWEEP_OPTIONS
+
+from . import sweeps
+
+
+@shared_task(name="oversight.tasks.sweep_risk_alerts", **SWEEP_OPTIONS)
+def sweep_risk_alerts(today: str | None = None) -> dict[str, int]:
+    return sweeps.run(today)
