@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("portal.commitments.urls")),  # commitment tracking, commission and unit
     path("work/assessment/", include("portal.assessment.urls")),  # annual integrity assessment
     path("unit/assessment/", include("portal.assessment.unit_urls")),  # a unit's own assessment
+    path("work/alerts/", include("portal.risk.urls")),  # risk warnings
+    path("unit/payments/", include("portal.risk.unit_urls")),  # a unit's payments to SMEs
     path("unit/", include("portal.unit.urls")),  # department portal
     path("", include("portal.selfreports.urls")),  # units' self-reports: /unit/reports/, /work/self-reports/
     path("me/integrity/", include("portal.integrity.me_urls")),  # the civil servant's own integrity file

@@ -157,7 +157,7 @@ def test_sweep_deadlines_prints_a_count_for_every_sweep_even_when_nothing_is_due
     out = io.StringIO()
     call_command("sweep_deadlines", "--today=2026-10-09", stdout=out)
     names = [line.split(":")[0] for line in out.getvalue().splitlines()[1:]]
-    assert names == list(sweeps.SWEEPS)
+    assert names == [*sweeps.SWEEPS, "risk_alerts"]  # the risk alerts last (oversight.sweeps)
     assert "items_overdue=0 reminders_drafted=0 items_escalated=0" in out.getvalue()
 
 
@@ -211,6 +211,6 @@ def test_date_based_sweeps_also_run_five_minutes_after_midnight_in_shanghai():
     assert set(midnight) == {
         f"workflows.tasks.sweep_{name}"
         for name in ("rectification", "repair_decisions", "overdue_deadlines", "disclosure_expiry")
-    } | {"workflows.tasks.sweep_accountability_releases"}
+    } | {"workflows.tasks.sweep_accountability_releases", "oversight.tasks.sweep_risk_alerts"}
     for schedule in midnight.values():
         assert (schedule.hour, schedule.minute, str(schedule.tz)) == ({0}, {5}, "Asia/Shanghai")
