@@ -131,13 +131,19 @@ def payment_record(
                 recorded_by=acting_user,
             )
     except IntegrityError:  # the same contract recorded at the same moment by someone else
-        raise DomainError(_("本单位已登记过该合同编号。"), field="contract_number", code="duplicate") from None
-    audit.append(audit.Acting(acting_user, Role.UNIT_LIAISON, ip_address), obj=payment, action=PaymentAction.RECORD)
+        raise DomainError(
+            _("本单位已登记过该合同编号。"), field="contract_number", code="duplicate"
+        ) from None
+    audit.append(
+        audit.Acting(acting_user, Role.UNIT_LIAISON, ip_address), obj=payment, action=PaymentAction.RECORD
+    )
     return payment
 
 
 @transaction.atomic(durable=True)
-def payment_pay(*, acting_user, payment_id: int, paid_on: dt.date, ip_address: str | None = None) -> SmePayment:
+def payment_pay(
+    *, acting_user, payment_id: int, paid_on: dt.date, ip_address: str | None = None
+) -> SmePayment:
     """The unit paid: the alert on the payment, if any, is resolved by the next sweep."""
     payment = visible_payments(acting_user).select_for_update(of=("self",)).filter(pk=payment_id).first()
     if payment is None:

@@ -42,7 +42,10 @@ def risk_alerts(today: dt.date) -> Counts:
         per_rule |= {f"{rule.code}.{name}": n for name, n in counts.items()}
     if failure is not None:
         raise failure
-    totals = {name: sum(n for key, n in per_rule.items() if key.endswith(f".{name}")) for name in ("raised", "resolved")}
+    totals = {
+        name: sum(n for key, n in per_rule.items() if key.endswith(f".{name}"))
+        for name in ("raised", "resolved")
+    }
     return totals | per_rule
 
 

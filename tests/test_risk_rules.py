@@ -92,7 +92,11 @@ def test_an_objection_decision_due_friday_is_found_on_thursday_not_before(
     )
     assert found("decision_due", "2026-10-14") == []
     [cause] = found("decision_due", "2026-10-15")
-    assert (cause.due_on, cause.record_id, cause.organisation_id) == (D("2026-10-16"), objection.record_id, unit.pk)
+    assert (cause.due_on, cause.record_id, cause.organisation_id) == (
+        D("2026-10-16"),
+        objection.record_id,
+        unit.pk,
+    )
     assert "异议处理决定" in cause.summary
     # still a cause once late, until decided
     assert [c.key for c in found("decision_due", "2026-10-19")] == [cause.key]
@@ -106,7 +110,9 @@ def test_a_unit_with_two_records_determined_within_twelve_months_is_found_until_
 ):
     """Both determined 2026-01-15: counted by determination date over the 12 months up to today."""
     for n in range(2):
-        lifecycle.determined(officer=officer, approver=approver, organisation=unit, content=f"第{n}条失信事实。")
+        lifecycle.determined(
+            officer=officer, approver=approver, organisation=unit, content=f"第{n}条失信事实。"
+        )
     lifecycle.determined(officer=officer, approver=approver, organisation=other_unit)
 
     [cause] = found("repeat_records", "2026-02-02")
@@ -163,7 +169,9 @@ def entry(organisation, match, status=EntryStatus.LISTED, n=1):
     )
 
 
-def test_a_listed_entry_matched_by_code_or_confirmed_is_found_a_weak_or_performed_one_is_not(unit, other_unit):
+def test_a_listed_entry_matched_by_code_or_confirmed_is_found_a_weak_or_performed_one_is_not(
+    unit, other_unit
+):
     strong = entry(unit, MatchState.STRONG, n=1)
     confirmed = entry(other_unit, MatchState.CONFIRMED, n=2)
     entry(unit, MatchState.WEAK, n=3)
@@ -216,14 +224,20 @@ def test_only_a_units_liaison_records_payments(officer, settings, liaison):
         record_payment(officer)
 
 
-def test_an_unpaid_payment_is_found_the_day_after_its_due_date_and_no_longer_once_paid(liaison, unit, settings):
+def test_an_unpaid_payment_is_found_the_day_after_its_due_date_and_no_longer_once_paid(
+    liaison, unit, settings
+):
     settings.CHENGXIN_TODAY = "2026-06-01"
     late = record_payment(liaison)
     record_payment(liaison, contract_number="HT-PAID", paid_on=D("2026-03-20"))
 
     assert found("sme_payment_late", "2026-04-01") == []
     [cause] = found("sme_payment_late", "2026-04-02")
-    assert (cause.key, cause.organisation_id, cause.due_on) == (f"payment:{late.pk}", unit.pk, D("2026-04-01"))
+    assert (cause.key, cause.organisation_id, cause.due_on) == (
+        f"payment:{late.pk}",
+        unit.pk,
+        D("2026-04-01"),
+    )
     assert "HT-2026-001" in cause.summary and "128,000.50" in cause.summary
 
     payments.payment_pay(acting_user=liaison, payment_id=late.pk, paid_on=D("2026-05-01"))

@@ -68,11 +68,17 @@ def test_the_task_twice_on_the_same_day_raises_each_alert_once(order, settings):
     assert tasks.sweep_risk_alerts.delay().get()["raised"] == 0
     assert tasks.sweep_risk_alerts.delay(today="2026-09-28").get()["raised"] == 0
     [alert, _other] = active("rectification_due")
-    assert (alert.level, alert.owner_role, alert.raised_on) == ("yellow", "unit_liaison", dt.date(2026, 9, 28))
+    assert (alert.level, alert.owner_role, alert.raised_on) == (
+        "yellow",
+        "unit_liaison",
+        dt.date(2026, 9, 28),
+    )
     assert alert.due_on == dt.date(2026, 10, 8)
 
 
-def test_the_alerts_resolve_when_the_rectification_is_submitted(order, officer, approver, liaison, head, settings):
+def test_the_alerts_resolve_when_the_rectification_is_submitted(
+    order, officer, approver, liaison, head, settings
+):
     sweeps.run("2026-09-28")
     assert len(active("rectification_due")) == 2
 

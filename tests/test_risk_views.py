@@ -26,7 +26,12 @@ DAY = dt.date(2026, 6, 1)
 
 def raise_alerts(unit, *levels_and_keys, rule="court_defaulter"):
     alerts.sync(
-        rule, [Cause(key=key, summary=f"预警 {key}", organisation_id=unit.pk, due_on=DAY) for key in levels_and_keys], today=DAY
+        rule,
+        [
+            Cause(key=key, summary=f"预警 {key}", organisation_id=unit.pk, due_on=DAY)
+            for key in levels_and_keys
+        ],
+        today=DAY,
     )
     return list(RiskAlert.objects.filter(rule_id=rule).order_by("id"))
 
@@ -44,7 +49,9 @@ def test_the_commission_sees_active_alerts_with_level_in_words_and_filters(clien
     assert page.status_code == 200
     assert "预警 a" in html and "预警 b" in html
     assert 'class="level level-red">红色（严重）' in html  # colour and words
-    filtered = client.get(reverse("risk-alerts"), {"rule": "sme_payment_late", "state": "active"}).content.decode()
+    filtered = client.get(
+        reverse("risk-alerts"), {"rule": "sme_payment_late", "state": "active"}
+    ).content.decode()
     assert "预警 b" in filtered and "预警 a" not in filtered
     by_unit = client.get(reverse("risk-alerts"), {"unit": unit.pk, "state": "active"}).content.decode()
     assert "预警 a" in by_unit and "预警 b" not in by_unit
@@ -75,7 +82,9 @@ def test_acknowledge_resolve_and_dismiss_go_through_the_use_cases(client, office
     assert AuditEntry.objects.filter(action__startswith="alert.").count() == 3
 
 
-def test_a_button_the_user_may_not_press_is_greyed_out_with_the_reason_as_title(client, liaison, unit, officer):
+def test_a_button_the_user_may_not_press_is_greyed_out_with_the_reason_as_title(
+    client, liaison, unit, officer
+):
     [alert] = raise_alerts(unit, "a")
     alerts.alert_acknowledge(acting_user=officer, alert_id=alert.pk)
     html = signed_in(client, liaison).get(reverse("unit-home")).content.decode()
@@ -83,7 +92,9 @@ def test_a_button_the_user_may_not_press_is_greyed_out_with_the_reason_as_title(
     assert re.search(r'<button type="button" class="button" disabled title="该预警已知悉或已关闭。"', html)
 
 
-def test_the_unit_portal_lists_the_units_alerts_and_its_liaison_acknowledges_one(client, liaison, unit, other_unit):
+def test_the_unit_portal_lists_the_units_alerts_and_its_liaison_acknowledges_one(
+    client, liaison, unit, other_unit
+):
     [mine] = raise_alerts(unit, "mine")
     raise_alerts(other_unit, "theirs", rule="sme_payment_late")
     html = signed_in(client, liaison).get(reverse("unit-home")).content.decode()
@@ -94,10 +105,14 @@ def test_the_unit_portal_lists_the_units_alerts_and_its_liaison_acknowledges_one
     assert response.status_code == 302 and response["Location"] == reverse("unit-home")
     assert RiskAlert.objects.get(pk=mine.pk).acknowledged_by == liaison
     # no resolve or dismiss button for the unit
-    assert reverse("risk-alert-dismiss", args=[mine.pk]) not in client.get(reverse("unit-home")).content.decode()
+    assert (
+        reverse("risk-alert-dismiss", args=[mine.pk]) not in client.get(reverse("unit-home")).content.decode()
+    )
 
 
-def test_the_dashboard_shows_counts_by_level_and_the_five_most_urgent_in_constant_queries(client, officer, unit):
+def test_the_dashboard_shows_counts_by_level_and_the_five_most_urgent_in_constant_queries(
+    client, officer, unit
+):
     signed_in(client, officer)
     raise_alerts(unit, "a")
     client.get(reverse("work-dashboard"))
@@ -149,7 +164,9 @@ def test_a_liaison_records_a_payment_and_the_commission_sees_it(client, liaison,
     page = signed_in(client, officer).get(reverse("unit-payments")).content.decode()
     assert "HT-1" in page and "已逾期" in page and "登记应付款项" not in page
 
-    signed_in(client, liaison).post(reverse("unit-payment-paid", args=[payment.pk]), {"paid_on": "2026-05-01"})
+    signed_in(client, liaison).post(
+        reverse("unit-payment-paid", args=[payment.pk]), {"paid_on": "2026-05-01"}
+    )
     assert SmePayment.objects.get().paid_on == dt.date(2026, 5, 1)
 
 

@@ -88,7 +88,11 @@ def decision_due(rule: RiskRule, today: dt.date) -> list[Cause]:
         Cause(
             key=f"deadline:{row['pk']}",
             summary=_("失信记录 %(ref)s 的%(what)s期限为 %(due)s，尚未作出决定。")
-            % {"ref": row["record__reference"] or "—", "what": row["label"], "due": row["due_on"].isoformat()},
+            % {
+                "ref": row["record__reference"] or "—",
+                "what": row["label"],
+                "due": row["due_on"].isoformat(),
+            },
             organisation_id=row["record__subject_organisation_id"],
             record_id=row["record_id"],
             due_on=row["due_on"],

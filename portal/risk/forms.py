@@ -11,12 +11,17 @@ from .queries import ACTIVE
 
 
 class AlertFilterForm(forms.Form):
-    level = forms.ChoiceField(label=_("级别"), required=False, choices=[("", _("全部级别")), *AlertLevel.choices])
+    level = forms.ChoiceField(
+        label=_("级别"), required=False, choices=[("", _("全部级别")), *AlertLevel.choices]
+    )
     rule = forms.ModelChoiceField(
         label=_("规则"), required=False, queryset=RiskRule.objects.all(), empty_label=_("全部规则")
     )
     unit = forms.ModelChoiceField(
-        label=_("单位"), required=False, queryset=Organisation.objects.order_by("name"), empty_label=_("全部单位")
+        label=_("单位"),
+        required=False,
+        queryset=Organisation.objects.order_by("name"),
+        empty_label=_("全部单位"),
     )
     state = forms.ChoiceField(
         label=_("状态"),

@@ -25,13 +25,20 @@ class Row:
 
 def rows(user, page) -> list[Row]:
     return [
-        Row(alert, alerts.acknowledge_refusal(user, alert), alerts.close_refusal(user, alert)) for alert in page
+        Row(alert, alerts.acknowledge_refusal(user, alert), alerts.close_refusal(user, alert))
+        for alert in page
     ]
 
 
 def filtered(user, *, level: str = "", rule: str = "", unit: int | None = None, state: str = ACTIVE):
     found: QuerySet[RiskAlert] = alerts.visible_alerts(user)
-    found = found.filter(state__in=ACTIVE_STATES) if state == ACTIVE else found.filter(state=state) if state else found
+    found = (
+        found.filter(state__in=ACTIVE_STATES)
+        if state == ACTIVE
+        else found.filter(state=state)
+        if state
+        else found
+    )
     if level:
         found = found.filter(level=level)
     if rule:

@@ -82,7 +82,9 @@ def _reason(request: HttpRequest) -> str:
 def alert_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return _act(
         request,
-        lambda: alerts.alert_acknowledge(acting_user=request.user, alert_id=pk, ip_address=client_ip(request)),
+        lambda: alerts.alert_acknowledge(
+            acting_user=request.user, alert_id=pk, ip_address=client_ip(request)
+        ),
         _("已确认知悉该预警。"),
     )
 
@@ -122,7 +124,9 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     form = PaymentForm(request.POST or None)
     if request.method == "POST" and not refused and form.is_valid():
         try:
-            payments.payment_record(acting_user=request.user, ip_address=client_ip(request), **form.cleaned_data)
+            payments.payment_record(
+                acting_user=request.user, ip_address=client_ip(request), **form.cleaned_data
+            )
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
@@ -147,7 +151,10 @@ def payment_pay(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("unit-payments")
     try:
         payments.payment_pay(
-            acting_user=request.user, payment_id=pk, paid_on=form.cleaned_data["paid_on"], ip_address=client_ip(request)
+            acting_user=request.user,
+            payment_id=pk,
+            paid_on=form.cleaned_data["paid_on"],
+            ip_address=client_ip(request),
         )
     except DomainError as error:
         messages.error(request, str(error.message))
