@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
+from casework.models import Record
 from casework.services import rectification as rect
 from casework.services.rectification import extension
 from config.celery import app as celery_app
@@ -20,6 +21,7 @@ from oversight.models import AlertState, RiskAlert, RiskRule
 from workflows import sweeps as deadline_sweeps
 
 from . import rectification_steps
+from .factories import LeadFactory
 from .sweep_cases import served_rectification
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +135,23 @@ def test_the_risk_sweep_is_scheduled_after_midnight_and_on_the_interval():
         django_settings.CHENGXIN_SWEEP_INTERVAL
     )
     assert "oversight.tasks.sweep_risk_alerts" in celery_app.tasks
+
+
+def test_a_still_active_alert_reads_what_the_rule_finds_today(unit):
+    """Two records, then a third: the same alert, now saying 3."""
+
+    def records(n):
+        leads = LeadFactory.create_batch(n, subject_organisation=unit)
+        Record.objects.filter(pk__in=[r.pk for r in leads]).update(
+            state="EFFECTIVE", determination_date=dt.date(2026, 5, 1)
+        )
+
+    records(2)
+    sweeps.run("2026-06-01")
+    [alert] = active("repeat_records")
+    assert "2 条" in alert.summary
+    records(1)
+    counts = sweeps.run("2026-06-01")
+    assert (counts["repeat_records.raised"], counts["repeat_records.resolved"]) == (0, 0)
+    [same] = active("repeat_records")
+    assert same.pk == alert.pk and "3 条" in same.summary

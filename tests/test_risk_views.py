@@ -184,3 +184,27 @@ def test_a_liaison_sees_only_their_units_payments(client, liaison, other_liaison
     )
     OrganisationFactory()
     assert "HT-THEIRS" not in signed_in(client, liaison).get(reverse("unit-payments")).content.decode()
+
+
+def test_another_units_alert_or_payment_is_a_404_for_a_liaison(
+    client, liaison, other_liaison, other_unit, settings
+):
+    [theirs] = raise_alerts(other_unit, "theirs")
+    signed_in(client, liaison)
+    assert client.post(reverse("risk-alert-acknowledge", args=[theirs.pk])).status_code == 404
+    assert RiskAlert.objects.get(pk=theirs.pk).state == AlertState.OPEN
+
+    settings.CHENGXIN_TODAY = "2026-06-01"
+    from oversight import payments
+
+    payment = payments.payment_record(
+        acting_user=other_liaison,
+        supplier_name="某公司",
+        supplier_credit_code=uscc(3),
+        contract_number="HT-X",
+        amount=1,
+        accepted_on=dt.date(2026, 3, 2),
+    )
+    response = client.post(reverse("unit-payment-paid", args=[payment.pk]), {"paid_on": "2026-05-01"})
+    assert response.status_code == 404
+    assert SmePayment.objects.get(pk=payment.pk).paid_on is None

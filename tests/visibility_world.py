@@ -254,6 +254,9 @@ KIND_BY_PREFIX = {
     # The annual assessment: years, not cases; its own scope is tested in tests/test_assessment.py.
     "work/assessment/": None,
     "unit/assessment/": None,
+    # Risk alerts and SME payments (oversight): scoped by unit, tested in tests/test_risk_views.py.
+    "work/alerts/": None,
+    "unit/payments/": None,
 }
 LISTS = {
     "record-list": "record",

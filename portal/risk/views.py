@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -65,6 +65,8 @@ def _act(request: HttpRequest, call: Callable[[], object], done: str) -> HttpRes
     try:
         call()
     except DomainError as error:
+        if error.code == "not_found":  # an alert the user may not see: as if it did not exist
+            raise Http404 from None
         messages.error(request, str(error.message))
     else:
         messages.success(request, done)
@@ -157,6 +159,8 @@ def payment_pay(request: HttpRequest, pk: int) -> HttpResponse:
             ip_address=client_ip(request),
         )
     except DomainError as error:
+        if error.code == "not_found":
+            raise Http404 from None
         messages.error(request, str(error.message))
     else:
         messages.success(request, _("已登记付款，相关预警将在下次预警检查时解除。"))
