@@ -57,6 +57,10 @@ def test_the_commission_sees_active_alerts_with_level_in_words_and_filters(clien
     assert "预警 a" in by_unit and "预警 b" not in by_unit
     by_level = client.get(reverse("risk-alerts"), {"level": "orange", "state": "active"}).content.decode()
     assert "预警 b" in by_level and "预警 a" not in by_level
+    # a level link asks for no state: the active ones; "全部状态" shows the resolved too
+    raise_alerts(unit, "c")  # "a" is gone: resolved
+    assert "预警 a" not in client.get(reverse("risk-alerts"), {"level": "red"}).content.decode()
+    assert "预警 a" in client.get(reverse("risk-alerts"), {"level": "red", "state": ""}).content.decode()
 
 
 def test_a_unit_liaison_may_not_open_the_commissions_list(client, liaison):

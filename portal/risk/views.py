@@ -37,7 +37,8 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         level=filters.get("level", ""),
         rule=getattr(filters.get("rule"), "pk", ""),
         unit=getattr(filters.get("unit"), "pk", None),
-        state=filters.get("state", queries.ACTIVE) if request.GET else queries.ACTIVE,
+        # no state asked for (a level link, a first visit): the active ones
+        state=filters.get("state", "") if "state" in request.GET else queries.ACTIVE,
     )
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
