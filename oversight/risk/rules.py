@@ -31,6 +31,7 @@ from exchange.models.court import EntryStatus, MatchState
 
 from ..alerts import Cause
 from ..models import RiskRule, SmePayment
+from ..selfreports import alerts as selfreport_alerts
 
 Evaluator = Callable[[RiskRule, dt.date], list[Cause]]
 
@@ -206,4 +207,6 @@ EVALUATORS: dict[str, Evaluator] = {
     "repeat_records": repeat_records,
     "court_defaulter": court_defaulter,
     "sme_payment_late": sme_payment_late,
+    # units' quarterly self-reports: the reminder and the overdue flag
+    **selfreport_alerts.EVALUATORS,
 }
