@@ -30,6 +30,7 @@ from exchange.models import DefaulterEntry
 from exchange.models.court import EntryStatus, MatchState
 
 from ..alerts import Cause
+from ..integrity import alerts as integrity_alerts
 from ..models import RiskRule, SmePayment
 from ..selfreports import alerts as selfreport_alerts
 
@@ -209,4 +210,6 @@ EVALUATORS: dict[str, Evaluator] = {
     "sme_payment_late": sme_payment_late,
     # units' quarterly self-reports: the reminder and the overdue flag
     **selfreport_alerts.EVALUATORS,
+    # an active civil servant without an integrity file (scenario 32)
+    **integrity_alerts.EVALUATORS,
 }
