@@ -212,3 +212,15 @@ def test_another_units_alert_or_payment_is_a_404_for_a_liaison(
     response = client.post(reverse("unit-payment-paid", args=[payment.pk]), {"paid_on": "2026-05-01"})
     assert response.status_code == 404
     assert SmePayment.objects.get(pk=payment.pk).paid_on is None
+
+
+def test_hr_opens_the_list_from_the_navigation_and_sees_only_the_alerts_hr_owns(client, hr, unit):
+    from casework.roles import Role
+    from oversight.models import RiskRule
+
+    RiskRule.objects.create(code="hr_rule", name="人事规则", level="blue", owner_role=Role.HR_ADMIN)
+    raise_alerts(unit, "hr-owned", rule="hr_rule")
+    raise_alerts(unit, "officer-owned")
+    html = signed_in(client, hr).get(reverse("risk-alerts")).content.decode()
+    assert f'href="{reverse("risk-alerts")}"' in html
+    assert "预警 hr-owned" in html and "预警 officer-owned" not in html
