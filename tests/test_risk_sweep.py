@@ -157,9 +157,11 @@ def test_a_still_active_alert_reads_what_the_rule_finds_today(unit):
     assert same.pk == alert.pk and "3 条" in same.summary
 
 
-def test_the_sweep_runs_the_self_report_and_integrity_file_rules_too():
+def test_the_sweep_runs_the_other_parts_rules_too():
+    from oversight.commitments.alerts import EVALUATORS as COMMITMENT_RULES
     from oversight.integrity.alerts import EVALUATORS as FILE_RULES
     from oversight.selfreports.alerts import EVALUATORS as SELF_REPORT_RULES
 
     counts = sweeps.run("2026-06-01")
-    assert {f"{code}.raised" for code in [*SELF_REPORT_RULES, *FILE_RULES]} <= set(counts)
+    others = [*SELF_REPORT_RULES, *FILE_RULES, *COMMITMENT_RULES]
+    assert {f"{code}.raised" for code in others} <= set(counts)

@@ -30,6 +30,7 @@ from exchange.models import DefaulterEntry
 from exchange.models.court import EntryStatus, MatchState
 
 from ..alerts import Cause
+from ..commitments import alerts as commitment_alerts
 from ..integrity import alerts as integrity_alerts
 from ..models import RiskRule, SmePayment
 from ..selfreports import alerts as selfreport_alerts
@@ -212,4 +213,6 @@ EVALUATORS: dict[str, Evaluator] = {
     **selfreport_alerts.EVALUATORS,
     # an active civil servant without an integrity file (scenario 32)
     **integrity_alerts.EVALUATORS,
+    # commitment milestones due soon, missed, breached (DOMAIN §9.8)
+    **commitment_alerts.EVALUATORS,
 }
