@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('casework', '0015_identifier_override_grants'),
-        ('oversight', '0003_commitments_merge'),  # after the parts merged first: one leaf
+        ('oversight', '0003_assessment_merge'),  # after the parts merged first: one leaf
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
