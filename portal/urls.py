@@ -17,6 +17,7 @@ urlpatterns = [
     path("unit/assessment/", include("portal.assessment.unit_urls")),  # a unit's own assessment
     path("work/alerts/", include("portal.risk.urls")),  # risk warnings
     path("unit/payments/", include("portal.risk.unit_urls")),  # a unit's payments to SMEs
+    path("", include("portal.dashboard.urls")),  # statistics, the figures' Excel exports
     path("unit/", include("portal.unit.urls")),  # department portal
     path("", include("portal.selfreports.urls")),  # units' self-reports: /unit/reports/, /work/self-reports/
     path("me/integrity/", include("portal.integrity.me_urls")),  # the civil servant's own integrity file

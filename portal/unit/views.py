@@ -24,6 +24,7 @@ from casework.models import RectificationItem
 from casework.permissions import UNIT_ROLES, has_role, role_refusal
 from casework.services import attachments
 from casework.services.rectification import rectification_item_add_evidence
+from portal.dashboard.views import unit_board
 
 from . import work
 from .links import actions_for
@@ -66,6 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "repairs": work.repairs_filed(user),
         "records": [(r, actions_for(user, r)) for r in work.unit_records(user)],
         "notices": work.unit_notices(user),
+        "board": unit_board(user, clock.today()),
     }
     return render(request, "portal/unit/home.html", context)
 

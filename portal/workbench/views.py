@@ -30,6 +30,7 @@ from casework.services.reminders import deadlines_remind
 from exchange.court import documents as court_documents
 from portal import exports
 from portal.cases.actions import available_actions
+from portal.dashboard.views import commission_board
 from workflows import inbox
 from workflows.services import tasks_assign
 
@@ -79,6 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "approvals": worklists.approval_counts(user) if has_role(user, *APPROVAL_ROLES) else None,
         "may_register": may_register(user),
         "today": today,
+        "figures": commission_board(user, today),
     }
     return render(request, "portal/workbench/dashboard.html", context)
 
