@@ -21,6 +21,11 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 #: A first visit to any page, everything it loads included: HTML, CSS, scripts, icons.
 BUDGET_BYTES = 250_000
 BUDGET_REQUESTS = 12
+#: The pages with charts load the vendored ECharts (static/vendor/echarts/6.1.0/echarts.min.js,
+#: 1,121,883 bytes; about 370 KB compressed, and cached by its versioned path after the first
+#: visit): docs/performance.md, "Dashboard". Only these pages load it.
+CHART_PAGES = ("/work/", "/work/statistics/", "/unit/")
+CHART_BUDGET_BYTES = 1_400_000
 
 
 @dataclass
@@ -47,6 +52,10 @@ def measure(page: Page, url: str) -> Load:
     # weight of a first visit.
     size = sum(len(request.response().body()) for request in finished if request.response())
     return Load(url, len(finished), size)
+
+
+def budget(base: str, url: str) -> int:
+    return CHART_BUDGET_BYTES if url.removeprefix(base) in CHART_PAGES else BUDGET_BYTES
 
 
 def sign_in_as(page: Page, base: str, user) -> None:
@@ -81,6 +90,7 @@ def test_every_kind_of_page_is_light_and_served_by_the_site_alone(
         ],
         officer: [
             "/work/",
+            "/work/statistics/",
             "/work/cases/",
             f"/work/cases/{record.pk}/",
             "/work/cases/new/",
@@ -102,7 +112,7 @@ def test_every_kind_of_page_is_light_and_served_by_the_site_alone(
     print("\npage weight (first visit):")
     for load in loads:
         print(f"  {load.bytes / 1024:7.1f} KiB  {load.requests:2d} requests  {load.path.removeprefix(base)}")
-    heavy = [(load.path, load.bytes, load.requests) for load in loads if load.bytes > BUDGET_BYTES]
+    heavy = [(load.path, load.bytes, load.requests) for load in loads if load.bytes > budget(base, load.path)]
     busy = [(load.path, load.requests) for load in loads if load.requests > BUDGET_REQUESTS]
     assert not heavy and not busy, (heavy, busy)
     assert all(load.requests >= 2 for load in loads)  # the page and at least its stylesheet were counted
