@@ -19,8 +19,9 @@
     if (data.type === "pie") {
       base.series = [{
         type: "pie",
-        radius: ["35%", "65%"],
-        label: { formatter: "{b}：{c}" },
+        radius: ["28%", "52%"],
+        label: { formatter: "{b}：{c}", overflow: "none" },
+        labelLine: { length: 8, length2: 6 },
         data: data.labels.map(function (label, i) { return { name: label, value: data.series[0].data[i] }; })
       }];
       return base;
