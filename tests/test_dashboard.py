@@ -336,6 +336,7 @@ def test_a_unit_liaison_sees_only_their_units_dashboard(liaison, unit, other_uni
     deadlines = response.context["board"]["deadlines"].rows
     # Late since Fri 06-12: one working day; due Sun 06-21: 06-16, 17, 18 (06-19 is 端午).
     assert sorted(left for *_rest, left in deadlines) == [-1, -1, 3, 3]
+    assert html.count("已逾期 1 个工作日") == 2
     (rows,) = sheet_rows(client.get(f"/unit/dashboard/{UNIT_FIGURES[0].name}.xlsx").content).values()
     assert rows == [["期限类型", "在办", "已逾期"], ["异议处理决定", "4", "2"]]
     assert client.get("/work/").status_code == 302  # the commission's dashboard is not theirs

@@ -37,7 +37,7 @@ class FigureSpec:
 
 
 COMMISSION_FIGURES: tuple[FigureSpec, ...] = (
-    FigureSpec("records-per-month", _("近12个月新增记录"), figures.records_per_month, "line"),
+    FigureSpec("records-per-month", _("每月新增记录"), figures.records_per_month, "line"),
     FigureSpec("records-by-category", _("记录按失信类别"), figures.records_by_category, "hbar"),
     FigureSpec("records-by-tier", _("记录按失信等级"), figures.records_by_tier, "pie"),
     FigureSpec("overdue-by-unit", _("各单位逾期期限"), figures.overdue_by_unit, "hbar"),

@@ -58,8 +58,3 @@ def _days_left(work: calendar.WorkCalendar, due_on, scope: Scope) -> int:
     if due_on >= scope.today:
         return work.working_days_between(scope.today, due_on)
     return -work.working_days_between(due_on, scope.today)
-
-
-def unit_count(*, user) -> int:
-    """Whether the unit has any running time limit at all (the page's empty state)."""
-    return visible_deadlines(user).filter(record__subject_organisation_id=user.organisation_id).count()
