@@ -202,7 +202,7 @@ def test_pages_without_charts_do_not_load_echarts(officer):
     assert "echarts" not in html
 
 
-def test_the_numbers_are_those_of_the_records(officer, unit, other_unit, rule):
+def test_the_numbers_are_those_of_the_records(officer, unit, other_unit, rule, civil_servant):
     add_records(8, unit, category="PEN", tier="GENERAL", month=dt.date(2026, 5, 4), rule=rule)
     add_records(3, other_unit, start=100, category="JUD", tier="SERIOUS", month=dt.date(2026, 2, 9))
     figures = figures_of(signed_in(officer).get("/work/"))
@@ -229,6 +229,8 @@ def test_the_numbers_are_those_of_the_records(officer, unit, other_unit, rule):
     assert counts(figures["repairs"])["已提交"] == 1 and counts(figures["repairs"])["准予修复"] == 3
     disclosure = counts(figures["disclosure"])
     assert sum(disclosure.values()) == 11 and disclosure["已修复"] == 2 + 1
+    # One active civil servant in 甲局, no integrity file opened yet (scenario 32).
+    assert figures["integrity-coverage"].rows == [("东莞市甲局", 0.0, 1, 0), ("合计", 0.0, 1, 0)]
 
 
 def test_a_declared_conflict_leaves_the_units_records_out_of_the_figures(officer, unit, other_unit):

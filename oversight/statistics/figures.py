@@ -22,6 +22,7 @@ from casework.models import Category, Objection, RepairApplication, Tier
 from casework.queries import visible_deadlines
 
 from ..alerts import visible_alerts
+from ..integrity.queries import coverage_by_unit
 from ..models import AlertLevel
 from ..models.alerts import ACTIVE_STATES
 from .scope import Scope, records, trend_months, unit_name_of_record, unit_of_record
@@ -144,3 +145,14 @@ def alerts_by_level(*, user, scope: Scope) -> Table:
         alerts = alerts.filter(record__in=records(user=user, scope=scope))
     counts = {row["level"]: row["n"] for row in alerts.order_by().values("level").annotate(n=Count("pk"))}
     return Table((_("预警级别"), _("预警数")), _counted(AlertLevel.choices, counts))
+
+
+def integrity_coverage(*, user, scope: Scope) -> Table:
+    """诚信档案覆盖率 (DOMAIN §9.5, scenario 32): active civil servants with an opened file, per
+    unit and in total (oversight.integrity). About people, not records: only the unit filter
+    applies (that unit's row alone); the pages showing it are the commission's."""
+    rows = coverage_by_unit()
+    if scope.unit_id:
+        rows = [row for row in rows if row["unit_id"] == scope.unit_id]
+    table = [(row["unit_name"], row["percent"], row["active"], row["with_file"]) for row in rows]
+    return Table((_("单位"), _("覆盖率（%）"), _("在职公务员"), _("已建档")), table)

@@ -25,7 +25,7 @@ def drawn(page: Page) -> dict[str, int]:
 
 
 def test_every_chart_is_drawn_as_svg(
-    page: Page, live_server, settings, officer, liaison, unit, other_unit, screenshot
+    page: Page, live_server, settings, officer, liaison, unit, other_unit, civil_servant, screenshot
 ):
     settings.CHENGXIN_TODAY = TODAY.isoformat()
     add_records(24, unit)
