@@ -276,7 +276,7 @@ def measure(repeat: int) -> list[dict]:
     sql = hand_written()
     results = []
     for spec in COMMISSION_FIGURES:
-        if spec.name not in sql:  # about people (integrity files), not records: the bench makes none
+        if spec.name not in sql:  # about people or units (integrity files, grades): the bench makes none
             print(f"  {spec.name}: not about records, not timed here", flush=True)
             continue
         ours, table = median_time(lambda spec=spec: spec.table(user=officer, scope=scope), repeat)

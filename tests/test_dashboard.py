@@ -389,3 +389,35 @@ def test_the_dashboards_queries_do_not_grow_with_the_number_of_records(
     assert many == few
     assert figure_queries(officer) == few_figures
     assert max(few_figures.values()) <= 3  # one grouped query each, plus the calendar's check
+
+
+def test_the_grades_are_the_latest_approved_years_each_units_last_revision(
+    approver, officer, unit, other_unit
+):
+    from oversight.models import Assessment, AssessmentState, UnitResult
+
+    old = Assessment.objects.create(year=2024, state=AssessmentState.APPROVED, created_by=approver)
+    new = Assessment.objects.create(year=2025, state=AssessmentState.APPROVED, created_by=approver)
+    Assessment.objects.create(year=2026, state=AssessmentState.SCORING, created_by=approver)
+
+    def result(assessment, unit, grade, revision=1):
+        UnitResult.objects.create(
+            assessment=assessment,
+            organisation=unit,
+            organisation_name=unit.name,
+            revision=revision,
+            scores={},
+            total=90,
+            grade=grade,
+        )
+
+    result(old, unit, "D")
+    result(new, unit, "C")
+    result(new, unit, "B", revision=2)  # an upheld objection raised it
+    result(new, other_unit, "A")
+    figures = figures_of(signed_in(approver).get("/work/"))
+    assert counts(figures["assessment-grades"]) == {"A": 1, "B": 1, "C": 0, "D": 0}
+    response = signed_in(approver).get("/work/statistics/", {"unit": unit.pk})
+    assert counts(figures_of(response)["assessment-grades"]) == {"A": 0, "B": 1, "C": 0, "D": 0}
+    # The assessment is read by its assessors and approvers (oversight.assessment.queries).
+    assert sum(counts(figures_of(signed_in(officer).get("/work/"))["assessment-grades"]).values()) == 0

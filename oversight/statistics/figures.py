@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q
+from django.conf import settings
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,8 +23,9 @@ from casework.models import Category, Objection, RepairApplication, Tier
 from casework.queries import visible_deadlines
 
 from ..alerts import visible_alerts
+from ..assessment.queries import visible_assessments
 from ..integrity.queries import coverage_by_unit
-from ..models import AlertLevel
+from ..models import AlertLevel, AssessmentState, UnitResult
 from ..models.alerts import ACTIVE_STATES
 from .scope import Scope, records, trend_months, unit_name_of_record, unit_of_record
 
@@ -156,3 +158,23 @@ def integrity_coverage(*, user, scope: Scope) -> Table:
         rows = [row for row in rows if row["unit_id"] == scope.unit_id]
     table = [(row["unit_name"], row["percent"], row["active"], row["with_file"]) for row in rows]
     return Table((_("单位"), _("覆盖率（%）"), _("在职公务员"), _("已建档")), table)
+
+
+def assessment_grades(*, user, scope: Scope) -> Table:
+    """考核等次 (DOMAIN §9.1): the latest approved year's units by grade, each unit's last
+    revision (an upheld objection adds one). Only for those who may read the assessment
+    (oversight.assessment.queries); about units, so of the filters only the unit applies."""
+    latest = (
+        visible_assessments(user).filter(state=AssessmentState.APPROVED).order_by("-year").values("pk")[:1]
+    )
+    newer = UnitResult.objects.filter(
+        assessment=OuterRef("assessment"),
+        organisation=OuterRef("organisation"),
+        revision__gt=OuterRef("revision"),
+    )
+    results = UnitResult.objects.filter(assessment__in=latest).exclude(Exists(newer))
+    if scope.unit_id:
+        results = results.filter(organisation_id=scope.unit_id)
+    counts = {row["grade"]: row["n"] for row in results.order_by().values("grade").annotate(n=Count("pk"))}
+    grades = [grade for grade, _minimum in settings.CHENGXIN["ASSESSMENT"]["GRADES"]]
+    return Table((_("考核等次"), _("单位数")), [(grade, counts.get(grade, 0)) for grade in grades])

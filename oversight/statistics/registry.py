@@ -1,9 +1,8 @@
 """The list of figures: name (the URL and the sheet), title, query function, chart type.
 
 Every page, export and the benchmark read these lists, so a figure is added with one line.
-The assessment grades (oversight assessment) join the commission's list this way once that
-part is in, as the integrity-file coverage did: a query function taking (*, user, scope) and
-returning a Table, and one line below.
+The integrity-file coverage and the assessment grades joined this way when their parts came in:
+a query function taking (*, user, scope) and returning a Table, and one line below.
 
 Chart types (static/js/charts.js): "line", "bar", "hbar" (horizontal bars, long labels),
 "pie". `series` names the columns drawn (by index); the first column labels the rows.
@@ -46,6 +45,7 @@ COMMISSION_FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("disclosure", _("公示情况"), figures.disclosure_by_state, "pie"),
     FigureSpec("alerts", _("风险预警按级别"), figures.alerts_by_level, "bar"),
     FigureSpec("integrity-coverage", _("公务员诚信档案覆盖率"), figures.integrity_coverage, "hbar"),
+    FigureSpec("assessment-grades", _("年度考核等次"), figures.assessment_grades, "bar"),
 )
 
 UNIT_FIGURES: tuple[FigureSpec, ...] = (
