@@ -68,6 +68,11 @@ def test_the_assessor_scores_the_year_the_approver_freezes_it_and_a_unit_sees_it
     page.get_by_role("button", name="创建", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("2026 年度政务诚信考核评价")
     expect(page.locator("#state")).to_have_text("草拟指标")
+    records_row = page.locator("section[aria-labelledby=tree-title] tbody tr").filter(has_text="records")
+    expect(records_row).to_contain_text("生效的政务失信记录（按等级）")  # the source's name, not its code
+    # nothing is deducted before scoring: no table of full marks and tied first places
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    expect(page.locator("#results")).to_contain_text("开始评分后显示各单位得分。")
     screenshot("year-created-from-default")
 
     # ── the tree edited: 15 → 10 for commitments, a new 5-point indicator ───────────────
@@ -80,7 +85,7 @@ def test_the_assessor_scores_the_year_the_approver_freezes_it_and_a_unit_sees_it
     add.get_by_label("指标代码").fill("publicity")
     add.get_by_label("指标名称").fill("政务公开与信用信息归集")
     add.get_by_label("分值").fill("5")
-    add.get_by_label("顺序").fill("8")
+    add.get_by_label("顺序").fill("9")
     add.get_by_role("button", name="新增").click()
     expect(page.locator("ul.messages li.success")).to_be_visible()
     rows = tree.locator("tbody tr")
@@ -121,6 +126,12 @@ def test_the_assessor_scores_the_year_the_approver_freezes_it_and_a_unit_sees_it
     assert page_totals(page.content())[unit.name] == Decimal(95)
     click_step(page, "提交审定")
     expect(page.locator("#state")).to_have_text("已提交审定")
+    # the approver's steps, greyed out for the assessor, with the reason beside them
+    expect(page.get_by_role("button", name="审定并冻结结果")).to_be_disabled()
+    expect(page.get_by_role("button", name="审定并冻结结果")).to_have_accessible_description(
+        "您没有权限执行“审定并冻结结果”操作。"
+    )
+    expect(page.get_by_label("退回理由")).to_have_count(0)
     screenshot("submitted")
 
     # ── the approver approves; grades and ranking ───────────────────────────────────────
@@ -132,6 +143,7 @@ def test_the_assessor_scores_the_year_the_approver_freezes_it_and_a_unit_sees_it
     results = page.locator("#results tbody tr")
     mine = results.filter(has_text=unit.name)
     theirs = results.filter(has_text=other_unit.name)
+    expect(mine.locator("td").nth(2 + 7)).to_have_text("0.0")  # the bonus, printed like the other scores
     expect(mine.locator(".grade")).not_to_be_empty()
     expect(theirs.locator(".grade")).not_to_be_empty()
     assert int(mine.locator("td").first.inner_text()) < int(theirs.locator("td").first.inner_text())
