@@ -236,9 +236,15 @@ def test_the_numbers_are_those_of_the_records(officer, unit, other_unit, rule, c
 def test_a_declared_conflict_leaves_the_units_records_out_of_the_figures(officer, unit, other_unit):
     add_records(5, unit)
     add_records(2, other_unit, start=100)
+    everything = figures_of(signed_in(officer).get("/work/"))
+    assert sum(counts(everything["objections"]).values()) == 2 + 1
+    assert sum(counts(everything["repairs"]).values()) == 2 + 1
     ConflictDeclaration.objects.create(user=officer, organisation=unit, reason="回避")
     figures = figures_of(signed_in(officer).get("/work/"))
     assert sum(counts(figures["records-by-tier"]).values()) == 2
+    # the rows hanging on records too: counted over every record only without a conflict
+    assert sum(counts(figures["objections"]).values()) == 1
+    assert sum(counts(figures["repairs"]).values()) == 1
 
 
 # ── the statistics page's filters ───────────────────────────────────────────────────

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from casework import calendar, rules
 from casework.lifecycle import ObjectionState, RecordState, RepairState
 from casework.models import Category, Objection, RepairApplication, Tier
+from casework.permissions import sees_every_record
 from casework.queries import visible_deadlines
 
 from ..alerts import visible_alerts
@@ -92,7 +93,10 @@ def overdue_by_unit(*, user, scope: Scope) -> Table:
 
 
 def _states(model, user, scope: Scope) -> dict:
-    rows = model.objects.filter(record__in=records(user=user, scope=scope)).order_by().values("state")
+    rows = model.objects.all()
+    if scope.narrows_records or scope.unit_id or not sees_every_record(user):
+        rows = rows.filter(record__in=records(user=user, scope=scope))
+    rows = rows.order_by().values("state")
     return {row["state"]: row["n"] for row in rows.annotate(n=Count("pk"))}
 
 
