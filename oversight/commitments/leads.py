@@ -30,7 +30,7 @@ def miss_finding(reason: str, explanation: str, changed_lawfully: bool) -> str:
         if changed_lawfully or reason == Reason.FORCE_MAJEURE:
             return ""
         if reason == Reason.PUBLIC_INTEREST:
-            return _("以国家利益或社会公共利益为由变更承诺，但未经依法批准的变更程序。")
+            return _("以国家利益或社会公共利益为由变更承诺，但未履行依法批准的变更程序。")
         if not explanation.strip():
             return _("未说明不履行的正当理由。")
         return ""
@@ -73,7 +73,7 @@ def milestone_content(milestone: Milestone, finding: str) -> str:
 
 def breach_content(commitment: Commitment) -> str:
     with official_language():
-        return _("承诺违约：%(commitment)s，经认定违约，未经依法批准的变更程序。违约情形：%(reason)s") % {
+        return _("承诺违约：%(commitment)s，经认定违约，且未履行依法批准的变更程序。违约情形：%(reason)s") % {
             "commitment": _describe(commitment),
             "reason": commitment.breach_reason,
         }
