@@ -35,6 +35,11 @@ run: setup messages
 	else \
 		echo "[run] no seed_exchange_demo command yet: skipping the data exchange demo"; \
 	fi
+	@if $(MANAGE) help --commands | grep -qx seed_oversight_demo; then \
+		$(MANAGE) seed_oversight_demo; \
+	else \
+		echo "[run] no seed_oversight_demo command yet: skipping the oversight demo"; \
+	fi
 	exec $(PY) scripts/run_dev.py --addr $(ADDR)
 
 # One pytest-xdist worker per core (PYTEST_WORKERS=0: one process). --reuse-db keeps a PostgreSQL test
