@@ -48,6 +48,7 @@ from .models.integrity import EntryKind
 from .models.selfreports import SelfReportKind
 from .selfreports import services as selfreports
 from .selfreports.alerts import sync_report_alerts
+from .sweeps import risk_alerts
 
 #: Demo accounts this demo acts as: without them (no `seed_demo`), it does nothing.
 NEEDED_USERS = ("officer", "approver", "hr_admin", "liaison", "liaison2", "assessor")
@@ -496,8 +497,9 @@ def _adjustments(assessor: User, year: Assessment, orgs, at: Clock) -> int:
 
 
 def sync_alerts(today: dt.date) -> int:
-    """The alert rules over the demo's today, as the daily sweep runs them: the number raised."""
+    """The alert rules over the demo's today: each part's own sync, then the daily sweep over
+    every rule (the deadline and court rules too); the number raised."""
     raised = sync_file_alerts(today).get("raised", 0)
     for result in [*sync_commitment_alerts(today).values(), *sync_report_alerts(today).values()]:
         raised += result.get("raised", 0)
-    return raised
+    return raised + risk_alerts(today)["raised"]
