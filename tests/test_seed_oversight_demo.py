@@ -90,10 +90,14 @@ def test_the_assessment_is_approved_by_another_user_with_a_result_for_every_unit
     assert objection.state == ObjectionState.PENDING
     assert objection.organisation.short_name == "市交通运输局"
 
-    work = page("assessor", "/work/assessment/")
-    assert "2026" in work and "虎门镇" in work
+    assert "2026" in page("assessor", "/work/assessment/")
+    ranking = page("assessor", "/work/assessment/2026/")
+    assert ranking.count("<tr data-unit=") == len(assessed)
+    assert objection.organisation.name in ranking
+    result = year.results.get(organisation=objection.organisation)
     unit = page("liaison", "/unit/assessment/")
-    assert "2026" in unit and objection.reason[:20] in unit
+    assert "2026 年度" in unit and result.grade in unit
+    assert objection.reason in page("liaison", "/unit/assessment/2026/")
 
 
 def test_commitments_in_every_state_and_the_restructuring_lead(seeded):
@@ -116,7 +120,8 @@ def test_files_leave_someone_out_and_the_reports_fill_the_units_page(seeded):
     assert people_without_file().count() >= 1
     assert IntegrityFile.objects.count() >= 3 and FileEntry.objects.count() >= 3
     html = page("hr_admin", "/work/integrity/")
-    assert "100.0%" not in html.split("合计", 1)[-1][:400]
+    total = html.split('id="coverage-total"', 1)[1].split("</tr>", 1)[0]
+    assert 'class="overdue"' in total and "100.0%" not in total
 
     late = SelfReport.objects.get(organisation__short_name="虎门镇")
     assert late.late and late.record is not None
