@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client, TestCase, override_settings
 
-from casework.models import AuditEntry, LeadSource, Organisation, Record, User
+from casework.models import AuditEntry, Category, Organisation, Record, User
 from oversight import demo as oversight_demo
 from oversight.assessment import scoring
 from oversight.commitments.lifecycle import ChangeState, CommitmentState, MilestoneState, Reason
@@ -105,7 +105,7 @@ def test_commitments_in_every_state_and_the_restructuring_lead(seeded):
     assert states["市交通运输局"] == CommitmentState.PERFORMED
     missed = Milestone.objects.get(commitment__promisor__short_name="石龙镇")
     assert missed.state == MilestoneState.MISSED and missed.reason == Reason.RESTRUCTURING
-    assert missed.lead is not None and missed.lead.source == LeadSource.PRM
+    assert missed.lead is not None and missed.lead.category == Category.PRM
     soon = Milestone.objects.get(commitment__promisor__short_name="茶山镇")
     assert soon.state == MilestoneState.PENDING and TODAY < soon.due_on <= TODAY + dt.timedelta(days=30)
     change = ChangeRequest.objects.get()
