@@ -29,7 +29,7 @@ from .assessment import scoring
 from .assessment import services as assessment
 from .commitments import services as commitments
 from .commitments.alerts import sync_commitment_alerts
-from .commitments.lifecycle import ChangeState, CommitmentType, MilestoneState, Reason
+from .commitments.lifecycle import CommitmentType, MilestoneState, Reason
 from .integrity import services as integrity
 from .integrity.alerts import sync_file_alerts
 from .models import (
@@ -396,10 +396,6 @@ def seed_commitments(users, orgs, at: Clock, summary: Summary) -> None:
                     compensation=compensation,
                 )
             summary.changes += 1
-
-
-def pending_change() -> ChangeRequest | None:
-    return ChangeRequest.objects.filter(state=ChangeState.SUBMITTED).first()
 
 
 # ── self-reports ─────────────────────────────────────────────────────────────────────
