@@ -10,6 +10,7 @@ date and a two-second sweep interval through the environment (CHENGXIN_TODAY, CH
 
 import datetime as dt
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -174,11 +175,18 @@ def test_a_real_worker_fed_by_beat_escalates_an_overdue_rectification_item(celer
     escalated = _wait_until(
         lambda: set(items.values_list("state", flat=True)) == {ItemState.ESCALATED}, ESCALATION_TIMEOUT
     )
-    logs = "\n".join(log.read_text(errors="replace") for log in (worker_log, beat_log))
 
+    def read_logs() -> str:
+        return "\n".join(log.read_text(errors="replace") for log in (worker_log, beat_log))
+
+    # The worker logs the task's success after its transaction commits: on a busy machine the
+    # test can see the escalated rows before that line is written.
+    succeeded = re.compile(r"Task workflows\.tasks\.sweep_rectification\[[0-9a-f-]+\] succeeded")
+    logged = _wait_until(lambda: succeeded.search(read_logs()) is not None, 30)
+    logs = read_logs()
     assert escalated, f"not escalated within {ESCALATION_TIMEOUT} s:\n{logs}"
     assert "Sending due task sweep rectification (workflows.tasks.sweep_rectification)" in logs
-    assert "Task workflows.tasks.sweep_rectification[" in logs and "succeeded" in logs
+    assert logged, f"the worker did not log the sweep's success:\n{logs}"
     order.refresh_from_db()
     assert order.state == RectificationState.ESCALATED
     assert Accountability.objects.filter(rectification=order).count() == 1
