@@ -427,3 +427,28 @@ def test_the_grades_are_the_latest_approved_years_each_units_last_revision(
     assert counts(figures_of(response)["assessment-grades"]) == {"A": 0, "B": 1, "C": 0, "D": 0}
     # The assessment is read by its assessors and approvers (oversight.assessment.queries).
     assert sum(counts(figures_of(signed_in(officer).get("/work/"))["assessment-grades"]).values()) == 0
+
+
+def test_the_coverage_chart_draws_the_units_below_100_and_the_total_the_table_all(officer, unit, other_unit):
+    """Fifty units at 100 % would bury the one HR must act on: the chart draws the units below
+    100 % (lowest first) and the total; the table and the export keep every unit."""
+    import json
+
+    from oversight.models import IntegrityFile
+
+    from .factories import PersonFactory
+
+    covered = PersonFactory(unit=unit)
+    IntegrityFile.objects.create(person=covered, opened_on=TODAY)
+    PersonFactory(unit=other_unit)
+    html = signed_in(officer).get("/work/").content.decode()
+
+    start = html.index('id="figure-integrity-coverage-data" type="application/json">') + len(
+        'id="figure-integrity-coverage-data" type="application/json">'
+    )
+    chart = json.loads(html[start : html.index("</script>", start)])
+    assert chart["labels"] == ["东莞市乙局", "合计"]
+    assert chart["series"][0]["data"] == [0.0, 50.0]
+    table = [row[0] for row in Tables(html).tables["integrity-coverage"][1:]]
+    assert sorted(table[:-1]) == ["东莞市乙局", "东莞市甲局"] and table[-1] == "合计"
+    assert "覆盖率最低的 15 个" in html

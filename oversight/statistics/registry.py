@@ -30,9 +30,25 @@ class FigureSpec:
     query: Query
     chart: str
     series: tuple[int, ...] = (1,)
+    #: The rows the chart draws, when not all of the table's (the table keeps every row).
+    drawn: Callable[[list[tuple]], list[tuple]] | None = None
+    #: Said under the title when the chart draws fewer rows than the table has.
+    note: str | Promise = ""
 
     def table(self, *, user, scope: Scope) -> Table:
         return self.query(user=user, scope=scope)
+
+
+#: How many units the coverage chart draws at the most.
+COVERAGE_DRAWN = 15
+
+
+def lowest_coverage(rows: list[tuple]) -> list[tuple]:
+    """The units below 100 %, lowest first (at most COVERAGE_DRAWN), then the total: the ones
+    HR has to act on. Fifty units at 100 % would bury them."""
+    *units, total = rows
+    below = sorted((row for row in units if row[1] is not None and row[1] < 100), key=lambda row: row[1])
+    return [*below[:COVERAGE_DRAWN], total]
 
 
 COMMISSION_FIGURES: tuple[FigureSpec, ...] = (
@@ -44,7 +60,14 @@ COMMISSION_FIGURES: tuple[FigureSpec, ...] = (
     FigureSpec("repairs", _("信用修复办理状态"), figures.repairs_by_state, "bar"),
     FigureSpec("disclosure", _("公示情况"), figures.disclosure_by_state, "pie"),
     FigureSpec("alerts", _("风险预警按级别"), figures.alerts_by_level, "bar"),
-    FigureSpec("integrity-coverage", _("公务员诚信档案覆盖率"), figures.integrity_coverage, "hbar"),
+    FigureSpec(
+        "integrity-coverage",
+        _("公务员诚信档案覆盖率"),
+        figures.integrity_coverage,
+        "hbar",
+        drawn=lowest_coverage,
+        note=_("图中为覆盖率未达 100% 的单位（覆盖率最低的 15 个）和合计；全部单位见数据表。"),
+    ),
     FigureSpec("assessment-grades", _("年度考核等次"), figures.assessment_grades, "bar"),
 )
 

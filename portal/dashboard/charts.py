@@ -22,6 +22,8 @@ class Shown:
     @property
     def chart(self) -> dict:
         rows = self.table.rows
+        if self.spec.drawn and rows:
+            rows = self.spec.drawn(rows)
         return {
             "type": self.spec.chart,
             "title": str(self.spec.title),

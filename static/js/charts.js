@@ -9,8 +9,22 @@
   var PALETTE = ["#1f5f99", "#c0392b", "#d98c1f", "#2e8b57", "#7a4fa0", "#5d6d7e", "#b7950b", "#16a085"];
   var LEVEL_COLOURS = { "蓝色（提示）": "#2f6fba", "黄色（关注）": "#d4ac0d", "橙色（警示）": "#e67e22", "红色（严重）": "#c0392b" };
 
-  function categoryAxis(labels) {
-    return { type: "category", data: labels, axisLabel: { interval: 0, hideOverlap: true } };
+  /* Chinese labels carry no spaces to break at: a long one is cut into lines of `width`
+     characters, so every bar keeps its label instead of ECharts hiding those that overlap. */
+  function wrapped(width) {
+    return function (label) {
+      var lines = [];
+      for (var i = 0; i < label.length; i += width) { lines.push(label.slice(i, i + width)); }
+      return lines.join("\n");
+    };
+  }
+
+  function categoryAxis(labels, horizontal) {
+    return {
+      type: "category",
+      data: labels,
+      axisLabel: { interval: 0, formatter: horizontal ? wrapped(16) : wrapped(4) }
+    };
   }
 
   function optionFor(data) {
@@ -29,8 +43,8 @@
     var horizontal = data.type === "hbar";
     var labels = horizontal ? data.labels.slice().reverse() : data.labels;
     base.grid = { left: 8, right: 24, top: data.series.length > 1 ? 32 : 16, bottom: 8, containLabel: true };
-    base.xAxis = horizontal ? { type: "value", minInterval: 1 } : categoryAxis(labels);
-    base.yAxis = horizontal ? categoryAxis(labels) : { type: "value", minInterval: 1 };
+    base.xAxis = horizontal ? { type: "value", minInterval: 1 } : categoryAxis(labels, false);
+    base.yAxis = horizontal ? categoryAxis(labels, true) : { type: "value", minInterval: 1 };
     base.series = data.series.map(function (series) {
       var values = horizontal ? series.data.slice().reverse() : series.data;
       var item = { name: series.name, type: data.type === "line" ? "line" : "bar", data: values };
