@@ -19,12 +19,20 @@
     };
   }
 
-  function categoryAxis(labels, horizontal) {
-    return {
-      type: "category",
-      data: labels,
-      axisLabel: { interval: 0, formatter: horizontal ? wrapped(16) : wrapped(4) }
-    };
+  /* Bars name every category: a few short ones wrapped under their bar, many tilted; a
+     trend's months may skip labels that would overlap (the points stay). */
+  function categoryAxis(labels, kind) {
+    var label = { interval: 0 };
+    if (kind === "line") {
+      label.hideOverlap = true;
+    } else if (kind === "hbar") {
+      label.formatter = wrapped(16);
+    } else if (labels.length <= 5) {
+      label.formatter = wrapped(4);
+    } else {
+      label.rotate = 35;
+    }
+    return { type: "category", data: labels, axisLabel: label };
   }
 
   function optionFor(data) {
@@ -43,8 +51,8 @@
     var horizontal = data.type === "hbar";
     var labels = horizontal ? data.labels.slice().reverse() : data.labels;
     base.grid = { left: 8, right: 24, top: data.series.length > 1 ? 32 : 16, bottom: 8, containLabel: true };
-    base.xAxis = horizontal ? { type: "value", minInterval: 1 } : categoryAxis(labels, false);
-    base.yAxis = horizontal ? categoryAxis(labels, true) : { type: "value", minInterval: 1 };
+    base.xAxis = horizontal ? { type: "value", minInterval: 1 } : categoryAxis(labels, data.type);
+    base.yAxis = horizontal ? categoryAxis(labels, "hbar") : { type: "value", minInterval: 1 };
     base.series = data.series.map(function (series) {
       var values = horizontal ? series.data.slice().reverse() : series.data;
       var item = { name: series.name, type: data.type === "line" ? "line" : "bar", data: values };
