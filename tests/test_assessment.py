@@ -375,6 +375,19 @@ def test_a_liaison_sees_only_their_own_unit(client, assessor, approver, unit, ot
     assert client.get(f"{BASE}2026/export.xlsx").status_code == 403
 
 
+def test_the_units_dashboard_shows_its_score_once_the_year_is_approved(
+    client, assessor, approver, unit, liaison, other_liaison, records
+):
+    client.force_login(liaison)
+    assert "年度考核评价结果公布后在此显示。" in client.get("/unit/").content.decode()
+    approved(client, assessor, approver)
+    client.force_login(liaison)
+    html = client.get("/unit/").content.decode()
+    assert "87.0" in html and "2026 年度，等次" in html and 'href="/unit/assessment/2026/"' in html
+    client.force_login(other_liaison)
+    assert "87.0" not in client.get("/unit/").content.decode()
+
+
 def test_a_unit_objects_within_the_window_and_the_assessor_answers(
     client, assessor, approver, unit, other_unit, liaison, other_liaison, records, settings
 ):

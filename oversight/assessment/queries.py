@@ -34,6 +34,16 @@ def own_result(user, assessment: Assessment) -> scoring.UnitScore | None:
     return None
 
 
+def latest_own_result(user) -> tuple[Assessment, scoring.UnitScore] | None:
+    """The user's unit's result in the latest approved year it was assessed in (the unit's
+    dashboard), or None before any."""
+    if not (has_role(user, *UNIT_ROLES) and user.organisation_id):
+        return None
+    latest = visible_assessments(user).filter(state=AssessmentState.APPROVED).order_by("-year").first()
+    result = own_result(user, latest) if latest else None
+    return (latest, result) if latest and result else None
+
+
 def lines_for(user, assessment: Assessment, organisation_id: int) -> list[tuple[ScoreLine, list[dict]]]:
     """A unit's lines, each with its references; a reference carries `visible` (the user may
     open the record behind it) so the page links only those."""

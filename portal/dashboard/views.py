@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from casework import clock
 from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES, has_role
+from oversight.assessment.queries import latest_own_result
 from oversight.statistics import export
 from oversight.statistics.registry import COMMISSION_FIGURES, UNIT_FIGURES, FigureSpec, find
 from oversight.statistics.scope import Scope
@@ -35,12 +36,12 @@ def commission_board(user, today: dt.date) -> list[Shown]:
 
 def unit_board(user, today: dt.date) -> dict:
     """The unit dashboard's part of /unit/: its open work as a chart, its nearest time limits
-    in working days, and a place for its assessment score (not yet assessed: None)."""
+    in working days, and its score in the latest approved assessment (None before any)."""
     scope = Scope(today=today)
     return {
         "figures": show(UNIT_FIGURES, user=user, scope=scope),
         "deadlines": unit_deadlines(user=user, scope=scope),
-        "score": None,
+        "score": latest_own_result(user),
     }
 
 
