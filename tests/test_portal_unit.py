@@ -211,6 +211,8 @@ def test_several_files_at_once_each_checked_the_refused_ones_stored_nowhere(
     assert shown["对账确认函.png"] == "done: 已上传。"
     assert shown["整改报告.pdf"] == "refused: 文件“整改报告.pdf”的内容是可执行程序，不能上传。"
     assert shown["空白.pdf"] == "refused: 文件为空，请选择有内容的文件。"
+    # the same closing line the page's script writes, for a browser that posted the form
+    assert '<li class="summary">上传结束：成功 2 个，未通过 2 个。</li>' in page.content.decode()
 
     stored = Attachment.objects.filter(owner_id=item.pk, purpose="evidence").order_by("pk")
     assert [(a.original_name, a.sha256) for a in stored] == [
@@ -242,7 +244,8 @@ def test_the_page_lists_files_with_downloads_that_work(client, officer, approver
 def test_a_post_without_files_says_so(client, officer, approver, unit, liaison):
     item = steps.in_progress(officer=officer, approver=approver, unit=unit).items.get()
     signed_in(client, liaison).post(item_page(item))
-    assert "请选择要上传的文件。" in client.get(item_page(item)).content.decode()
+    html = client.get(item_page(item)).content.decode()
+    assert "请选择要上传的文件。" in html and 'class="summary"' not in html
     assert not Attachment.objects.exists()
 
 

@@ -105,6 +105,15 @@ def _store(request: HttpRequest, item: RectificationItem) -> list[dict]:
     return results
 
 
+def _summary(results: list[dict]) -> str:
+    """The line the page's script writes after its uploads, for a browser that posted the form."""
+    sent = [result for result in results if result["name"]]
+    if not sent:
+        return ""
+    ok = sum(1 for result in sent if result["ok"])
+    return _("上传结束：成功 {ok} 个，未通过 {bad} 个。").format(ok=ok, bad=len(sent) - ok)
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
@@ -115,6 +124,7 @@ def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         request.session[RESULTS_KEY] = {"item": item.pk, "results": _store(request, item)}
         return redirect("unit-item-evidence", pk=item.pk)
     shown = request.session.pop(RESULTS_KEY, None) or {}
+    results = shown.get("results", []) if shown.get("item") == item.pk else []
     context = {
         "item": item,
         "rectification": item.rectification,
@@ -122,7 +132,8 @@ def item_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         "due": work.item_due(item),
         "files": work.item_evidence(user, item),
         "refusal": upload_refusal(user, item),
-        "results": shown.get("results", []) if shown.get("item") == item.pk else [],
+        "results": results,
+        "summary": _summary(results),
         "max_bytes": settings.CHENGXIN_UPLOAD_MAX_BYTES,
         "item_actions": actions_for(user, item),
         "rectification_actions": actions_for(user, item.rectification),
