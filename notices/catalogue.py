@@ -1,5 +1,6 @@
-"""The notice types of DOMAIN §8.3 with their required fields: N1–N21, and the complaint's
-answers N25–N26 (N22–N24 are reserved by §8.3 for types not built yet).
+"""The notice types of DOMAIN §8.3 with their required fields: N1–N21, the yearly assessment's
+result N24, and the complaint's answers N25–N26 (N22–N23 are reserved by §8.3 for types not
+built yet).
 
 Common fields (§8.3, after S14 Art 45 and S21 Art 59) come first; each type adds its own.
 Format (§8.1 design (c)): decisions and recommendations to a body use the 版头 (文件) format;
@@ -142,6 +143,20 @@ LABELS = {
     "bar_period": "不得申请信用修复的期限",
     "revoking_document": "撤销依据文书",
     "revoked_on": "撤销日期",
+    # N24: the yearly assessment's result, to each assessed body (no record: notices.addressed)
+    "year": "考核年度",
+    "method": "考核评价方式",
+    "unit_count": "参评单位数",
+    "total": "本单位得分",
+    "grade": "本单位等次",
+    "rank": "本单位名次",
+    "deductions": "主要扣分事项",
+    "standings": "各单位考核评价结果",
+    "standings[].rank": "名次",
+    "standings[].unit": "单位",
+    "standings[].total": "得分",
+    "standings[].grade": "等次",
+    "objection_deadline": "提出异议的期限",
 }
 
 MEASURES = "measures measures[].name measures[].basis"
@@ -162,16 +177,17 @@ def _unless_period(key: str):
     return lambda data: not data.get(key)
 
 
-def _type(code, title, doc_code, letter, fields, labels=None, variants=None, conditional=None):
+def _type(code, title, doc_code, letter, fields, labels=None, variants=None, conditional=None, common=COMMON):
     return NoticeType(
         code=code,
         title=title,
         doc_code=doc_code,
         letter_format=letter,
-        fields=tuple(f"{COMMON} {fields}".split()),
+        fields=tuple(f"{common} {fields}".split()),
         labels={**LABELS, **(labels or {})},
         variants=variants or {},
         conditional=conditional or {},
+        about_record=common == COMMON,
     )
 
 
@@ -261,6 +277,11 @@ _TYPES = [
           f"repair_decision_number fraud_facts restored_disclosure bar_period {REMEDY}"),
     _type("N21", "失信记录撤销告知书", "撤告", True, "revoking_document revoked_on platforms",
           {"platforms": "已更新的平台"}),
+    # DOMAIN §9.1: a 通报 to each assessed body, about no record (so no subject, no record number).
+    _type("N24", "年度政务诚信考核评价结果通报", "考通", False,
+          "year method unit_count total grade rank standings standings[].rank standings[].unit "
+          "standings[].total standings[].grade objection_deadline",
+          common="issuer.name addressee contact publicity"),
     # DOMAIN §9.3, scenario 33: the written answer within 15 days, and the result when the
     # lead closes (unfounded: the explanation, in outcome_reasons).
     _type("N25", "投诉受理告知书", "投受", True,

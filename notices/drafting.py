@@ -130,10 +130,12 @@ PRODUCED_AT: dict[tuple[type, str], tuple[Produce, ...]] = {
 }
 
 
-#: Types an app above drafts with `produce` at its own steps, which casework does not know:
-#: the complaint's answers (exchange.complaints.feedback, at acceptance and when the lead
-#: closes). Named here so that every type is accounted for.
+#: Types an app above drafts at its own steps, which casework does not know: the yearly
+#: assessment's result (notices.addressed) and the complaint's answers
+#: (exchange.complaints.feedback, at acceptance and when the lead closes). Named here so that
+#: every type is accounted for.
 PRODUCED_ABOVE: dict[str, str] = {
+    "N24": "oversight.assessment: the year's results approved, one to each assessed unit",
     "N25": "exchange.complaints: a complaint accepted as a lead",
     "N26": "exchange.complaints: the lead of a complaint dismissed or determined",
 }

@@ -49,7 +49,7 @@ def notice_draft(
         record = _visible_record(acting_user, record_id)
         role = acting_role(acting_user, record, NOTICE_STEPS["draft"])
         _check_about(record, obj)
-        issuer = _issuer(acting_user, issuer_id)
+        issuer = issuer_for(acting_user, issuer_id)
         snapshot = _snapshot(notice_type, record, obj, data, issuer)
         check_complete(notice_type, snapshot)
         notice = new_draft(
@@ -164,11 +164,19 @@ def _check_credit_code(record: Record, before: dict, after: dict) -> None:
 
 def _notice_type(type_code: str):
     try:
-        return types.get(type_code)
+        notice_type = types.get(type_code)
     except KeyError:
         raise DomainError(
             _("文书类型“%(code)s”不存在。") % {"code": type_code}, field="type_code", code="invalid_choice"
         ) from None
+    if not notice_type.about_record:
+        raise DomainError(
+            _("“%(title)s”不针对失信记录，由系统在相应环节签发，不能在案件中拟稿。")
+            % {"title": notice_type.title},
+            field="type_code",
+            code="invalid_choice",
+        )
+    return notice_type
 
 
 def _visible_record(acting_user, record_id: int) -> Record:
@@ -222,11 +230,22 @@ def check_complete(notice_type, data: dict, *, field_of_first: bool = False) -> 
         )
 
 
-def new_draft(notice_type, *, record: Record, about, issuer: Issuer, data: dict, by: audit.Acting) -> Notice:
-    """A notice's first version, drafted by a user or by the system, and its entry."""
+def new_draft(
+    notice_type,
+    *,
+    record: Record | None,
+    about,
+    issuer: Issuer,
+    data: dict,
+    by: audit.Acting,
+    addressed_to=None,
+) -> Notice:
+    """A notice's first version, drafted by a user or by the system, and its entry; a notice
+    about no record names the body it goes to (`addressed_to`)."""
     notice = Notice.objects.create(
         type_code=notice_type.code,
         record=record,
+        addressed_to=addressed_to,
         about=about,
         issuer=issuer,
         data=data,
@@ -258,7 +277,7 @@ def template_version_of(notice_type) -> str:
     return str(getattr(notice_type, "template_version", "") or "1")
 
 
-def _issuer(acting_user, issuer_id: int | None) -> Issuer:
+def issuer_for(acting_user, issuer_id: int | None = None) -> Issuer:
     """The issuer named, else the one of the user's organisation, else the default one."""
     active = Issuer.objects.filter(is_active=True)
     if issuer_id is not None:

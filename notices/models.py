@@ -82,6 +82,7 @@ NS = NoticeState
 FROZEN_FIELDS = (
     "type_code",
     "record",
+    "addressed_to",
     "content_type",
     "object_id",
     "issuer",
@@ -138,7 +139,23 @@ class Notice(StepMachine, models.Model):
 
     type_code = models.CharField(_("文书类型"), max_length=4)
     record = models.ForeignKey(
-        "casework.Record", verbose_name=_("失信记录"), on_delete=models.PROTECT, related_name="notices"
+        "casework.Record",
+        verbose_name=_("失信记录"),
+        on_delete=models.PROTECT,
+        related_name="notices",
+        null=True,
+        blank=True,
+    )
+    # A notice about no record (the yearly assessment's result to a body: notices.addressed)
+    # names the body it goes to; it is read through the object it is about, never through
+    # the record's notices (notices.queries).
+    addressed_to = models.ForeignKey(
+        "casework.Organisation",
+        verbose_name=_("主送单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     # The sub-process object the notice is about (an objection, a rectification…), if any.
     content_type = models.ForeignKey(
@@ -181,6 +198,10 @@ class Notice(StepMachine, models.Model):
                 fields=["issuer", "type_code", "year", "sequence"],
                 condition=models.Q(sequence__isnull=False),
                 name="notice_sequence_unique",
+            ),
+            models.CheckConstraint(
+                name="notice_about_a_record_or_to_a_body",
+                condition=models.Q(record__isnull=False) | models.Q(addressed_to__isnull=False),
             ),
             models.CheckConstraint(
                 name="notice_issued_has_number",

@@ -179,7 +179,7 @@ def machine_readable(notice, *, draft: bool) -> dict:
         "issued_on": None if draft else notice.issued_on,
         "verify_code": None if draft else notice.verify_code,
         "template_version": notice.template_version,
-        "record": notice.record.reference,
+        "record": notice.record.reference if notice.record_id else None,
         "data": notice.data,
     }
 

@@ -64,17 +64,12 @@ def capture(notice: Notice) -> dict:
 def notice_approve(*, acting_user, notice_id: int, ip_address: str | None = None) -> Notice:
     """The approver checks the draft; whoever drafted it cannot approve it."""
 
-    def change(notice: Notice) -> None:
-        refuse(own_draft(acting_user, notice))
-        check_complete(types.get(notice.type_code), notice.data)
-        notice.approved_by, notice.approved_at = acting_user, timezone.now()
-
     return perform(
         NOTICES,
         acting_user=acting_user,
         pk=notice_id,
         step="approve",
-        change=change,
+        change=approving(acting_user),
         ip_address=ip_address,
         capture=capture,
     )
@@ -82,7 +77,31 @@ def notice_approve(*, acting_user, notice_id: int, ip_address: str | None = None
 
 def notice_issue(*, acting_user, notice_id: int, ip_address: str | None = None) -> Notice:
     """Number, date and freeze the notice in one transaction; the PDF follows on commit."""
-    from .tasks import render_notice
+    return perform(
+        NOTICES,
+        acting_user=acting_user,
+        pk=notice_id,
+        step="issue",
+        change=issuing(acting_user),
+        after=render_on_commit,
+        ip_address=ip_address,
+        capture=capture,
+    )
+
+
+def approving(acting_user):
+    """The approve step's change: whoever drafted a notice does not approve it."""
+
+    def change(notice: Notice) -> None:
+        refuse(own_draft(acting_user, notice))
+        check_complete(types.get(notice.type_code), notice.data)
+        notice.approved_by, notice.approved_at = acting_user, timezone.now()
+
+    return change
+
+
+def issuing(acting_user):
+    """The issue step's change: complete, sealed, then numbered, dated and given its code."""
 
     def change(notice: Notice) -> None:
         notice_type = types.get(notice.type_code)
@@ -100,19 +119,13 @@ def notice_issue(*, acting_user, notice_id: int, ip_address: str | None = None) 
         notice.template_version = template_version_of(notice_type)
         notice.verify_code = _new_verify_code()
 
-    def after(notice: Notice) -> None:
-        render_notice.delay_on_commit(notice.pk)
+    return change
 
-    return perform(
-        NOTICES,
-        acting_user=acting_user,
-        pk=notice_id,
-        step="issue",
-        change=change,
-        after=after,
-        ip_address=ip_address,
-        capture=capture,
-    )
+
+def render_on_commit(notice: Notice) -> None:
+    from .tasks import render_notice
+
+    render_notice.delay_on_commit(notice.pk)
 
 
 def _new_verify_code() -> str:

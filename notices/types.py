@@ -60,6 +60,9 @@ class NoticeType:
     variants: Mapping[str, Variant] = field(default_factory=dict)
     # Fields required only when a predicate on the data holds (e.g. no period for 开除).
     conditional: Mapping[str, object] = field(default_factory=dict)
+    # False: a notice to a body about no record, issued by the step that calls for it
+    # (notices.addressed), never drafted by hand about a record.
+    about_record: bool = True
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"

@@ -24,7 +24,7 @@ from . import lifecycle
 from .assessment_cases import BASE, approved, create, messages_of, page_totals, post, scoring, step
 from .factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("issuer")]
 
 
 @pytest.fixture

@@ -126,10 +126,21 @@ def stored(pk: int) -> dict:
         ("UPDATE notices_notice SET data = '{}'::jsonb WHERE id = %s", "cannot be changed"),
         ("UPDATE notices_notice SET issued_on = issued_on - 1 WHERE id = %s", "cannot be changed"),
         ("UPDATE notices_notice SET issuer_id = issuer_id WHERE id = %s", None),
+        ("UPDATE notices_notice SET addressed_to_id = 1 WHERE id = %s", "cannot be changed"),
         ("UPDATE notices_notice SET state = 'DRAFT' WHERE id = %s", "cannot go from ISSUED to DRAFT"),
         ("DELETE FROM notices_notice WHERE id = %s", "cannot be deleted"),
     ],
-    ids=["number", "sha256", "pdf", "data", "issued_on", "same_value", "state_back", "delete"],
+    ids=[
+        "number",
+        "sha256",
+        "pdf",
+        "data",
+        "issued_on",
+        "same_value",
+        "addressed_to",
+        "state_back",
+        "delete",
+    ],
 )
 def test_raw_sql_cannot_change_or_delete_an_issued_notice(two_letters, sql, message):
     notice = two_letters[1]

@@ -54,7 +54,7 @@ def test_what_neither_record_nor_issuer_knows_must_be_typed_in(officer, record):
     assert types.get("N21").label("revoking_document") in str(refused.value.message)
 
 
-@pytest.mark.parametrize("code", [nt.code for nt in types.all_types()])
+@pytest.mark.parametrize("code", [nt.code for nt in types.all_types() if nt.about_record])
 def test_every_type_refuses_a_draft_missing_a_required_field_and_names_it(officer, record, code, monkeypatch):
     """Scenario 24, for every type: the message names the missing field in Chinese. The data
     is all given by the drafter here (the builders need their sub-process objects)."""
@@ -69,6 +69,15 @@ def test_every_type_refuses_a_draft_missing_a_required_field_and_names_it(office
         services.notice_draft(acting_user=officer, type_code=code, record_id=record.pk, data=data)
     assert refused.value.code == "notice_incomplete" and refused.value.field == "data"
     assert notice_type.label(key) in str(refused.value.message)
+    assert not Notice.objects.exists()
+
+
+def test_a_type_about_no_record_is_never_drafted_in_a_case(officer, record):
+    data = complete("N24", record)
+    with pytest.raises(DomainError) as refused:
+        services.notice_draft(acting_user=officer, type_code="N24", record_id=record.pk, data=data)
+    assert refused.value.field == "type_code"
+    assert "年度政务诚信考核评价结果通报" in str(refused.value.message)
     assert not Notice.objects.exists()
 
 

@@ -1,4 +1,4 @@
-"""The notice registry N1–N21 and N25–N26: required fields (scenario 24 for every type) and the HTML contract."""
+"""The notice registry N1–N21 and N24–N26: required fields (scenario 24 for every type) and the HTML contract."""
 
 import copy
 import json
@@ -38,11 +38,12 @@ REMOVALS = [
 ]
 
 
-def test_the_registry_holds_n1_to_n21_and_the_complaint_answers_with_distinct_codes():
+def test_the_registry_holds_n1_to_n21_the_assessment_result_and_the_complaint_answers_with_distinct_codes():
     registry = types.all_types()
-    # N22–N24 are reserved by DOMAIN §8.3 for types not built yet.
-    assert [t.code for t in registry] == [f"N{n}" for n in [*range(1, 22), 25, 26]]
-    assert len({t.doc_code for t in registry}) == 23
+    # N22–N23 are reserved by DOMAIN §8.3 for types not built yet.
+    assert [t.code for t in registry] == [f"N{n}" for n in [*range(1, 22), 24, 25, 26]]
+    assert len({t.doc_code for t in registry}) == 24
+    assert [t.code for t in registry if not t.about_record] == ["N24"]
     assert types.get("N2").title == "政务失信记录告知书"
     assert types.get("N2").doc_code == "失告"
     assert types.get("N14").letter_format is False

@@ -16,6 +16,7 @@ from django.test import Client, TestCase, override_settings
 from casework.models import AuditEntry, Category, Organisation, Record, User
 from oversight import demo as oversight_demo
 from oversight.assessment import scoring
+from oversight.assessment.notice import result_notices
 from oversight.commitments.lifecycle import ChangeState, CommitmentState, MilestoneState, Reason
 from oversight.integrity.queries import people_without_file
 from oversight.models import (
@@ -97,7 +98,12 @@ def test_the_assessment_is_approved_by_another_user_with_a_result_for_every_unit
     result = year.results.get(organisation=objection.organisation)
     unit = page("liaison", "/unit/assessment/")
     assert "2026 年度" in unit and result.grade in unit
-    assert objection.reason in page("liaison", "/unit/assessment/2026/")
+    own_page = page("liaison", "/unit/assessment/2026/")
+    assert objection.reason in own_page
+    # each assessed unit was sent its result notice on approval
+    notices = result_notices(year)
+    assert sorted(notices.values_list("addressed_to_id", flat=True)) == sorted(assessed)
+    assert notices.get(addressed_to=objection.organisation).number in own_page
 
 
 def test_commitments_in_every_state_and_the_restructuring_lead(seeded):

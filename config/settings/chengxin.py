@@ -104,6 +104,8 @@ CHENGXIN = {
         "GRADES": [["A", 90], ["B", 80], ["C", 60], ["D", 0]],
         "UNIT_TYPES": ["DEPARTMENT", "PARK", "TOWN"],
         "OBJECTION_WORKING_DAYS": 5,
+        # What the result notice (N24) says of how the year was assessed.
+        "METHOD": "系统数据自动扣分与人工加减分相结合的方式，基础分100分",
     },
     "HOTLINE_IMPORT": {
         "columns": {

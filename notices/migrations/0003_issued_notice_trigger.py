@@ -33,11 +33,14 @@ FROZEN = (
     "issued_by_id",
     "issued_at",
 )
-_CHANGED = " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in FROZEN)
 
-CREATE = [
-    f"""
-CREATE FUNCTION notices_issued_notice_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+
+def function_sql(frozen: tuple[str, ...], create: str = "CREATE") -> str:
+    """The trigger's function over the `frozen` columns (a later migration that adds a frozen
+    column replaces it: `create="CREATE OR REPLACE"`)."""
+    changed = " OR ".join(f"NEW.{column} IS DISTINCT FROM OLD.{column}" for column in frozen)
+    return f"""
+{create} FUNCTION notices_issued_notice_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.number IS NULL THEN
         RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
@@ -46,7 +49,7 @@ BEGIN
         RAISE EXCEPTION 'issued notice % cannot be deleted', OLD.number
             USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF {_CHANGED} THEN
+    IF {changed} THEN
         RAISE EXCEPTION 'issued notice % cannot be changed', OLD.number
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -63,7 +66,11 @@ BEGIN
     END IF;
     RETURN NEW;
 END;
-$$""",
+$$"""
+
+
+CREATE = [
+    function_sql(FROZEN),
     f"""CREATE TRIGGER issued_notice_immutable BEFORE UPDATE OR DELETE ON {TABLE}
         FOR EACH ROW EXECUTE FUNCTION notices_issued_notice_immutable()""",
 ]

@@ -10,8 +10,12 @@ its window (CHENGXIN["ASSESSMENT"]["OBJECTION_WORKING_DAYS"]) and an assessor an
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from casework import calendar
 from casework.lifecycle import Step
 from casework.permissions import UNIT_ROLES
 from casework.roles import Role
@@ -48,3 +52,11 @@ AUDIT_PREFIX = "assessment"
 
 def action(step: str) -> str:
     return f"{AUDIT_PREFIX}.{step}"
+
+
+def objection_deadline(assessment) -> dt.date | None:
+    """The last day of the units' objection window, once the year is approved."""
+    if assessment.approved_on is None:
+        return None
+    days = settings.CHENGXIN["ASSESSMENT"]["OBJECTION_WORKING_DAYS"]
+    return calendar.add_working_days(assessment.approved_on, days).date

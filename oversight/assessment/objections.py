@@ -9,26 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from casework import audit, calendar, clock
+from casework import audit, clock
 from casework.errors import DomainError, PermissionDeniedError
 from casework.permissions import UNIT_ROLES, has_role
 from casework.services.validation import require_text
 
 from ..models import Assessment, AssessmentState, LineOrigin, ObjectionState, ResultObjection, ScoreLine
 from . import scoring
-from .lifecycle import action
+from .lifecycle import action, objection_deadline
 from .services import _acting, _guard, _locked, _points
-
-
-def objection_deadline(assessment: Assessment) -> dt.date | None:
-    if assessment.approved_on is None:
-        return None
-    days = settings.CHENGXIN["ASSESSMENT"]["OBJECTION_WORKING_DAYS"]
-    return calendar.add_working_days(assessment.approved_on, days).date
 
 
 def objection_refusal(user, assessment: Assessment, today: dt.date) -> str:

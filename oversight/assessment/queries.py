@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 
 from casework.permissions import UNIT_ROLES, has_role, visible_records
 from casework.roles import Role
+from notices.models import Notice
 
 from ..models import Assessment, AssessmentState, ResultObjection, ScoreLine
-from . import scoring
+from . import notice, scoring
 
 READ_ROLES = frozenset({Role.ASSESSOR, Role.APPROVER})
 
@@ -72,3 +73,13 @@ def own_lines(user, assessment: Assessment) -> list[tuple[ScoreLine, list[dict]]
 
 def own_objections(user, assessment: Assessment) -> QuerySet[ResultObjection]:
     return assessment.objections.filter(organisation_id=user.organisation_id)
+
+
+def result_notice(user, assessment: Assessment, organisation_id: int) -> Notice | None:
+    """The unit's result notice (N24): the commission's readers see every unit's, a unit's
+    liaison and head only their own."""
+    if not has_role(user, *READ_ROLES) and organisation_id != user.organisation_id:
+        return None
+    if not visible_assessments(user).filter(pk=assessment.pk).exists():
+        return None
+    return notice.result_notice_for(assessment, organisation_id)

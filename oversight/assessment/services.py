@@ -26,7 +26,7 @@ from ..models import (
     LineOrigin,
     ScoreLine,
 )
-from . import scoring, sources
+from . import notice, scoring, sources
 from .lifecycle import ASSESSMENT_STEPS, action
 
 A = AssessmentState
@@ -338,9 +338,13 @@ def assessment_return(
 
 @transaction.atomic(durable=True)
 def assessment_approve(*, acting_user, assessment_id: int, ip_address: str | None = None) -> Assessment:
-    """Approve and freeze: each unit's result is written once, as computed from its lines now."""
+    """Approve and freeze: each unit's result is written once, as computed from its lines now,
+    and each unit is sent its result notice (N24), numbered and sealed, in the same transaction:
+    without an issuer that has a seal nothing is approved."""
     assessment = _move(acting_user, assessment_id, "approve", ip_address)
     assessment.approved_by, assessment.approved_on = acting_user, clock.today()
     assessment.save()
-    scoring.UnitResult.objects.bulk_create(scoring.freeze_rows(assessment, scoring.live_scores(assessment)))
+    ranked = scoring.ranked(scoring.live_scores(assessment))
+    scoring.UnitResult.objects.bulk_create(scoring.freeze_rows(assessment, ranked))
+    notice.issue_result_notices(assessment, ranked, _acting(acting_user, "approve", ip_address))
     return assessment

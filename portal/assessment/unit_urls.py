@@ -7,4 +7,5 @@ from . import unit_views
 urlpatterns = [
     path("", unit_views.unit_home, name="unit-assessment"),
     path("<int:year>/", unit_views.unit_year, name="unit-assessment-year"),
+    path("<int:year>/notice.pdf", unit_views.unit_notice, name="unit-assessment-notice"),
 ]

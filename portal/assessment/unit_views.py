@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from casework import clock
 from casework.errors import DomainError
@@ -18,6 +20,7 @@ from oversight.assessment import objections, queries
 from portal.workbench.access import require_role
 
 from .forms import ReasonForm
+from .views import notice_download
 
 
 def _require_unit(request: HttpRequest) -> None:
@@ -60,6 +63,16 @@ def unit_year(request: HttpRequest, year: int) -> HttpResponse:
         "objections": queries.own_objections(request.user, assessment),
         "objection_refusal": objections.objection_refusal(request.user, assessment, clock.today()),
         "objection_deadline": objections.objection_deadline(assessment),
+        "result_notice": queries.result_notice(request.user, assessment, request.user.organisation_id),
+        "notice_url": reverse("unit-assessment-notice", args=[year]),
         "form": form,
     }
     return render(request, "portal/assessment/unit_year.html", context)
+
+
+@login_required
+@require_safe
+def unit_notice(request: HttpRequest, year: int) -> HttpResponse:
+    _require_unit(request)
+    assessment = get_object_or_404(queries.visible_assessments(request.user), year=year)
+    return notice_download(queries.result_notice(request.user, assessment, request.user.organisation_id))

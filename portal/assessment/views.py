@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from casework.errors import DomainError
 from casework.http import client_ip
 from casework.permissions import has_role
+from notices.api import pdf_response
 from oversight.assessment import export as assessment_export
 from oversight.assessment import objections, queries, scoring, services
 from oversight.assessment.lifecycle import ASSESSMENT_STEPS
@@ -196,11 +198,33 @@ def unit_detail(request: HttpRequest, year: int, organisation_id: int) -> HttpRe
     context = {
         "assessment": assessment,
         "score": score,
+        "result_notice": queries.result_notice(request.user, assessment, organisation_id),
+        "notice_url": reverse("assessment-notice", args=[year, organisation_id]),
         "lines": lines,
         "indicators": assessment.indicators.all(),
         "evidence_links": True,
     }
     return render(request, "portal/assessment/unit.html", context)
+
+
+@login_required
+@require_safe
+def result_notice(request: HttpRequest, year: int, organisation_id: int) -> HttpResponse:
+    assessment = _year(request, year)
+    return notice_download(queries.result_notice(request.user, assessment, organisation_id))
+
+
+def notice_download(notice) -> HttpResponse:
+    """The stored PDF of a unit's result notice, byte for byte (as the notices API serves one)."""
+    if notice is None:
+        raise Http404(_("该单位没有考核结果通报。"))
+    if not notice.pdf_ready:
+        return HttpResponse(
+            _("考核结果通报正在生成，请稍后再试。"), status=409, content_type="text/plain; charset=utf-8"
+        )
+    response = pdf_response(bytes(notice.pdf), f"{notice.number}.pdf")
+    response["X-Content-SHA256"] = notice.sha256
+    return response
 
 
 @login_required

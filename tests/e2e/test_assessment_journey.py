@@ -8,12 +8,14 @@ Screenshots under test-output/e2e/.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from casework.roles import Role
 
@@ -47,6 +49,7 @@ def test_the_assessor_scores_the_year_the_approver_freezes_it_and_a_unit_sees_it
     unit,
     other_unit,
     liaison,
+    issuer,
     tmp_path,
 ):
     base = live_server.url
@@ -172,6 +175,13 @@ def test_the_assessor_scores_the_year_the_approver_freezes_it_and_a_unit_sees_it
     expect(page.locator("#lines")).to_contain_text(general.reference)
     body = page.inner_text("body")
     assert other_unit.name not in body and serious.reference not in body
+    # the result notice, numbered and sealed on approval: the unit's own, downloaded
+    notice_link = page.locator(".result-notice a")
+    expect(notice_link).to_have_text(re.compile(r"^东监考通〔2026〕\d+号$"))
+    with page.expect_download() as notice_pdf:
+        notice_link.click()
+    text = "".join(PdfReader(notice_pdf.value.path()).pages[0].extract_text().split())
+    assert "年度政务诚信考核评价结果通报" in text and f"{unit.name}：" in text and "得分95.0分" in text
     screenshot("liaison-own-result")
     response = page.goto(f"{base}/work/assessment/2026/")
     assert response is not None and response.status == 403
