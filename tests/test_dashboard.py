@@ -19,7 +19,7 @@ from casework.lifecycle import ObjectionState, RecordState, RepairState
 from casework.models import ConflictDeclaration, Deadline, Objection, Record, RepairApplication
 from casework.roles import Role
 from oversight.models import RiskAlert, RiskRule
-from oversight.statistics.registry import COMMISSION_FIGURES, UNIT_FIGURES
+from oversight.statistics.registry import COMMISSION_FIGURES, UNIT_FIGURES, for_user
 from oversight.statistics.scope import Scope
 
 from .factories import UserFactory
@@ -184,12 +184,14 @@ def counts(table) -> dict:
 @pytest.mark.parametrize("url", ["/work/", "/work/statistics/"])
 def test_a_commission_role_sees_every_figure_with_its_chart_data_and_table(role, url, unit, rule):
     add_records(12, unit, rule=rule)
-    response = signed_in(UserFactory(roles=[role])).get(url)
+    user = UserFactory(roles=[role])
+    response = signed_in(user).get(url)
     assert response.status_code == 200
     html = response.content.decode()
     tables = Tables(html).tables
     assert "vendor/echarts/6.1.0/echarts.min.js" in html and "js/charts.js" in html
-    for spec in COMMISSION_FIGURES:
+    assert set(tables) == {spec.name for spec in for_user(COMMISSION_FIGURES, user)}
+    for spec in for_user(COMMISSION_FIGURES, user):
         assert f'id="figure-{spec.name}-data" type="application/json"' in html
         assert f'data-chart="figure-{spec.name}-data"' in html
         assert f'href="/work/dashboard/{spec.name}.xlsx?' in html
@@ -295,7 +297,7 @@ def test_each_figures_export_equals_its_table_on_the_page(officer, unit, other_u
     client = signed_in(officer)
     params = {"unit": unit.pk, "date_from": "2026-01-01"}
     tables = Tables(client.get("/work/statistics/", params).content.decode()).tables
-    for spec in COMMISSION_FIGURES:
+    for spec in for_user(COMMISSION_FIGURES, officer):
         response = client.get(f"/work/dashboard/{spec.name}.xlsx", params)
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -310,7 +312,7 @@ def test_the_statistics_export_has_every_filtered_figure(officer, unit, other_un
     params = {"unit": other_unit.pk}
     tables = Tables(client.get("/work/statistics/", params).content.decode()).tables
     sheets = sheet_rows(client.get("/work/statistics/export.xlsx", params).content)
-    assert list(sheets.values()) == [tables[spec.name] for spec in COMMISSION_FIGURES]
+    assert list(sheets.values()) == [tables[spec.name] for spec in for_user(COMMISSION_FIGURES, officer)]
     assert sum(int(n) for _label, n in sheets["记录按失信等级"][1:]) == 4
 
 
@@ -425,8 +427,13 @@ def test_the_grades_are_the_latest_approved_years_each_units_last_revision(
     assert counts(figures["assessment-grades"]) == {"A": 1, "B": 1, "C": 0, "D": 0}
     response = signed_in(approver).get("/work/statistics/", {"unit": unit.pk})
     assert counts(figures_of(response)["assessment-grades"]) == {"A": 0, "B": 1, "C": 0, "D": 0}
-    # The assessment is read by its assessors and approvers (oversight.assessment.queries).
-    assert sum(counts(figures_of(signed_in(officer).get("/work/"))["assessment-grades"]).values()) == 0
+    # The assessment is read by its assessors and approvers (oversight.assessment.queries): an
+    # officer's pages and exports leave the figure out rather than show it empty.
+    client = signed_in(officer)
+    assert "assessment-grades" not in figures_of(client.get("/work/"))
+    assert "assessment-grades" not in figures_of(client.get("/work/statistics/"))
+    assert client.get("/work/dashboard/assessment-grades.xlsx").status_code == 404
+    assert "年度考核等次" not in sheet_rows(client.get("/work/statistics/export.xlsx").content)
 
 
 def test_the_coverage_chart_draws_the_units_below_100_and_the_total_the_table_all(officer, unit, other_unit):

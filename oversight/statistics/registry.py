@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from casework.permissions import has_role
+
+from ..assessment import queries as assessment_queries
 from . import figures, unit
 from .figures import Table
 from .scope import Scope
@@ -34,6 +37,11 @@ class FigureSpec:
     drawn: Callable[[list[tuple]], list[tuple]] | None = None
     #: Said under the title when the chart draws fewer rows than the table has.
     note: str | Promise = ""
+    #: Who may see it, when not everyone the page admits (the page leaves it out for the others).
+    roles: frozenset[str] | None = None
+
+    def shown_to(self, user) -> bool:
+        return self.roles is None or has_role(user, *self.roles)
 
     def table(self, *, user, scope: Scope) -> Table:
         return self.query(user=user, scope=scope)
@@ -68,7 +76,13 @@ COMMISSION_FIGURES: tuple[FigureSpec, ...] = (
         drawn=lowest_coverage,
         note=_("图中为覆盖率未达 100% 的单位（覆盖率最低的 15 个）和合计；全部单位见数据表。"),
     ),
-    FigureSpec("assessment-grades", _("年度考核等次"), figures.assessment_grades, "bar"),
+    FigureSpec(
+        "assessment-grades",
+        _("年度考核等次"),
+        figures.assessment_grades,
+        "bar",
+        roles=assessment_queries.READ_ROLES,
+    ),
 )
 
 UNIT_FIGURES: tuple[FigureSpec, ...] = (
@@ -76,5 +90,11 @@ UNIT_FIGURES: tuple[FigureSpec, ...] = (
 )
 
 
-def find(specs: tuple[FigureSpec, ...], name: str) -> FigureSpec | None:
-    return next((spec for spec in specs if spec.name == name), None)
+def for_user(specs: tuple[FigureSpec, ...], user) -> tuple[FigureSpec, ...]:
+    """The figures `user` may see."""
+    return tuple(spec for spec in specs if spec.shown_to(user))
+
+
+def find(specs: tuple[FigureSpec, ...], name: str, user) -> FigureSpec | None:
+    """The figure `name` if `user` may see it."""
+    return next((spec for spec in for_user(specs, user) if spec.name == name), None)

@@ -19,7 +19,7 @@ from casework import clock
 from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES, has_role
 from oversight.assessment.queries import latest_own_result
 from oversight.statistics import export
-from oversight.statistics.registry import COMMISSION_FIGURES, UNIT_FIGURES, FigureSpec, find
+from oversight.statistics.registry import COMMISSION_FIGURES, UNIT_FIGURES, FigureSpec, find, for_user
 from oversight.statistics.scope import Scope
 from oversight.statistics.unit import unit_deadlines
 from portal import exports
@@ -31,7 +31,7 @@ from .forms import StatisticsForm
 
 def commission_board(user, today: dt.date) -> list[Shown]:
     """The commission dashboard's charts (portal.workbench.views.dashboard): every record."""
-    return show(COMMISSION_FIGURES, user=user, scope=Scope(today=today))
+    return show(for_user(COMMISSION_FIGURES, user), user=user, scope=Scope(today=today))
 
 
 def unit_board(user, today: dt.date) -> dict:
@@ -39,7 +39,7 @@ def unit_board(user, today: dt.date) -> dict:
     in working days, and its score in the latest approved assessment (None before any)."""
     scope = Scope(today=today)
     return {
-        "figures": show(UNIT_FIGURES, user=user, scope=scope),
+        "figures": show(for_user(UNIT_FIGURES, user), user=user, scope=scope),
         "deadlines": unit_deadlines(user=user, scope=scope),
         "score": latest_own_result(user),
     }
@@ -60,7 +60,9 @@ def statistics(request: HttpRequest) -> HttpResponse:
     form, scope = _filters(request)
     context = {
         "form": form,
-        "figures": show(COMMISSION_FIGURES, user=request.user, scope=scope) if scope else [],
+        "figures": show(for_user(COMMISSION_FIGURES, request.user), user=request.user, scope=scope)
+        if scope
+        else [],
         "query": request.GET.urlencode(),
         "today": clock.today(),
     }
@@ -75,7 +77,10 @@ def statistics_export(request: HttpRequest) -> HttpResponse:
     _form, scope = _filters(request)
     if scope is None:
         return statistics(request)
-    sheets = [(str(spec.title), spec.table(user=request.user, scope=scope)) for spec in COMMISSION_FIGURES]
+    sheets = [
+        (str(spec.title), spec.table(user=request.user, scope=scope))
+        for spec in for_user(COMMISSION_FIGURES, request.user)
+    ]
     return exports.xlsx_response(export.workbook(sheets), exports.dated(_("统计数据")))
 
 
@@ -94,7 +99,7 @@ def figure_export(request: HttpRequest, name: str) -> HttpResponse:
     _form, scope = _filters(request)
     if scope is None:
         return statistics(request)
-    return _one(find(COMMISSION_FIGURES, name), request, scope)
+    return _one(find(COMMISSION_FIGURES, name, request.user), request, scope)
 
 
 @login_required
@@ -103,4 +108,4 @@ def unit_figure_export(request: HttpRequest, name: str) -> HttpResponse:
     user = request.user
     if not (has_role(user, *UNIT_ROLES) and user.organisation_id):
         raise PermissionDenied(_("单位工作台供责任单位的联络员和主要负责人使用。"))
-    return _one(find(UNIT_FIGURES, name), request, Scope(today=clock.today()))
+    return _one(find(UNIT_FIGURES, name, user), request, Scope(today=clock.today()))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from oversight.statistics.registry import COMMISSION_FIGURES, UNIT_FIGURES
+from oversight.statistics.registry import COMMISSION_FIGURES, UNIT_FIGURES, for_user
 
 from ..test_dashboard import TODAY, add_records
 from .test_page_weight import sign_in_as
@@ -25,7 +25,7 @@ def drawn(page: Page) -> dict[str, int]:
 
 
 def test_every_chart_is_drawn_as_svg(
-    page: Page, live_server, settings, officer, liaison, unit, other_unit, civil_servant, screenshot
+    page: Page, live_server, settings, officer, approver, liaison, unit, other_unit, civil_servant, screenshot
 ):
     settings.CHENGXIN_TODAY = TODAY.isoformat()
     add_records(24, unit)
@@ -36,9 +36,15 @@ def test_every_chart_is_drawn_as_svg(
         open_page(page, base + path)
         page.wait_for_load_state("networkidle")
         charts = drawn(page)
-        assert set(charts) == {f"figure-{spec.name}-data" for spec in COMMISSION_FIGURES}
+        assert set(charts) == {f"figure-{spec.name}-data" for spec in for_user(COMMISSION_FIGURES, officer)}
         assert all(charts.values()), charts
     screenshot("statistics")
+    sign_in_as(page, base, approver)  # the grades are for those who read the assessment
+    open_page(page, base + "/work/")
+    page.wait_for_load_state("networkidle")
+    charts = drawn(page)
+    assert set(charts) == {f"figure-{spec.name}-data" for spec in for_user(COMMISSION_FIGURES, approver)}
+    assert "figure-assessment-grades-data" in charts and all(charts.values())
     sign_in_as(page, base, liaison)
     open_page(page, base + "/unit/")
     page.wait_for_load_state("networkidle")
