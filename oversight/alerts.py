@@ -181,8 +181,13 @@ def acknowledge_refusal(user, alert: RiskAlert) -> str:
         return _("该预警已知悉或已关闭。")
     if has_role(user, *COMMISSION_ROLES):
         return ""
-    if has_role(user, *UNIT_ROLES) and user.organisation_id and user.organisation_id == alert.organisation_id:
+    own_unit = (
+        has_role(user, *UNIT_ROLES) and user.organisation_id and user.organisation_id == alert.organisation_id
+    )
+    if own_unit and alert.owner_role in UNIT_ROLES:
         return ""
+    if own_unit:
+        return _("该预警由委员会处理，本单位可查看，无需确认知悉。")
     return _("只有本单位联络员、负责人或委员会工作人员可以确认知悉。")
 
 

@@ -52,6 +52,8 @@ def test_a_dismissed_cause_is_not_raised_again_and_a_disabled_rule_resolves_its_
 
 
 def test_a_liaison_sees_and_acknowledges_only_their_units_alerts(rule, unit, other_unit, liaison, officer):
+    rule.owner_role = Role.UNIT_LIAISON  # the unit's to handle
+    rule.save()
     alerts.sync("test_rule", [*causes(unit, "mine"), *causes(other_unit, "theirs")], today=DAY)
     mine, theirs = RiskAlert.objects.get(key="mine"), RiskAlert.objects.get(key="theirs")
 
@@ -66,3 +68,12 @@ def test_a_liaison_sees_and_acknowledges_only_their_units_alerts(rule, unit, oth
         alerts.alert_dismiss(acting_user=liaison, alert_id=mine.pk, reason="不是风险")
     with pytest.raises(alerts.DomainError):
         alerts.alert_dismiss(acting_user=officer, alert_id=theirs.pk, reason="")
+
+
+def test_a_unit_reads_but_does_not_acknowledge_an_alert_the_commission_handles(rule, unit, liaison):
+    alerts.sync("test_rule", causes(unit, "about-the-unit"), today=DAY)  # owned by the officers
+    alert = RiskAlert.objects.get()
+    assert list(alerts.visible_alerts(liaison)) == [alert]
+    with pytest.raises(alerts.PermissionDeniedError, match="该预警由委员会处理"):
+        alerts.alert_acknowledge(acting_user=liaison, alert_id=alert.pk)
+    assert RiskAlert.objects.get().state == AlertState.OPEN

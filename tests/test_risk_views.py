@@ -99,18 +99,52 @@ def test_a_button_the_user_may_not_press_is_greyed_out_with_the_reason_as_title(
 def test_the_unit_portal_lists_the_units_alerts_and_its_liaison_acknowledges_one(
     client, liaison, unit, other_unit
 ):
-    [mine] = raise_alerts(unit, "mine")
-    raise_alerts(other_unit, "theirs", rule="sme_payment_late")
+    late = [("mine", unit), ("theirs", other_unit)]  # the units' to handle
+    alerts.sync(
+        "sme_payment_late", [Cause(key=k, summary=f"预警 {k}", organisation_id=u.pk) for k, u in late]
+    )
+    mine = RiskAlert.objects.get(key="mine")
+    [commissions] = raise_alerts(unit, "court")  # the commission's, about the unit
     html = signed_in(client, liaison).get(reverse("unit-home")).content.decode()
-    assert "预警 mine" in html and "预警 theirs" not in html
+    assert "预警 mine" in html and "预警 court" in html and "预警 theirs" not in html
     assert reverse("risk-alert-acknowledge", args=[mine.pk]) in html
+    assert reverse("risk-alert-acknowledge", args=[commissions.pk]) not in html
+    assert "该预警由委员会处理，本单位可查看，无需确认知悉。" in html
+    assert 'href="/work/court/"' not in html  # the court page is the commission's: no link to a 403
 
     response = client.post(reverse("risk-alert-acknowledge", args=[mine.pk]), {"next": reverse("unit-home")})
     assert response.status_code == 302 and response["Location"] == reverse("unit-home")
     assert RiskAlert.objects.get(pk=mine.pk).acknowledged_by == liaison
+    client.post(reverse("risk-alert-acknowledge", args=[commissions.pk]), {"next": reverse("unit-home")})
+    assert RiskAlert.objects.get(pk=commissions.pk).state == AlertState.OPEN
     # no resolve or dismiss button for the unit
     assert (
         reverse("risk-alert-dismiss", args=[mine.pk]) not in client.get(reverse("unit-home")).content.decode()
+    )
+
+
+def test_a_commitment_alert_links_each_reader_to_a_page_they_may_open(client, officer, liaison, unit):
+    from oversight.commitments.alerts import MISSED
+
+    alerts.sync(
+        MISSED,
+        [
+            Cause(
+                key="c1",
+                summary="预警 承诺",
+                organisation_id=unit.pk,
+                due_on=DAY,
+                link="/work/commitments/7/",
+            )
+        ],
+        today=DAY,
+    )
+    assert (
+        'href="/unit/commitments/7/"' in signed_in(client, liaison).get(reverse("unit-home")).content.decode()
+    )
+    assert (
+        'href="/work/commitments/7/"'
+        in signed_in(client, officer).get(reverse("risk-alerts")).content.decode()
     )
 
 

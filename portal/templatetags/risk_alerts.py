@@ -28,7 +28,7 @@ def risk_alert_block(context, limit: int = 5, actions: bool = False, title: str 
         "title": title,
         "counts": counts,
         "total": total,
-        "rows": queries.rows(user, first) if actions else [queries.Row(a, "", "") for a in first],
+        "rows": queries.rows(user, first, actions=actions),
         "actions": actions,
         "commission": has_role(user, *alerts.COMMISSION_ROLES),  # the link to the full list
         "next": request.get_full_path(),
