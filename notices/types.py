@@ -1,4 +1,4 @@
-"""The registry of notice types N1–N21 (DOMAIN §8.3) and the one way to turn a type and
+"""The registry of notice types N1–N21 and N24–N26 (DOMAIN §8.3) and the one way to turn a type and
 its data into a GB/T 9704 HTML document.
 
 Contract used by notices.services / notices.render:
