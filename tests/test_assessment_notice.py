@@ -119,6 +119,8 @@ def test_each_unit_reads_only_its_own_notice(
 
     # the commission's assessor reads every unit's, from the unit's page
     client.force_login(assessor)
+    year_page = client.get(f"{BASE}2026/").content.decode()
+    assert "已向 2 个单位签发考核结果通报" in year_page
     page = client.get(f"{BASE}2026/units/{other_unit.pk}/").content.decode()
     assert theirs.number in page and f"{BASE}2026/units/{other_unit.pk}/notice.pdf" in page
     assert b"".join(client.get(f"{BASE}2026/units/{other_unit.pk}/notice.pdf")) == bytes(theirs.pdf)

@@ -18,6 +18,7 @@ from notices.api import pdf_response
 from oversight.assessment import export as assessment_export
 from oversight.assessment import objections, queries, scoring, services
 from oversight.assessment.lifecycle import ASSESSMENT_STEPS
+from oversight.assessment.notice import result_notices
 from oversight.models import Assessment, AssessmentState, ObjectionState, ResultObjection
 from portal.workbench.access import require_role
 
@@ -95,6 +96,7 @@ def year_detail(request: HttpRequest, year: int) -> HttpResponse:
         "answer_form": AnswerForm(indicators=indicators),
         "may_answer": not services.refusal(request.user, assessment, "answer"),
         "objection_deadline": objections.objection_deadline(assessment),
+        "notices_issued": result_notices(assessment).count(),
         "pending": ObjectionState.PENDING,
     }
     return render(request, "portal/assessment/year.html", context)
