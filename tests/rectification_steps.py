@@ -4,7 +4,9 @@ import datetime as dt
 import io
 import zipfile
 
+import pikepdf
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from casework.services import rectification as svc
 
@@ -13,9 +15,30 @@ from .notice_cases import serve_recorded_step
 
 SERVED_ON = dt.date(2026, 9, 1)  # scenario 8: a Tuesday
 
-PDF_BYTES = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 17
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 20
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A real PDF, already in the form casework.upload_safety rewrites PDFs to (saved
+    twice with a deterministic ID), so that storing it keeps its bytes and hash."""
+    document = pikepdf.new()
+    for _ in range(pages):
+        document.add_blank_page(page_size=(595, 842))
+    for _ in range(2):
+        out = io.BytesIO()
+        document.save(out, deterministic_id=True)
+        document = pikepdf.open(io.BytesIO(out.getvalue()))
+    return out.getvalue()
+
+
+def image_bytes(image_format: str) -> bytes:
+    """A real image that Pillow re-encodes to the same bytes (as uploads store images)."""
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (20, 120, 200)).save(out, format=image_format)
+    return out.getvalue()
+
+
+PDF_BYTES = pdf_bytes()
+PNG_BYTES = image_bytes("PNG")
+JPEG_BYTES = image_bytes("JPEG")
 EXE_BYTES = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 56 + b"This program cannot be run in DOS mode."
 ELF_BYTES = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 40
 

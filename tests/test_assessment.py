@@ -23,6 +23,7 @@ from oversight.models import Assessment, AssessmentState, Indicator, LineOrigin,
 from . import lifecycle
 from .assessment_cases import BASE, approved, create, messages_of, page_totals, post, scoring, step
 from .factories import UserFactory
+from .rectification_steps import PDF_BYTES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("issuer")]
 
@@ -272,7 +273,7 @@ def test_a_manual_adjustment_needs_a_reason_and_counts(client, assessor, unit, s
         follow=True,
     )
     assert any("理由" in m for m in messages_of(refused))
-    evidence = SimpleUploadedFile("表彰文件.pdf", b"%PDF-1.7 test")
+    evidence = SimpleUploadedFile("表彰文件.pdf", PDF_BYTES)
     data = {"organisation": unit.pk, "indicator": bonus.pk, "points": "3", "reason": "获省级诚信建设表彰。"}
     post(client, assessor, url, {**data, "evidence": evidence})
     [line] = ScoreLine.objects.filter(origin=LineOrigin.MANUAL)
@@ -280,7 +281,7 @@ def test_a_manual_adjustment_needs_a_reason_and_counts(client, assessor, unit, s
     page = client.get(f"{BASE}2026/units/{unit.pk}/").content.decode()
     assert f"{BASE}2026/lines/{line.pk}/evidence/" in page
     download = client.get(f"{BASE}2026/lines/{line.pk}/evidence/")
-    assert b"".join(download.streaming_content) == b"%PDF-1.7 test"
+    assert b"".join(download.streaming_content) == PDF_BYTES
     totals = page_totals(client.get(f"{BASE}2026/").content.decode())
     assert totals[unit.name] == Decimal(103)
 

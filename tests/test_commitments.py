@@ -15,6 +15,7 @@ from oversight.commitments.queries import broken_commitments
 from oversight.models import ChangeRequest, Commitment, Milestone
 
 from .factories import UserFactory
+from .rectification_steps import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
 UNIT = "/unit/commitments/"
@@ -165,9 +166,7 @@ def change(client, officer, unit, fixed_today):
             "reason": "public_interest",
             "procedure": "经市政府常务会议审议，东府〔2026〕3号批准。",
             "compensation": "按评估价补偿对方损失120万元。",
-            "attachment": SimpleUploadedFile(
-                "批复.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-            ),
+            "attachment": SimpleUploadedFile("批复.pdf", PDF_BYTES),
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -339,7 +338,7 @@ def test_the_navigation_leads_each_to_their_own_commitment_pages(client, officer
 def test_the_commitment_document_is_kept_by_content_and_served_to_who_sees_it(
     client, liaison, other_liaison, officer, unit, fixed_today
 ):
-    pdf = b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    pdf = PDF_BYTES
     as_user(client, liaison)
     commitment = register(client, unit, attachment=SimpleUploadedFile("协议.pdf", pdf))
     assert commitment.file_name == "协议.pdf" and len(commitment.sha256) == 64

@@ -18,12 +18,13 @@ from casework.services.repair.eligibility import repair_eligibility
 
 from . import accountability_steps
 from .factories import UserFactory
+from .rectification_steps import PDF_BYTES
 from .repair_cases import effective_record, set_today
 
 pytestmark = pytest.mark.django_db
 
 COMMITMENT = "本单位承诺：已纠正失信行为，今后依法依规履约践诺。"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = PDF_BYTES
 
 
 @pytest.fixture
