@@ -4,7 +4,10 @@
 The bytes stream into a hidden temporary file in the upload root while they are counted
 and hashed. The file is refused, and the temporary file removed, when it is empty, larger
 than settings.CHENGXIN_UPLOAD_MAX_BYTES, an executable, of a type we do not accept, or
-named with an extension its content contradicts. An accepted file keeps its temporary
+named with an extension its content contradicts, refused by the virus scanner, or hostile
+in a way casework.upload_safety finds (polyglots, zip bombs, macros, embedded objects); a
+PDF or an image is replaced by the clean copy upload_safety writes, and the size and
+SHA-256 kept are the clean copy's. An accepted file keeps its temporary
 name until the caller's transaction `place()`s it under its generated name; `received()`
 removes whatever is left when that transaction fails, so a refusal or a rollback leaves
 nothing on disk.
@@ -23,10 +26,12 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import upload_safety
 from .errors import DomainError
 
 TEMP_PREFIX = ".incoming-"
@@ -176,6 +181,8 @@ class Incoming:
     kind: FileKind
     stored_name: str
     placed: bool = False
+    #: The SHA-256 of the bytes as uploaded when a clean copy replaced them, else "".
+    original_sha256: str = ""
 
     @property
     def final_path(self) -> Path:
@@ -222,12 +229,32 @@ def receive(uploaded_file) -> Incoming:
         size, sha256 = _copy(uploaded_file, fd, limit)
         if size == 0:
             raise _refuse(_("文件为空，请选择有内容的文件。"), "empty")
+        upload_safety.scan(temp_path, name)
         kind = sniff(temp_path, name)
         suffix = check_extension(name, kind)
+        original_sha256 = ""
+        clean = upload_safety.make_safe(temp_path, kind.code, name)
+        if clean is not None:
+            temp_path.write_bytes(clean)
+            new_sha256 = hashlib.sha256(clean).hexdigest()
+            if new_sha256 != sha256:
+                original_sha256, sha256, size = sha256, new_sha256, len(clean)
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
-    return Incoming(temp_path, name, size, sha256, kind, f"{uuid.uuid4().hex}{suffix}")
+    return Incoming(
+        temp_path, name, size, sha256, kind, f"{uuid.uuid4().hex}{suffix}", original_sha256=original_sha256
+    )
+
+
+def checked_content(uploaded_file) -> ContentFile:
+    """The same checks for a FileField kept by Django's storage: the (clean) bytes, under
+    the user's file name, with nothing left in the upload root."""
+    incoming = receive(uploaded_file)
+    try:
+        return ContentFile(incoming.temp_path.read_bytes(), name=incoming.original_name)
+    finally:
+        incoming.discard()
 
 
 @contextlib.contextmanager

@@ -200,15 +200,19 @@ def attachment_upload(
             uploaded_by=acting_user,
         )
         policy.effect(owner, acting_user, role, attachment)
-        _audit_upload(attachment, owner, record, acting_user, role, ip_address)
+        _audit_upload(attachment, owner, record, acting_user, role, ip_address, incoming.original_sha256)
         incoming.place()
     return attachment
 
 
-def _audit_upload(attachment: Attachment, owner, record: Record, acting_user, role, ip_address) -> None:
+def _audit_upload(
+    attachment: Attachment, owner, record: Record, acting_user, role, ip_address, original_sha256: str = ""
+) -> None:
     fields = ("purpose", "original_name", "stored_name", "content_type", "size", "sha256")
     after = {name: getattr(attachment, name) for name in fields}
     after["owner"] = f"{owner._meta.model_name}:{owner.pk}"
+    if original_sha256:  # a clean copy was stored: the upload's own hash, for the record
+        after["original_sha256"] = original_sha256
     audit.append(
         audit.Acting(acting_user, role, ip_address),
         obj=attachment,

@@ -132,3 +132,4 @@ from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
 from .rest import *  # noqa: E402
 from .storage import *  # noqa: E402
+from .uploads import *  # noqa: E402
