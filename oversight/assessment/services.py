@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from casework import action_labels, audit, clock
+from casework import action_labels, audit, clock, uploads
 from casework.errors import DomainError, PermissionDeniedError
 from casework.permissions import roles_of
 from casework.services.validation import require_text
@@ -287,7 +287,8 @@ def adjustment_add(
         points=points,
         explanation=(_("人工加分：") if points > 0 else _("人工扣分：")) + reason[:480],
         reason=reason,
-        evidence=evidence or "",
+        # The same checks (type by content, clean copy, scan) as every other upload.
+        evidence=uploads.checked_content(evidence) if evidence else "",
         created_by=acting_user,
     )
     audit.append(
