@@ -437,13 +437,19 @@ def test_an_unreachable_scanner_refuses_the_file(settings, liaison, item, upload
     )
 
 
-@pytest.fixture
-def clamd_socket():
-    """A stand-in clamd on a Unix socket that speaks INSTREAM and knows only EICAR."""
+@pytest.fixture(params=["unix", "tcp"])
+def clamd_socket(request):
+    """A stand-in clamd on a Unix or TCP socket that speaks INSTREAM and knows only EICAR."""
     folder = Path(tempfile.mkdtemp(prefix="clamd-", dir="/tmp"))
-    path = folder / "clamd.sock"
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(str(path))
+    if request.param == "unix":
+        path = folder / "clamd.sock"
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(str(path))
+        address = f"unix://{path}"
+    else:
+        server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        server.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
     server.listen(4)
     received: list[bytes] = []
 
@@ -464,7 +470,7 @@ def clamd_socket():
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield f"unix://{path}", received
+    yield address, received
     server.close()
     shutil.rmtree(folder, ignore_errors=True)
 
