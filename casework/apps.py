@@ -1,4 +1,8 @@
+import sys
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +10,30 @@ class CaseworkConfig(AppConfig):
     name = "casework"
     verbose_name = _("失信案件")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Sent once per app and run: connected for this app only, so once per `migrate`.
+        post_migrate.connect(_checkpoint_after_migrate, sender=self, dispatch_uid="casework-audit-checkpoint")
+
+
+def _checkpoint_after_migrate(sender, using, verbosity=1, **kwargs):
+    """A migration is when a DBA's work on the tables is expected: sign the head right after it,
+    so what the migration left is fixed before anyone touches the tables again. Only `migrate`
+    passes a plan (not `flush`), and only a database that has the audit tables is signed."""
+    if "plan" not in kwargs:
+        return
+    from . import checkpoints
+    from .models import AuditEntry, AuditHead
+
+    tables = set(connections[using].introspection.table_names())
+    if not {AuditEntry._meta.db_table, AuditHead._meta.db_table} <= tables:
+        return
+    out = kwargs.get("stdout") or sys.stdout
+    try:
+        checkpoint = checkpoints.write(using=using)
+    except checkpoints.CheckpointRefused as refused:
+        # The migration itself succeeded: say so loudly, verify_audit names the entry.
+        sys.stderr.write(f"audit checkpoint refused: {refused}; run verify_audit\n")
+        return
+    if verbosity >= 1:
+        out.write(f"  Audit checkpoint written: #{checkpoint.seq}\n")

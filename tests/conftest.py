@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import override_settings
 from django.utils import translation
 
 from casework.roles import Role
@@ -20,6 +21,24 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def module_audit_checkpoint_file(tmp_path_factory):
+    """A module's own checkpoint file, for its module-scoped fixtures (a demo seeded once per
+    module, then rolled back): the next module's database would disagree with what they signed."""
+    with override_settings(
+        CHENGXIN_AUDIT_CHECKPOINT_FILE=tmp_path_factory.mktemp("audit") / "checkpoints.jsonl"
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def audit_checkpoint_file(settings, tmp_path):
+    """Each test's own checkpoint file: a checkpoint signed in one test's (rolled back) database
+    would not agree with the next test's audit trail (casework.checkpoints)."""
+    settings.CHENGXIN_AUDIT_CHECKPOINT_FILE = tmp_path / "audit-checkpoints.jsonl"
+    return settings.CHENGXIN_AUDIT_CHECKPOINT_FILE
 
 
 def pytest_collection_modifyitems(config, items):

@@ -16,13 +16,20 @@ OVERRIDES = {
     "SECURE_HSTS_SECONDS",
     "CHENGXIN_PUBLIC_BASE_URL",
     "CHENGXIN_TRUSTED_PROXIES",
+    "CHENGXIN_AUDIT_CHECKPOINT_KEY",
+    "CHENGXIN_AUDIT_RETENTION_DAYS",
 }
 PUBLIC = "https://chengxin.example.gov.cn"
 
 
 def manage(tmp_path, *args, **env):
     base = {key: value for key, value in os.environ.items() if key not in OVERRIDES}
-    base.update(DJANGO_SETTINGS_MODULE="config.settings.production", CHENGXIN_VAR_DIR=str(tmp_path))
+    base.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        CHENGXIN_VAR_DIR=str(tmp_path),
+        # Required in production (tests/test_sec_anchor.py); a test that means its absence passes "".
+        CHENGXIN_AUDIT_CHECKPOINT_KEY=secrets.token_urlsafe(32),
+    )
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -128,6 +128,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "work-start"  # each role's own start page (portal.workbench.access)
 LOGOUT_REDIRECT_URL = "home"
 
+from .audit_checkpoints import *  # noqa: E402
 from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
 from .rest import *  # noqa: E402

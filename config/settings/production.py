@@ -6,10 +6,18 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import CHENGXIN, SECRET_KEY, env
+from .base import CHENGXIN, CHENGXIN_AUDIT_CHECKPOINT_KEY, SECRET_KEY, env
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be set (at least 50 characters) in production.")
+
+# The audit checkpoints' key (casework.checkpoints): its own secret, not derived from SECRET_KEY,
+# so that rotating SECRET_KEY keeps every checkpoint verifiable and the key can be held by fewer.
+if len(CHENGXIN_AUDIT_CHECKPOINT_KEY) < 32 or CHENGXIN_AUDIT_CHECKPOINT_KEY == SECRET_KEY:
+    raise ImproperlyConfigured(
+        "CHENGXIN_AUDIT_CHECKPOINT_KEY must be set in production (at least 32 characters, not SECRET_KEY): "
+        "it signs the audit checkpoints, and the database must never hold it."
+    )
 
 # Printed on every issued notice (QR code and address), and an issued notice never changes:
 # the development default would send every reader of the paper to 127.0.0.1 for good.

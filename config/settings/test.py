@@ -11,6 +11,9 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 CHENGXIN_UPLOAD_ROOT = Path(tempfile.mkdtemp(prefix="chengxin-test-uploads-"))
+# The audit checkpoints written by `migrate` when the test database is created (each test gets
+# a file of its own: tests/conftest.py).
+CHENGXIN_AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="chengxin-test-audit-")) / "checkpoints.jsonl"
 
 # Django's flush (after every transactional test) TRUNCATEs every table; the audit trail's
 # trigger lets only a superuser session that asks for it do that (casework migration 0009).

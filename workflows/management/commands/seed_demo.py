@@ -12,6 +12,7 @@ import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casework import checkpoints
 from casework.demo import DemoError
 from casework.demo.fonts import NoChineseFont
 from notices.demo import Summary, seed
@@ -52,9 +53,18 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         failed = self._sweep()
         self.stdout.write(self._summary(summary, time.monotonic() - started))
+        self._checkpoint()
         self.stdout.write("\n演示账号（密码均为 chengxin-demo）：\n" + account_table(summary.accounts))
         if failed:
             raise CommandError(f"演示数据已写入，但以下到期处理失败：{', '.join(failed)}")
+
+    def _checkpoint(self) -> None:
+        """Sign the audit chain's head now that the demo wrote its trail (casework.checkpoints)."""
+        try:
+            checkpoint = checkpoints.write()
+        except checkpoints.CheckpointRefused as refused:
+            raise CommandError(f"审计检查点未写入：{refused}（请运行 verify_audit）") from refused
+        self.stdout.write(f"审计检查点已写入：#{checkpoint.seq}")
 
     def _sweep(self) -> list[str]:
         """Every sweep once, for today; the names of those that failed (each commits on its
