@@ -289,6 +289,17 @@ def test_migrate_writes_one_checkpoint_on_the_database_with_the_audit_tables(
     assert verify_audit().startswith("audit chain intact: 7 entries\n1 checkpoints agree")
 
 
+def test_migrate_over_a_tampered_chain_warns_and_signs_nothing(reviewed_chain, capsys):
+    truncate_and_move_head(keep=REVIEWED - 5)
+    before = reviewed_chain.read_bytes()
+    call_command("migrate", verbosity=0)
+    assert (
+        "audit checkpoint refused: the chain head #513 is below the last checkpoint #518"
+        in capsys.readouterr().err
+    )
+    assert reviewed_chain.read_bytes() == before
+
+
 def test_seed_demo_ends_with_a_checkpoint(audit_checkpoint_file):
     out = io.StringIO()
     with override_settings(CHENGXIN_TODAY="2026-11-28"):
