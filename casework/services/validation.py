@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import clock
+from .. import clock, personal_numbers
 from ..errors import DomainError
 from ..permissions import has_role
 from ..roles import Role
@@ -82,6 +82,26 @@ def require_text(value: str, field: str, message, *, name=None) -> str:
             % {"name": label, "max": longest, "count": len(value)},
             field=field,
             code="too_long",
+        )
+    return value
+
+
+def require_public_text(value: str, field: str, message, *, name=None) -> str:
+    """`require_text` for a text the public pages can show (a record's facts and basis):
+    also refused when it holds an ID, telephone or bank card number or a street address
+    down to the house (casework.personal_numbers), quoting the first such span as typed."""
+    value = require_text(value, field, message, name=name)
+    hits = personal_numbers.find(value)
+    if hits:
+        raise DomainError(
+            _("%(name)s中含有疑似%(kind)s“%(span)s”，请删除或改写后再保存。")
+            % {
+                "name": name or TEXT_NAMES.get(field) or _("该项"),
+                "kind": hits[0].label,
+                "span": hits[0].text,
+            },
+            field=field,
+            code="personal_number",
         )
     return value
 

@@ -30,6 +30,7 @@ from ..validation import (
     may_record_paper_filings,
     require_choice,
     require_past_date,
+    require_public_text,
     require_text,
     with_filing,
 )
@@ -247,8 +248,8 @@ def record_propose(
     require_choice(category, Category, "category", _("失信类别"))
     require_choice(domain, Domain, "domain", _("重点领域"))
     require_choice(tier, Tier, "tier", _("失信等级"))
-    facts = require_text(facts, "facts", _("请填写失信事实。"))
-    legal_basis = require_text(legal_basis, "legal_basis", _("请填写认定依据。"))
+    facts = require_public_text(facts, "facts", _("请填写失信事实。"))
+    legal_basis = require_public_text(legal_basis, "legal_basis", _("请填写认定依据。"))
     if determining_unit_id and not Organisation.objects.filter(pk=determining_unit_id).exists():
         raise DomainError(_("认定单位不存在。"), field="determining_unit", code="not_found")
 
@@ -315,9 +316,9 @@ def _proposal_values(*, category, domain, tier, facts, legal_basis, tier_rationa
         if value is not None:
             values[name] = require_choice(value, choices, name, label)
     if facts is not None:
-        values["facts"] = require_text(facts, "facts", _("请填写失信事实。"))
+        values["facts"] = require_public_text(facts, "facts", _("请填写失信事实。"))
     if legal_basis is not None:
-        values["legal_basis"] = require_text(legal_basis, "legal_basis", _("请填写认定依据。"))
+        values["legal_basis"] = require_public_text(legal_basis, "legal_basis", _("请填写认定依据。"))
     if tier_rationale is not None:
         values["tier_rationale"] = tier_rationale.strip()
     if must_disclose is not None:

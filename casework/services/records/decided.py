@@ -18,7 +18,7 @@ from ...models import Category, Domain, Record, SyncKind, Tier
 from ...models.records import ServiceMethod
 from ...rule_table import RuleCode
 from ..steps import check_direct_service
-from ..validation import require_choice, require_past_date, require_text
+from ..validation import require_choice, require_past_date, require_public_text, require_text
 from . import revocation as revocation_effects
 from .steps import perform_step
 
@@ -114,7 +114,7 @@ def amendment(changes: dict) -> Amendment:
     # A corrected text is held to the same plausibility as the proposal's.
     for name, message in (("facts", _("请填写失信事实。")), ("legal_basis", _("请填写认定依据。"))):
         if name in changes:
-            changes = {**changes, name: require_text(changes[name], name, message)}
+            changes = {**changes, name: require_public_text(changes[name], name, message)}
     return Amendment(changes)
 
 
