@@ -14,7 +14,7 @@ import datetime as dt
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from . import clock, rules
+from . import clock, personal_numbers, rules
 from .models import Record, SyncEvent, SyncKind
 from .rule_table import RuleCode
 
@@ -57,8 +57,10 @@ def payload(record: Record) -> dict:
         "category_label": record.get_category_display() if record.category else "",
         "tier": record.tier,
         "tier_label": record.get_tier_display() if record.tier else "",
-        "facts": record.facts,
-        "legal_basis": record.legal_basis,
+        # The platform publishes these: masked like the public pages (older data may
+        # hold what the services now refuse).
+        "facts": personal_numbers.mask(record.facts),
+        "legal_basis": personal_numbers.mask(record.legal_basis),
         "measures": "；".join(m.name for m in record.measures.all()) if record.pk else "",
         "determining_unit": unit.name if unit else "",
         "determining_unit_code": unit.credit_code if unit else "",

@@ -6,8 +6,9 @@ configured public (CHENGXIN["PUBLIC_PERSON_CATEGORIES"], e.g. 问责决定).
 
 Templates never receive a Record, only a `PublicRecord` carrying the fields the public may
 see, so a template edit cannot reach an ID number, a post or the internal case file. Free
-text written by staff (facts, basis) is scrubbed of anything shaped like an ID-card number,
-in full or masked, as a second line of defence.
+text written by staff (facts, basis) is scrubbed of personal numbers (ID-card, telephone and
+bank card numbers, street addresses; casework.personal_numbers), as a second line of defence
+behind the record services' refusal.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from casework import clock, rules
+from casework import clock, personal_numbers, rules
 from casework.models import Record
 from casework.queries import public_records
 
@@ -31,13 +32,9 @@ PER_PAGE = 20
 #: Longest search text taken from the query string.
 MAX_QUERY = 50
 
-# An 18-character ID-card number (region, birth date, sequence, check) or a 15-digit old one,
-# and the masked form this site prints for staff (`4419**********1234`).
-_ID_NUMBER = re.compile(
-    r"(?<![0-9A-Za-z])(?:\d{6}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx]"
-    r"|\d{8}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3})(?![0-9A-Za-z])"
-)
-_MASKED_ID = re.compile(r"\d{2,}\*{4,}[\dXx]{2,}")
+# The masked form this site prints for staff (`4419**********1234`): not a full number,
+# but not for the public either.
+_MASKED_ID = re.compile(r"\d{2,}[*＊]{4,}[\dXx]{2,}")
 
 
 @dataclass(frozen=True)
@@ -61,9 +58,10 @@ class PublicRecord:
 
 
 def scrub(text: str) -> str:
-    """Free text with every ID-card number, full or masked, replaced by a placeholder."""
-    hidden = _("［身份证号码已隐去］")
-    return _MASKED_ID.sub(hidden, _ID_NUMBER.sub(hidden, text or ""))
+    """Free text with every personal number (ID, telephone, bank card, street address:
+    casework.personal_numbers, the detector the record services refuse them with) and every
+    masked ID number replaced by a placeholder naming what was hidden."""
+    return _MASKED_ID.sub(_("［身份证号码已隐去］"), personal_numbers.mask(text or ""))
 
 
 def project(record: Record) -> PublicRecord:
