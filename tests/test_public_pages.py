@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from casework.models import OrganisationName
+from casework.errors import DomainError
+from casework.models import OrganisationName, Record
 from casework.services.records import decided
 from portal.public import scrub
 
@@ -163,16 +164,15 @@ def test_a_person_record_leaves_the_pages_when_its_category_is_no_longer_public(
     assert Client().get(f"/public/records/{record.reference}/").status_code == 404
 
 
-def test_an_id_number_typed_into_the_facts_is_scrubbed_from_the_public_pages(
+def test_an_id_number_typed_into_the_facts_is_refused_and_one_stored_before_is_scrubbed(
     disclosed, approver, civil_servant
 ):
     typed = f"经办人身份证号 {civil_servant.person.id_number}，另见 {civil_servant.person.masked_id_number}。"
-    decided.record_amend(
-        acting_user=approver,
-        record_id=disclosed.pk,
-        changes={"facts": typed, "legal_basis": f"依据…{civil_servant.person.id_number}"},
-        reason="补充",
-    )
+    changes = {"facts": typed, "legal_basis": f"依据…{civil_servant.person.id_number}"}
+    with pytest.raises(DomainError, match="失信事实中含有疑似身份证号码"):
+        decided.record_amend(acting_user=approver, record_id=disclosed.pk, changes=changes, reason="补充")
+    # Text stored before the services refused it (tests/test_sec_pii.py for every spelling).
+    Record.objects.filter(pk=disclosed.pk).update(**changes)
     for html in (page("/public/records/"), page(f"/public/records/{disclosed.reference}/")):
         assert "经办人身份证号" in html and "身份证号码已隐去" in html
         assert_no_id_number(html, civil_servant.person)
