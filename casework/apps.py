@@ -12,6 +12,8 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import signin  # noqa: F401  (the sign-in audit receivers)
+
         # Sent once per app and run: connected for this app only, so once per `migrate`.
         post_migrate.connect(_checkpoint_after_migrate, sender=self, dispatch_uid="casework-audit-checkpoint")
 

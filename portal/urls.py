@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from casework.signin import SignInForm
+
 from . import public
 
 urlpatterns = [
@@ -27,7 +29,11 @@ urlpatterns = [
     path("public/records/<str:reference>/", public.record_detail, name="public-record"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(template_name="public/login.html", redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            template_name="public/login.html",
+            authentication_form=SignInForm,
+            redirect_authenticated_user=True,
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -15,6 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+#: Apps whose permissions open no page: not offered on the user and group pages.
+UNGRANTED_APPS = ("axes",)
 #: The verbs of the permissions Django (and viewflow: manage) create for every model.
 VERBS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看"), "manage": _("管理")}
 
@@ -40,6 +42,8 @@ class PermissionWords:
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name in ("permissions", "user_permissions"):
             field.label_from_instance = permission_label
+            # The sign-in counters (config/settings/lockout.py) have no admin page to grant.
+            field.queryset = field.queryset.exclude(content_type__app_label__in=UNGRANTED_APPS)
         return field
 
 

@@ -12,9 +12,13 @@ from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from ..signin import AdminSignInForm
+
 admin.site.site_header = _("诚信 · 系统配置")
 admin.site.site_title = _("诚信 · 系统配置")
 admin.site.index_title = _("系统配置")
+# Its sign-in says when an account is locked, and until when (casework.signin).
+admin.site.login_form = AdminSignInForm
 
 _ICONS = {True: ("yes", _("是")), False: ("no", _("否")), None: ("unknown", _("未知"))}
 

@@ -1,10 +1,9 @@
 """/api/: organisations, people, records and one POST path per lifecycle step."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
-from . import accountability, attachments, catalogue, lookup, objections, rectification, repair, views
+from . import accountability, attachments, auth, catalogue, lookup, objections, rectification, repair, views
 
 router = SimpleRouter()
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
@@ -13,7 +12,7 @@ router.register("people", views.PersonViewSet, basename="person")
 STEPS = views.STEPS  # the record's step endpoints by slug, in the page's order
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", auth.ObtainTokenApi.as_view(), name="api-token"),
     path("records/", views.RecordListCreateApi.as_view(), name="record-list"),
     path("records/<int:pk>/", views.RecordDetailApi.as_view(), name="record-detail"),
     path("records/<int:pk>/audit/", views.RecordAuditApi.as_view(), name="record-audit"),

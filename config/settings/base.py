@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "exchange",
     "oversight",
     "portal",
+    "axes",  # sign-in lockout (config/settings/lockout.py)
 ]
 
 MIDDLEWARE = [
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "portal.middleware.ChineseNotFoundInDebug",  # the site's 404 page with DEBUG on too
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # the lockout answer of a refused sign-in (casework.signin)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -131,6 +133,7 @@ LOGOUT_REDIRECT_URL = "home"
 from .audit_checkpoints import *  # noqa: E402
 from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
+from .lockout import *  # noqa: E402
 from .rest import *  # noqa: E402
 from .storage import *  # noqa: E402
 from .uploads import *  # noqa: E402

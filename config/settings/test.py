@@ -35,3 +35,6 @@ if "staging" not in DATABASES:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(Path(tempfile.mkdtemp(prefix="chengxin-test-staging-")) / "staging.sqlite3"),
     }
+
+# The test client's login() passes no request, which axes refuses: tests/signin_backend.py.
+AUTHENTICATION_BACKENDS = ["tests.signin_backend.LockoutUnlessRequestless", *AUTHENTICATION_BACKENDS[1:]]
