@@ -179,6 +179,13 @@ def record(
         )
 
 
+def _sent_by_a_client(request) -> bool:
+    """Whether a client's request carried the sign-in. Code that makes a session itself (the
+    test client's login() and force_login() build a bare request with no method; a shell's
+    authenticate() passes none) signs no one in over the network: no event, no address."""
+    return request is not None and bool(getattr(request, "method", None))
+
+
 def _name(credentials: dict | None) -> str | None:
     name = (credentials or {}).get(get_user_model().USERNAME_FIELD)
     return str(name)[:_NAME_LENGTH] if name else None
@@ -186,27 +193,27 @@ def _name(credentials: dict | None) -> str | None:
 
 @receiver(user_logged_in, dispatch_uid="chengxin.signin.logged_in")
 def _logged_in(sender, request, user, **kwargs):
+    if not _sent_by_a_client(request):
+        return
     record(request, LOGIN, name=user.get_username(), user=user, actor=user)
 
 
 @receiver(user_logged_out, dispatch_uid="chengxin.signin.logged_out")
 def _logged_out(sender, request, user, **kwargs):
-    if user is not None:  # signing out with no session is no event
+    if user is not None and _sent_by_a_client(request):  # signing out with no session is no event
         record(request, LOGOUT, name=user.get_username(), user=user, actor=user)
 
 
 @receiver(user_login_failed, dispatch_uid="chengxin.signin.login_failed")
 def _login_failed(sender, credentials, request=None, **kwargs):
+    if not _sent_by_a_client(request):
+        return
     name = _name(credentials)
     # The password is never recorded: only the name tried, and whether axes refused it
     # unchecked (locked already). Axes' own receiver ran first (this module imports
     # axes.signals before connecting), so the request says whether it counted the failure.
     diff = {"username": name}
-    if (
-        request is not None
-        and is_locked_out(request)
-        and getattr(request, "axes_failures_since_start", 0) is None
-    ):
+    if is_locked_out(request) and getattr(request, "axes_failures_since_start", 0) is None:
         diff["refused"] = True
     record(request, LOGIN_FAILED, name=name, diff=diff)
 

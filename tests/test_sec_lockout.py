@@ -208,6 +208,15 @@ def test_signing_out_is_audited(user):
     assert AuditEntry.objects.latest("seq") == logout
 
 
+def test_a_session_made_in_code_is_no_sign_in_event(user):
+    """The test client's force_login() and login() sign no one in over the network."""
+    client = Client()
+    client.force_login(user)
+    client.logout()
+    assert client.login(username=user.username, password=PASSWORD)
+    assert not AuditEntry.objects.filter(action__startswith="auth.").exists()
+
+
 def test_the_sign_in_actions_have_chinese_labels():
     from casework.action_labels import label_of
 
