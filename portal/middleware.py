@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 
+from casework.api.middleware import is_api
 from casework.permissions import has_role
 
 from .workbench.access import may_configure
@@ -67,3 +69,42 @@ class ChineseNotFoundInDebug:
         ):
             return page_not_found(request, Http404())
         return response
+
+
+class RefuseNullCharacters:
+    """A NUL character (%00) in the address, the query string or a posted form answers 400
+    before any view runs: PostgreSQL refuses U+0000 in text, so a lookup by such a value
+    was a 500 there (and a 404 on SQLite). No page of the site takes one legitimately; a
+    JSON body is checked by the API's fields (naming the field), a file's bytes are not
+    text. Under /api/ the answer is the API's JSON error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.has_null(request):
+            if is_api(request):
+                body = {
+                    "detail": _("请求中不能包含空字符（U+0000）。"),
+                    "code": "null_characters",
+                    "field": None,
+                }
+                return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
+            return render(
+                request,
+                "400.html",
+                {"message": _("网址或提交的内容中含有空字符（U+0000），无法处理。")},
+                status=400,
+            )
+        return self.get_response(request)
+
+    @staticmethod
+    def has_null(request) -> bool:
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "\x00" in request.path_info or "%00" in query or "\x00" in query:
+            return True
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            return any(
+                "\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists()
+            )
+        return False

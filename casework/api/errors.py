@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions
@@ -27,6 +29,7 @@ from .messages import serializer_errors
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY
 _OUT_OF_RANGE = gettext_lazy("输入的数值或日期超出可处理的范围。")
+_TOO_LARGE = gettext_lazy("请求内容过大（上限 %(size)s 字节）。")
 logger = logging.getLogger(__name__)
 
 
@@ -48,6 +51,11 @@ def exception_handler(exc, context):
         logger.warning("input out of range: %s", exc)
         set_rollback()
         return _body(400, str(_OUT_OF_RANGE), "out_of_range", None)
+    if isinstance(exc, RequestDataTooBig):
+        # A body over DATA_UPLOAD_MAX_MEMORY_SIZE, read by the parser: 413, not Django's 400.
+        return _body(
+            413, str(_TOO_LARGE) % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}, "request_too_large", None
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     if isinstance(exc, exceptions.ValidationError):

@@ -52,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "casework.api.middleware.ApiErrorsAsJson",  # JSON errors under /api/; no 500 for a huge id
+    "portal.middleware.RefuseNullCharacters",  # 400 for %00 in the address, query or form
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -131,6 +132,7 @@ LOGIN_REDIRECT_URL = "work-start"  # each role's own start page (portal.workbenc
 LOGOUT_REDIRECT_URL = "home"
 
 from .audit_checkpoints import *  # noqa: E402
+from .bounded import *  # noqa: E402
 from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
 from .lockout import *  # noqa: E402
