@@ -6,6 +6,7 @@
 - GET  /api/notices/{id}/download/   the stored PDF (a draft: its watermarked preview)
 - POST /api/notices/{id}/revise/     complete or correct a draft's data (officers)
 - POST /api/notices/{id}/approve/ | issue/ | void/
+- POST /api/notices/{id}/render/     render again an issued notice whose rendering failed
 - POST /api/notices/serve/           one service event for several notices
 
 There is no PUT, PATCH or DELETE: only a draft's data can be changed, through revise/ (the
@@ -53,6 +54,8 @@ class NoticeSerializer(CaseObjectSerializer):
     state = serializers.CharField(read_only=True)
     issuer_name = serializers.CharField(source="issuer.name", read_only=True)
     pdf_ready = serializers.BooleanField(read_only=True)
+    # Rendering given up after its attempts (render_error says why): POST render/ tries again.
+    render_failed = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = Notice
@@ -71,6 +74,9 @@ class NoticeSerializer(CaseObjectSerializer):
             "verify_code",
             "sha256",
             "pdf_ready",
+            "render_failed",
+            "render_error",
+            "render_attempts",
             "template_version",
             "data",
             "drafted_at",
@@ -144,7 +150,7 @@ class ServeNoticesInput(serializers.Serializer):
     notices = id_list(label=gettext_lazy("文书"), min_length=1)
     method = serializers.ChoiceField(label=gettext_lazy("送达方式"), choices=ServiceMethod.choices)
     served_on = serializers.DateField(label=gettext_lazy("送达日期"))
-    proof = serializers.CharField(label=gettext_lazy("送达回证"))
+    proof = serializers.CharField(label=gettext_lazy("送达回证"), max_length=200)
     consent = serializers.BooleanField(
         label=gettext_lazy("受送达人同意电子送达"), required=False, default=False
     )
@@ -268,6 +274,23 @@ class NoticeReviseApi(APIView):
         return Response(NoticeSerializer(notice).data)
 
 
+class NoticeRenderApi(APIView):
+    """Ask for another rendering of an issued notice whose rendering was given up."""
+
+    @extend_schema(
+        tags=["notices"],
+        operation_id="notices_render",
+        summary=gettext_lazy("重新生成文书 PDF"),
+        request=None,
+        responses={200: NoticeSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        notice = services.notice_retry_render(
+            acting_user=request.user, notice_id=pk, ip_address=client_ip(request)
+        )
+        return Response(NoticeSerializer(notice).data)
+
+
 NoticeApproveApi = NoticeActionApi.for_step("approve", services.notice_approve)
 NoticeIssueApi = NoticeActionApi.for_step("issue", services.notice_issue)
 NoticeVoidApi = NoticeActionApi.for_step("void", services.notice_void, ReasonInput)
@@ -303,4 +326,5 @@ urlpatterns = [
     path("<int:pk>/approve/", NoticeApproveApi.as_view(), name="notice-approve"),
     path("<int:pk>/issue/", NoticeIssueApi.as_view(), name="notice-issue"),
     path("<int:pk>/void/", NoticeVoidApi.as_view(), name="notice-void"),
+    path("<int:pk>/render/", NoticeRenderApi.as_view(), name="notice-render"),
 ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -51,6 +52,7 @@ def notice_draft(
         _check_about(record, obj)
         issuer = issuer_for(acting_user, issuer_id)
         snapshot = _snapshot(notice_type, record, obj, data, issuer)
+        check_size(notice_type, snapshot)
         check_complete(notice_type, snapshot)
         notice = new_draft(
             notice_type,
@@ -90,6 +92,7 @@ def notice_revise_draft(
         before = notice.data
         after = finish_snapshot(merged(notice_type, before, fields), notice.issuer)
         _check_credit_code(notice.record, before, after)
+        check_size(notice_type, after)
         check_complete(notice_type, after, field_of_first=True)
         changed = {key for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
         if not changed:
@@ -215,6 +218,47 @@ def finish_snapshot(snapshot: dict, issuer: Issuer) -> dict:
     # (a lazy label in it is written out in the official language).
     with official_language():
         return json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
+
+
+def check_size(notice_type, data: dict) -> None:
+    """Refuse a text value longer than CHENGXIN_NOTICE_MAX_TEXT characters (naming its field)
+    or data longer than CHENGXIN_NOTICE_MAX_DATA as JSON: what is drafted is rendered, and
+    the rendering must finish well inside its time limit (notices.tasks)."""
+    limit = settings.CHENGXIN_NOTICE_MAX_TEXT
+    for key, text in _texts(data, ""):
+        if len(text) > limit:
+            raise DomainError(
+                _("“%(label)s”过长：最多 %(limit)s 字，现有 %(size)s 字。")
+                % {"label": _label(notice_type, key), "limit": limit, "size": len(text)},
+                field=key,
+                code="too_long",
+            )
+    total = len(json.dumps(data, ensure_ascii=False, cls=DjangoJSONEncoder))
+    if total > settings.CHENGXIN_NOTICE_MAX_DATA:
+        raise DomainError(
+            _("文书内容过长：最多 %(limit)s 字，现有 %(size)s 字。")
+            % {"limit": settings.CHENGXIN_NOTICE_MAX_DATA, "size": total},
+            field="data",
+            code="too_long",
+        )
+
+
+def _label(notice_type, key: str) -> str:
+    return notice_type.labels.get(key) or notice_type.label(key.removesuffix("[]"))
+
+
+def _texts(value, key: str):
+    """(dotted key, text) for every string in `value`; a list's elements are `key[]` and
+    its mappings' entries `key[].sub`, as notices.validation names them (a key too long is
+    caught by the total)."""
+    if isinstance(value, str):
+        yield key, value
+    elif isinstance(value, dict):
+        for name, item in value.items():
+            yield from _texts(item, f"{key}.{name}" if key else str(name))
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item, f"{key}[]")
 
 
 def check_complete(notice_type, data: dict, *, field_of_first: bool = False) -> None:

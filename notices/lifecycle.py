@@ -49,6 +49,8 @@ class NoticeAction(models.TextChoices):
     DRAFT = "notice.draft", _("拟稿文书")
     REVISE = "notice.revise", _("完善文书草稿")
     RENDER = "notice.render", _("生成文书 PDF")
+    RENDER_FAILED = "notice.render_failed", _("文书 PDF 生成失败")
+    RENDER_RETRY = "notice.render_retry", _("重新生成文书 PDF")
 
 
 # The timeline and the admin name a notice's steps from its kind (notices.kinds) and its

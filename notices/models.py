@@ -176,6 +176,12 @@ class Notice(StepMachine, models.Model):
     pdf = models.BinaryField(_("PDF"), blank=True, default=b"", editable=False)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True, db_index=True)
     rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
+    # How rendering the PDF went (notices.services.notice_store_pdf): attempts started, the
+    # last failure's reason, and when it was given up (then no automatic retry). Not what the
+    # notice says: writable after issue (not in FROZEN_FIELDS, nor in the trigger's list).
+    render_attempts = models.PositiveSmallIntegerField(_("生成尝试次数"), default=0, editable=False)
+    render_error = models.TextField(_("生成失败原因"), blank=True, editable=False)
+    render_failed_at = models.DateTimeField(_("生成失败时间"), null=True, blank=True, editable=False)
     # None: drafted by the system at the casework step that calls for it (notices.drafting).
     drafted_by = user_link(_("拟稿人"))
     drafted_at = models.DateTimeField(_("拟稿时间"), auto_now_add=True)
@@ -240,6 +246,11 @@ class Notice(StepMachine, models.Model):
     @property
     def pdf_ready(self) -> bool:
         return bool(self.sha256)
+
+    @property
+    def render_failed(self) -> bool:
+        """Rendering was given up after its attempts: an officer may ask for another try."""
+        return self.render_failed_at is not None and not self.pdf_ready
 
     @property
     def was_issued(self) -> bool:

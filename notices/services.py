@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +37,7 @@ from casework.services.validation import require_choice, require_past_date, requ
 from . import numbering, render, service_steps, types
 from .drafts import (  # noqa: F401 (notice_draft, finish_snapshot…: imported from here by callers)
     check_complete,
+    check_size,
     finish_snapshot,
     notice_draft,
     notice_revise_draft,
@@ -50,6 +54,7 @@ NOTICES = NOTICE
 SERVED_TOGETHER = service_steps.RECORDING_CODES
 VERIFY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
 VERIFY_LENGTH = 10  # 50 bits
+logger = logging.getLogger(__name__)
 
 
 def capture(notice: Notice) -> dict:
@@ -94,6 +99,7 @@ def approving(acting_user):
 
     def change(notice: Notice) -> None:
         refuse(own_draft(acting_user, notice))
+        check_size(types.get(notice.type_code), notice.data)  # a system draft too
         check_complete(types.get(notice.type_code), notice.data)
         notice.approved_by, notice.approved_at = acting_user, timezone.now()
 
@@ -105,6 +111,7 @@ def issuing(acting_user):
 
     def change(notice: Notice) -> None:
         notice_type = types.get(notice.type_code)
+        check_size(notice_type, notice.data)
         check_complete(notice_type, notice.data)
         if not notice.issuer.has_seal:
             raise DomainError(
@@ -176,11 +183,26 @@ def notice_store_pdf(*, notice_id: int) -> bool:
     Rendering runs outside any transaction (no lock held for ~0.3 s); the write is a
     conditional UPDATE, so a duplicate task delivery renders in vain but never overwrites.
     The hash goes into the audit chain in the same transaction as the bytes.
+
+    Each rendering started counts as an attempt, before it starts: a worker killed mid-render
+    (its task delivered again) uses attempts up too. A rendering that raises (a soft time
+    limit included) records its reason; after CHENGXIN_NOTICE_RENDER_ATTEMPTS the notice is
+    marked failed and nothing renders it again until an officer asks (`notice_retry_render`).
+    A voided notice is not rendered.
     """
     notice = Notice.objects.select_related("issuer", "record").get(pk=notice_id)
-    if not notice.was_issued or notice.pdf_ready:
+    if not notice.was_issued or notice.pdf_ready or notice.state == NS.VOIDED or notice.render_failed_at:
         return False
-    pdf = render.notice_pdf(notice, draft=False)
+    if notice.render_attempts >= settings.CHENGXIN_NOTICE_RENDER_ATTEMPTS:
+        _give_up(notice, notice.render_error or _reason_unfinished())
+        return False
+    Notice.objects.filter(pk=notice.pk).update(render_attempts=F("render_attempts") + 1)
+    try:
+        pdf = render.notice_pdf(notice, draft=False)
+    except Exception as exc:  # any failure of the document is recorded; the sweep tries again
+        logger.exception("rendering notice %s failed", notice.pk)
+        _render_failed(notice, exc)
+        return False
     digest = hashlib.sha256(pdf).hexdigest()
     with transaction.atomic(durable=True):
         if not Notice.objects.store_pdf(notice.pk, pdf=pdf, sha256=digest, rendered_at=timezone.now()):
@@ -193,6 +215,73 @@ def notice_store_pdf(*, notice_id: int) -> bool:
             diff={"sha256": ["", digest], "size": [None, len(pdf)]},
         )
     return True
+
+
+def _reason_unfinished() -> str:
+    with official_language():
+        return _("多次生成均未完成（工作进程中止）。")
+
+
+def _reason(exc: Exception) -> str:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from .tasks import SOFT_TIME_LIMIT
+
+    with official_language():
+        if isinstance(exc, SoftTimeLimitExceeded):
+            return _("生成超时（超过 %(seconds)s 秒）。") % {"seconds": SOFT_TIME_LIMIT}
+        return _("生成出错：%(error)s") % {"error": f"{type(exc).__name__}: {exc}"[:500]}
+
+
+def _render_failed(notice: Notice, exc: Exception) -> None:
+    reason = _reason(exc)
+    attempts = Notice.objects.filter(pk=notice.pk).values_list("render_attempts", flat=True).get()
+    if attempts >= settings.CHENGXIN_NOTICE_RENDER_ATTEMPTS:
+        _give_up(notice, reason)
+    else:
+        Notice.objects.filter(pk=notice.pk, sha256="").update(render_error=reason)
+
+
+def _give_up(notice: Notice, reason: str) -> None:
+    with transaction.atomic(durable=True):
+        if not Notice.objects.filter(pk=notice.pk, sha256="", render_failed_at__isnull=True).update(
+            render_error=reason, render_failed_at=timezone.now()
+        ):
+            return
+        audit.append(
+            audit.SYSTEM, obj=notice, record=notice.record, action=NoticeAction.RENDER_FAILED, reason=reason
+        )
+
+
+def notice_retry_render(*, acting_user, notice_id: int, ip_address: str | None = None) -> Notice:
+    """An officer or approver of the case asks for another rendering of a notice whose
+    rendering failed: its attempts start again, and the task is queued on commit."""
+    from .tasks import render_notice
+
+    with transaction.atomic(durable=True):
+        qs = NOTICES.visible(acting_user).select_for_update(of=("self",)).filter(record__isnull=False)
+        notice = qs.select_related("record").filter(pk=notice_id).first()
+        if notice is None:
+            raise NotFoundError(_("文书不存在或您无权查看。"), code="not_found")
+        role = acting_role(acting_user, notice.record, NOTICE_STEPS["issue"])
+        if notice.state == NS.VOIDED:
+            raise DomainError(_("文书已作废，不再生成。"), field="state", code="voided")
+        if not notice.render_failed:
+            raise DomainError(_("文书未处于生成失败状态，无需重新生成。"), field="state", code="not_failed")
+        reason = notice.render_error
+        Notice.objects.filter(pk=notice.pk).update(render_attempts=0, render_error="", render_failed_at=None)
+        audit.append(
+            audit.Acting(acting_user, role, ip_address),
+            obj=notice,
+            record=notice.record,
+            action=NoticeAction.RENDER_RETRY,
+            from_state=notice.state,
+            to_state=notice.state,
+            reason=reason,
+        )
+        render_notice.delay_on_commit(notice.pk)
+    notice.refresh_from_db()
+    return notice
 
 
 def notice_preview(notice: Notice) -> bytes:

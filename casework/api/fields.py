@@ -8,11 +8,15 @@ The bounds are in the schema too (minimum/maximum), so a client can see them.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 #: The largest id a database integer column (BigAutoField) holds.
 MAX_ID = 2**63 - 1
+#: The longest free text an input field takes (facts, reasons, statements): DRF's CharField
+#: has no limit of its own, and what is taken is stored, audited and rendered.
+TEXT_MAX = settings.CHENGXIN_TEXT_INPUT_MAX
 
 
 class IdField(serializers.IntegerField):

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .fields import TEXT_MAX
+
 
 def received_on(label=None) -> serializers.DateField:
     return serializers.DateField(
@@ -24,6 +26,7 @@ def received_on(label=None) -> serializers.DateField:
 
 def paper_filing_reason() -> serializers.CharField:
     return serializers.CharField(
+        max_length=TEXT_MAX,
         label=_("纸质申请补录说明"),
         required=False,
         allow_blank=True,

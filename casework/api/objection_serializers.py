@@ -16,7 +16,7 @@ from ..models import (
     ObjectionOutcome,
 )
 from . import filing
-from .fields import IdField
+from .fields import TEXT_MAX, IdField
 from .serializers import CaseObjectSerializer, DeadlineSerializer, RecordCorrectionFields
 
 # ── output ──────────────────────────────────────────────────────────────────────────
@@ -85,20 +85,20 @@ def _attachment_ids():
 
 class FileObjectionInput(serializers.Serializer):
     ground = serializers.ChoiceField(label=_("异议理由类别"), choices=ObjectionGround.choices)
-    statement = serializers.CharField(label=_("异议内容"))
+    statement = serializers.CharField(max_length=TEXT_MAX, label=_("异议内容"))
     attachment_ids = _attachment_ids()
     received_on = filing.received_on(_("收到日期"))
     paper_filing_reason = filing.paper_filing_reason()
 
 
 class ObjectionRequestSupplementInput(serializers.Serializer):
-    missing_items = serializers.CharField(label=_("需补正材料"))
+    missing_items = serializers.CharField(max_length=TEXT_MAX, label=_("需补正材料"))
 
 
 class ObjectionSupplementInput(serializers.Serializer):
     complete_on = serializers.DateField(label=_("材料齐全日期"))
     statement_addition = serializers.CharField(
-        label=_("补充异议内容"), required=False, allow_blank=True, default=""
+        max_length=TEXT_MAX, label=_("补充异议内容"), required=False, allow_blank=True, default=""
     )
     attachment_ids = _attachment_ids()
 
@@ -108,11 +108,11 @@ class ObjectionAcceptInput(serializers.Serializer):
 
 
 class ObjectionRefuseInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("不予受理理由"))
+    reason = serializers.CharField(max_length=TEXT_MAX, label=_("不予受理理由"))
 
 
 class ObjectionExtendInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("延期理由"))
+    reason = serializers.CharField(max_length=TEXT_MAX, label=_("延期理由"))
 
 
 class ObjectionCorrectionsInput(RecordCorrectionFields):
@@ -123,9 +123,11 @@ class ObjectionCorrectionsInput(RecordCorrectionFields):
 
 class ObjectionDecideInput(serializers.Serializer):
     outcome = serializers.ChoiceField(label=_("处理结果"), choices=ObjectionOutcome.choices)
-    reason = serializers.CharField(label=_("处理理由"))
+    reason = serializers.CharField(max_length=TEXT_MAX, label=_("处理理由"))
     corrections = ObjectionCorrectionsInput(label=_("更正/补充内容"), required=False, allow_null=True)
-    document = serializers.CharField(label=_("依据文书"), required=False, allow_blank=True, default="")
+    document = serializers.CharField(
+        max_length=TEXT_MAX, label=_("依据文书"), required=False, allow_blank=True, default=""
+    )
 
 
 class ObjectionServeInput(serializers.Serializer):

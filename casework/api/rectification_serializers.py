@@ -11,7 +11,7 @@ from ..models import ExtensionRequest, ItemReview, Rectification, RectificationI
 from ..services.rectification import sign_off_is_current
 from . import filing
 from .attachments import AttachmentSerializer
-from .fields import IdField
+from .fields import TEXT_MAX, IdField
 from .serializers import CaseObjectSerializer, DeadlineSerializer, LifecycleObjectSerializer
 
 # ── output ──────────────────────────────────────────────────────────────────────────
@@ -119,9 +119,15 @@ class RectificationSerializer(RectificationListSerializer):
 
 class RectificationItemInput(serializers.Serializer):
     # Blank text passes here so that the service names the item and the field at fault.
-    requirement = serializers.CharField(label=_("整改要求"), allow_blank=True, required=False)
-    acceptance_criteria = serializers.CharField(label=_("验收标准"), allow_blank=True, required=False)
-    required_evidence = serializers.CharField(label=_("须提交的材料"), allow_blank=True, required=False)
+    requirement = serializers.CharField(
+        max_length=TEXT_MAX, label=_("整改要求"), allow_blank=True, required=False
+    )
+    acceptance_criteria = serializers.CharField(
+        max_length=TEXT_MAX, label=_("验收标准"), allow_blank=True, required=False
+    )
+    required_evidence = serializers.CharField(
+        max_length=TEXT_MAX, label=_("须提交的材料"), allow_blank=True, required=False
+    )
     period_days = serializers.IntegerField(label=_("整改期限（自然日）"), required=False, allow_null=True)
 
 
@@ -134,7 +140,7 @@ class RectificationServeInput(serializers.Serializer):
 
 
 class RectificationExplanationInput(serializers.Serializer):
-    explanation = serializers.CharField(label=_("情况说明"), allow_blank=True)
+    explanation = serializers.CharField(max_length=TEXT_MAX, label=_("情况说明"), allow_blank=True)
 
 
 class RectificationSignOffInput(serializers.Serializer):
@@ -148,7 +154,9 @@ class RectificationSubmitInput(serializers.Serializer):
 class RectificationReviewDecisionInput(serializers.Serializer):
     item = IdField(label=_("整改事项"))
     decision = serializers.ChoiceField(label=_("审核结论"), choices=ReviewDecision.choices)
-    reason = serializers.CharField(label=_("审核意见"), allow_blank=True, required=False, default="")
+    reason = serializers.CharField(
+        max_length=TEXT_MAX, label=_("审核意见"), allow_blank=True, required=False, default=""
+    )
 
 
 class RectificationReviewInput(serializers.Serializer):
@@ -157,11 +165,13 @@ class RectificationReviewInput(serializers.Serializer):
 
 class ExtensionRequestInput(serializers.Serializer):
     days = serializers.IntegerField(label=_("申请延长天数"))
-    reason = serializers.CharField(label=_("延期理由"), allow_blank=True)
+    reason = serializers.CharField(max_length=TEXT_MAX, label=_("延期理由"), allow_blank=True)
     received_on = filing.received_on()
     paper_filing_reason = filing.paper_filing_reason()
 
 
 class ExtensionDecisionInput(serializers.Serializer):
     approve = serializers.BooleanField(label=_("是否批准"))
-    reason = serializers.CharField(label=_("审批意见"), allow_blank=True, required=False, default="")
+    reason = serializers.CharField(
+        max_length=TEXT_MAX, label=_("审批意见"), allow_blank=True, required=False, default=""
+    )

@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..models.records import ServiceMethod
 from . import filing
-from .fields import IdField
+from .fields import TEXT_MAX, IdField
 
 # ── output ──────────────────────────────────────────────────────────────────────────
 
@@ -234,7 +234,7 @@ class RegisterLeadInput(serializers.Serializer):
     subject_organisation = IdField(label=_("失信单位"), required=False, allow_null=True)
     subject_person = IdField(label=_("失信公务员"), required=False, allow_null=True)
     source = serializers.ChoiceField(label=_("线索来源"), choices=LeadSource.choices)
-    lead_content = serializers.CharField(label=_("线索内容"))
+    lead_content = serializers.CharField(max_length=TEXT_MAX, label=_("线索内容"))
     received_on = serializers.DateField(label=_("收到日期"))
 
 
@@ -243,17 +243,19 @@ class EmptyInput(serializers.Serializer):
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("理由"))
+    reason = serializers.CharField(max_length=TEXT_MAX, label=_("理由"))
 
 
 class ProposeInput(serializers.Serializer):
     category = serializers.ChoiceField(label=_("失信类别"), choices=Category.choices)
     domain = serializers.ChoiceField(label=_("重点领域"), choices=Domain.choices)
     tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices)
-    facts = serializers.CharField(label=_("失信事实"))
-    legal_basis = serializers.CharField(label=_("认定依据"))
+    facts = serializers.CharField(max_length=TEXT_MAX, label=_("失信事实"))
+    legal_basis = serializers.CharField(max_length=TEXT_MAX, label=_("认定依据"))
     measure_ids = serializers.ListField(label=_("惩戒措施"), child=IdField(), required=False, default=list)
-    tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True, default="")
+    tier_rationale = serializers.CharField(
+        max_length=TEXT_MAX, label=_("定级理由"), required=False, allow_blank=True, default=""
+    )
     must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, default=False)
     determining_unit = IdField(label=_("认定单位"), required=False, allow_null=True)
 
@@ -270,7 +272,7 @@ class ChoiceListField(serializers.ListField):
 
 
 class ReturnProposalInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("退回理由"))
+    reason = serializers.CharField(max_length=TEXT_MAX, label=_("退回理由"))
 
 
 class AmendProposalInput(serializers.Serializer):
@@ -280,16 +282,18 @@ class AmendProposalInput(serializers.Serializer):
     category = serializers.ChoiceField(label=_("失信类别"), choices=Category.choices, required=False)
     domain = serializers.ChoiceField(label=_("重点领域"), choices=Domain.choices, required=False)
     tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices, required=False)
-    facts = serializers.CharField(label=_("失信事实"), required=False)
-    legal_basis = serializers.CharField(label=_("认定依据"), required=False)
+    facts = serializers.CharField(max_length=TEXT_MAX, label=_("失信事实"), required=False)
+    legal_basis = serializers.CharField(max_length=TEXT_MAX, label=_("认定依据"), required=False)
     measure_ids = ChoiceListField(label=_("惩戒措施"), child=IdField(), required=False)
-    tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True)
+    tier_rationale = serializers.CharField(
+        max_length=TEXT_MAX, label=_("定级理由"), required=False, allow_blank=True
+    )
     must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, allow_null=True)
-    reason = serializers.CharField(label=_("修改理由"))
+    reason = serializers.CharField(max_length=TEXT_MAX, label=_("修改理由"))
 
 
 class AnswerDefenceInput(serializers.Serializer):
-    reply = serializers.CharField(label=_("陈述申辩答复"))
+    reply = serializers.CharField(max_length=TEXT_MAX, label=_("陈述申辩答复"))
 
 
 class ApprovePreNoticeInput(serializers.Serializer):
@@ -307,7 +311,7 @@ class ApprovePreNoticeInput(serializers.Serializer):
 
 
 class SubmitDefenceInput(serializers.Serializer):
-    statement = serializers.CharField(label=_("陈述申辩意见"))
+    statement = serializers.CharField(max_length=TEXT_MAX, label=_("陈述申辩意见"))
     received_on = filing.received_on()
     paper_filing_reason = filing.paper_filing_reason()
 
@@ -320,7 +324,7 @@ class DetermineInput(serializers.Serializer):
 class ServeInput(serializers.Serializer):
     served_on = serializers.DateField(label=_("送达日期"))
     method = serializers.ChoiceField(label=_("送达方式"), choices=ServiceMethod.choices)
-    proof = serializers.CharField(label=_("送达回证"))
+    proof = serializers.CharField(max_length=200, label=_("送达回证"))
     recipient_consent = serializers.BooleanField(
         label=_("受送达人同意电子送达"), required=False, default=False
     )
@@ -332,18 +336,20 @@ class RecordCorrectionFields(serializers.Serializer):
     category = serializers.ChoiceField(label=_("失信类别"), choices=Category.choices, required=False)
     domain = serializers.ChoiceField(label=_("重点领域"), choices=Domain.choices, required=False)
     tier = serializers.ChoiceField(label=_("失信等级"), choices=Tier.choices, required=False)
-    tier_rationale = serializers.CharField(label=_("定级理由"), required=False, allow_blank=True)
-    facts = serializers.CharField(label=_("失信事实"), required=False)
-    legal_basis = serializers.CharField(label=_("认定依据"), required=False)
+    tier_rationale = serializers.CharField(
+        max_length=TEXT_MAX, label=_("定级理由"), required=False, allow_blank=True
+    )
+    facts = serializers.CharField(max_length=TEXT_MAX, label=_("失信事实"), required=False)
+    legal_basis = serializers.CharField(max_length=TEXT_MAX, label=_("认定依据"), required=False)
 
 
 class AmendInput(RecordCorrectionFields):
     """The fields present are the correction; the others stay as they are."""
 
     must_disclose = serializers.BooleanField(label=_("轻微失信须公示"), required=False, allow_null=True)
-    reason = serializers.CharField(label=_("更正理由"))
+    reason = serializers.CharField(max_length=TEXT_MAX, label=_("更正理由"))
 
 
 class RevokeInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("撤销理由"))
-    document = serializers.CharField(label=_("撤销依据文书"))
+    reason = serializers.CharField(max_length=TEXT_MAX, label=_("撤销理由"))
+    document = serializers.CharField(max_length=200, label=_("撤销依据文书"))

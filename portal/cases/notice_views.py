@@ -7,16 +7,20 @@ a notice the user may not see is a 404 here exactly as there.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from casework.errors import NotFoundError
+from casework.errors import DomainError, NotFoundError, PermissionDeniedError
+from casework.http import client_ip
+from casework.permissions import acting_role
 from notices import queries, services
 from notices.api import pdf_response
+from notices.lifecycle import NOTICE_STEPS
 
 from .actions import Action, step_actions
 from .notice_revise import may_revise, missing
@@ -41,6 +45,7 @@ def _page(request: HttpRequest, notice, message: str = "", status: int = 200) ->
         "staff": queries.is_staff_reader(request.user),
         "events": notice.service_events.order_by("served_on", "pk"),
         "message": message,
+        "may_retry_render": notice.render_failed and may_retry_render(request.user, notice),
     }
     return render(request, "portal/cases/notice.html", context, status=status)
 
@@ -63,3 +68,29 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     response = pdf_response(bytes(notice.pdf), f"{notice.number}.pdf")
     response["ETag"] = f'"{notice.sha256}"'
     return response
+
+
+def may_retry_render(user, notice) -> bool:
+    if notice.record_id is None:
+        return False
+    try:
+        acting_role(user, notice.record, NOTICE_STEPS["issue"])
+    except PermissionDeniedError:
+        return False
+    return True
+
+
+@login_required
+@require_POST
+def notice_render(request: HttpRequest, pk: int) -> HttpResponse:
+    """重新生成: another rendering of a notice whose rendering failed (officers, approvers)."""
+    _notice(request, pk)
+    try:
+        services.notice_retry_render(acting_user=request.user, notice_id=pk, ip_address=client_ip(request))
+    except NotFoundError:
+        raise Http404 from None
+    except DomainError as exc:  # PermissionDeniedError included
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已重新提交生成，请稍后刷新。"))
+    return redirect("notice-page", pk=pk)

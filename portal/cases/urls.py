@@ -18,6 +18,7 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
     path("notices/<int:pk>/", notice_views.notice_page, name="notice-page"),
     path("notices/<int:pk>/pdf/", notice_views.notice_pdf, name="notice-pdf"),
+    path("notices/<int:pk>/render/", notice_views.notice_render, name="notice-render"),
     path("notices/<int:pk>/revise/", notice_revise.NoticeReviseView.as_view(), name="notice-revise"),
     *[path(f"{kind}/<int:pk>/act/<str:step>/", action, {"kind": kind}, name="case-action") for kind in KINDS],
 ]
