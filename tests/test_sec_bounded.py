@@ -26,7 +26,7 @@ from .notice_cases import complete, draft, record_fixture  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today", "issuer")]
 
-#: 2 MB of text: inside the request's 2.5 MB, far beyond one field's 5,000 characters.
+#: 2 MB of text: inside the request's 2.5 MB, far beyond one field's 20,000 characters.
 TWO_MB = "x" * (2 * 1024 * 1024)
 
 
@@ -54,7 +54,7 @@ def test_a_2mb_fact_is_refused_at_draft_naming_the_field(officer, record):
     assert response.status_code == 400, response.content[:300]
     answer = response.json()
     assert answer["field"] == "facts" and answer["code"] == "too_long"
-    assert "“失信事实”过长" in answer["detail"] and "5000" in answer["detail"]
+    assert "“失信事实”过长" in answer["detail"] and "20000" in answer["detail"]
     assert Notice.objects.count() == before
 
 

@@ -10,13 +10,15 @@ from celery.schedules import schedule as _every
 
 from .celery import CELERY_BEAT_SCHEDULE, CELERY_BROKER_URL
 
-#: Characters of one text value of a notice's data (失信事实, 证据摘要 lines…): some ten pages.
-CHENGXIN_NOTICE_MAX_TEXT = 5_000
-#: Characters of a notice's whole data snapshot, as JSON.
+#: Characters of one text value of a notice's data (失信事实, 证据摘要 lines…): the record's own
+#: limit (CHENGXIN["TEXT_MAX_LENGTH"]), since the notices' builders copy its facts and basis.
+CHENGXIN_NOTICE_MAX_TEXT = 20_000
+#: Characters of a notice's whole data snapshot, as JSON: what bounds the rendering time.
 CHENGXIN_NOTICE_MAX_DATA = 50_000
-#: Characters of a free-text field of the API's input (facts, reasons, statements…): no more
-#: than a notice takes, since the notices' builders copy the record's facts and basis.
-CHENGXIN_TEXT_INPUT_MAX = CHENGXIN_NOTICE_MAX_TEXT
+#: Characters any free-text field of the API's input takes at all (DRF's CharField has no
+#: limit): a cap on what is parsed; the services' own limits (CHENGXIN["TEXT_MAX_LENGTH"])
+#: are lower and say so in their own words.
+CHENGXIN_TEXT_INPUT_MAX = 50_000
 #: Renderings of one issued notice started before it is marked failed (no automatic retry).
 CHENGXIN_NOTICE_RENDER_ATTEMPTS = 3
 #: Nesting of a JSON request body (objects and arrays); deeper is refused with a 400.
