@@ -26,6 +26,12 @@ def client_ip(request) -> str | None:
     return str(_forwarded_client(request.META.get("HTTP_X_FORWARDED_FOR", ""), networks) or remote)
 
 
+def from_trusted_proxy(request) -> bool:
+    """Whether the request came straight from a trusted proxy, whose headers may be believed."""
+    remote = _parse(request.META.get("REMOTE_ADDR", ""))
+    return remote is not None and _trusted(remote, _trusted_networks())
+
+
 def _forwarded_client(header: str, networks) -> Address | None:
     """Walk the chain from the nearest hop back: each proxy appends the address it was
     reached from, so everything left of the first untrusted hop may be forged by it."""

@@ -3,8 +3,11 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal.health import healthz
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("healthz", healthz, name="healthz"),  # the load balancer's and the monitoring's (no login)
     path("admin/", admin.site.urls),
     path("api/notices/", include("notices.api")),
     path("api/exchange/outbox/", include("exchange.outbox_urls")),
@@ -17,3 +20,6 @@ urlpatterns = [
     path("verify/", include("notices.verify")),
     path("", include("portal.urls")),  # /public/records/, /accounts/login/, /accounts/logout/
 ]
+
+# A database lost while a middleware reads the session or the user: 503, like one lost in a view.
+handler500 = "portal.outages.server_error"

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.observability.RequestId",  # first: every line logged for the request carries its id
+    "portal.outages.DatabaseUnavailable",  # a lost database: 503 "try again", not a 500
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,6 +138,7 @@ from .bounded import *  # noqa: E402
 from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
 from .lockout import *  # noqa: E402
+from .logging import *  # noqa: E402
 from .rest import *  # noqa: E402
 from .storage import *  # noqa: E402
 from .uploads import *  # noqa: E402
