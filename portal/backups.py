@@ -174,17 +174,17 @@ def restore(source: Path, *, alias: str = "default", force: bool = False) -> dic
             f"the backup is of a {manifest['database_vendor']} database; the configured one is {vendor}"
         )
     root = Path(settings.CHENGXIN_UPLOAD_ROOT)
+    checkpoints = _checkpoint_file()
     if not force:
+        if CHECKPOINTS in manifest["parts"] and checkpoints is not None and checkpoints.exists():
+            raise BackupError(f"{checkpoints} exists (restore into a new installation, or --force)")
         if connections[alias].introspection.table_names():
             raise BackupError("the configured database is not empty (restore into a new one, or --force)")
         if root.is_dir() and any(root.iterdir()):
             raise BackupError(f"the upload folder {root} is not empty (restore into a new one, or --force)")
     _restore_database(source, alias, vendor, force=force)
     _restore_uploads(source / UPLOADS, root)
-    checkpoints = _checkpoint_file()
     if CHECKPOINTS in manifest["parts"] and checkpoints is not None:
-        if checkpoints.exists() and not force:
-            raise BackupError(f"{checkpoints} exists (restore into a new installation, or --force)")
         checkpoints.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / CHECKPOINTS, checkpoints)
     return manifest

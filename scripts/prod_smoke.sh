@@ -25,6 +25,8 @@ trap cleanup EXIT
 export DJANGO_SETTINGS_MODULE=config.settings.production
 SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY
+CHENGXIN_AUDIT_CHECKPOINT_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(40))')
+export CHENGXIN_AUDIT_CHECKPOINT_KEY
 export CHENGXIN_PUBLIC_BASE_URL=https://chengxin.example.gov.cn
 export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=False

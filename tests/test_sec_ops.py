@@ -195,7 +195,9 @@ def test_admins_are_read_from_one_environment_variable():
 
 
 def _seed(officer, approver, unit, liaison, settings) -> tuple[Attachment, Notice]:
-    """A rectification with an uploaded evidence file, and an issued notice with its PDF."""
+    """A rectification with an uploaded evidence file, and an issued notice with its PDF. The
+    tests that seed are transactional (pg_dump sees only committed rows) and roll back serialized,
+    so the roles the migrations create are there for the next one."""
     settings.CHENGXIN_TODAY = "2026-09-01"
     rectification = steps.in_progress(officer=officer, approver=approver, unit=unit)
     steps.add_evidence(liaison, rectification)
@@ -224,7 +226,7 @@ def _restore(backup_dir: Path, database_url: str, target: Path, *extra: str) -> 
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_then_restore_into_a_new_sqlite_database_and_folder(
     officer, approver, unit, liaison, issuer, settings, tmp_path
 ):
@@ -255,7 +257,7 @@ def test_backup_then_restore_into_a_new_sqlite_database_and_folder(
     assert again.returncode != 0 and "not empty" in again.stderr
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_tampered_attachment_is_reported_by_the_restore_checks(
     officer, approver, unit, liaison, issuer, settings, tmp_path
 ):
@@ -273,7 +275,7 @@ def test_a_tampered_attachment_is_reported_by_the_restore_checks(
     assert "restore checks passed" not in result.stdout
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_damaged_backup_is_refused_before_anything_is_restored(tmp_path):
     call_command("backup", str(tmp_path / "backup"))
     with (tmp_path / "backup" / "uploads.tar").open("ab") as archive:
@@ -286,7 +288,7 @@ def test_a_damaged_backup_is_refused_before_anything_is_restored(tmp_path):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_backup_then_restore_into_a_new_postgresql_database(
     officer, approver, unit, liaison, issuer, settings, tmp_path
 ):
