@@ -152,7 +152,8 @@ def record(
     """Append one sign-in entry about the account `user` (or, with no such account, about
     the name tried), in its own transaction: a sign-in changes nothing else to join."""
     if user is None and name:
-        user = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: name}).first()
+        field: str = get_user_model().USERNAME_FIELD
+        user = get_user_model().objects.filter(**{field: name}).first()
     if user is not None:
         about = {"obj": user}
     else:
