@@ -36,6 +36,7 @@ class AuditAction(models.TextChoices):
     EXTENSIONREQUEST_APPROVE = "extensionrequest.approve", _("批准延期整改")
     EXTENSIONREQUEST_REJECT = "extensionrequest.reject", _("不予批准延期整改")
     ATTACHMENT_UPLOAD = "attachment.upload", _("上传附件")
+    ATTACHMENT_VISIBILITY = "attachment.visibility", _("更改附件可见范围")
     REPAIRAPPLICATION_APPLY = "repairapplication.apply", _("申请信用修复")
     MARK_OBLIGATIONS_FULFILLED = "mark_obligations_fulfilled", _("登记义务履行完毕")
     ACCOUNTABILITY_INITIATE = "accountability.initiate", _("启动责任追究")

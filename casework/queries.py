@@ -24,6 +24,7 @@ from .models import (
     Accountability,
     Appeal,
     Attachment,
+    AttachmentVisibility,
     AuditEntry,
     ConflictDeclaration,
     Deadline,
@@ -286,18 +287,21 @@ def rectification_get(*, user, rectification_id: int) -> Rectification:
         rectification = qs.prefetch_related(Prefetch("items", queryset=items)).get(pk=rectification_id)
     except (Rectification.DoesNotExist, ValueError, TypeError):
         raise NotFoundError(_("整改不存在或您无权查看。"), code="not_found") from None
-    _attach_owned(rectification)
+    _attach_owned(rectification, user)
     return rectification
 
 
-def _attach_owned(rectification: Rectification) -> None:
-    """Deadlines and attachments point at their owner generically: two queries for all."""
+def _attach_owned(rectification: Rectification, user) -> None:
+    """Deadlines and attachments point at their owner generically: two queries for all
+    (the files, those `user` may have: visible_attachments)."""
     owners = [rectification, *rectification.items.all()]
     owned = Q(pk__in=[])
     for owner in owners:
         owned |= Q(owner_type=ContentType.objects.get_for_model(owner), owner_id=owner.pk)
     deadlines = Deadline.objects.filter(owned).order_by("id")
-    attachments = Attachment.objects.filter(owned).select_related("uploaded_by").order_by("uploaded_at", "id")
+    attachments = (
+        visible_attachments(user).filter(owned).select_related("uploaded_by").order_by("uploaded_at", "id")
+    )
     for owner in owners:
         key = (ContentType.objects.get_for_model(owner).pk, owner.pk)
         owner.owned_deadlines = [d for d in deadlines if (d.owner_type_id, d.owner_id) == key]
@@ -369,11 +373,22 @@ def _sees_whole_records(user) -> bool:
     return bool(roles_of(user) & SEE_ALL_ROLES)
 
 
+#: The classes of file shared outside the commission (need-to-know): an INTERNAL one, an
+#: investigation file, never reaches the subject whatever the state of its record.
+SHARED_ATTACHMENTS = (AttachmentVisibility.SUBJECT, AttachmentVisibility.PUBLIC)
+
+
 def visible_attachments(user) -> QuerySet[Attachment]:
+    """The one rule for every list, page, API and download of files: the commission's
+    staff see all on the records they see; anyone else a file about an object they see,
+    and only when it is shared with the subject (a file the commission re-classed INTERNAL
+    is gone for its uploader too: the class, not the uploader, decides)."""
     qs = Attachment.objects.filter(record__in=visible_records(user))
     if _sees_whole_records(user):
         return qs
-    return qs.filter(_about_visible(visible_objects(user), "owner_type", "owner_id"))
+    return qs.filter(visibility__in=SHARED_ATTACHMENTS).filter(
+        _about_visible(visible_objects(user), "owner_type", "owner_id")
+    )
 
 
 def visible_deadlines(user) -> QuerySet[Deadline]:

@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 import uuid
 
-from casework.models import Attachment
+from casework.models import Attachment, AttachmentVisibility
 from casework.services import objections as svc
 
 STATEMENT = "该记录所称拖欠款项已于 2025 年 12 月全部支付，不符合列入条件。"
@@ -21,6 +21,7 @@ def upload(record, user, content: str = "付款凭证", name: str = "付款凭�
         content_type="application/pdf",
         size=len(content.encode()),
         sha256=hashlib.sha256(content.encode()).hexdigest(),
+        visibility=AttachmentVisibility.SUBJECT,  # the subject's own file (the service's default)
         uploaded_by=user,
     )
 

@@ -213,6 +213,7 @@ def test_the_unit_sees_its_served_case_in_force(world):
     [
         ("accountability-detail", "accountability"),
         ("attachment-download", "attachment"),
+        ("attachment-download", "record_file"),
         ("rectification-detail", "rectification"),
         ("notice-detail", "notice"),
         ("notice-download", "notice"),
@@ -236,7 +237,9 @@ def test_the_unit_gets_404_for_what_is_still_internal(world, name, kind):
 def test_the_units_lists_leave_out_what_is_still_internal(world):
     client = api(world.users["liaison"])
     files = _listed_ids(client.get(f"/api/records/{world.record.pk}/attachments/"))
-    assert world.ids["attachment"] in files
+    assert world.ids["attachment"] in files and world.hidden["record_file"] not in files
+    case_page = client.get(reverse("case-detail", args=[world.record.pk])).content.decode()
+    assert "核查笔录-证人.pdf" not in case_page and "付款回单.pdf" in case_page
     record = world.internal.pk
     assert world.hidden["attachment"] not in _listed_ids(client.get(f"/api/records/{record}/attachments/"))
     processes = _listed_ids(client.get("/api/processes/"))

@@ -157,6 +157,18 @@ def _hidden(users, record) -> dict[str, int]:
     }
 
 
+def _investigation_file(users, record) -> int:
+    """An investigation file on the unit's own record in force, which the unit sees: the
+    file itself stays the commission's (INTERNAL, the default for staff uploads)."""
+    return attachments.attachment_upload(
+        acting_user=users["officer"],
+        record_id=record.pk,
+        owner=record,
+        purpose="investigation",
+        uploaded_file=rectification_steps.upload("核查笔录-证人.pdf"),
+    ).pk
+
+
 def build() -> World:
     unit, other_unit = OrganisationFactory(name="东莞市甲局"), OrganisationFactory(name="东莞市乙局")
     notice_cases.make_issuer()
@@ -185,6 +197,7 @@ def build() -> World:
         officer=officer, approver=approver, organisation=unit, content="另一条线索。"
     )
     hidden = _hidden(users, internal)
+    hidden["record_file"] = _investigation_file(users, record)
     return World(record=record, internal=internal, person=person, ids=ids, users=users, hidden=hidden)
 
 

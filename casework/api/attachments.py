@@ -1,9 +1,13 @@
 """API endpoints of attachments (附件).
 
 - GET /api/records/{id}/attachments/: the record's attachments;
-- POST /api/records/{id}/attachments/ (multipart `file`, `purpose`, `owner_type`, `owner_id`):
-  add one to the record or to one of its sub-process objects;
-- GET /api/attachments/{id}/download/: the bytes, only to users who may see the record.
+- POST /api/records/{id}/attachments/ (multipart `file`, `purpose`, `owner_type`, `owner_id`,
+  and for the commission's staff `visibility`): add one to the record or to one of its
+  sub-process objects;
+- GET /api/attachments/{id}/download/: the bytes, only to users who may see the file
+  (casework.queries.visible_attachments: its object, and its visibility class);
+- POST /api/attachments/{id}/visibility/ (`visibility`, `reason`): the commission's staff
+  share a file with the subject or take it back.
 
 Rectification evidence has its own endpoint (POST /api/rectification-items/{id}/evidence/).
 """
@@ -25,10 +29,10 @@ from rest_framework.views import APIView
 from .. import kinds, queries, uploads
 from ..errors import NotFoundError
 from ..http import client_ip
-from ..models import Attachment
+from ..models import Attachment, AttachmentVisibility
 from ..services import attachments as svc
 from .fields import IdField
-from .steps import ERRORS, step_input
+from .steps import ERRORS, parse, step_input
 
 OWNER_TYPES = {model._meta.model_name: model for model in svc.POLICIES}
 
@@ -50,6 +54,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
             "content_type",
             "size",
             "sha256",
+            "visibility",
             "uploaded_by",
             "uploaded_at",
             "download_url",
@@ -76,6 +81,20 @@ class AttachmentUploadInput(AttachmentFileInput):
         label=gettext_lazy("所属对象类型"), choices=sorted(OWNER_TYPES), required=False, default="record"
     )
     owner_id = IdField(label=gettext_lazy("所属对象"), required=False, allow_null=True)
+    # Empty: the class the service gives by default (INTERNAL for the commission's staff).
+    visibility = serializers.ChoiceField(
+        label=gettext_lazy("可见范围"),
+        choices=AttachmentVisibility.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=gettext_lazy("仅监委工作人员可选；不选时，监委上传的附件为内部附件。"),
+    )
+
+
+class AttachmentVisibilityInput(serializers.Serializer):
+    visibility = serializers.ChoiceField(label=gettext_lazy("可见范围"), choices=AttachmentVisibility.choices)
+    reason = serializers.CharField(label=gettext_lazy("理由"), max_length=500)
 
 
 def _owner(record_id: int, owner_type: str, owner_id: int | None):
@@ -113,6 +132,7 @@ class RecordAttachmentsApi(APIView):
             owner=_owner(pk, data["owner_type"], data.get("owner_id")),
             purpose=data["purpose"],
             uploaded_file=data["file"],
+            visibility=data.get("visibility") or None,
             ip_address=client_ip(request),
         )
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
@@ -144,7 +164,25 @@ class AttachmentDownloadApi(APIView):
         )
 
 
+@extend_schema(tags=["attachments"])
+class AttachmentVisibilityApi(APIView):
+    @extend_schema(
+        operation_id="attachments_visibility",
+        summary=gettext_lazy("更改附件可见范围"),
+        request=AttachmentVisibilityInput,
+        responses={200: AttachmentSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        queries.attachment_get(user=request.user, attachment_id=pk)  # 404 before any input error
+        data = parse(AttachmentVisibilityInput, request)
+        attachment = svc.attachment_set_visibility(
+            acting_user=request.user, attachment_id=pk, ip_address=client_ip(request), **data
+        )
+        return Response(AttachmentSerializer(attachment).data)
+
+
 urlpatterns = [
     path("records/<int:pk>/attachments/", RecordAttachmentsApi.as_view(), name="record-attachments"),
     path("attachments/<int:pk>/download/", AttachmentDownloadApi.as_view(), name="attachment-download"),
+    path("attachments/<int:pk>/visibility/", AttachmentVisibilityApi.as_view(), name="attachment-visibility"),
 ]

@@ -2,7 +2,7 @@
 
 from .accountability import Accountability, Appeal, AppealKind, AppealOutcome, DecisionType, Sanction, Track
 from .accounts import ConflictDeclaration, User
-from .attachments import Attachment
+from .attachments import Attachment, AttachmentVisibility
 from .audit import AuditEntry, AuditHead
 from .calendar import CalendarDay, CalendarYear
 from .objections import Objection, ObjectionGround, ObjectionOutcome
@@ -37,6 +37,7 @@ __all__ = [
     "AppealKind",
     "AppealOutcome",
     "Attachment",
+    "AttachmentVisibility",
     "AuditEntry",
     "AuditHead",
     "CalendarDay",

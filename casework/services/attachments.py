@@ -6,6 +6,11 @@ and the user to hold one of the owner's upload roles; subject-side roles act onl
 their own subject (casework.permissions.acting_role). The bytes are checked and kept by
 casework.uploads; the row, the owner's own bookkeeping and the audit entry are written
 in one transaction, and the file is given its final name in that same transaction.
+
+Each file has a visibility class (need-to-know): what the commission's staff add is
+INTERNAL unless they share it, as is anything added while the record is a lead under
+verification; what the subject's side (or HR) adds is SUBJECT. Only the commission's
+staff choose or change a class (`attachment_set_visibility`, audited).
 """
 
 from __future__ import annotations
@@ -20,25 +25,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import audit, uploads
+from .. import audit, queries, uploads
 from ..action_labels import AuditAction
-from ..errors import DomainError, NotFoundError
+from ..errors import DomainError, NotFoundError, PermissionDeniedError
 from ..guards import Refusal, refuse
 from ..kinds import all_kinds
 from ..language import official_language
 from ..lifecycle import (
     ITEM_STEPS,
     RECTIFICATION_STEPS,
+    RecordState,
     RectificationState,
     Step,
 )
 from ..models import (
     Attachment,
+    AttachmentVisibility,
     Record,
     Rectification,
     RectificationItem,
 )
-from ..permissions import acting_role
+from ..permissions import acting_role, roles_of
+from ..roles import Role
 from . import reactions
 from .records.steps import RECORD
 from .validation import require_text
@@ -172,6 +180,46 @@ def _purpose(purpose: str) -> str:
     return purpose
 
 
+#: Who may class a file: the commission's staff (the roles that see every file).
+VISIBILITY_ROLES = frozenset({Role.OFFICER, Role.APPROVER})
+VISIBILITY_STEP = Step(
+    "attachment_visibility", gettext_lazy("更改附件可见范围"), (), None, VISIBILITY_ROLES, "§2"
+)
+#: While the record is a lead being verified everything on it is investigation material.
+INVESTIGATION_STATES = frozenset({RecordState.LEAD, RecordState.VERIFYING})
+
+
+def _visibility(value) -> AttachmentVisibility:
+    if value not in AttachmentVisibility.values:
+        raise DomainError(
+            _("可见范围“%(value)s”无效，请选择：内部、向当事方公开或可向社会公开。") % {"value": value},
+            field="visibility",
+            code="invalid_choice",
+        )
+    return AttachmentVisibility(value)
+
+
+def default_visibility(record: Record, role: str) -> AttachmentVisibility:
+    """INTERNAL for what the commission's staff add, and for anything added to a lead under
+    verification; SUBJECT for the subject's own files (evidence, objection grounds, repair
+    materials) and HR's."""
+    if role in VISIBILITY_ROLES or record.state in INVESTIGATION_STATES:
+        return AttachmentVisibility.INTERNAL
+    return AttachmentVisibility.SUBJECT
+
+
+def _chosen_visibility(acting_user, visibility) -> AttachmentVisibility | None:
+    """The class asked for on upload (None: the default), refused to anyone but staff."""
+    if visibility in (None, ""):
+        return None
+    chosen = _visibility(visibility)
+    if not roles_of(acting_user) & VISIBILITY_ROLES:
+        raise PermissionDeniedError(
+            _("只有监委工作人员可以设定附件的可见范围。"), field="visibility", code="permission_denied"
+        )
+    return chosen
+
+
 def attachment_upload(
     *,
     acting_user,
@@ -179,12 +227,15 @@ def attachment_upload(
     owner: models.Model,
     purpose: str,
     uploaded_file,
+    visibility: str | None = None,
     ip_address: str | None = None,
 ) -> Attachment:
     """Check who may add what before a byte is read, then the bytes (casework.uploads),
-    then store row, effects and audit entry in one transaction; nothing stays on refusal."""
+    then store row, effects and audit entry in one transaction; nothing stays on refusal.
+    `visibility` (staff only) overrides the class the file would get by default."""
     policy, purpose = policy_for(owner), _purpose(purpose)
     _authorise(acting_user, record_id, owner, policy, lock=False)
+    chosen = _chosen_visibility(acting_user, visibility)
     with uploads.received(uploaded_file) as incoming, transaction.atomic(durable=True):
         owner, record, role = _authorise(acting_user, record_id, owner, policy, lock=True)
         attachment = Attachment.objects.create(
@@ -197,6 +248,7 @@ def attachment_upload(
             content_type=incoming.kind.content_type,
             size=incoming.size,
             sha256=incoming.sha256,
+            visibility=chosen or default_visibility(record, role),
             uploaded_by=acting_user,
         )
         policy.effect(owner, acting_user, role, attachment)
@@ -208,7 +260,7 @@ def attachment_upload(
 def _audit_upload(
     attachment: Attachment, owner, record: Record, acting_user, role, ip_address, original_sha256: str = ""
 ) -> None:
-    fields = ("purpose", "original_name", "stored_name", "content_type", "size", "sha256")
+    fields = ("purpose", "original_name", "stored_name", "content_type", "size", "sha256", "visibility")
     after = {name: getattr(attachment, name) for name in fields}
     after["owner"] = f"{owner._meta.model_name}:{owner.pk}"
     if original_sha256:  # a clean copy was stored: the upload's own hash, for the record
@@ -221,3 +273,42 @@ def _audit_upload(
         reason=attachment.original_name,
         diff=audit.field_diff({}, after),
     )
+
+
+def attachment_set_visibility(
+    *,
+    acting_user,
+    attachment_id: int,
+    visibility: str,
+    reason: str,
+    ip_address: str | None = None,
+) -> Attachment:
+    """Share a file with the subject (or the public), or take it back to INTERNAL: the
+    commission's staff only, with a reason, audited. 404 for a file the user may not see."""
+    chosen = _visibility(visibility)
+    reason = require_text(reason, "reason", _("请说明更改附件可见范围的理由。"))
+    with transaction.atomic(durable=True):
+        attachment = (
+            queries.visible_attachments(acting_user)
+            .select_for_update(of=("self",))
+            .filter(pk=attachment_id)
+            .first()
+        )
+        if attachment is None:
+            raise NotFoundError(_("附件不存在或您无权查看。"), code="not_found")
+        record = Record.objects.get(pk=attachment.record_id)
+        role = acting_role(acting_user, record, VISIBILITY_STEP)
+        before = attachment.visibility
+        if before == chosen:
+            return attachment
+        attachment.visibility = chosen
+        attachment.save(update_fields=["visibility"])
+        audit.append(
+            audit.Acting(acting_user, role, ip_address),
+            obj=attachment,
+            record=record,
+            action=AuditAction.ATTACHMENT_VISIBILITY,
+            reason=reason,
+            diff={"visibility": [before, chosen.value]},
+        )
+    return attachment

@@ -12,8 +12,9 @@ from rest_framework import serializers
 from casework import clock, queries
 from casework.lifecycle import ItemState
 from casework.models import Measure
-from casework.permissions import role_groups, visible_people
+from casework.permissions import has_role, role_groups, visible_people
 from casework.roles import Role
+from casework.services import attachments as attachment_svc
 from casework.services.validation import may_record_paper_filings
 from notices import queries as notice_queries
 from notices import types as notice_types
@@ -159,10 +160,16 @@ FILING_FIELDS = {
 }
 
 
+#: The forms where the commission's staff class a file; the service refuses the field to others.
+CLASSING_FIELDS = {("cases", "attachment"): {"visibility"}}
+
+
 def omitted(kind: str, step: str, user=None) -> set[str]:
     fields = set(OMITTED.get((kind, step), set()))
     if user is None or not may_record_paper_filings(user):
         fields |= FILING_FIELDS.get((kind, step), set())
+    if user is None or not has_role(user, *attachment_svc.VISIBILITY_ROLES):
+        fields |= CLASSING_FIELDS.get((kind, step), set())
     return fields
 
 
