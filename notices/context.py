@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from casework import clock, rules
 from casework.errors import DomainError
 from casework.models import Deadline, Record, Tier
+from casework.queries import SHARED_ATTACHMENTS
 from casework.rule_table import RuleCode
 
 DEFAULTS = {
@@ -148,7 +149,10 @@ def _disclosure(record: Record) -> tuple[str, str]:
 
 def n1(record: Record, obj) -> dict:
     scope, span = _disclosure(record)
-    evidence = [a.original_name for a in record.attachments.filter(purpose="evidence")]
+    # The notice goes to the subject: only files already shared with it are named; the
+    # officer describes any investigation file in their own words.
+    shared = record.attachments.filter(purpose="evidence", visibility__in=SHARED_ATTACHMENTS)
+    evidence = [a.original_name for a in shared]
     return {
         **record_data(record),
         "evidence": evidence,

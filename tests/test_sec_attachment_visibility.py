@@ -275,3 +275,19 @@ def test_roles_by_classes(officer, approver, unit, other_unit, visibility, role,
     (can_reach if sees else cannot_reach)(ours, record, file)
     if not commission:  # another unit's user never, whatever the class
         cannot_reach(UserFactory(organisation=other_unit, roles=[role]), record, file)
+
+
+def test_the_prior_notice_names_only_shared_evidence(officer, approver, unit, issuer):
+    """The 事先告知书 goes to the subject: its draft names the evidence already shared with it,
+    never an investigation file (the officer describes that in their own words)."""
+    from notices.models import Notice
+
+    record = lifecycle.lead(officer=officer, organisation=unit)
+    records_svc.record_start_verification(acting_user=officer, record_id=record.pk)
+    assert attach(officer, record, WITNESS, purpose="evidence").status_code == 201
+    shared = attach(officer, record, "合同履约记录.pdf", purpose="evidence", visibility="SUBJECT")
+    assert shared.status_code == 201
+    propose(officer, record)
+    records_svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
+    notice = Notice.objects.get(record=record, type_code="N1")
+    assert notice.data["evidence"] == ["合同履约记录.pdf"]
