@@ -291,3 +291,32 @@ def test_the_prior_notice_names_only_shared_evidence(officer, approver, unit, is
     records_svc.record_approve_pre_notice(acting_user=approver, record_id=record.pk)
     notice = Notice.objects.get(record=record, type_code="N1")
     assert notice.data["evidence"] == ["合同履约记录.pdf"]
+
+
+def test_the_rectification_pages_show_only_what_the_unit_may_have(officer, approver, liaison, unit):
+    """The order's own listing of its files (API and page) goes through the same rule: evidence
+    the commission takes back to INTERNAL leaves the unit's view of the order."""
+    from . import rectification_steps
+
+    order = rectification_steps.in_progress(
+        officer=officer, approver=approver, unit=unit, served_on=dt.date(2026, 2, 2)
+    )
+    item = order.items.get()
+    sent = api(liaison).post(
+        f"/api/rectification-items/{item.pk}/evidence/",
+        {"file": upload("付款回单-内部.pdf", PDF_BYTES)},
+        format="multipart",
+    )
+    assert sent.status_code == 201, sent.data
+    file_id = Attachment.objects.get(original_name="付款回单-内部.pdf").pk
+    api_url = f"/api/rectifications/{order.pk}/"
+    assert "付款回单-内部.pdf" in api(liaison).get(api_url).content.decode()
+    url = reverse("attachment-visibility", args=[file_id])
+    taken = api(officer).post(url, {"visibility": "INTERNAL", "reason": "含第三方账户信息。"}, format="json")
+    assert taken.status_code == 200
+    for path in (api_url, f"/unit/items/{item.pk}/evidence/"):  # the /work/ pages are staff-only
+        response = api(liaison).get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        assert "付款回单-内部.pdf" not in response.content.decode(), path
+    assert "付款回单-内部.pdf" in api(officer).get(api_url).content.decode()
+    assert download(liaison, file_id).status_code == 404
