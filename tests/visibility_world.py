@@ -281,7 +281,7 @@ LISTS = {
     "workflow-process-list": "process",
     "person-list": "person",
 }
-PAGE_POSTS = {"workflow-claim-page", "workflow-release-page", "unit-item-evidence"}
+PAGE_POSTS = {"workflow-claim-page", "workflow-release-page", "unit-item-evidence", "notice-render"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):
