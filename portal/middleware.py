@@ -11,7 +11,12 @@ visitors still reach the admin's sign-in.
 
 from __future__ import annotations
 
+import time
+
+from csp.constants import UNSAFE_INLINE
+from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -19,8 +24,10 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
+from rest_framework.renderers import BrowsableAPIRenderer
 
 from casework.api.middleware import is_api
+from casework.http import client_ip
 from casework.permissions import has_role
 
 from .workbench.access import may_configure
@@ -108,3 +115,81 @@ class RefuseNullCharacters:
                 "\x00" in key or any("\x00" in v for v in values) for key, values in request.POST.lists()
             )
         return False
+
+
+class ContentSecurityPolicy(CSPMiddleware):
+    """django-csp's header (settings CONTENT_SECURITY_POLICY), with one exception: DRF's
+    browsable API (an API URL opened in a browser) writes style="…" attributes in its own
+    template, so its pages allow inline styles. Never inline scripts: it has none."""
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if isinstance(getattr(response, "accepted_renderer", None), BrowsableAPIRenderer):
+            parts.update = {**(parts.update or {}), "style-src": [UNSAFE_INLINE]}
+        return parts
+
+
+class PrivateNoStore:
+    """`Cache-Control: private, no-store` on every response to a signed-in user and on every
+    download (Content-Disposition: attachment): neither a shared proxy nor the browser's disk
+    cache keeps a case page or an evidence file after the user has signed out. A view that
+    set Cache-Control itself keeps its own; static files and the anonymous public pages keep
+    their caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        signed_in = bool(user is not None and user.is_authenticated)
+        response = self.get_response(request)
+        if response.has_header("Cache-Control") or request.path.startswith(
+            f"/{settings.STATIC_URL.lstrip('/')}"
+        ):
+            return response
+        # Signed in before the view ran, or after it (the sign-in page's answer).
+        user = getattr(request, "user", None)
+        signed_in = signed_in or bool(user is not None and user.is_authenticated)
+        if signed_in or response.get("Content-Disposition", "").lower().startswith("attachment"):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class PublicRateLimit:
+    """At most CHENGXIN_RATE_LIMIT["REQUESTS"] requests per "WINDOW" seconds from one client
+    address to the pages anyone may open (/public/…, /verify/): scraping the public records
+    or guessing verification codes is slowed down, a reader is not. Fixed windows counted in
+    the cache "CACHE"; the answer past the limit is a Chinese 429 page with Retry-After."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = getattr(settings, "CHENGXIN_RATE_LIMIT", None)
+        if limit and request.path.startswith(tuple(limit["PREFIXES"])):
+            retry_after = self.retry_after(limit, client_ip(request) or "unknown")
+            if retry_after:
+                response = render(
+                    request, "429.html", {"retry_after": retry_after, "window": limit["WINDOW"]}, status=429
+                )
+                response["Retry-After"] = str(retry_after)
+                return response
+        return self.get_response(request)
+
+    @staticmethod
+    def retry_after(limit: dict, address: str) -> int:
+        """Seconds until this address may ask again; 0 when this request is within the limit."""
+        window = int(limit["WINDOW"])
+        now = time.time()
+        started = int(now // window) * window
+        key = f"chengxin:rate:{address}:{started}"
+        cache = caches[limit.get("CACHE", "default")]
+        cache.add(key, 0, timeout=window + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            cache.set(key, 1, timeout=window + 1)
+            count = 1
+        if count <= int(limit["REQUESTS"]):
+            return 0
+        return max(1, int(started + window - now) + 1)

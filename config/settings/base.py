@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_celery_beat",
     "viewflow",
     "viewflow.workflow",
@@ -51,6 +52,7 @@ MIDDLEWARE = [
     "portal.observability.RequestId",  # first: every line logged for the request carries its id
     "portal.outages.DatabaseUnavailable",  # a lost database: 503 "try again", not a 500
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.ContentSecurityPolicy",  # django-csp's, settings CONTENT_SECURITY_POLICY
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "casework.api.middleware.ApiErrorsAsJson",  # JSON errors under /api/; no 500 for a huge id
@@ -58,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.PrivateNoStore",  # no-store on signed-in pages and downloads
+    "portal.middleware.PublicRateLimit",  # /public/ and /verify/: so many requests a minute
     "portal.middleware.ConfigurationAdminOnly",  # /admin/ for the configuration roles only
     "portal.middleware.ChineseNotFoundInDebug",  # the site's 404 page with DEBUG on too
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -137,6 +141,7 @@ from .audit_checkpoints import *  # noqa: E402
 from .bounded import *  # noqa: E402
 from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
+from .headers import *  # noqa: E402
 from .lockout import *  # noqa: E402
 from .logging import *  # noqa: E402
 from .rest import *  # noqa: E402
