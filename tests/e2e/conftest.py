@@ -5,6 +5,8 @@ against pytest-django's live server (LIBRARIES §8).
   with CHENGXIN_REQUIRE_BROWSER=1 (.ci/run) they fail instead. Never `playwright install`.
 - Every request the browser makes is recorded; a test fails if one left the live server
   (issue #5 must-show 3: everything is served by the site itself).
+- Every console message of the Content-Security-Policy (a refused script, style or frame) is
+  recorded; a test fails if a page broke the policy.
 - `screenshot("name")` saves a full-page PNG under test-output/e2e/<test>/ (git-ignored).
 - They run after the rest of the suite. Mark them `django_db(transaction=True,
   serialized_rollback=True)`: the live server runs in another thread and sees only committed
@@ -142,6 +144,22 @@ def requests_made(page, live_server):
     yield seen
     outside = [url for url in seen if _outside(url, live_server.url)]
     assert not outside, f"the pages loaded something from outside the server: {outside}"
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(page):
+    """Every console message about the Content-Security-Policy ("Refused to execute inline
+    script because it violates the following Content Security Policy directive…"); fails
+    the test if any page broke the policy."""
+    seen: list[str] = []
+
+    def note(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            seen.append(f"{message.location.get('url', '')}: {message.text}")
+
+    page.context.on("console", note)
+    yield seen
+    assert not seen, "the pages broke the Content-Security-Policy:\n" + "\n".join(seen)
 
 
 @pytest.fixture
