@@ -47,7 +47,13 @@ def test_a_printed_demo_account_signs_in_to_the_admin(demo_accounts, username, s
 
 
 def test_the_schema_and_its_docs_page_answer():
+    from casework.roles import Role
+
+    from .factories import UserFactory
+
+    # The commission's staff only (tests/test_sec_headers.py: anonymous callers are refused).
     client = Client()
+    client.force_login(UserFactory(username="docs_reader", roles=[Role.OFFICER]))
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/records/" in schema.content
     docs = client.get("/api/docs/")
