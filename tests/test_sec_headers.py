@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from collections import deque
@@ -320,6 +321,7 @@ def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
         "CHENGXIN_PUBLIC_BASE_URL": "https://chengxin.example.gov.cn",
         "CHENGXIN_VAR_DIR": str(tmp_path),
         "ALLOWED_HOSTS": "chengxin.example.gov.cn",
+        "CHENGXIN_AUDIT_CHECKPOINT_KEY": secrets.token_urlsafe(32),  # required in production too
     }
     env.pop("DEBUG", None)
     result = subprocess.run(
