@@ -130,7 +130,8 @@ class ContentSecurityPolicy(CSPMiddleware):
 
 
 class PrivateNoStore:
-    """`Cache-Control: private, no-store` on every response to a signed-in user and on every
+    """`Cache-Control: private, no-store` on every response to someone with a session (signed in,
+    or just signed out) and on every
     download (Content-Disposition: attachment): neither a shared proxy nor the browser's disk
     cache keeps a case page or an evidence file after the user has signed out. A view that
     set Cache-Control itself keeps its own; static files and the anonymous public pages keep
@@ -140,19 +141,27 @@ class PrivateNoStore:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        signed_in = bool(user is not None and user.is_authenticated)
+        had_session = _has_session(request)
         response = self.get_response(request)
         if response.has_header("Cache-Control") or request.path.startswith(
             f"/{settings.STATIC_URL.lstrip('/')}"
         ):
             return response
-        # Signed in before the view ran, or after it (the sign-in page's answer).
-        user = getattr(request, "user", None)
-        signed_in = signed_in or bool(user is not None and user.is_authenticated)
-        if signed_in or response.get("Content-Disposition", "").lower().startswith("attachment"):
+        # A session before the view ran, or after it (the sign-in page's answer). Its key comes
+        # from the cookie: asking for the user would read the session from the database, which
+        # may be the thing that is down (portal.outages answers that with a 503).
+        if had_session or _has_session(request) or _is_download(response):
             response["Cache-Control"] = "private, no-store"
         return response
+
+
+def _has_session(request) -> bool:
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.session_key)
+
+
+def _is_download(response) -> bool:
+    return response.get("Content-Disposition", "").lower().startswith("attachment")
 
 
 class PublicRateLimit:
