@@ -25,7 +25,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.dispatch import receiver
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -36,19 +36,17 @@ from .api.middleware import is_api
 from .http import client_ip
 from .language import official_language
 
-# The stored actions (hashed into the chain: never renamed), as literals the label check reads.
-LOGIN = "auth.login"
-LOGOUT = "auth.logout"
-LOGIN_FAILED = "auth.login_failed"
-LOCKOUT = "auth.lockout"
-action_labels.register(
-    {
-        LOGIN: gettext_lazy("登录"),
-        LOGOUT: gettext_lazy("退出登录"),
-        LOGIN_FAILED: gettext_lazy("登录失败"),
-        LOCKOUT: gettext_lazy("登录失败次数过多，锁定登录"),
-    }
-)
+
+class SignInAction(models.TextChoices):
+    """The stored actions of sign-ins (hashed into the chain: never renamed)."""
+
+    LOGIN = "auth.login", gettext_lazy("登录")
+    LOGOUT = "auth.logout", gettext_lazy("退出登录")
+    LOGIN_FAILED = "auth.login_failed", gettext_lazy("登录失败")
+    LOCKOUT = "auth.lockout", gettext_lazy("登录失败次数过多，锁定登录")
+
+
+action_labels.register(dict(SignInAction.choices))
 
 #: Who a failed sign-in's entry names as its actor: nobody signed in.
 ANONYMOUS = gettext_lazy("未登录的访问者")
@@ -196,13 +194,13 @@ def _name(credentials: dict | None) -> str | None:
 def _logged_in(sender, request, user, **kwargs):
     if not _sent_by_a_client(request):
         return
-    record(request, LOGIN, name=user.get_username(), user=user, actor=user)
+    record(request, SignInAction.LOGIN, name=user.get_username(), user=user, actor=user)
 
 
 @receiver(user_logged_out, dispatch_uid="chengxin.signin.logged_out")
 def _logged_out(sender, request, user, **kwargs):
     if user is not None and _sent_by_a_client(request):  # signing out with no session is no event
-        record(request, LOGOUT, name=user.get_username(), user=user, actor=user)
+        record(request, SignInAction.LOGOUT, name=user.get_username(), user=user, actor=user)
 
 
 @receiver(user_login_failed, dispatch_uid="chengxin.signin.login_failed")
@@ -216,7 +214,7 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     diff = {"username": name}
     if is_locked_out(request) and getattr(request, "axes_failures_since_start", 0) is None:
         diff["refused"] = True
-    record(request, LOGIN_FAILED, name=name, diff=diff)
+    record(request, SignInAction.LOGIN_FAILED, name=name, diff=diff)
 
 
 @receiver(user_locked_out, dispatch_uid="chengxin.signin.locked_out")
@@ -229,4 +227,4 @@ def _locked_out(sender, request, username=None, ip_address=None, **kwargs):
     name = str(username)[:_NAME_LENGTH] if username else None
     credentials = get_credentials(username)
     diff = {"username": name, "failures": failures, "unlocked_at": unlocked_at(request, credentials)}
-    record(request, LOCKOUT, name=name, diff=diff)
+    record(request, SignInAction.LOCKOUT, name=name, diff=diff)

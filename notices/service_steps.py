@@ -204,6 +204,8 @@ BY_CODE = {code: step for step in STEPS for code in step.codes}
 #: system tracks from an earlier event (printed as that date, or as the period and what it
 #: runs from while the date is not known), a period from its own decision, or none at all.
 NO_PERIOD_OF_ITS_OWN: dict[str, str] = {
+    "N24": "the yearly assessment's result to a body: the objection window runs from the approval "
+    "day (oversight.assessment), printed as a date; it is about no record and is never served here",
     "N4": "the objection's decision period runs from its receipt (§6.2), printed as its date",
     "N5": "the extended decision date runs from the original one (§6.2)",
     "N7": "the written explanation runs from the 整改通知书's service (N8); without an order "

@@ -32,6 +32,7 @@ from casework.lifecycle import Step
 from casework.models import User
 from casework.roles import Role
 from casework.services import steps
+from casework.signin import SignInAction
 from notices.lifecycle import NoticeAction
 from notices.models import Notice
 
@@ -296,7 +297,11 @@ SOURCES = ("casework", "notices", "workflows", "portal")
 #: Calls whose `action=` keyword is not an audit action.
 NOT_AUDIT = frozenset({"add_argument", "filter", "exclude", "get", "Entry"})
 #: The constants that name audit actions: `AuditAction.REGISTER_LEAD` reads as its value.
-ACTION_ENUMS = {"AuditAction": action_labels.AuditAction, "NoticeAction": NoticeAction}
+ACTION_ENUMS = {
+    "AuditAction": action_labels.AuditAction,
+    "NoticeAction": NoticeAction,
+    "SignInAction": SignInAction,
+}
 
 
 def _named_action(expr) -> str | None:

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
-from ..signin import LOGIN, is_locked_out, lockout_message, record, retry_after
+from ..signin import SignInAction, is_locked_out, lockout_message, record, retry_after
 
 
 class LockedOut(exceptions.APIException):
@@ -40,5 +40,12 @@ class ObtainTokenApi(ObtainAuthToken):
         user = serializer.validated_data["user"]
         token, _created = Token.objects.get_or_create(user=user)
         # No session begins, so Django sends no user_logged_in: the sign-in is audited here.
-        record(request, LOGIN, name=user.get_username(), user=user, actor=user, diff={"via": "api_token"})
+        record(
+            request,
+            SignInAction.LOGIN,
+            name=user.get_username(),
+            user=user,
+            actor=user,
+            diff={"via": "api_token"},
+        )
         return Response({"token": token.key})
