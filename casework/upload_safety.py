@@ -306,6 +306,7 @@ def clean_image(path: Path, kind_code: str, name: str) -> bytes:
 
 # ── ZIP packages: DOCX, XLSX, OFD ─────────────────────────────────────────────────
 
+#: Windows PE, ELF, Mach-O (32/64 bit, both byte orders, universal) and scripts.
 EXECUTABLE_MAGIC = (
     b"MZ",
     b"\x7fELF",

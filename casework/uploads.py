@@ -65,17 +65,8 @@ KINDS = (PDF, JPEG, PNG, DOCX, XLSX, OFD)
 
 _MAGIC = ((b"%PDF-", PDF), (b"\xff\xd8\xff", JPEG), (b"\x89PNG\r\n\x1a\n", PNG))
 _ZIP = b"PK\x03\x04"
-# Windows PE, ELF, Mach-O (32/64 bit, both byte orders, universal) and scripts.
-_EXECUTABLE = (
-    b"MZ",
-    b"\x7fELF",
-    b"\xfe\xed\xfa\xce",
-    b"\xfe\xed\xfa\xcf",
-    b"\xce\xfa\xed\xfe",
-    b"\xcf\xfa\xed\xfe",
-    b"\xca\xfe\xba\xbe",
-    b"#!",
-)
+# Windows PE, ELF, Mach-O and scripts: the same list the package checks read members by.
+_EXECUTABLE = upload_safety.EXECUTABLE_MAGIC
 
 
 def _refuse(message: str, code: str) -> DomainError:
