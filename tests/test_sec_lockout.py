@@ -226,3 +226,14 @@ def test_the_sign_in_actions_have_chinese_labels():
         "登录失败",
         "登录失败次数过多，锁定登录",
     ]
+
+
+def test_the_token_endpoints_schema_documents_the_lockout():
+    """The 429 the token endpoint answers a locked account is a documented status, with the
+    error body every error has (schemathesis checks each answer against the schema)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    document = SchemaGenerator().get_schema(request=None, public=True)
+    responses = document["paths"]["/api/auth/token/"]["post"]["responses"]
+    assert set(responses) >= {"200", "400", "429"}
+    assert responses["429"]["content"]["application/json"]["schema"]["$ref"] == "#/components/schemas/Error"

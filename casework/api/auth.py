@@ -4,12 +4,16 @@ the same audit trail as the sign-in pages (casework.signin)."""
 from __future__ import annotations
 
 from axes.helpers import get_credentials
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 
 from ..signin import SignInAction, is_locked_out, lockout_message, record, retry_after
+from .serializers import ErrorSerializer
 
 
 class LockedOut(exceptions.APIException):
@@ -25,6 +29,17 @@ class ObtainTokenApi(ObtainAuthToken):
     """DRF's token view, which authenticates with the request (so axes counts and refuses
     by it); a locked account gets 429 and the lock's end instead of "wrong password"."""
 
+    @extend_schema(
+        responses={
+            200: AuthTokenSerializer,
+            429: OpenApiResponse(
+                ErrorSerializer,
+                description=gettext_lazy(
+                    "登录失败次数过多，账户已锁定（code 为 locked_out；Retry-After 为解锁前的秒数）。"
+                ),
+            ),
+        }
+    )
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         try:
