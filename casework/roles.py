@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     INTAKE_OPERATOR = "intake_operator", _("线索登记员")
     ASSESSOR = "assessor", _("考评人员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    # 三员分立 (GB/T 22239 level 3): roles and lockouts; the audit trail (docs/decisions.md).
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
     # Not a group: the scheduler and other automatic callers act as this role.
     SYSTEM = "system", _("系统")
 

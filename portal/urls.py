@@ -6,6 +6,7 @@ from django.urls import include, path
 from casework.signin import SignInForm
 
 from . import public
+from .duties import urls as duties
 
 urlpatterns = [
     path("work/", include("portal.cases.urls")),  # case pages, action forms, notice pages
@@ -24,6 +25,9 @@ urlpatterns = [
     path("", include("portal.selfreports.urls")),  # units' self-reports: /unit/reports/, /work/self-reports/
     path("me/integrity/", include("portal.integrity.me_urls")),  # the civil servant's own integrity file
     path("me/", include("portal.personal.urls")),  # civil-servant portal, honours query
+    path("system/", include(duties.system_urlpatterns)),  # 三员分立: accounts
+    path("security/", include(duties.security_urlpatterns)),  # roles, lockouts, policies
+    path("audit/", include(duties.audit_urlpatterns)),  # the audit trail, verification, export
     path("public/records/", public.record_list, name="public-records"),
     path("public/records/export.xlsx", public.record_export, name="public-records-export"),
     path("public/records/<str:reference>/", public.record_detail, name="public-record"),

@@ -32,6 +32,7 @@ from casework.lifecycle import Step
 from casework.models import User
 from casework.roles import Role
 from casework.services import steps
+from casework.services.duties import DutyAction
 from casework.signin import SignInAction
 from notices.lifecycle import NoticeAction
 from notices.models import Notice
@@ -59,6 +60,8 @@ EXTRA_ROLES = {
     "intake": Role.INTAKE_OPERATOR,
     "assessor": Role.ASSESSOR,
     "sysadmin": Role.SYSTEM_ADMIN,
+    "secadmin": Role.SECURITY_ADMIN,
+    "auditadmin": Role.AUDIT_ADMIN,
 }
 #: Every role, by the world user holding it.
 READERS = ["officer", "approver", "liaison", "head", "sanctioned", *EXTRA_ROLES]
@@ -301,6 +304,7 @@ ACTION_ENUMS = {
     "AuditAction": action_labels.AuditAction,
     "NoticeAction": NoticeAction,
     "SignInAction": SignInAction,
+    "DutyAction": DutyAction,
 }
 
 

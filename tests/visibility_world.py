@@ -270,6 +270,11 @@ KIND_BY_PREFIX = {
     # Risk alerts and SME payments (oversight): scoped by unit, tested in tests/test_risk_views.py.
     "work/alerts/": None,
     "unit/payments/": None,
+    # 三员分立 (portal.duties): accounts, not cases; each screen its one role's, tested in
+    # tests/test_sec_duties.py (the matrix of the three administrators).
+    "system/": None,
+    "security/": None,
+    "audit/": None,
 }
 LISTS = {
     "record-list": "record",

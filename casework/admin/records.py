@@ -21,7 +21,7 @@ from django.http import Http404
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import identifiers, queries
+from .. import audit, identifiers, queries
 from ..errors import DomainError
 from ..http import client_ip
 from ..lifecycle import DECIDED_STATES
@@ -37,8 +37,9 @@ from ..models import (
     Record,
     User,
 )
-from ..permissions import may_see_id_numbers
+from ..permissions import may_see_id_numbers, roles_of
 from ..services import records as record_services
+from ..services import duties
 from ..services.records import decided as decided_records
 from .audit import ActionFilter, EntryLabels, RoleFilter
 from .identifiers import IdentifierOverrideAdmin
@@ -170,11 +171,13 @@ class UserAdmin(PermissionWords, DjangoUserAdmin):
 
     def get_fieldsets(self, request, obj=None):
         """Roles are granted through groups; only a superuser makes superusers or grants
-        single permissions (the system administrator could otherwise grant themselves all)."""
+        single permissions (the system administrator could otherwise grant themselves all).
+        Roles themselves are the security administrator's (三员分立: portal /security/), so
+        the system administrator sees no groups field either."""
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser:
             return fieldsets
-        hidden = {"is_superuser", "user_permissions"}
+        hidden = {"is_superuser", "user_permissions", "groups"}
         return [
             (name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
             for name, options in fieldsets
@@ -185,6 +188,12 @@ class UserAdmin(PermissionWords, DjangoUserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        """A role (group) changed here is audited as a role change, in the editor's name."""
+        by = audit.Acting(request.user, ",".join(sorted(roles_of(request.user)))[:40], client_ip(request))
+        with duties.acting_as(by):
+            super().save_related(request, form, formsets, change)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)

@@ -37,6 +37,9 @@ ACCOUNTS = [
     Account("intake", "罗敏仪", Role.INTAKE_OPERATOR, "市监委", staff=False),
     Account("assessor", "祁文杰", Role.ASSESSOR, "市考评办", staff=False),
     Account("sysadmin", "吴国豪", Role.SYSTEM_ADMIN, "市政务和数据局"),
+    # 三员分立: the security and the audit administrator, each their own account.
+    Account("secadmin", "郑安琪", Role.SECURITY_ADMIN, "市政务和数据局", staff=False),
+    Account("auditadmin", "冯立诚", Role.AUDIT_ADMIN, "市政务和数据局", staff=False),
     Account("admin", "超级管理员", ""),
 ]
 

@@ -39,6 +39,8 @@ class User(AbstractUser):
             ("role_intake_operator", _("角色：线索登记员")),
             ("role_assessor", _("角色：考评人员")),
             ("role_system_admin", _("角色：系统管理员")),
+            ("role_security_admin", _("角色：安全管理员")),
+            ("role_audit_admin", _("角色：审计管理员")),
         ]
 
 

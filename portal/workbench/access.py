@@ -32,6 +32,10 @@ APPROVAL_ROLES = frozenset({Role.APPROVER})
 HR_ROLES = frozenset({Role.HR_ADMIN})
 #: Who looks after the configuration and the system's health (R11).
 SYSTEM_ROLES = frozenset({Role.SYSTEM_ADMIN})
+#: 三员分立 (portal.duties): the security administrator's roles and lockouts, the audit
+#: administrator's audit trail; each their own screens, nobody else's.
+SECURITY_ROLES = frozenset({Role.SECURITY_ADMIN})
+AUDIT_ROLES = frozenset({Role.AUDIT_ADMIN})
 #: Roles with work in the inbox (the flows' human tasks): the others never get a task.
 TASK_ROLES = frozenset(
     {
@@ -84,6 +88,8 @@ START_PAGES = [
     (HR_ROLES, "work-hr"),
     (REGISTER_ROLES, "case-register"),
     (SYSTEM_ROLES, "work-system"),
+    (SECURITY_ROLES, "security-users"),
+    (AUDIT_ROLES, "audit-trail"),
     (UNIT_ROLES, "unit-home"),
     (frozenset({Role.CIVIL_SERVANT}), "me-home"),
 ]
@@ -117,6 +123,10 @@ def navigation(request) -> dict:
             "hr": has_role(user, *HR_ROLES),
             "system": has_role(user, *SYSTEM_ROLES) or may_configure(user),
             "admin": may_configure(user),
+            # 三员分立: the role's own screens; a superuser (who holds every role) uses none.
+            "system_users": has_role(user, *SYSTEM_ROLES) and not user.is_superuser,
+            "security": has_role(user, *SECURITY_ROLES) and not user.is_superuser,
+            "audit": has_role(user, *AUDIT_ROLES) and not user.is_superuser,
             "unit": has_role(user, *UNIT_ROLES) and bool(user.organisation_id),
             "commitments": commission or (has_role(user, *UNIT_ROLES) and bool(user.organisation_id)),
             "personal": has_role(user, Role.CIVIL_SERVANT) and bool(user.person_id),

@@ -1,0 +1,89 @@
+"""What the three administrators' pages read. Accounts are the system and security
+administrators' whole subject (every account, superusers shown but not changeable); the
+audit trail is the audit administrator's, whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+
+from casework.models import AuditEntry, User
+from casework.services.duties import DutyAction
+from casework.signin import SignInAction
+
+
+def users(q: str = "") -> QuerySet[User]:
+    found = User.objects.select_related("organisation").prefetch_related("groups").order_by("username")
+    if q:
+        found = found.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q))
+    return found
+
+
+def entries(*, action: str = "", actor: str = "", since: dt.date | None = None, until: dt.date | None = None):
+    """The audit trail, newest first, filtered by an action prefix, the actor's account name
+    or name, and a range of days (the site's time zone)."""
+    found = AuditEntry.objects.order_by("-seq")
+    if action:
+        found = found.filter(action__startswith=action)
+    if actor:
+        found = found.filter(Q(actor__username__iexact=actor) | Q(actor_name__icontains=actor))
+    if since:
+        found = found.filter(created_at__date__gte=since)
+    if until:
+        found = found.filter(created_at__date__lte=until)
+    return found
+
+
+def login_events():
+    """Sign-ins, sign-outs, failures, lockouts and their clearing."""
+    return AuditEntry.objects.filter(
+        action__in=[*SignInAction.values, DutyAction.LOCKOUT_CLEAR]
+    ).order_by("-seq")
+
+
+def verification_runs():
+    return AuditEntry.objects.filter(action=DutyAction.AUDIT_VERIFY).order_by("-seq")
+
+
+def policies() -> list[tuple[str, list[tuple[str, object]]]]:
+    """The effective sign-in, password, session and second-factor settings, read with
+    defaults: each is owned by its own settings file, some optional."""
+    chengxin = settings.CHENGXIN
+    validators = [v.get("NAME", "").rsplit(".", 1)[-1] for v in getattr(settings, "AUTH_PASSWORD_VALIDATORS", [])]
+    return [
+        (
+            "lockout",
+            [
+                ("AXES_ENABLED", getattr(settings, "AXES_ENABLED", None)),
+                ("AXES_FAILURE_LIMIT", getattr(settings, "AXES_FAILURE_LIMIT", None)),
+                ("AXES_COOLOFF_TIME", getattr(settings, "AXES_COOLOFF_TIME", None)),
+                ("AXES_LOCKOUT_PARAMETERS", getattr(settings, "AXES_LOCKOUT_PARAMETERS", None)),
+                ("AXES_RESET_ON_SUCCESS", getattr(settings, "AXES_RESET_ON_SUCCESS", None)),
+            ],
+        ),
+        (
+            "passwords",
+            [("AUTH_PASSWORD_VALIDATORS", ", ".join(validators) or "—"), *_items(chengxin.get("PASSWORDS"))],
+        ),
+        (
+            "session",
+            [
+                ("SESSION_COOKIE_AGE", getattr(settings, "SESSION_COOKIE_AGE", None)),
+                ("SESSION_EXPIRE_AT_BROWSER_CLOSE", getattr(settings, "SESSION_EXPIRE_AT_BROWSER_CLOSE", None)),
+                ("SESSION_COOKIE_SECURE", getattr(settings, "SESSION_COOKIE_SECURE", None)),
+                *_items(chengxin.get("SESSION")),
+            ],
+        ),
+        ("second_factor", _items(chengxin.get("SECOND_FACTOR")) or [("SECOND_FACTOR", None)]),
+        ("superusers", [("SUPERUSER_RECENT_DAYS", chengxin.get("SUPERUSER_RECENT_DAYS", 30))]),
+    ]
+
+
+def _items(section) -> list[tuple[str, object]]:
+    if isinstance(section, dict):
+        return [(str(key), value) for key, value in section.items()]
+    if section is None:
+        return []
+    return [(type(section).__name__, section)]
