@@ -397,7 +397,7 @@ def acting_as(by: audit.Acting) -> Iterator[None]:
         _acting.reset(token)
 
 
-def _audit_group_change(users, groups, action: str) -> None:
+def _audit_group_change(users, groups, *, grant: bool) -> None:
     by = _acting.get()
     groups = list(groups)
     if by is None or not groups:
@@ -409,7 +409,7 @@ def _audit_group_change(users, groups, action: str) -> None:
                     actor=by.user,
                     role=by.role,
                     obj=user,
-                    action=action,
+                    action=DutyAction.ROLE_GRANT if grant else DutyAction.ROLE_REMOVE,
                     ip_address=by.ip_address,
                     diff={"group": group.name, "via": "groups"},
                 )
@@ -432,15 +432,14 @@ def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear"):
         return
     grant = action == "post_add"
-    what = DutyAction.ROLE_GRANT if grant else DutyAction.ROLE_REMOVE
     if action == "post_clear":
         others = getattr(instance, "_chengxin_cleared", [])
     else:
         others = list(model.objects.filter(pk__in=pk_set or ()))
     if reverse:  # group.user_set.add(users)
-        _audit_group_change(others, [instance], what)
+        _audit_group_change(others, [instance], grant=grant)
     else:
-        _audit_group_change([instance], others, what)
+        _audit_group_change([instance], others, grant=grant)
 
 
 # ── first-time set-up (manage.py create_admins) ──────────────────────────────────────

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from casework.models import AuditEntry, User
 from casework.services.duties import DutyAction
@@ -79,6 +80,21 @@ def policies() -> list[tuple[str, list[tuple[str, object]]]]:
         ("second_factor", _items(chengxin.get("SECOND_FACTOR")) or [("SECOND_FACTOR", None)]),
         ("superusers", [("SUPERUSER_RECENT_DAYS", chengxin.get("SUPERUSER_RECENT_DAYS", 30))]),
     ]
+
+
+#: The words for the settings the policies page knows; others show their name only.
+POLICY_LABELS = {
+    "AXES_ENABLED": _("启用登录失败锁定"),
+    "AXES_FAILURE_LIMIT": _("锁定前允许的失败次数"),
+    "AXES_COOLOFF_TIME": _("锁定时长"),
+    "AXES_LOCKOUT_PARAMETERS": _("分别计数"),
+    "AXES_RESET_ON_SUCCESS": _("登录成功后清零"),
+    "AUTH_PASSWORD_VALIDATORS": _("密码校验规则"),
+    "SESSION_COOKIE_AGE": _("会话最长时间（秒）"),
+    "SESSION_EXPIRE_AT_BROWSER_CLOSE": _("关闭浏览器即结束会话"),
+    "SESSION_COOKIE_SECURE": _("会话标识仅经加密连接发送"),
+    "SUPERUSER_RECENT_DAYS": _("超级用户近期登录警告（天）"),
+}
 
 
 def _items(section) -> list[tuple[str, object]]:

@@ -207,7 +207,10 @@ def policy_page(request: HttpRequest) -> HttpResponse:
         "second_factor": _("双因素认证"),
         "superusers": _("超级用户"),
     }
-    sections = [(titles[key], items) for key, items in queries.policies()]
+    sections = [
+        (titles[key], [(queries.POLICY_LABELS.get(name, ""), name, value) for name, value in items])
+        for key, items in queries.policies()
+    ]
     return render(request, "portal/duties/policies.html", {"sections": sections})
 
 
