@@ -12,8 +12,10 @@ class CaseworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks  # noqa: F401  (the superuser check of `check --deploy`)
-        from . import signin  # noqa: F401  (the sign-in audit receivers)
+        from . import (
+            checks,  # noqa: F401  (the superuser check of `check --deploy`)
+            signin,  # noqa: F401  (the sign-in audit receivers)
+        )
         from .services import duties  # noqa: F401  (role changes in the admin, audited)
 
         # Sent once per app and run: connected for this app only, so once per `migrate`.

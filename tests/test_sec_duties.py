@@ -95,6 +95,8 @@ ADMIN = [
     ("get", "/admin/auth/group/", {}, {"system": 200}),
     ("post", "/admin/auth/group/{group}/change/", {"name": "办案人员"}, {}),
     ("post", "/admin/auth/group/add/", {"name": "新组"}, {}),
+    # The audit trail is the audit administrator's, in the portal only.
+    ("get", "/admin/casework/auditentry/", {}, {}),
 ]
 
 
@@ -105,7 +107,9 @@ def _path(template: str, officer) -> str:
 
 @pytest.mark.parametrize("who", ["system", "security", "audit"])
 @pytest.mark.parametrize(("owner", "method", "template", "data"), SCREENS)
-def test_each_screen_and_action_is_its_one_administrators(admins, officer, who, owner, method, template, data):
+def test_each_screen_and_action_is_its_one_administrators(
+    admins, officer, who, owner, method, template, data
+):
     client = signed_in(admins[who])
     response = getattr(client, method)(_path(template, officer), data)
     if who == owner:
@@ -151,7 +155,9 @@ def test_each_sees_only_their_own_links_and_starts_on_their_screen(admins):
             assert (f'href="{link}"' in html) == (other == who), (who, other)
     for who in ("security", "audit"):
         landing = Client()
-        assert landing.post("/accounts/login/", {"username": admins[who].username, "password": WORLD_PASSWORD})
+        assert landing.post(
+            "/accounts/login/", {"username": admins[who].username, "password": WORLD_PASSWORD}
+        )
         assert landing.get("/work/start/")["Location"] == expected[who]
 
 
@@ -167,14 +173,19 @@ def test_the_system_administrator_creates_an_account_with_no_role_and_it_is_audi
     user = User.objects.get(username="zhangsan")
     assert user.check_password(STRONG) and user.organisation == unit and roles(user) == set()
     entry = actions(DutyAction.USER_CREATE).get()
-    assert (entry.actor_id, entry.actor_role, entry.object_id) == (admins["system"].pk, "system_admin", str(user.pk))
+    assert (entry.actor_id, entry.actor_role, entry.object_id) == (
+        admins["system"].pk,
+        "system_admin",
+        str(user.pk),
+    )
     assert entry.ip_address == "127.0.0.1" and "password" not in str(entry.diff)
 
 
 def test_a_weak_password_or_a_taken_name_is_refused_naming_the_field(admins, officer):
     client = signed_in(admins["system"])
     weak = client.post(
-        "/system/users/new/", {"username": "lisi", "full_name": "李四", "password1": "123", "password2": "123"}
+        "/system/users/new/",
+        {"username": "lisi", "full_name": "李四", "password1": "123", "password2": "123"},
     )
     assert weak.status_code == 200 and "密码：" in weak.content.decode()
     taken = client.post(
@@ -266,7 +277,9 @@ def test_the_security_administrator_grants_and_removes_a_role_audited_with_the_a
 )
 def test_no_account_holds_two_of_the_three(admins, held, granted):
     target = UserFactory(roles=[held])
-    page = signed_in(admins["security"]).post(f"/security/users/{target.pk}/grant/", {"role": granted}, follow=True)
+    page = signed_in(admins["security"]).post(
+        f"/security/users/{target.pk}/grant/", {"role": granted}, follow=True
+    )
     assert "三员分立" in page.content.decode()
     assert roles(target) == {held} and not actions(DutyAction.ROLE_GRANT).exists()
 
@@ -286,7 +299,9 @@ def test_the_security_administrator_cannot_change_their_own_roles_or_a_superuser
 
 def test_lockouts_are_listed_and_cleared_with_axes_and_audited(admins, officer):
     for _ in range(5):
-        Client().post("/accounts/login/", {"username": "t_officer", "password": "wrong"}, REMOTE_ADDR="203.0.113.5")
+        Client().post(
+            "/accounts/login/", {"username": "t_officer", "password": "wrong"}, REMOTE_ADDR="203.0.113.5"
+        )
     locked = Client().post("/accounts/login/", {"username": "t_officer", "password": WORLD_PASSWORD})
     assert locked.status_code == 429
     client = signed_in(admins["security"])
@@ -295,7 +310,10 @@ def test_lockouts_are_listed_and_cleared_with_axes_and_audited(admins, officer):
     client.post("/security/lockouts/clear/", {"username": "t_officer"})
     client.post("/security/lockouts/clear/", {"address": "203.0.113.5"})
     assert not AccessAttempt.objects.exists()
-    assert Client().post("/accounts/login/", {"username": "t_officer", "password": WORLD_PASSWORD}).status_code == 302
+    assert (
+        Client().post("/accounts/login/", {"username": "t_officer", "password": WORLD_PASSWORD}).status_code
+        == 302
+    )
     cleared = list(actions(DutyAction.LOCKOUT_CLEAR).order_by("seq"))
     assert [e.diff["username"] for e in cleared] == ["t_officer", None]
     assert cleared[1].diff["address"] == "203.0.113.5" and cleared[0].object_id == str(officer.pk)
@@ -314,8 +332,12 @@ def test_the_policies_page_shows_the_effective_settings(admins, settings):
 
 def test_the_audit_administrator_sees_real_sign_in_events_with_the_address(admins, officer):
     visitor = Client()
-    visitor.post("/accounts/login/", {"username": "t_officer", "password": "wrong"}, REMOTE_ADDR="198.51.100.7")
-    visitor.post("/accounts/login/", {"username": "t_officer", "password": WORLD_PASSWORD}, REMOTE_ADDR="198.51.100.7")
+    visitor.post(
+        "/accounts/login/", {"username": "t_officer", "password": "wrong"}, REMOTE_ADDR="198.51.100.7"
+    )
+    visitor.post(
+        "/accounts/login/", {"username": "t_officer", "password": WORLD_PASSWORD}, REMOTE_ADDR="198.51.100.7"
+    )
     visitor.post("/accounts/logout/", REMOTE_ADDR="198.51.100.7")
     html = signed_in(admins["audit"]).get("/audit/logins/").content.decode()
     for shown in ("登录失败", "退出登录", "auth.login", "198.51.100.7", "t_officer"):
@@ -374,10 +396,26 @@ def test_the_export_is_the_filtered_trail_and_is_itself_audited(admins, officer)
 
 
 def test_create_admins_makes_three_separate_accounts(capsys):
-    call_command("create_admins", "--system", "it_sys", "--security", "it_sec", "--audit", "it_aud", "--password", STRONG)
+    call_command(
+        "create_admins",
+        "--system",
+        "it_sys",
+        "--security",
+        "it_sec",
+        "--audit",
+        "it_aud",
+        "--password",
+        STRONG,
+    )
     made = {name: roles(User.objects.get(username=name)) for name in ("it_sys", "it_sec", "it_aud")}
-    assert made == {"it_sys": {Role.SYSTEM_ADMIN}, "it_sec": {Role.SECURITY_ADMIN}, "it_aud": {Role.AUDIT_ADMIN}}
-    assert User.objects.get(username="it_sys").is_staff and not User.objects.get(username="it_aud").is_superuser
+    assert made == {
+        "it_sys": {Role.SYSTEM_ADMIN},
+        "it_sec": {Role.SECURITY_ADMIN},
+        "it_aud": {Role.AUDIT_ADMIN},
+    }
+    assert (
+        User.objects.get(username="it_sys").is_staff and not User.objects.get(username="it_aud").is_superuser
+    )
 
 
 def test_check_deploy_warns_of_a_superuser_in_daily_use(settings):

@@ -38,8 +38,8 @@ from ..models import (
     User,
 )
 from ..permissions import may_see_id_numbers, roles_of
-from ..services import records as record_services
 from ..services import duties
+from ..services import records as record_services
 from ..services.records import decided as decided_records
 from .audit import ActionFilter, EntryLabels, RoleFilter
 from .identifiers import IdentifierOverrideAdmin

@@ -183,9 +183,9 @@ def _roles_now(user: User) -> frozenset[str]:
 
 
 def _inactive_roles(user: User) -> frozenset[str]:
-    codenames = set(
-        Group.objects.filter(user=user).values_list("permissions__codename", flat=True)
-    ) | set(user.user_permissions.values_list("codename", flat=True))
+    codenames = set(Group.objects.filter(user=user).values_list("permissions__codename", flat=True)) | set(
+        user.user_permissions.values_list("codename", flat=True)
+    )
     return frozenset(r for r in grantable_roles() if permission_codename(r) in codenames)
 
 
@@ -197,7 +197,9 @@ def _change_role(acting_user, *, user_id: int, role: str, grant: bool, ip_addres
         if user.is_superuser:
             raise PermissionDeniedError(_("超级用户账号只能由超级用户管理。"), code="permission_denied")
         if user.pk == acting_user.pk:
-            raise PermissionDeniedError(_("不能更改自己的角色，请由另一位安全管理员办理。"), code="permission_denied")
+            raise PermissionDeniedError(
+                _("不能更改自己的角色，请由另一位安全管理员办理。"), code="permission_denied"
+            )
         held = _roles_now(user)
         if grant:
             if role in held:
@@ -271,9 +273,7 @@ def lockouts() -> list[Lock]:
             .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
         )
         for row in rows:
-            found.append(
-                Lock(kind, str(row[kind]), row["failures"], row["last"], row["failures"] >= limit)
-            )
+            found.append(Lock(kind, str(row[kind]), row["failures"], row["last"], row["failures"] >= limit))
     return sorted(found, key=lambda lock: (not lock.locked, lock.kind, lock.value))
 
 
@@ -385,7 +385,9 @@ def record_export(acting_user, *, filters: dict, rows: int, file_format: str, ip
 #: Who is changing a user's groups outside the use cases above: the admin sets it around
 #: its save (casework.admin.records.UserAdmin). Code that sets up accounts (seed_demo, the
 #: tests' factories, a migration) sets none and is not audited here.
-_acting: contextvars.ContextVar[audit.Acting | None] = contextvars.ContextVar("chengxin_group_actor", default=None)
+_acting: contextvars.ContextVar[audit.Acting | None] = contextvars.ContextVar(
+    "chengxin_group_actor", default=None
+)
 
 
 @contextmanager
@@ -425,9 +427,7 @@ def _groups_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
         return
     if action == "pre_clear":
         # pk_set is not given for a clear: remember what is about to go.
-        instance._chengxin_cleared = (
-            list(instance.user_set.all()) if reverse else list(instance.groups.all())
-        )
+        instance._chengxin_cleared = list(instance.user_set.all()) if reverse else list(instance.groups.all())
         return
     if action not in ("post_add", "post_remove", "post_clear"):
         return
@@ -456,7 +456,9 @@ def bootstrap_admin(*, username: str, role: str, password: str, full_name: str =
     with transaction.atomic():
         if User.objects.filter(username__iexact=username).exists():
             raise DomainError(_("用户名“%(name)s”已被使用。") % {"name": username}, field="username")
-        user = User(username=username, first_name=full_name or str(role.label), is_staff=role == Role.SYSTEM_ADMIN)
+        user = User(
+            username=username, first_name=full_name or str(role.label), is_staff=role == Role.SYSTEM_ADMIN
+        )
         try:
             password_validation.validate_password(password, user)
         except ValidationError as error:
@@ -468,6 +470,9 @@ def bootstrap_admin(*, username: str, role: str, password: str, full_name: str =
         User.groups.through.objects.create(user=user, group=group)
         audit.append(audit.SYSTEM, obj=user, action=DutyAction.USER_CREATE, diff={"username": username})
         audit.append(
-            audit.SYSTEM, obj=user, action=DutyAction.ROLE_GRANT, diff={"role": str(role), "group": group.name}
+            audit.SYSTEM,
+            obj=user,
+            action=DutyAction.ROLE_GRANT,
+            diff={"role": str(role), "group": group.name},
         )
     return user

@@ -21,7 +21,9 @@ def duty(role: Role) -> Callable:
         @wraps(view)
         def checked(request, *args, **kwargs):
             if request.user.is_superuser:  # holds every permission, so every role: not here
-                raise PermissionDenied(_("超级用户账号不用于日常管理工作，请使用系统、安全或审计管理员的账号。"))
+                raise PermissionDenied(
+                    _("超级用户账号不用于日常管理工作，请使用系统、安全或审计管理员的账号。")
+                )
             require_role(request.user, role)
             return view(request, *args, **kwargs)
 

@@ -45,8 +45,12 @@ class LockoutForm(forms.Form):
 class AuditFilterForm(forms.Form):
     action = forms.CharField(label=_("操作（前缀）"), required=False, max_length=60)
     actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
-    since = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean(self):
         data = super().clean()

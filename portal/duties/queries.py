@@ -18,7 +18,9 @@ from casework.signin import SignInAction
 def users(q: str = "") -> QuerySet[User]:
     found = User.objects.select_related("organisation").prefetch_related("groups").order_by("username")
     if q:
-        found = found.filter(Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q))
+        found = found.filter(
+            Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q)
+        )
     return found
 
 
@@ -39,9 +41,9 @@ def entries(*, action: str = "", actor: str = "", since: dt.date | None = None, 
 
 def login_events():
     """Sign-ins, sign-outs, failures, lockouts and their clearing."""
-    return AuditEntry.objects.filter(
-        action__in=[*SignInAction.values, DutyAction.LOCKOUT_CLEAR]
-    ).order_by("-seq")
+    return AuditEntry.objects.filter(action__in=[*SignInAction.values, DutyAction.LOCKOUT_CLEAR]).order_by(
+        "-seq"
+    )
 
 
 def verification_runs():
@@ -52,7 +54,9 @@ def policies() -> list[tuple[str, list[tuple[str, object]]]]:
     """The effective sign-in, password, session and second-factor settings, read with
     defaults: each is owned by its own settings file, some optional."""
     chengxin = settings.CHENGXIN
-    validators = [v.get("NAME", "").rsplit(".", 1)[-1] for v in getattr(settings, "AUTH_PASSWORD_VALIDATORS", [])]
+    validators = [
+        v.get("NAME", "").rsplit(".", 1)[-1] for v in getattr(settings, "AUTH_PASSWORD_VALIDATORS", [])
+    ]
     return [
         (
             "lockout",
@@ -72,7 +76,10 @@ def policies() -> list[tuple[str, list[tuple[str, object]]]]:
             "session",
             [
                 ("SESSION_COOKIE_AGE", getattr(settings, "SESSION_COOKIE_AGE", None)),
-                ("SESSION_EXPIRE_AT_BROWSER_CLOSE", getattr(settings, "SESSION_EXPIRE_AT_BROWSER_CLOSE", None)),
+                (
+                    "SESSION_EXPIRE_AT_BROWSER_CLOSE",
+                    getattr(settings, "SESSION_EXPIRE_AT_BROWSER_CLOSE", None),
+                ),
                 ("SESSION_COOKIE_SECURE", getattr(settings, "SESSION_COOKIE_SECURE", None)),
                 *_items(chengxin.get("SESSION")),
             ],

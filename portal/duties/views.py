@@ -59,7 +59,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
     page, query = _page(request, queries.users(q))
     rows = [(user, ", ".join(g.name for g in user.groups.all()) or "—") for user in page]
-    return render(request, "portal/duties/users.html", {"form": form, "page": page, "rows": rows, "query": query})
+    return render(
+        request, "portal/duties/users.html", {"form": form, "page": page, "rows": rows, "query": query}
+    )
 
 
 @system_admin
@@ -80,7 +82,9 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
-            messages.success(request, _("已新建账号 %(name)s；角色由安全管理员授予。") % {"name": user.username})
+            messages.success(
+                request, _("已新建账号 %(name)s；角色由安全管理员授予。") % {"name": user.username}
+            )
             return redirect("system-users")
     return render(request, "portal/duties/user_create.html", {"form": form})
 
@@ -124,7 +128,9 @@ def role_list(request: HttpRequest) -> HttpResponse:
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
     page, query = _page(request, queries.users(q))
     rows = [(user, _role_names(user)) for user in page]
-    return render(request, "portal/duties/roles.html", {"form": form, "page": page, "rows": rows, "query": query})
+    return render(
+        request, "portal/duties/roles.html", {"form": form, "page": page, "rows": rows, "query": query}
+    )
 
 
 @security_admin
