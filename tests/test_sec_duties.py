@@ -426,3 +426,11 @@ def test_check_deploy_warns_of_a_superuser_in_daily_use(settings):
     [warning] = superusers_in_daily_use(databases=["default"])
     assert warning.id == W_SUPERUSER and "root" in warning.msg and "old-root" not in warning.msg
     assert superusers_in_daily_use(databases=None) == []
+
+
+def test_the_demo_has_one_account_for_each_of_the_three():
+    from casework.demo.accounts import ACCOUNTS
+
+    held = {account.username: account.role for account in ACCOUNTS}
+    assert held["sysadmin"] == Role.SYSTEM_ADMIN
+    assert held["secadmin"] == Role.SECURITY_ADMIN and held["auditadmin"] == Role.AUDIT_ADMIN
