@@ -12,7 +12,6 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from casework.roles import Role
 from casework.services.duties import DutyAction
 
 from .factories import OrganisationFactory, UserFactory
+from .test_audit import raw_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -369,10 +369,7 @@ def test_verification_through_the_screen_is_kept_with_its_result(admins, officer
 
     # Someone with the database rewrites an entry's stored reason: the chain disagrees.
     granted = actions(DutyAction.ROLE_GRANT).get()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {AuditEntry._meta.db_table} SET reason = %s WHERE seq = %s", ["改过的理由", granted.seq]
-        )
+    raw_sql("UPDATE casework_auditentry SET reason = %s WHERE seq = %s", ["改过的理由", granted.seq])
     html = client.post("/audit/verify/").content.decode()
     assert "审计日志校验失败" in html and f"#{granted.seq}" in html
     history = client.get("/audit/verify/").content.decode()

@@ -19,7 +19,6 @@ from casework.admin.audit import role_label
 from casework.errors import DomainError
 from casework.http import client_ip
 from casework.models import User
-from casework.permissions import roles_of
 from casework.roles import Role
 from casework.services import duties
 
@@ -37,10 +36,6 @@ def _page(request: HttpRequest, found):
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
-
-
-def _role_names(user: User) -> str:
-    return "、".join(str(Role(r).label) for r in sorted(roles_of(user) if user.is_active else ())) or "—"
 
 
 def _error(request: HttpRequest, error: DomainError) -> None:
@@ -127,7 +122,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
     page, query = _page(request, queries.users(q))
-    rows = [(user, _role_names(user)) for user in page]
+    rows = [(user, queries.role_labels(user)) for user in page]
     return render(
         request, "portal/duties/roles.html", {"form": form, "page": page, "rows": rows, "query": query}
     )
