@@ -175,7 +175,8 @@ def _group(role: Role) -> Group:
     return group
 
 
-def _roles_now(user: User) -> frozenset[str]:
+def roles_held(user: User) -> frozenset[str]:
+    """The roles the account's groups and permissions grant, read afresh, active or not."""
     user._chengxin_roles = None  # read afresh, not from the cache of an earlier check
     for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(cache, None)
@@ -200,7 +201,7 @@ def _change_role(acting_user, *, user_id: int, role: str, grant: bool, ip_addres
             raise PermissionDeniedError(
                 _("不能更改自己的角色，请由另一位安全管理员办理。"), code="permission_denied"
             )
-        held = _roles_now(user)
+        held = roles_held(user)
         if grant:
             if role in held:
                 raise DomainError(_("该用户已有角色“%(role)s”。") % {"role": role.label}, field="role")

@@ -27,7 +27,7 @@ class UserCreateForm(forms.Form):
     password2 = forms.CharField(label=_("再次输入初始密码"), strip=False, widget=forms.PasswordInput)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("password1") and data.get("password1") != data.get("password2"):
             self.add_error("password2", _("再次输入初始密码：两次输入的密码不一致。"))
         return data
@@ -53,7 +53,8 @@ class AuditFilterForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
             self.add_error("until", _("截止日期：不能早于起始日期。"))
         return data

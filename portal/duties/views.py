@@ -132,7 +132,7 @@ def role_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User, pk=pk)
-    held = sorted(duties._roles_now(user))
+    held = sorted(duties.roles_held(user))
     context = {
         "subject": user,
         "held": [(r, Role(r).label) for r in held],
