@@ -32,7 +32,7 @@ def people_matching(*, user, text: str, unit_id: int | None = None) -> QuerySet[
         return Person.objects.none()
     match = Q(name__icontains=text)
     if may_see_id_numbers(user) and ID_TAIL.match(text):
-        match |= Q(id_number__iendswith=text)
+        match |= Q(id_number_masked__endswith=text.upper())
     people = person_list(user=user).filter(match)
     if unit_id is not None:
         people = people.filter(unit_id=unit_id)

@@ -544,7 +544,7 @@ class PersonImporter(DirectoryImporter):
 
     def prepare(self, rows, batch):
         ids = {identifiers.normalise(r.get(PERSON_ID, "")) for r in rows} - {""}
-        self._existing.update({p.id_number: p for p in Person.objects.filter(id_number__in=ids)})
+        self._existing.update({p.id_number: p for p in Person.objects.with_id_numbers(ids)})
         units = {(r.get(PERSON_UNIT) or "").strip() for r in rows} - {""}
         codes = {identifiers.normalise(u) for u in units}
         for pk, code, name in Organisation.objects.filter(

@@ -26,3 +26,11 @@ def deliver_outbox() -> dict:
     from . import delivery
 
     return delivery.run()
+
+
+@shared_task
+def retention_sweep() -> dict:
+    """Daily (config/settings/pii.py): personal data past its retention period deleted or anonymised."""
+    from . import retention
+
+    return retention.retention_sweep()

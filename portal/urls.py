@@ -7,6 +7,7 @@ from casework.signin import SignInForm
 
 from . import public
 from .duties import urls as duties
+from .people import views as people_views
 
 urlpatterns = [
     path("work/", include("portal.cases.urls")),  # case pages, action forms, notice pages
@@ -28,6 +29,8 @@ urlpatterns = [
     path("system/", include(duties.system_urlpatterns)),  # 三员分立: accounts
     path("security/", include(duties.security_urlpatterns)),  # roles, lockouts, policies
     path("audit/", include(duties.audit_urlpatterns)),  # the audit trail, verification, export
+    # a civil servant's full ID number, read with a reason (PIPL)
+    path("work/people/<int:pk>/id-number/", people_views.person_id_number, name="person-id-number"),
     path("public/records/", public.record_list, name="public-records"),
     path("public/records/export.xlsx", public.record_export, name="public-records-export"),
     path("public/records/<str:reference>/", public.record_detail, name="public-record"),

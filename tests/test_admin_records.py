@@ -156,11 +156,19 @@ def test_id_numbers_are_masked_for_a_liaison(client, staff_liaison, civil_servan
     assert list(found) == []
 
 
-def test_id_numbers_are_shown_to_an_officer(client, staff_officer, civil_servant):
+def test_an_officer_sees_masked_id_numbers_and_finds_a_person_by_the_full_number(
+    client, staff_officer, civil_servant
+):
+    """PIPL: the full number is read on its own page with a reason (tests/test_sec_pipl.py)."""
     person = civil_servant.person
     client.force_login(staff_officer)
-    assert person.id_number in client.get("/admin/casework/person/").content.decode()
-    assert person.id_number in client.get(f"/admin/casework/person/{person.pk}/change/").content.decode()
+    listed = client.get("/admin/casework/person/").content.decode()
+    assert person.masked_id_number in listed and person.id_number not in listed
+    detail = client.get(f"/admin/casework/person/{person.pk}/change/").content.decode()
+    assert person.id_number not in detail and f"/work/people/{person.pk}/id-number/" in detail
+    spaced = f"{person.id_number[:6]} {person.id_number[6:14]} {person.id_number[14:].lower()}"
+    found = client.get("/admin/casework/person/", {"q": spaced}).context["cl"].result_list
+    assert list(found) == [person]
 
 
 def test_a_liaison_gets_404_for_another_units_person(client, staff_liaison, other_unit):

@@ -137,11 +137,14 @@ def test_a_liaison_sees_their_units_people_with_masked_id_numbers(liaison, civil
     assert client.get(f"/api/people/{stranger.pk}/").status_code == 404
 
 
-def test_an_officer_sees_id_numbers_in_full(officer, civil_servant):
+def test_an_officer_reads_an_id_number_in_full_only_with_a_reason(officer, civil_servant):
+    """PIPL: masked by default; the full number is a POST with a reason (tests/test_sec_pipl.py)."""
     person = civil_servant.person
     response = api(officer).get(f"/api/people/{person.pk}/")
     assert response.status_code == 200
-    assert response.data["id_number"] == person.id_number
+    assert response.data["id_number"] == person.masked_id_number
+    read = api(officer).post(f"/api/people/{person.pk}/id-number/", {"reason": "核对处分决定送达对象"}, format="json")
+    assert read.status_code == 200 and read.data["id_number"] == person.id_number
 
 
 def test_a_civil_servant_sees_only_themselves_among_people(civil_servant, unit):

@@ -239,9 +239,9 @@ def test_people_import_validates_id_numbers_and_reimports_by_number(upload, clie
     run = upload(client, "people", data, "people.csv", mode="run")
     run.refresh_from_db()
     assert run.counts == {"created": 2, "updated": 1, "invalid": 4}
-    old = Person.objects.get(id_number=OLD_DONGGUAN)
+    old = Person.objects.with_id_number(OLD_DONGGUAN).get()
     assert (old.name, old.unit, old.post, old.is_active) == ("李伟强", unit, "科长", True)
-    assert Person.objects.get(id_number=YOUNG).is_active is False
+    assert Person.objects.with_id_number(YOUNG).get().is_active is False
     existing.refresh_from_db()
     assert (existing.post, existing.rank) == ("副科长", "一级科员")  # empty rank: kept
     diffs = [e.diff for e in AuditEntry.objects.filter(action=AuditAction.IMPORT_CREATE)]

@@ -150,7 +150,9 @@ def test_a_civil_servant_sees_their_record_without_any_id_number(officer, approv
         person.id_number not in own.content.decode() and person.masked_id_number not in own.content.decode()
     )
     assert "提出异议" in action_labels(own) and "更正" not in action_labels(own)
-    assert person.id_number in section(case(officer, record), "失信记录")
+    # PIPL: the officer sees the masked number and the way to read it in full with a reason
+    officer_view = section(case(officer, record), "失信记录")
+    assert person.masked_id_number in officer_view and person.id_number not in officer_view
 
 
 def test_someone_elses_case_is_a_404_like_a_missing_one(

@@ -181,7 +181,7 @@ def test_only_the_roles_that_read_id_numbers_find_people_by_them(hr, person, fix
     person by the ID number's tail nor sees any of it."""
     tail = person.id_number[-4:]
     html = search(hr, tail).content.decode()
-    assert buttons(html, "person") == [str(person.pk)] and person.id_number in html
+    assert buttons(html, "person") == [str(person.pk)] and person.masked_id_number in html
 
     credit_admin = UserFactory(username="credit", roles=[Role.CREDIT_ADMIN])
     html = search(credit_admin, tail).content.decode()

@@ -33,6 +33,7 @@ from casework.models import User
 from casework.roles import Role
 from casework.services import steps
 from casework.services.duties import DutyAction
+from casework.services.pii import PiiAction
 from casework.signin import SignInAction
 from notices.lifecycle import NoticeAction
 from notices.models import Notice
@@ -305,6 +306,7 @@ ACTION_ENUMS = {
     "NoticeAction": NoticeAction,
     "SignInAction": SignInAction,
     "DutyAction": DutyAction,
+    "PiiAction": PiiAction,
 }
 
 

@@ -250,6 +250,7 @@ KIND_BY_PREFIX = {
     "work/appeals/": "appeal",
     "work/repairs/": "repair",
     "work/notices/": "notice",
+    "work/people/": "person",
     "api/^people/": "person",
     "api/^organisations/": None,
     # Court lists (exchange.court): commission pages only, tested in tests/test_court_*.py.

@@ -15,14 +15,18 @@ Rules kept here:
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import Http404
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import audit, identifiers, queries
 from ..errors import DomainError
+from ..identifiers import IdentifierFormField
 from ..http import client_ip
 from ..lifecycle import DECIDED_STATES
 from ..models import (
@@ -42,7 +46,7 @@ from ..services import duties
 from ..services import records as record_services
 from ..services.records import decided as decided_records
 from .audit import ActionFilter, EntryLabels, RoleFilter
-from .identifiers import IdentifierOverrideAdmin
+from .identifiers import IdentifierForm, IdentifierOverrideAdmin, OverrideForm
 from .permissions import PermissionWords
 
 
@@ -97,14 +101,49 @@ class OrganisationAdmin(IdentifierOverrideAdmin, ScopedAdmin):
         return queries.organisation_list(user=user)
 
 
+class PersonIdNumberForm(forms.ModelForm):
+    """The ID number is not a column (casework.pii): typed in full for a new person; for an
+    existing one the box starts empty (the page shows the masked number) and a number typed
+    replaces it. Reading the full number is `/people/<pk>/id-number/`, with a reason."""
+
+    id_number = IdentifierFormField(label=_("身份证号码"), validators=[identifiers.validate_id_number_shape])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "id_number" not in (self._meta.fields or ()):
+            del self.fields["id_number"]  # shown masked, read-only
+        elif self.instance.pk:
+            field = self.fields["id_number"]
+            field.required = False
+            field.help_text = gettext("当前号码：%(masked)s。留空则不修改；填写则替换为新号码。") % {
+                "masked": self.instance.masked_id_number
+            }
+
+    @property
+    def changed_data(self):
+        changed = [f for f in super().changed_data if f != "id_number"]
+        typed = self.cleaned_data.get("id_number") if hasattr(self, "cleaned_data") else None
+        if typed and typed != (self.instance.id_number if self.instance.id_number_ciphertext else ""):
+            changed.append("id_number")
+        return changed
+
+    def _post_clean(self):
+        typed = self.cleaned_data.get("id_number")
+        if typed:
+            self.instance.id_number = typed
+        super()._post_clean()
+
+
 @admin.register(Person)
 class PersonAdmin(IdentifierOverrideAdmin, ScopedAdmin):
-    """The ID number is shown in full only to the roles of settings.CHENGXIN["ID_NUMBER_ROLES"]."""
+    """Every list and page shows the masked ID number; the full number is read on its own page
+    with a reason (portal.personal.id_numbers), by the roles of settings.CHENGXIN["ID_NUMBER_ROLES"]."""
 
     identifier = identifiers.ID_NUMBER
     list_filter = ["is_active"]
     list_select_related = ["unit"]
     fields = ["name", "id_number", "unit", "post", "rank", "supervising_body", "is_active"]
+    list_display = ["name", "masked_id", "unit", "post", "rank", "is_active"]
 
     def scope(self, user):
         return queries.person_list(user=user)
@@ -113,29 +152,48 @@ class PersonAdmin(IdentifierOverrideAdmin, ScopedAdmin):
     def masked_id(self, person: Person) -> str:
         return person.masked_id_number
 
-    def get_list_display(self, request):
-        id_column = "id_number" if may_see_id_numbers(request.user) else "masked_id"
-        return ["name", id_column, "unit", "post", "rank", "is_active"]
+    @admin.display(description=_("完整身份证号码"))
+    def id_number_read(self, person: Person) -> str:
+        url = reverse("person-id-number", args=[person.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext("查看完整身份证号码（须填写理由）"))
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = OverrideForm if self.may_override(request) else IdentifierForm
+        mixed = type("PersonForm", (PersonIdNumberForm, base), {})
+        return super().get_form(request, obj, **{**kwargs, "form": mixed})
 
     def may_override(self, request) -> bool:
         return super().may_override(request) and may_see_id_numbers(request.user)
 
     def get_fields(self, request, obj=None):
-        """A new person's number is typed in full; an existing one is shown masked unless allowed."""
+        """A new person's number is typed in full; an existing one is shown masked, and those
+        who may read it get the link to read it with a reason (and, to replace it, the box)."""
         fields = super().get_fields(request, obj)
-        if obj is None or may_see_id_numbers(request.user):
+        if obj is None:
             return fields
-        return [("masked_id" if f == "id_number" else f) for f in fields]
+        shown = ["masked_id"]
+        if may_see_id_numbers(request.user):
+            shown.append("id_number_read")
+            if self.has_change_permission(request, obj):
+                shown.append("id_number")  # the box to replace it, empty (PersonIdNumberForm)
+        at = fields.index("id_number") if "id_number" in fields else len(fields)
+        return [*fields[:at], *shown, *fields[at + 1 :]]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
-        if obj is None or may_see_id_numbers(request.user):
-            return readonly
-        return [*readonly, "masked_id"]
+        return readonly if obj is None else [*readonly, "masked_id", "id_number_read"]
 
     def get_search_fields(self, request):
         """Searching by ID number would reveal it to those who may not see it."""
-        return ["name", "id_number"] if may_see_id_numbers(request.user) else ["name"]
+        return ["name"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The ID number is matched exactly, through its keyed hash (casework.pii)."""
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        term = identifiers.normalise_id_number(search_term)
+        if may_see_id_numbers(request.user) and len(term) == 18:
+            results = results | queryset.with_id_number(term)
+        return results, duplicates
 
 
 @admin.register(User)

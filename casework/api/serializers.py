@@ -73,8 +73,16 @@ class OrganisationSerializer(serializers.ModelSerializer):
         ]
 
 
+class IdNumberReadInput(serializers.Serializer):
+    reason = serializers.CharField(label=_("查看理由"), max_length=500)
+
+
+class IdNumberReadOutput(serializers.Serializer):
+    id_number = serializers.CharField(label=_("身份证号码"))
+
+
 class PersonSerializer(serializers.ModelSerializer):
-    """`id_number` is masked unless the view says the user may see it (context `show_id_numbers`)."""
+    """`id_number` is always masked: the full number is `POST /api/people/<id>/id-number/` with a reason."""
 
     id_number = serializers.SerializerMethodField()
     unit_name = serializers.CharField(source="unit.name", read_only=True)
@@ -95,7 +103,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_id_number(self, person: Person) -> str:
-        return person.id_number if self.context.get("show_id_numbers") else person.masked_id_number
+        return person.masked_id_number  # in full only through the read with a reason (casework.services.pii)
 
 
 class MeasureSerializer(serializers.ModelSerializer):

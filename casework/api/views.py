@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +20,7 @@ from ..http import client_ip
 from ..lifecycle import RECORD_STEPS
 from ..models import Record
 from ..permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
-from ..services import records
+from ..services import pii, records
 from ..services.records import decided as decided_records
 from . import serializers as s
 from .filters import RecordFilter
@@ -53,6 +54,22 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "show_id_numbers": may_see_id_numbers(self.request.user)}
+
+    @extend_schema(
+        operation_id="people_read_id_number",
+        summary=_("查看完整身份证号码"),
+        description=_("须填写查看理由（至少 4 个字）；每次查看连同理由记入审计日志。"),
+        request=s.IdNumberReadInput,
+        responses={200: s.IdNumberReadOutput, **ERRORS},
+    )
+    @action(detail=True, methods=["post"], url_path="id-number")
+    def id_number(self, request: Request, pk=None) -> Response:
+        queries.person_get(user=request.user, person_id=pk)  # 404 outside the scope, before any input error
+        data = parse(s.IdNumberReadInput, request)
+        number = pii.read_id_number(
+            acting_user=request.user, person_id=pk, reason=data["reason"], ip_address=client_ip(request)
+        )
+        return Response({"id_number": number})
 
 
 # ── records: read ─────────────────────────────────────────────────────────────────

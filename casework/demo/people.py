@@ -132,12 +132,10 @@ def all_staff() -> list[Staff]:
 def build_people(orgs: dict[str, Organisation]) -> tuple[dict[str, Person], int]:
     """Create the people not there yet (one bulk insert); return the named ones by name."""
     staff = all_staff()
-    existing = set(
-        Person.objects.filter(id_number__in=[s.id_number for s in staff]).values_list("id_number", flat=True)
-    )
+    existing = {p.id_number for p in Person.objects.with_id_numbers([s.id_number for s in staff])}
     missing = [_person(s, orgs) for s in staff if s.id_number not in existing]
     Person.objects.bulk_create(missing)
-    by_id = Person.objects.in_bulk([s.id_number for s in NAMED], field_name="id_number")
+    by_id = {p.id_number: p for p in Person.objects.with_id_numbers([s.id_number for s in NAMED])}
     return {s.name: by_id[s.id_number] for s in NAMED}, len(missing)
 
 

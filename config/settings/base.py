@@ -147,3 +147,4 @@ from .logging import *  # noqa: E402
 from .rest import *  # noqa: E402
 from .storage import *  # noqa: E402
 from .uploads import *  # noqa: E402
+from .pii import *  # noqa: E402

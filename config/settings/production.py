@@ -53,3 +53,19 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Personal information (config/settings/pii.py, casework.pii): the ID numbers' encryption key and
+# the lookup hash's key, each its own secret that the database never holds.
+from .base import CHENGXIN_PII_HASH_KEY, CHENGXIN_PII_KEY, CHENGXIN_PII_OLD_KEYS, DEV_PII_HASH_KEY, DEV_PII_KEY  # noqa: E402
+
+for _name, _key in (("CHENGXIN_PII_KEY", CHENGXIN_PII_KEY), ("CHENGXIN_PII_HASH_KEY", CHENGXIN_PII_HASH_KEY)):
+    if len(_key) < 32 or _key in (SECRET_KEY, CHENGXIN_AUDIT_CHECKPOINT_KEY, DEV_PII_KEY, DEV_PII_HASH_KEY):
+        raise ImproperlyConfigured(
+            f"{_name} must be set in production (at least 32 characters, not SECRET_KEY, not the audit "
+            "checkpoint key, not the development key): it protects the ID numbers, and the database must "
+            "never hold it."
+        )
+if CHENGXIN_PII_KEY == CHENGXIN_PII_HASH_KEY or CHENGXIN_PII_KEY in CHENGXIN_PII_OLD_KEYS.values():
+    raise ImproperlyConfigured(
+        "CHENGXIN_PII_KEY must differ from CHENGXIN_PII_HASH_KEY and from every retired key in CHENGXIN_PII_OLD_KEYS."
+    )

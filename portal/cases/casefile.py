@@ -153,7 +153,9 @@ def _subject(user, record) -> dict:
         "is_person": True,
         "unit": person.unit.name,
         "post": person.post,
-        "id_number": person.id_number if may_see_id_numbers(user) else "",
+        # masked; the full number is read on its own page, with a reason (portal.people)
+        "id_number": person.masked_id_number if may_see_id_numbers(user) else "",
+        "id_number_read": reverse("person-id-number", args=[person.pk]) if may_see_id_numbers(user) else "",
     }
 
 

@@ -200,7 +200,7 @@ def honour_candidates(user, text: str) -> HonourCandidates | None:
     ids = may_see_id_numbers(user)
     match = Q(name__icontains=text)
     if ids and ID_TAIL.match(text):
-        match |= Q(id_number__iendswith=text)
+        match |= Q(id_number_masked__endswith=text.upper())
     people, more_people = _first(person_list(user=user).filter(match).order_by("name", "pk"))
     organisations, more_organisations = _first(
         organisation_list(user=user)
