@@ -66,7 +66,7 @@ def key_id_of(token: str) -> str:
 def decrypt(token: str) -> str:
     if not token:
         return ""
-    version, key_id, body = (token.split(":", 2) + ["", ""])[:3]
+    version, key_id, body = [*token.split(":", 2), "", ""][:3]
     if version != VERSION:
         raise PiiKeyError(f"Stored ID number has an unknown format ({version!r}).")
     secret = _keys().get(key_id)

@@ -25,6 +25,7 @@ Each run is one audit entry with the counts (none when nothing expired).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
@@ -54,7 +55,7 @@ def _days(name: str) -> dt.timedelta:
     return dt.timedelta(days=settings.CHENGXIN["RETENTION"][name])
 
 
-def expired(now: dt.datetime | None = None) -> dict[str, object]:
+def expired(now: dt.datetime | None = None) -> dict[str, Any]:
     """What has expired at `now`, kind by kind, as querysets (nothing is changed)."""
     now = now or timezone.now()
     today = clock.today()
@@ -90,7 +91,9 @@ def counts(now: dt.datetime | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def retention_sweep(*, acting_user=None, now: dt.datetime | None = None, ip_address: str | None = None) -> dict:
+def retention_sweep(
+    *, acting_user=None, now: dt.datetime | None = None, ip_address: str | None = None
+) -> dict:
     """Delete or anonymise what has expired; one audit entry with the counts. The uploaded
     files are deleted from storage after the commit (a rollback keeps them)."""
     found = expired(now)
@@ -99,9 +102,9 @@ def retention_sweep(*, acting_user=None, now: dt.datetime | None = None, ip_addr
         complainant_name=ANONYMISED, complainant_contact=ANONYMISED, extra={}
     )
     files = [(b.file.storage, b.file.name) for b in found["import_files"].only("pk", "file")]
-    done["import_files"] = ImportBatch.objects.filter(
-        pk__in=found["import_files"].values("pk")
-    ).update(file="")
+    done["import_files"] = ImportBatch.objects.filter(pk__in=found["import_files"].values("pk")).update(
+        file=""
+    )
     done["import_rows"] = found["import_rows"].delete()[0]
     done["sessions"] = found["sessions"].delete()[0]
     done["access_logs"] = sum(q.delete()[0] for q in found["access_logs"])
@@ -120,7 +123,7 @@ def retention_sweep(*, acting_user=None, now: dt.datetime | None = None, ip_addr
                     object_id="retention",
                     object_repr=_("个人信息保存期限清理"),
                     action=PiiAction.RETENTION_SWEEP,
-                    reason=_("保存期限届满，删除或匿名化（settings.CHENGXIN[\"RETENTION\"]）"),
+                    reason=_('保存期限届满，删除或匿名化（settings.CHENGXIN["RETENTION"]）'),
                     diff={"counts": done, "periods_days": dict(settings.CHENGXIN["RETENTION"])},
                 )
             ]

@@ -30,7 +30,7 @@ urlpatterns = [
     path("security/", include(duties.security_urlpatterns)),  # roles, lockouts, policies
     path("audit/", include(duties.audit_urlpatterns)),  # the audit trail, verification, export
     # a civil servant's full ID number, read with a reason (PIPL)
-    path("work/people/<int:pk>/id-number/", people_views.person_id_number, name="person-id-number"),
+    path("work/people/<int:pk>/id-number/", people_views.person_id_number, name="person-id-number-page"),
     path("public/records/", public.record_list, name="public-records"),
     path("public/records/export.xlsx", public.record_export, name="public-records-export"),
     path("public/records/<str:reference>/", public.record_detail, name="public-record"),

@@ -27,6 +27,10 @@ SECRET_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(50
 export SECRET_KEY
 CHENGXIN_AUDIT_CHECKPOINT_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(40))')
 export CHENGXIN_AUDIT_CHECKPOINT_KEY
+# The ID numbers' keys (config/settings/pii.py): required in production as well.
+CHENGXIN_PII_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(40))')
+CHENGXIN_PII_HASH_KEY=$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(40))')
+export CHENGXIN_PII_KEY CHENGXIN_PII_HASH_KEY
 export CHENGXIN_PUBLIC_BASE_URL=https://chengxin.example.gov.cn
 export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=False

@@ -143,7 +143,9 @@ def test_an_officer_reads_an_id_number_in_full_only_with_a_reason(officer, civil
     response = api(officer).get(f"/api/people/{person.pk}/")
     assert response.status_code == 200
     assert response.data["id_number"] == person.masked_id_number
-    read = api(officer).post(f"/api/people/{person.pk}/id-number/", {"reason": "核对处分决定送达对象"}, format="json")
+    read = api(officer).post(
+        f"/api/people/{person.pk}/id-number/", {"reason": "核对处分决定送达对象"}, format="json"
+    )
     assert read.status_code == 200 and read.data["id_number"] == person.id_number
 
 

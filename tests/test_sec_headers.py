@@ -322,6 +322,8 @@ def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
         "CHENGXIN_VAR_DIR": str(tmp_path),
         "ALLOWED_HOSTS": "chengxin.example.gov.cn",
         "CHENGXIN_AUDIT_CHECKPOINT_KEY": secrets.token_urlsafe(32),  # required in production too
+        "CHENGXIN_PII_KEY": secrets.token_urlsafe(32),  # so are the ID numbers' keys (test_sec_pipl.py)
+        "CHENGXIN_PII_HASH_KEY": secrets.token_urlsafe(32),
     }
     env.pop("DEBUG", None)
     result = subprocess.run(

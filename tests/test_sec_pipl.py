@@ -45,7 +45,7 @@ def every_stored_text() -> str:
     parts = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             parts.extend(str(v) for row in cursor.fetchall() for v in row)
     return "\n".join(parts)
 
@@ -97,10 +97,10 @@ def test_a_wrong_or_unknown_key_fails_loudly(settings, unit):
     pk = PersonFactory(unit=unit, id_number=NUMBER).pk
     settings.CHENGXIN_PII_KEY = "another-key-of-more-than-thirty-two-chars"
     with pytest.raises(pii.PiiKeyError, match="does not decrypt"):
-        Person.objects.get(pk=pk).id_number
+        _ = Person.objects.get(pk=pk).id_number
     settings.CHENGXIN_PII_KEY_ID = "2"
     with pytest.raises(pii.PiiKeyError, match="key id '1'"):
-        Person.objects.get(pk=pk).id_number
+        _ = Person.objects.get(pk=pk).id_number
 
 
 def test_a_rotation_re_encrypts_every_row_under_the_new_key(settings, unit):
@@ -154,7 +154,10 @@ def test_who_may_not_read_id_numbers_cannot_ask(liaison, person):
     client.force_login(liaison)
     assert client.get(f"/work/people/{person.pk}/id-number/").status_code == 403
     assert client.post(f"/work/people/{person.pk}/id-number/", {"reason": "想看一看号码"}).status_code == 403
-    assert api(liaison).post(f"/api/people/{person.pk}/id-number/", {"reason": "想看一看号码"}).status_code == 403
+    assert (
+        api(liaison).post(f"/api/people/{person.pk}/id-number/", {"reason": "想看一看号码"}).status_code
+        == 403
+    )
     assert reads() == []
 
 
@@ -165,7 +168,10 @@ def test_the_api_reads_the_full_number_with_a_reason_only(officer, person):
     assert refused.status_code == 400 and refused.data["field"] == "reason"
     short = client.post(f"/api/people/{person.pk}/id-number/", {"reason": "看"}, format="json")
     assert short.status_code == 400 and "查看理由" in short.data["detail"]
-    assert client.post(f"/api/people/{person.pk + 999}/id-number/", {"reason": "核对身份信息"}).status_code == 404
+    assert (
+        client.post(f"/api/people/{person.pk + 999}/id-number/", {"reason": "核对身份信息"}).status_code
+        == 404
+    )
     assert reads() == []
     read = client.post(f"/api/people/{person.pk}/id-number/", {"reason": "核对身份信息"}, format="json")
     assert read.data == {"id_number": person.id_number}
@@ -314,10 +320,14 @@ def test_production_refuses_missing_or_reused_pii_keys():
             "PATH": "/usr/bin:/bin",
         }
         code = "import django; django.setup()"
-        done = subprocess.run([sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True
+        )
         return done.stderr
 
     assert "CHENGXIN_PII_KEY must be set" in start()
     assert "CHENGXIN_PII_KEY must be set" in start(CHENGXIN_PII_KEY="s" * 60, CHENGXIN_PII_HASH_KEY="h" * 40)
-    assert "CHENGXIN_PII_HASH_KEY must be set" in start(CHENGXIN_PII_KEY="k" * 40, CHENGXIN_PII_HASH_KEY="c" * 40)
+    assert "CHENGXIN_PII_HASH_KEY must be set" in start(
+        CHENGXIN_PII_KEY="k" * 40, CHENGXIN_PII_HASH_KEY="c" * 40
+    )
     assert start(CHENGXIN_PII_KEY="k" * 40, CHENGXIN_PII_HASH_KEY="h" * 40) == ""

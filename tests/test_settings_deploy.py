@@ -18,6 +18,8 @@ OVERRIDES = {
     "CHENGXIN_TRUSTED_PROXIES",
     "CHENGXIN_AUDIT_CHECKPOINT_KEY",
     "CHENGXIN_AUDIT_RETENTION_DAYS",
+    "CHENGXIN_PII_KEY",
+    "CHENGXIN_PII_HASH_KEY",
 }
 PUBLIC = "https://chengxin.example.gov.cn"
 
@@ -29,6 +31,9 @@ def manage(tmp_path, *args, **env):
         CHENGXIN_VAR_DIR=str(tmp_path),
         # Required in production (tests/test_sec_anchor.py); a test that means its absence passes "".
         CHENGXIN_AUDIT_CHECKPOINT_KEY=secrets.token_urlsafe(32),
+        # The ID numbers' keys (tests/test_sec_pipl.py), required in production too.
+        CHENGXIN_PII_KEY=secrets.token_urlsafe(32),
+        CHENGXIN_PII_HASH_KEY=secrets.token_urlsafe(32),
     )
     return subprocess.run(
         [sys.executable, "manage.py", *args],

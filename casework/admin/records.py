@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import audit, identifiers, queries
 from ..errors import DomainError
-from ..identifiers import IdentifierFormField
 from ..http import client_ip
+from ..identifiers import IdentifierFormField
 from ..lifecycle import DECIDED_STATES
 from ..models import (
     AuditEntry,
@@ -154,7 +154,7 @@ class PersonAdmin(IdentifierOverrideAdmin, ScopedAdmin):
 
     @admin.display(description=_("完整身份证号码"))
     def id_number_read(self, person: Person) -> str:
-        url = reverse("person-id-number", args=[person.pk])
+        url = reverse("person-id-number-page", args=[person.pk])
         return format_html('<a href="{}">{}</a>', url, gettext("查看完整身份证号码（须填写理由）"))
 
     def get_form(self, request, obj=None, **kwargs):

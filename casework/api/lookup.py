@@ -56,7 +56,7 @@ class PersonChoiceSerializer(serializers.ModelSerializer):
         )
     )
     def get_id_number_tail(self, person: Person) -> str | None:
-        return person.id_number[-4:] if self.context.get("show_id_numbers") else None
+        return person.masked_id_number[-4:] if self.context.get("show_id_numbers") else None
 
 
 class OrganisationChoiceSerializer(serializers.ModelSerializer):

@@ -52,6 +52,8 @@ class Person(models.Model):
     id_number_override_at = models.DateTimeField(_("校验例外核实时间"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
+    #: (ciphertext, number in clear) once decrypted or set: not a column.
+    _id_number_cache: tuple[str, str] | None = None
 
     class Meta:
         verbose_name = _("公务员")
@@ -64,20 +66,20 @@ class Person(models.Model):
     @property
     def id_number(self) -> str:
         """The number in clear, decrypted on first read (a wrong key raises pii.PiiKeyError)."""
-        cached = self.__dict__.get("_id_number")
+        cached = self._id_number_cache
         if cached is None or cached[0] != self.id_number_ciphertext:
             cached = (self.id_number_ciphertext, pii.decrypt(self.id_number_ciphertext))
-            self.__dict__["_id_number"] = cached
+            self._id_number_cache = cached
         return cached[1]
 
     @id_number.setter
     def id_number(self, raw: str) -> None:
         number = identifiers.normalise_id_number(raw)
-        if self.__dict__.get("_id_number", ("", None))[1] == number and self.id_number_ciphertext:
+        if self._id_number_cache and self._id_number_cache[1] == number and self.id_number_ciphertext:
             return  # unchanged: keep the ciphertext (no needless re-encryption, no spurious diff)
         for column, value in pii.columns(number).items():
             setattr(self, column, value)
-        self.__dict__["_id_number"] = (self.id_number_ciphertext, number)
+        self._id_number_cache = (self.id_number_ciphertext, number)
 
     def clean(self):
         super().clean()
@@ -89,7 +91,9 @@ class Person(models.Model):
             raise ValidationError({"id_number": refused}) from None
         taken = Person.objects.with_id_number(self.id_number).exclude(pk=self.pk)
         if taken.exists():
-            raise ValidationError({"id_number": ValidationError(_("已有相同身份证号码的公务员。"), code="unique")})
+            raise ValidationError(
+                {"id_number": ValidationError(_("已有相同身份证号码的公务员。"), code="unique")}
+            )
         identifiers.ID_NUMBER.clean(self)
 
     @property

@@ -81,4 +81,3 @@ def audit_bulk_read(by: audit.Acting, *, people, reason: str) -> None:
         )
         for person in people
     )
-

@@ -56,7 +56,13 @@ X_FRAME_OPTIONS = "DENY"
 
 # Personal information (config/settings/pii.py, casework.pii): the ID numbers' encryption key and
 # the lookup hash's key, each its own secret that the database never holds.
-from .base import CHENGXIN_PII_HASH_KEY, CHENGXIN_PII_KEY, CHENGXIN_PII_OLD_KEYS, DEV_PII_HASH_KEY, DEV_PII_KEY  # noqa: E402
+from .base import (  # noqa: E402
+    CHENGXIN_PII_HASH_KEY,
+    CHENGXIN_PII_KEY,
+    CHENGXIN_PII_OLD_KEYS,
+    DEV_PII_HASH_KEY,
+    DEV_PII_KEY,
+)
 
 for _name, _key in (("CHENGXIN_PII_KEY", CHENGXIN_PII_KEY), ("CHENGXIN_PII_HASH_KEY", CHENGXIN_PII_HASH_KEY)):
     if len(_key) < 32 or _key in (SECRET_KEY, CHENGXIN_AUDIT_CHECKPOINT_KEY, DEV_PII_KEY, DEV_PII_HASH_KEY):

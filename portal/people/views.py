@@ -28,7 +28,9 @@ class ReadReasonForm(forms.Form):
         label=_("查看理由"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("写明为何需要完整号码（如：核对任免文件、办理处分送达）；理由与您的账号、地址一并记入审计日志。"),
+        help_text=_(
+            "写明为何需要完整号码（如：核对任免文件、办理处分送达）；理由与您的账号、地址一并记入审计日志。"
+        ),
         error_messages={"required": _("请填写“查看理由”。")},
     )
 
@@ -54,6 +56,9 @@ def person_id_number(request: HttpRequest, pk: int) -> HttpResponse:
     full = ""
     if request.method == "POST" and form.is_valid():
         full = pii.read_id_number(
-            acting_user=user, person_id=person.pk, reason=form.cleaned_data["reason"], ip_address=client_ip(request)
+            acting_user=user,
+            person_id=person.pk,
+            reason=form.cleaned_data["reason"],
+            ip_address=client_ip(request),
         )
     return render(request, "portal/people/id_number.html", {"person": person, "form": form, "full": full})

@@ -159,7 +159,7 @@ def test_the_credit_admin_imports_units_and_civil_servants_who_can_then_be_chose
     page.get_by_label("收到日期").fill("2026-01-30")
     page.get_by_role("button", name="确认登记线索").click()
     expect(page.locator(".messages")).to_contain_text("线索已登记")
-    assert Record.objects.get().subject_person == Person.objects.get(id_number=CHEN)
+    assert Record.objects.get().subject_person == Person.objects.with_id_number(CHEN).get()
     screenshot("lead-against-imported-person")
 
 
