@@ -157,7 +157,8 @@ def _refusals(name: str) -> set[int]:
     input may stop at the input first (400; 415 for a file upload sent as JSON)."""
     if name == "workflow-task-release":
         return {409}  # a task the user has not claimed: nothing to give back
-    view_class = resolve(url(name, 1)).func.view_class
+    func = resolve(url(name, 1)).func
+    view_class = getattr(func, "view_class", None) or func.cls  # a viewset's action: `cls`
     return {403} if getattr(view_class, "input_serializer", None) is EmptyInput else {400, 403, 415}
 
 

@@ -155,7 +155,9 @@ def _subject(user, record) -> dict:
         "post": person.post,
         # masked; the full number is read on its own page, with a reason (portal.people)
         "id_number": person.masked_id_number if may_see_id_numbers(user) else "",
-        "id_number_read": reverse("person-id-number-page", args=[person.pk]) if may_see_id_numbers(user) else "",
+        "id_number_read": reverse("person-id-number-page", args=[person.pk])
+        if may_see_id_numbers(user)
+        else "",
     }
 
 
