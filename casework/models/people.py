@@ -75,7 +75,7 @@ class Person(models.Model):
     @id_number.setter
     def id_number(self, raw: str) -> None:
         number = identifiers.normalise_id_number(raw)
-        if self._id_number_cache and self._id_number_cache[1] == number and self.id_number_ciphertext:
+        if self._id_number_cache == (self.id_number_ciphertext, number) and number:
             return  # unchanged: keep the ciphertext (no needless re-encryption, no spurious diff)
         for column, value in pii.columns(number).items():
             setattr(self, column, value)
