@@ -27,7 +27,7 @@ def decrypt_rows(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0016_attvis_attachment_visibility")]
+    dependencies = [("casework", "0017_duties_admin_roles")]
 
     operations = [
         migrations.AddField(
