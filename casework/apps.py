@@ -14,6 +14,7 @@ class CaseworkConfig(AppConfig):
     def ready(self):
         from . import (
             checks,  # noqa: F401  (the superuser check of `check --deploy`)
+            downloads,  # noqa: F401  (the download actions' labels)
             signin,  # noqa: F401  (the sign-in audit receivers)
         )
         from .services import duties  # noqa: F401  (role changes in the admin, audited)

@@ -36,6 +36,7 @@ from casework.api.fields import IdField, id_list
 from casework.api.filters import ApiFilterSet
 from casework.api.serializers import CaseObjectSerializer, ErrorSerializer, ReasonInput
 from casework.api.steps import StepApi, parse, step_input
+from casework.downloads import DownloadAction, audit_download
 from casework.errors import ConflictError
 from casework.http import client_ip
 
@@ -217,13 +218,29 @@ class NoticeDownloadApi(APIView):
     def get(self, request: Request, pk: int) -> HttpResponse:
         notice = queries.notice_get(user=request.user, notice_id=pk)
         if not notice.was_issued:
-            return pdf_response(services.notice_preview(notice), f"{notice.title}（样稿）.pdf")
+            return preview_response(request, notice)
         if not notice.pdf_ready:
             raise ConflictError(_("文书正在生成，请稍后再试。"), code="pdf_pending")
-        response = pdf_response(bytes(notice.pdf), f"{notice.number}.pdf")
-        response["ETag"] = f'"{notice.sha256}"'
-        response["X-Content-SHA256"] = notice.sha256
-        return response
+        return issued_pdf_response(request, notice)
+
+
+def issued_pdf_response(request, notice) -> HttpResponse:
+    """An issued notice's stored PDF, byte for byte, its download audited: what every route
+    serving a notice's file answers (the API, the case and unit pages, the assessment's)."""
+    audit_download(
+        request, notice, DownloadAction.NOTICE, record=notice.record, diff={"sha256": notice.sha256}
+    )
+    response = pdf_response(bytes(notice.pdf), f"{notice.number}.pdf")
+    response["ETag"] = f'"{notice.sha256}"'
+    response["X-Content-SHA256"] = notice.sha256
+    return response
+
+
+def preview_response(request, notice) -> HttpResponse:
+    """A draft's watermarked preview, rendered now; audited like an issued notice's file."""
+    content = services.notice_preview(notice)
+    audit_download(request, notice, DownloadAction.NOTICE, record=notice.record, diff={"draft": True})
+    return pdf_response(content, f"{notice.title}（样稿）.pdf")
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:

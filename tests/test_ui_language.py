@@ -28,6 +28,7 @@ from django.urls import get_resolver, reverse
 from django.views import defaults
 
 from casework import action_labels, kinds, services
+from casework.downloads import DownloadAction
 from casework.lifecycle import Step
 from casework.models import User
 from casework.roles import Role
@@ -305,6 +306,7 @@ ACTION_ENUMS = {
     "AuditAction": action_labels.AuditAction,
     "NoticeAction": NoticeAction,
     "SignInAction": SignInAction,
+    "DownloadAction": DownloadAction,
     "DutyAction": DutyAction,
     "PiiAction": PiiAction,
 }

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import kinds, queries, uploads
+from ..downloads import DownloadAction, audit_download
 from ..errors import NotFoundError
 from ..http import client_ip
 from ..models import Attachment, AttachmentVisibility
@@ -156,6 +157,13 @@ class AttachmentDownloadApi(APIView):
             handle = uploads.stored_path(attachment.stored_name).open("rb")
         except FileNotFoundError:
             raise NotFoundError(_("附件文件缺失，请联系系统管理员。"), code="file_missing") from None
+        audit_download(
+            request,
+            attachment,
+            DownloadAction.ATTACHMENT,
+            record=attachment.record,
+            diff={"sha256": attachment.sha256},
+        )
         return FileResponse(
             handle,
             as_attachment=True,

@@ -75,4 +75,6 @@ def unit_year(request: HttpRequest, year: int) -> HttpResponse:
 def unit_notice(request: HttpRequest, year: int) -> HttpResponse:
     _require_unit(request)
     assessment = get_object_or_404(queries.visible_assessments(request.user), year=year)
-    return notice_download(queries.result_notice(request.user, assessment, request.user.organisation_id))
+    return notice_download(
+        request, queries.result_notice(request.user, assessment, request.user.organisation_id)
+    )

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from casework.downloads import DownloadAction, audit_download
 from casework.errors import DomainError
 from casework.http import client_ip
 from casework.permissions import has_role
-from notices.api import pdf_response
+from notices.api import issued_pdf_response
 from oversight.assessment import export as assessment_export
 from oversight.assessment import objections, queries, scoring, services
 from oversight.assessment.lifecycle import ASSESSMENT_STEPS
@@ -213,10 +214,10 @@ def unit_detail(request: HttpRequest, year: int, organisation_id: int) -> HttpRe
 @require_safe
 def result_notice(request: HttpRequest, year: int, organisation_id: int) -> HttpResponse:
     assessment = _year(request, year)
-    return notice_download(queries.result_notice(request.user, assessment, organisation_id))
+    return notice_download(request, queries.result_notice(request.user, assessment, organisation_id))
 
 
-def notice_download(notice) -> HttpResponse:
+def notice_download(request: HttpRequest, notice) -> HttpResponse:
     """The stored PDF of a unit's result notice, byte for byte (as the notices API serves one)."""
     if notice is None:
         raise Http404(_("该单位没有考核结果通报。"))
@@ -224,9 +225,7 @@ def notice_download(notice) -> HttpResponse:
         return HttpResponse(
             _("考核结果通报正在生成，请稍后再试。"), status=409, content_type="text/plain; charset=utf-8"
         )
-    response = pdf_response(bytes(notice.pdf), f"{notice.number}.pdf")
-    response["X-Content-SHA256"] = notice.sha256
-    return response
+    return issued_pdf_response(request, notice)
 
 
 @login_required
@@ -235,9 +234,9 @@ def evidence(request: HttpRequest, year: int, pk: int) -> FileResponse:
     """A manual adjustment's evidence, for the commission only (never served by its path)."""
     assessment = _year(request, year)
     line = get_object_or_404(assessment.lines.exclude(evidence=""), pk=pk)
-    return FileResponse(
-        line.evidence.open("rb"), as_attachment=True, filename=line.evidence.name.rsplit("/", 1)[-1]
-    )
+    handle = line.evidence.open("rb")
+    audit_download(request, line, DownloadAction.ATTACHMENT)
+    return FileResponse(handle, as_attachment=True, filename=line.evidence.name.rsplit("/", 1)[-1])
 
 
 @login_required

@@ -19,7 +19,7 @@ from casework.errors import DomainError, NotFoundError, PermissionDeniedError
 from casework.http import client_ip
 from casework.permissions import acting_role
 from notices import queries, services
-from notices.api import pdf_response
+from notices.api import issued_pdf_response, preview_response
 from notices.lifecycle import NOTICE_STEPS
 
 from .actions import Action, step_actions
@@ -62,12 +62,10 @@ def notice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored PDF of an issued notice, byte for byte; a draft's watermarked preview."""
     notice = _notice(request, pk)
     if not notice.was_issued:
-        return pdf_response(services.notice_preview(notice), f"{notice.title}（样稿）.pdf")
+        return preview_response(request, notice)
     if not notice.pdf_ready:
         return _page(request, notice, _("文书正在生成，请稍后再试。"), status=409)
-    response = pdf_response(bytes(notice.pdf), f"{notice.number}.pdf")
-    response["ETag"] = f'"{notice.sha256}"'
-    return response
+    return issued_pdf_response(request, notice)
 
 
 def may_retry_render(user, notice) -> bool:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from casework import uploads
+from casework.downloads import DownloadAction, audit_download
 from casework.errors import DomainError, NotFoundError
 from casework.http import client_ip
 from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES
@@ -242,17 +243,18 @@ def change_decide(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 @login_required
 def commitment_file(request: HttpRequest, pk: int, space: str) -> HttpResponse:
     _enter(request, space)
-    return _file(_get(queries.commitment_get, request.user, pk))
+    return _file(request, _get(queries.commitment_get, request.user, pk))
 
 
 @login_required
 def change_file(request: HttpRequest, pk: int, space: str) -> HttpResponse:
     _enter(request, space)
-    return _file(_get(queries.change_request_get, request.user, pk))
+    return _file(request, _get(queries.change_request_get, request.user, pk))
 
 
-def _file(obj: ChangeRequest | object) -> HttpResponse:
+def _file(request: HttpRequest, obj: ChangeRequest | object) -> HttpResponse:
     if not getattr(obj, "stored_name", ""):
         raise Http404
-    path = uploads.stored_path(obj.stored_name)  # type: ignore[attr-defined]
-    return FileResponse(path.open("rb"), as_attachment=True, filename=obj.file_name)  # type: ignore[attr-defined]
+    handle = uploads.stored_path(obj.stored_name).open("rb")  # type: ignore[attr-defined]
+    audit_download(request, obj, DownloadAction.ATTACHMENT, diff={"sha256": getattr(obj, "sha256", "")})  # type: ignore[arg-type]
+    return FileResponse(handle, as_attachment=True, filename=obj.file_name)  # type: ignore[attr-defined]
