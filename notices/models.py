@@ -182,6 +182,11 @@ class Notice(StepMachine, models.Model):
     render_attempts = models.PositiveSmallIntegerField(_("生成尝试次数"), default=0, editable=False)
     render_error = models.TextField(_("生成失败原因"), blank=True, editable=False)
     render_failed_at = models.DateTimeField(_("生成失败时间"), null=True, blank=True, editable=False)
+    # The lease of the rendering under way (notices.tasks): when the last attempt started and
+    # which Celery worker (its node name) took it. A worker that starts under that name again
+    # knows the attempt died with it; the sweep takes any lease older than the task's limit.
+    render_started_at = models.DateTimeField(_("最近一次生成开始时间"), null=True, blank=True, editable=False)
+    render_worker = models.CharField(_("生成所在工作进程"), max_length=200, blank=True, editable=False)
     # None: drafted by the system at the casework step that calls for it (notices.drafting).
     drafted_by = user_link(_("拟稿人"))
     drafted_at = models.DateTimeField(_("拟稿时间"), auto_now_add=True)

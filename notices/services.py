@@ -177,7 +177,7 @@ def notice_void(*, acting_user, notice_id: int, reason: str, ip_address: str | N
 # ── the PDF ───────────────────────────────────────────────────────────────────────
 
 
-def notice_store_pdf(*, notice_id: int) -> bool:
+def notice_store_pdf(*, notice_id: int, worker: str = "") -> bool:
     """Render an issued notice and store its PDF and SHA-256, unless already stored.
 
     Rendering runs outside any transaction (no lock held for ~0.3 s); the write is a
@@ -188,7 +188,9 @@ def notice_store_pdf(*, notice_id: int) -> bool:
     (its task delivered again) uses attempts up too. A rendering that raises (a soft time
     limit included) records its reason; after CHENGXIN_NOTICE_RENDER_ATTEMPTS the notice is
     marked failed and nothing renders it again until an officer asks (`notice_retry_render`).
-    A voided notice is not rendered.
+    A voided notice is not rendered. The attempt takes the rendering's lease: its start and the
+    worker (`worker`, the Celery node name) are stored, so that the lost attempt of a killed
+    worker is seen and queued again (notices.tasks.render_pending, recover_renders).
     """
     notice = Notice.objects.select_related("issuer", "record").get(pk=notice_id)
     if not notice.was_issued or notice.pdf_ready or notice.state == NS.VOIDED or notice.render_failed_at:
@@ -196,7 +198,9 @@ def notice_store_pdf(*, notice_id: int) -> bool:
     if notice.render_attempts >= settings.CHENGXIN_NOTICE_RENDER_ATTEMPTS:
         _give_up(notice, notice.render_error or _reason_unfinished())
         return False
-    Notice.objects.filter(pk=notice.pk).update(render_attempts=F("render_attempts") + 1)
+    Notice.objects.filter(pk=notice.pk).update(
+        render_attempts=F("render_attempts") + 1, render_started_at=timezone.now(), render_worker=worker[:200]
+    )
     try:
         pdf = render.notice_pdf(notice, draft=False)
     except Exception as exc:  # any failure of the document is recorded; the sweep tries again
@@ -239,7 +243,10 @@ def _render_failed(notice: Notice, exc: Exception) -> None:
     if attempts >= settings.CHENGXIN_NOTICE_RENDER_ATTEMPTS:
         _give_up(notice, reason)
     else:
-        Notice.objects.filter(pk=notice.pk, sha256="").update(render_error=reason)
+        # The attempt is over: its lease is released, and the sweep's next run tries again.
+        Notice.objects.filter(pk=notice.pk, sha256="").update(
+            render_error=reason, render_started_at=None, render_worker=""
+        )
 
 
 def _give_up(notice: Notice, reason: str) -> None:
@@ -269,7 +276,13 @@ def notice_retry_render(*, acting_user, notice_id: int, ip_address: str | None =
         if not notice.render_failed:
             raise DomainError(_("文书未处于生成失败状态，无需重新生成。"), field="state", code="not_failed")
         reason = notice.render_error
-        Notice.objects.filter(pk=notice.pk).update(render_attempts=0, render_error="", render_failed_at=None)
+        Notice.objects.filter(pk=notice.pk).update(
+            render_attempts=0,
+            render_error="",
+            render_failed_at=None,
+            render_started_at=None,
+            render_worker="",
+        )
         audit.append(
             audit.Acting(acting_user, role, ip_address),
             obj=notice,

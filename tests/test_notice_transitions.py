@@ -422,8 +422,9 @@ def test_each_repair_answer_is_drafted(settings, officer, approver, unit, liaiso
 # ── the safety net: an issued notice whose PDF task was lost ─────────────────────────
 
 
-def test_beat_queues_the_pending_renders_every_minute(settings):
+def test_beat_queues_the_pending_renders_every_half_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["render pending notices"]
     assert entry["task"] == tasks.render_pending.name == "notices.tasks.render_pending"
-    assert entry["schedule"].run_every.total_seconds() == settings.CHENGXIN_RENDER_SWEEP_SECONDS == 60
-    assert entry["options"] == {"expire_seconds": 60}
+    assert entry["schedule"].run_every.total_seconds() == settings.CHENGXIN_RENDER_SWEEP_SECONDS == 30
+    assert entry["options"] == {"expire_seconds": 30}
+    assert entry["kwargs"] == {"older_than_seconds": 60}

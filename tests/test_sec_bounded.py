@@ -256,8 +256,8 @@ def test_a_voided_notice_is_never_queued_again(monkeypatch, officer, approver, r
     assert "正在生成" not in shown
 
 
-def test_the_sweep_runs_every_minute_for_notices_issued_a_minute_ago(settings):
+def test_the_sweep_runs_every_half_minute_for_notices_issued_a_minute_ago(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["render pending notices"]
-    assert entry["schedule"].run_every.total_seconds() == 60
+    assert entry["schedule"].run_every.total_seconds() == 30
     assert entry["kwargs"] == {"older_than_seconds": 60}
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST

@@ -29,13 +29,15 @@ CHENGXIN_JSON_MAX_DEPTH = 32
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default, stated
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 
-# A rendering task lost with its worker (killed, OOM) is queued again within a minute: the
-# sweep runs every minute for notices issued more than a minute ago still without a PDF.
-CHENGXIN_RENDER_SWEEP_SECONDS = 60
+# A rendering task lost with its worker (killed, OOM) is queued again within a minute: a worker
+# restarted under its node name queues what it held at once (notices.tasks.recover_renders), and
+# this sweep, every 30 s, takes a notice issued over a minute ago whose rendering never started
+# or started longer ago than the task's hard limit allows (notices.tasks.LEASE_SECONDS, 50 s).
+CHENGXIN_RENDER_SWEEP_SECONDS = 30
 CELERY_BEAT_SCHEDULE["render pending notices"] = {
     "task": "notices.tasks.render_pending",
     "schedule": _every(CHENGXIN_RENDER_SWEEP_SECONDS),
-    "kwargs": {"older_than_seconds": CHENGXIN_RENDER_SWEEP_SECONDS},
+    "kwargs": {"older_than_seconds": 60},
     "options": {"expire_seconds": CHENGXIN_RENDER_SWEEP_SECONDS},
 }
 
