@@ -11,6 +11,7 @@ visitors still reach the admin's sign-in.
 
 from __future__ import annotations
 
+import logging
 import time
 
 from csp.constants import UNSAFE_INLINE
@@ -31,6 +32,8 @@ from casework.http import client_ip
 from casework.permissions import has_role
 
 from .workbench.access import may_configure
+
+logger = logging.getLogger("portal.ratelimit")
 
 
 class ConfigurationAdminOnly:
@@ -193,12 +196,16 @@ class PublicRateLimit:
         started = int(now // window) * window
         key = f"chengxin:rate:{address}:{started}"
         cache = caches[limit.get("CACHE", "default")]
-        cache.add(key, 0, timeout=window + 1)
         try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window
-            cache.set(key, 1, timeout=window + 1)
-            count = 1
+            cache.add(key, 0, timeout=window + 1)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr: a new window
+                cache.set(key, 1, timeout=window + 1)
+                count = 1
+        except Exception as exc:  # the shared cache (Redis) is down: the public pages stay up
+            logger.warning("rate limit not counted, the cache is unavailable: %s", exc)
+            return 0
         if count <= int(limit["REQUESTS"]):
             return 0
         return max(1, int(started + window - now) + 1)

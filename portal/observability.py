@@ -17,6 +17,8 @@ import logging
 import re
 import uuid
 
+from celery import current_task
+
 from casework.http import from_trusted_proxy
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -37,6 +39,12 @@ class RequestIdFilter(logging.Filter):
             # record carries the request, and the request its id.
             request = getattr(record, "request", None)
             record.request_id = getattr(request, "request_id", None) or request_id.get()
+        if not hasattr(record, "task_id"):
+            # In a Celery worker: the task the line was logged in (celery's own plain-text
+            # format said so; the JSON line says it in fields).
+            task = current_task._get_current_object() if current_task else None
+            if task is not None and task.request.id:
+                record.task_id, record.task_name = task.request.id, task.name
         return True
 
 
@@ -44,7 +52,7 @@ class JsonLines(logging.Formatter):
     """One JSON object per line: time, level, logger, request id, message, and the traceback
     when there is one (a line of its own would be cut from its request by the aggregator)."""
 
-    EXTRAS = ("status_code", "method", "path", "client_ip", "duration_ms")
+    EXTRAS = ("status_code", "method", "path", "client_ip", "duration_ms", "task_id", "task_name")
 
     def format(self, record: logging.LogRecord) -> str:
         line = {

@@ -324,6 +324,7 @@ def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
         "CHENGXIN_AUDIT_CHECKPOINT_KEY": secrets.token_urlsafe(32),  # required in production too
         "CHENGXIN_PII_KEY": secrets.token_urlsafe(32),  # so are the ID numbers' keys (test_sec_pipl.py)
         "CHENGXIN_PII_HASH_KEY": secrets.token_urlsafe(32),
+        "CACHE_URL": "redis://127.0.0.1:6379/0",  # required in production too
     }
     env.pop("DEBUG", None)
     result = subprocess.run(

@@ -20,6 +20,8 @@ OVERRIDES = {
     "CHENGXIN_AUDIT_RETENTION_DAYS",
     "CHENGXIN_PII_KEY",
     "CHENGXIN_PII_HASH_KEY",
+    "CACHE_URL",
+    "REDIS_URL",
 }
 PUBLIC = "https://chengxin.example.gov.cn"
 
@@ -34,6 +36,8 @@ def manage(tmp_path, *args, **env):
         # The ID numbers' keys (tests/test_sec_pipl.py), required in production too.
         CHENGXIN_PII_KEY=secrets.token_urlsafe(32),
         CHENGXIN_PII_HASH_KEY=secrets.token_urlsafe(32),
+        # Required in production (tests/test_sec_ops2_prod.py): the cache the web workers share.
+        CACHE_URL="redis://127.0.0.1:6379/0",
     )
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -145,6 +145,7 @@ from .headers import *  # noqa: E402
 from .lockout import *  # noqa: E402
 from .logging import *  # noqa: E402
 from .pii import *  # noqa: E402
+from .ops2 import *  # noqa: E402
 from .rest import *  # noqa: E402
 from .storage import *  # noqa: E402
 from .uploads import *  # noqa: E402

@@ -75,3 +75,25 @@ if CHENGXIN_PII_KEY == CHENGXIN_PII_HASH_KEY or CHENGXIN_PII_KEY in CHENGXIN_PII
     raise ImproperlyConfigured(
         "CHENGXIN_PII_KEY must differ from CHENGXIN_PII_HASH_KEY and from every retired key in CHENGXIN_PII_OLD_KEYS."
     )
+# The cache every process shares (Redis, Django's own backend): the public pages' rate limit
+# (portal.middleware.PublicRateLimit) counts per client across all gunicorn workers, not once
+# per worker. The sign-in lockout's counters are in the database (axes' database handler) and
+# shared already. CACHE_URL (or REDIS_URL), e.g. redis://127.0.0.1:6379/2: a Redis database of
+# its own, not the broker's (a cache may be flushed; a queue must not be).
+_cache_url = env.str("CACHE_URL", default="") or env.str("REDIS_URL", default="")
+if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "CACHE_URL must be set in production to a Redis URL (e.g. redis://127.0.0.1:6379/2): the rate limit "
+        "of the public pages is counted in it by every web worker."
+    )
+if _cache_url == env.str("CELERY_BROKER_URL", default=""):
+    raise ImproperlyConfigured("CACHE_URL must name another Redis database than CELERY_BROKER_URL.")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _cache_url,
+        "KEY_PREFIX": "chengxin",
+        "TIMEOUT": 300,
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+    }
+}
