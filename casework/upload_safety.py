@@ -61,11 +61,16 @@ def scanner():
 
 
 def scan(path: Path, name: str) -> None:
+    scan_data(path.read_bytes() if scanner() is not None else b"", name)
+
+
+def scan_data(data: bytes, name: str) -> None:
+    """The scan of bytes held in memory (an import file, a seal image)."""
     scan_with = scanner()
     if scan_with is None:
         return
     try:
-        threat = scan_with(path.read_bytes(), name)
+        threat = scan_with(data, name)
     except (ScannerUnavailable, OSError):
         raise _refuse(
             _("病毒检查服务暂时无法使用，文件“%(name)s”未上传，请稍后再试或联系系统管理员。")
@@ -133,9 +138,9 @@ def _polyglot(name: str) -> DomainError:
     )
 
 
-def _is_zip(path: Path) -> bool:
+def _is_zip(source: Path | io.BytesIO) -> bool:
     try:
-        return zipfile.is_zipfile(path)
+        return zipfile.is_zipfile(source)
     except OSError:
         return False
 
@@ -144,11 +149,14 @@ def refuse_polyglot(path: Path, kind_code: str, name: str) -> None:
     """PDF readers find `%PDF` anywhere in the first 1024 bytes, ZIP readers the central
     directory at the end, image decoders ignore what follows the image: a file that one
     of them would read as something other than its kind is refused."""
-    data = path.read_bytes()
+    refuse_polyglot_data(path.read_bytes(), kind_code, name)
+
+
+def refuse_polyglot_data(data: bytes, kind_code: str, name: str) -> None:
     if kind_code != "pdf" and b"%PDF" in data[:1024]:
         raise _polyglot(name)
     if kind_code in ("pdf", "jpeg", "png"):
-        if _is_zip(path):
+        if _is_zip(io.BytesIO(data)):
             raise _polyglot(name)
     if kind_code in ("jpeg", "png") and (b"%PDF-" in data or b"PK\x03\x04" in data[-(64 * 1024) :]):
         raise _polyglot(name)
@@ -437,6 +445,42 @@ def check_package(path: Path, kind_code: str, name: str) -> None:
         raise _refuse(
             _("文件“%(name)s”的内部结构已损坏，不能上传。") % {"name": name}, "bad_package"
         ) from None
+
+
+# ── files that are parsed, not kept as evidence: import lists, seal images ─────────
+
+#: The first bytes of files no text list starts with: executables, OLE (old Office, with its
+#: macros), ZIP, PDF, images.
+BINARY_MAGIC = (*EXECUTABLE_MAGIC[:-1], OLE_MAGIC, b"PK\x03\x04", b"%PDF", b"\x89PNG", b"\xff\xd8\xff")
+
+
+def check_import_file(data: bytes, name: str) -> None:
+    """An import list (XLSX, CSV or JSON; exchange.batches.start) before it is stored or read:
+    scanned; whatever is read as a workbook — named .xlsx, or a ZIP by its bytes, as the
+    importer reads it (exchange.spreadsheets) — is read as a package like an uploaded one (no
+    zip bomb, macro, embedded object or executable: check_package); anything else must be text,
+    not a binary file or a PDF polyglot. It is stored as uploaded: it is parsed, never opened by
+    anyone's office software from here."""
+    scan_data(data, name)
+    if b"%PDF" in data[:1024]:
+        raise _polyglot(name)
+    workbook = name.lower().endswith(".xlsx") or data[:2] == b"PK" or _is_zip(io.BytesIO(data))
+    if workbook:
+        if not _is_zip(io.BytesIO(data)):
+            raise _refuse(_("文件“%(name)s”不是有效的 Excel（.xlsx）文件。") % {"name": name}, "bad_package")
+        check_package(io.BytesIO(data), "xlsx", name)  # type: ignore[arg-type]  (zipfile reads either)
+    elif data.startswith(BINARY_MAGIC):
+        raise _refuse(
+            _("文件“%(name)s”不是文本格式的 CSV 或 JSON 文件，不能导入。") % {"name": name}, "not_text"
+        )
+
+
+def clean_image_data(data: bytes, kind_code: str, name: str) -> bytes:
+    """make_safe for an image held in memory (an issuer's seal, uploaded in the admin): scanned,
+    refused if a polyglot, re-encoded; the clean bytes are what is kept."""
+    scan_data(data, name)
+    refuse_polyglot_data(data, kind_code, name)
+    return clean_image(io.BytesIO(data), kind_code, name)  # type: ignore[arg-type]  (Pillow reads either)
 
 
 # ── the entry point ───────────────────────────────────────────────────────────────

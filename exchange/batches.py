@@ -1,6 +1,10 @@
 """Starting an import: the batch is created with its file at once (so the page can show it),
 then checked in the request (a dry run: nothing is written but the report) or run by a worker
-(exchange.tasks.run_import), which updates the progress bar as it goes."""
+(exchange.tasks.run_import), which updates the progress bar as it goes.
+
+Every import file passes the upload checks first (casework.upload_safety.check_import_file:
+the virus scan, an XLSX read as a package for zip bombs and macros, no binary posing as CSV
+or JSON): a refused file raises DomainError (field "file") and no batch is made."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import hashlib
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from casework import audit
+from casework import audit, upload_safety
 
 from .importers import IMPORTERS
 from .importing import run
@@ -20,6 +24,7 @@ from .spreadsheets import SpreadsheetError, count_rows
 def start(
     *, by: audit.Acting, kind: str, file_name: str, data: bytes, dry_run: bool, options: dict | None = None
 ) -> ImportBatch:
+    upload_safety.check_import_file(data, file_name)
     try:
         total = count_rows(data, file_name=file_name)
     except SpreadsheetError:

@@ -17,7 +17,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from casework import upload_safety
 from casework.admin.records import ReadOnlyAdminMixin, ScopedAdmin
+from casework.errors import DomainError
 
 from . import queries, render, types
 from .models import Issuer, Notice, NoticeSequence, ServiceEvent, VoidedNumber
@@ -28,7 +30,7 @@ MAX_SEAL_PIXELS = 2000
 
 
 def checked_seal(upload) -> bytes:
-    """The uploaded seal as PNG bytes, checked by content (not by file name)."""
+    """The uploaded seal as clean PNG bytes, checked by content (not by file name)."""
     if upload.size > MAX_SEAL_BYTES:
         raise forms.ValidationError(_("印章图片不能超过 512 KB。"))
     content = upload.read()
@@ -42,7 +44,12 @@ def checked_seal(upload) -> bytes:
         raise forms.ValidationError(_("无法读取该 PNG 图片。")) from None
     if max(width, height) > MAX_SEAL_PIXELS:
         raise forms.ValidationError(_("印章图片尺寸过大（最长边不超过 2000 像素）。"))
-    return content
+    # The upload checks every file passes (casework.upload_safety): scanned, no polyglot, and
+    # re-encoded, so what is kept and printed on every notice is the image and nothing else.
+    try:
+        return upload_safety.clean_image_data(content, "png", upload.name)
+    except DomainError as refused:
+        raise forms.ValidationError(refused.message) from None
 
 
 class IssuerForm(forms.ModelForm):

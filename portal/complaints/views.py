@@ -160,15 +160,19 @@ def complaint_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = batches.start(
-            by=_acting(request),
-            kind=ImportKind.HOTLINE,
-            file_name=upload.name,
-            data=upload.read(),
-            dry_run=form.cleaned_data["dry_run"],
-        )
-        messages.success(request, _("已上传：%(name)s。") % {"name": batch.file_name})
-        return redirect(batch_url(batch.pk))
+        try:
+            batch = batches.start(
+                by=_acting(request),
+                kind=ImportKind.HOTLINE,
+                file_name=upload.name,
+                data=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except DomainError as refused:
+            form.add_error("file", refused.message)
+        else:
+            messages.success(request, _("已上传：%(name)s。") % {"name": batch.file_name})
+            return redirect(batch_url(batch.pk))
     return render(
         request, "portal/complaints/import.html", {"form": form}, status=400 if form.errors else 200
     )

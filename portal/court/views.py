@@ -47,15 +47,19 @@ def court_home(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         role = Role.OFFICER if has_role(request.user, Role.OFFICER) else Role.CREDIT_ADMIN
-        batch = batches.start(
-            by=audit.Acting(request.user, role, client_ip(request)),
-            kind=form.cleaned_data["kind"],
-            file_name=upload.name,
-            data=upload.read(),
-            dry_run=form.cleaned_data["dry_run"],
-            options={"full_list": form.cleaned_data["full_list"]},
-        )
-        return redirect(batch_url(batch, request.user))
+        try:
+            batch = batches.start(
+                by=audit.Acting(request.user, role, client_ip(request)),
+                kind=form.cleaned_data["kind"],
+                file_name=upload.name,
+                data=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+                options={"full_list": form.cleaned_data["full_list"]},
+            )
+        except DomainError as refused:
+            form.add_error("file", refused.message)
+        else:
+            return redirect(batch_url(batch, request.user))
     recent = ImportBatch.objects.filter(kind__in=COURT_KINDS)[:20]
     context = {
         "form": form,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from casework import audit
+from casework.errors import DomainError
 from casework.http import client_ip
 from exchange import batches
 from exchange.directory import template_csv, template_xlsx
@@ -92,14 +93,18 @@ def batch_new(request: HttpRequest, kind: str) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch = batches.start(
-            by=_acting(request, kind),
-            kind=kind,
-            file_name=upload.name,
-            data=upload.read(),
-            dry_run=request.POST.get("mode") != "run",
-        )
-        return redirect("import-batch", batch_id=batch.pk)
+        try:
+            batch = batches.start(
+                by=_acting(request, kind),
+                kind=kind,
+                file_name=upload.name,
+                data=upload.read(),
+                dry_run=request.POST.get("mode") != "run",
+            )
+        except DomainError as refused:
+            form.add_error("file", refused.message)
+        else:
+            return redirect("import-batch", batch_id=batch.pk)
     context = {"form": form, "kind": kind, "kind_label": ImportKind(kind).label, "columns": _columns(kind)}
     return render(request, "portal/imports/new.html", context, status=400 if form.is_bound else 200)
 
