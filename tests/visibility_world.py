@@ -241,6 +241,7 @@ KIND_BY_PREFIX = {
     "me/records/": "record",
     "unit/items/": "item",
     "work/cases/": "record",
+    "work/attachments/": "attachment",
     "work/objections/": "objection",
     "work/rectifications/": "rectification",
     "work/items/": "item",
@@ -287,7 +288,13 @@ LISTS = {
     "workflow-process-list": "process",
     "person-list": "person",
 }
-PAGE_POSTS = {"workflow-claim-page", "workflow-release-page", "unit-item-evidence", "notice-render"}
+PAGE_POSTS = {
+    "workflow-claim-page",
+    "workflow-release-page",
+    "unit-item-evidence",
+    "notice-render",
+    "case-attachment-visibility",
+}
 
 
 def _patterns(resolver: URLResolver, prefix: str = ""):

@@ -45,7 +45,7 @@ from ..models import (
     Rectification,
     RectificationItem,
 )
-from ..permissions import acting_role, roles_of
+from ..permissions import acting_role, role_refusal, roles_of
 from ..roles import Role
 from . import reactions
 from .records.steps import RECORD
@@ -273,6 +273,12 @@ def _audit_upload(
         reason=attachment.original_name,
         diff=audit.field_diff({}, after),
     )
+
+
+def may_set_visibility(user, record: Record) -> bool:
+    """Whether `user` may class the files of `record`'s case: the guard of
+    `attachment_set_visibility`, for a page deciding whether to offer the form."""
+    return role_refusal(user, record, VISIBILITY_STEP) is None
 
 
 def attachment_set_visibility(

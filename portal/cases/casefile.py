@@ -14,9 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from casework import calendar, clock, queries, rules
 from casework.errors import DomainError
 from casework.lifecycle import RecordState
+from casework.models import AttachmentVisibility
 from casework.models.records import DeadlineStatus
 from casework.permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
 from casework.rule_table import RuleCode
+from casework.services import attachments as attachment_svc
 from notices import context as notice_context
 from notices import queries as notice_queries
 from notices.lifecycle import NoticeState
@@ -214,4 +216,7 @@ def build(user, record) -> dict:
         "pre_notice": _pre_notice(record, notice_rows),
         "timeline": timeline(user, record, internal=internal, clean=clean),
         "today": clock.today(),
+        # The form on each file changing its class (portal.cases.views.attachment_visibility).
+        "may_class_files": attachment_svc.may_set_visibility(user, record),
+        "visibility_choices": AttachmentVisibility.choices,
     }

@@ -18,10 +18,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from casework import queries
-from casework.errors import NotFoundError
+from casework.errors import DomainError, NotFoundError
+from casework.http import client_ip
+from casework.services import attachments as attachment_svc
 
 from . import casefile
 from .actions import refusal
@@ -127,3 +129,30 @@ class CaseActionView(LoginRequiredMixin, View):
             **self.extra(fields),
         }
         return render(request, self.spec.template or self.template_name, context, status=status)
+
+
+@login_required
+@require_POST
+def attachment_visibility(request: HttpRequest, pk: int) -> HttpResponse:
+    """The class of one file (internal, shared with the subject, public), changed from the
+    case page by the commission's staff: the use case the API's POST
+    /api/attachments/{id}/visibility/ calls, with its guard, reason and audit entry."""
+    try:
+        attachment = queries.attachment_get(user=request.user, attachment_id=pk)
+    except NotFoundError as exc:
+        raise Http404(str(exc.message)) from None
+    try:
+        attachment_svc.attachment_set_visibility(
+            acting_user=request.user,
+            attachment_id=pk,
+            visibility=request.POST.get("visibility", ""),
+            reason=request.POST.get("reason", ""),
+            ip_address=client_ip(request),
+        )
+    except NotFoundError as exc:
+        raise Http404(str(exc.message)) from None
+    except DomainError as exc:  # PermissionDeniedError included
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已更改附件“%(name)s”的可见范围。") % {"name": attachment.original_name})
+    return redirect(case_url(request.user, attachment.record))
