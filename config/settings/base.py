@@ -144,8 +144,8 @@ from .chengxin import *  # noqa: E402
 from .headers import *  # noqa: E402
 from .lockout import *  # noqa: E402
 from .logging import *  # noqa: E402
-from .pii import *  # noqa: E402
 from .ops2 import *  # noqa: E402
+from .pii import *  # noqa: E402
 from .rest import *  # noqa: E402
 from .storage import *  # noqa: E402
 from .uploads import *  # noqa: E402
