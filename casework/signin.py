@@ -31,7 +31,7 @@ from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from . import action_labels, audit
+from . import action_labels, audit, demo_guard
 from .api.middleware import is_api
 from .http import client_ip
 from .language import official_language
@@ -130,6 +130,8 @@ class LockoutAware:
             if self.request is not None and is_locked_out(self.request):
                 credentials = get_credentials(self.cleaned_data.get("username"))
                 raise ValidationError(lockout_message(self.request, credentials), code="locked_out") from None
+            if self.request is not None and getattr(self.request, demo_guard.REFUSED, False):
+                raise ValidationError(demo_guard.MESSAGE, code="demo_account") from None
             raise
 
 
@@ -197,10 +199,16 @@ def _logged_in(sender, request, user, **kwargs):
     record(request, SignInAction.LOGIN, name=user.get_username(), user=user, actor=user)
 
 
+#: Set on a request whose session the site ends itself (portal.sessions: "idle", "absolute").
+LOGOUT_REASON = "chengxin_logout_reason"
+
+
 @receiver(user_logged_out, dispatch_uid="chengxin.signin.logged_out")
 def _logged_out(sender, request, user, **kwargs):
     if user is not None and _sent_by_a_client(request):  # signing out with no session is no event
-        record(request, SignInAction.LOGOUT, name=user.get_username(), user=user, actor=user)
+        reason = getattr(request, LOGOUT_REASON, None)
+        diff = {"reason": reason} if reason else None
+        record(request, SignInAction.LOGOUT, name=user.get_username(), user=user, actor=user, diff=diff)
 
 
 @receiver(user_login_failed, dispatch_uid="chengxin.signin.login_failed")

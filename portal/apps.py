@@ -8,3 +8,6 @@ class PortalConfig(AppConfig):
 
     name = "portal"
     verbose_name = _("门户")
+
+    def ready(self):
+        from . import sessions  # noqa: F401  (the session's sign-in time, portal.sessions)

@@ -3,9 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from casework.signin import SignInForm
-
-from . import public
+from . import public, second_factor, sessions
 from .duties import urls as duties
 from .people import views as people_views
 
@@ -34,14 +32,10 @@ urlpatterns = [
     path("public/records/", public.record_list, name="public-records"),
     path("public/records/export.xlsx", public.record_export, name="public-records-export"),
     path("public/records/<str:reference>/", public.record_detail, name="public-record"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="public/login.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("accounts/login/", sessions.SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", second_factor.verify_page, name="second-factor"),
+    path("accounts/second-factor/enrol/", second_factor.enrol_page, name="second-factor-enrol"),
+    path("accounts/second-factor/enrol/qr.svg", second_factor.enrol_qr, name="second-factor-qr"),
+    path("accounts/second-factor/recovery-codes/", second_factor.recovery_codes_page, name="recovery-codes"),
 ]

@@ -51,6 +51,8 @@ def main() -> int:
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
         # Production's error handling (no debug pages), the way an API client meets it.
         "DEBUG": "False",
+        # ...yet with the demo's data and its officer's token (casework.demo_guard).
+        "CHENGXIN_DEMO_ACCOUNTS": "True",
         "CHENGXIN_VAR_DIR": str(work / "var"),
         "PYTHONUNBUFFERED": "1",
     }

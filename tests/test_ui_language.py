@@ -32,6 +32,7 @@ from casework.downloads import DownloadAction
 from casework.lifecycle import Step
 from casework.models import User
 from casework.roles import Role
+from casework.second_factor import SecondFactorAction
 from casework.services import steps
 from casework.services.duties import DutyAction
 from casework.services.pii import PiiAction
@@ -309,6 +310,7 @@ ACTION_ENUMS = {
     "DownloadAction": DownloadAction,
     "DutyAction": DutyAction,
     "PiiAction": PiiAction,
+    "SecondFactorAction": SecondFactorAction,
 }
 
 

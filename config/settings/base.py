@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "oversight",
     "portal",
     "axes",  # sign-in lockout (config/settings/lockout.py)
+    "django_otp",  # the second factor (config/settings/mfa.py)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # its recovery codes
 ]
 
 MIDDLEWARE = [
@@ -60,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor given
+    "portal.sessions.SessionTimeout",  # idle and absolute session lifetimes (config/settings/mfa.py)
+    "portal.second_factor.RequireSecondFactor",  # no page before the second factor, where required
     "portal.middleware.PrivateNoStore",  # no-store on signed-in pages and downloads
     "portal.middleware.PublicRateLimit",  # /public/ and /verify/: so many requests a minute
     "portal.middleware.ConfigurationAdminOnly",  # /admin/ for the configuration roles only
@@ -144,6 +150,7 @@ from .chengxin import *  # noqa: E402
 from .headers import *  # noqa: E402
 from .lockout import *  # noqa: E402
 from .logging import *  # noqa: E402
+from .mfa import *  # noqa: E402
 from .ops2 import *  # noqa: E402
 from .pii import *  # noqa: E402
 from .rest import *  # noqa: E402

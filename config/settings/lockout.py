@@ -13,10 +13,11 @@ import environ
 
 env = environ.Env()
 
-# Axes only watches: the accounts are checked by ModelBackend behind it.
+# Axes only watches: the accounts are checked by ModelBackend behind it (which refuses the
+# demo accounts outside development: casework.demo_guard).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "casework.demo_guard.ModelBackendWithoutDemoAccounts",
 ]
 
 AXES_ENABLED = True

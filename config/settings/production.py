@@ -97,3 +97,8 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
 }
+
+# The second factor for the commission's staff and every administrator (config/settings/mfa.py),
+# and no demo account or seed_* command, whatever the environment says.
+CHENGXIN["SECOND_FACTOR"]["REQUIRED"] = True
+CHENGXIN_DEMO_ACCOUNTS = False

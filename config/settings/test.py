@@ -42,3 +42,7 @@ AUTHENTICATION_BACKENDS = ["tests.signin_backend.LockoutUnlessRequestless", *AUT
 # The suite asks the public pages for hundreds of pages from one address within a minute:
 # the rate limit is tested by tests/test_sec_headers.py with a limit of its own.
 CHENGXIN_RATE_LIMIT = {**CHENGXIN_RATE_LIMIT, "REQUESTS": 1_000_000}
+
+# Django's test runner turns DEBUG off, and the suite signs in as the demo accounts and seeds
+# the demo: allowed here (tests/test_sec_sessions.py checks the refusal with this unset).
+CHENGXIN_DEMO_ACCOUNTS = True

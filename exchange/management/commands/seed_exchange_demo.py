@@ -5,6 +5,7 @@ does nothing; run again, it changes nothing."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.demo_guard import refuse_seeding
 from exchange import demo
 
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        refuse_seeding()  # never outside development: the demo's accounts are default ones
         try:
             summary = demo.seed()
         except demo.MissingBaseDemo as error:

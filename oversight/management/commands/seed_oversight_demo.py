@@ -4,6 +4,7 @@ Without the base demo it says so and does nothing; run again, it changes nothing
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casework.demo_guard import refuse_seeding
 from oversight import demo
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        refuse_seeding()  # never outside development: the demo's accounts are default ones
         try:
             summary = demo.seed()
         except demo.MissingBaseDemo as error:

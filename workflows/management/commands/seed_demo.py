@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 from casework import checkpoints
 from casework.demo import DemoError
 from casework.demo.fonts import NoChineseFont
+from casework.demo_guard import refuse_seeding
 from notices.demo import Summary, seed
 from workflows import sweeps
 
@@ -46,6 +47,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        refuse_seeding()  # never outside development: the demo's accounts are default ones
         started = time.monotonic()
         try:
             summary = seed()
