@@ -26,6 +26,8 @@ from django.utils.translation import gettext_lazy as _
 from casework.api.middleware import is_api
 from casework.signin import LOGOUT_REASON, SignInForm
 
+from .outages import DATABASE_ERRORS, outage
+
 SIGNED_IN_AT = "chengxin.signed_in_at"
 LAST_SEEN = "chengxin.last_seen"
 #: Left in the new, anonymous session for the sign-in page to say why.
@@ -61,7 +63,11 @@ class SessionTimeout:
 
     def __call__(self, request):
         session = request.session
-        if SESSION_KEY in session:  # signed in by session (not by an API token)
+        try:
+            signed_in = SESSION_KEY in session  # by session (not by an API token)
+        except DATABASE_ERRORS as error:  # the session is read from the database that is gone
+            return outage(request, error)
+        if signed_in:
             now = timezone.now().timestamp()
             reason = expired(session, now)
             if reason:

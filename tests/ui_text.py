@@ -72,6 +72,7 @@ def visible_text(html: str) -> list[str]:
 ALLOWED = [
     r"[\w.+-]+@[\w-]+(\.[\w-]+)+",  # e-mail addresses
     r"https?://\S+|/verify/\S*",  # an address printed for people to type
+    r"otpauth://\S+|(?<![\w])[A-Z2-7]{32}(?![\w])",  # an authenticator's address and secret (base32)
     r"(?<![A-Za-z])[A-Z]{2,6}-\d{4}-\d{3,}(?![\w])",  # reference numbers: ZWSX-2026-000001
     r"(?<![\w])[0-9A-HJ-NP-RTUW-Y]{2}\d{6}[0-9A-HJ-NP-RTUW-Y]{9}[0-9A-HJ-NP-RTUW-Y](?![\w])",  # 统一社会信用代码
     r"(?<![\w])[0-9a-f]{12,}(?![\w])",  # a fingerprint (SHA-256), or its first digits

@@ -1,3 +1,3 @@
 """Django admin for the configuration tables, one module per area."""
 
-from . import calendar, permissions, records, site  # noqa: F401
+from . import calendar, permissions, records, second_factor, site  # noqa: F401

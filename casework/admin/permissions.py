@@ -15,8 +15,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-#: Apps whose permissions open no page: not offered on the user and group pages.
-UNGRANTED_APPS = ("axes",)
+#: Apps whose permissions open no page: not offered on the user and group pages (the
+#: second factor's devices: casework.admin.second_factor).
+UNGRANTED_APPS = ("axes", "otp_totp", "otp_static")
 #: The verbs of the permissions Django (and viewflow: manage) create for every model.
 VERBS = {"add": _("新增"), "change": _("修改"), "delete": _("删除"), "view": _("查看"), "manage": _("管理")}
 
