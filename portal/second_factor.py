@@ -128,8 +128,9 @@ def enrol_qr(request):
     if second_factor.is_enrolled(request.user):
         raise Http404
     device = second_factor.pending_device(request.user)
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=4)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    response = HttpResponse(content_type="image/svg+xml")
+    segno.make(device.config_url, error="m").save(response, kind="svg", scale=5, border=4)
+    return response
 
 
 @login_required
