@@ -91,6 +91,8 @@ def forgive_failures(user) -> None:
         ([Role.INTAKE_OPERATOR], {}, True),
         ([Role.ASSESSOR], {}, True),
         ([Role.SYSTEM_ADMIN], {}, True),
+        ([Role.SECURITY_ADMIN], {}, True),
+        ([Role.AUDIT_ADMIN], {}, True),
         ([], {"is_superuser": True}, True),
         ([], {"is_staff": True}, True),  # an administrator's account with no portal role
         ([Role.UNIT_LIAISON], {"is_staff": True}, False),
@@ -303,7 +305,7 @@ def test_the_security_administrator_resets_a_lost_device_and_the_user_enrols_aga
 ):
     enrol(commissioner)
     recovery_codes(commissioner, "abcdefgh23456723")
-    security = UserFactory(username="security", is_superuser=True)
+    security = UserFactory(username="security", roles=[Role.SECURITY_ADMIN])
     call_command(
         "reset_second_factor", commissioner.username, by="security", reason="手机丢失，已核实本人身份"
     )
@@ -318,9 +320,10 @@ def test_the_security_administrator_resets_a_lost_device_and_the_user_enrols_aga
     assert response["Location"].startswith("/accounts/second-factor/enrol/")
 
 
-def test_nobody_else_resets_a_device(commissioner):
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.SYSTEM_ADMIN, Role.AUDIT_ADMIN])
+def test_nobody_else_resets_a_device(commissioner, role):
     enrol(commissioner)
-    UserFactory(username="colleague", roles=[Role.OFFICER])
+    UserFactory(username="colleague", roles=[role])
     with pytest.raises(CommandError, match="只有安全管理员"):
         call_command("reset_second_factor", commissioner.username, by="colleague", reason="帮忙")
     assert TOTPDevice.objects.filter(user=commissioner).exists()
