@@ -321,9 +321,18 @@ def test_lockouts_are_listed_and_cleared_with_axes_and_audited(admins, officer):
 
 
 def test_the_policies_page_shows_the_effective_settings(admins, settings):
-    settings.CHENGXIN = {**settings.CHENGXIN, "SECOND_FACTOR": {"REQUIRED_ROLES": ["officer"]}}
+    settings.CHENGXIN = {
+        **settings.CHENGXIN,
+        "SECOND_FACTOR": {**settings.CHENGXIN["SECOND_FACTOR"], "ROLES": ["officer"]},
+    }
     page = signed_in(admins["security"]).get("/security/policies/").content.decode()
-    for shown in ("AXES_FAILURE_LIMIT", "SESSION_COOKIE_AGE", "REQUIRED_ROLES", "双因素认证", "密码策略"):
+    for shown in (
+        "AXES_FAILURE_LIMIT",
+        "SESSION_COOKIE_AGE",
+        "须使用第二因素的角色",
+        "双因素认证",
+        "密码策略",
+    ):
         assert shown in page
 
 

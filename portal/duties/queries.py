@@ -117,6 +117,14 @@ POLICY_LABELS = {
     "SESSION_EXPIRE_AT_BROWSER_CLOSE": _("关闭浏览器即结束会话"),
     "SESSION_COOKIE_SECURE": _("会话标识仅经加密连接发送"),
     "SUPERUSER_RECENT_DAYS": _("超级用户近期登录警告（天）"),
+    # CHENGXIN["SESSION"] and CHENGXIN["SECOND_FACTOR"] (config/settings/mfa.py)
+    "IDLE_MINUTES": _("无操作自动退出（分钟）"),
+    "ABSOLUTE_HOURS": _("登录后最长时间（小时）"),
+    "REQUIRED": _("要求第二因素（动态验证码）"),
+    "ROLES": _("须使用第二因素的角色"),
+    "RESET_ROLES": _("可重置第二因素的角色"),
+    "VERIFIERS": _("第二因素验证方式"),
+    "RECOVERY_CODES": _("恢复码个数"),
 }
 
 
