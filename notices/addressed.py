@@ -23,7 +23,7 @@ from .context import setting
 from .drafts import finish_snapshot, issuer_for, new_draft
 from .lifecycle import NOTICE_SUBJECT_VISIBLE
 from .models import Notice
-from .services import NOTICES, approving, issuing, render_on_commit
+from .services import NOTICES, approving, issuing, render_on_commit, restart_render
 
 
 def issue_addressed(*, by: audit.Acting, type_code: str, addressed_to, about, data: dict) -> Notice:
@@ -44,6 +44,22 @@ def issue_addressed(*, by: audit.Acting, type_code: str, addressed_to, about, da
     )
     apply_step(NOTICES, notice, by, step="approve", change=approving(by.user))
     return apply_step(NOTICES, notice, by, step="issue", change=issuing(by.user), after=render_on_commit)
+
+
+def retry_addressed_render(*, by: audit.Acting, notice: Notice) -> Notice:
+    """Render again notice `notice` (to a body, about no record) whose rendering failed, in
+    the caller's transaction: the caller has decided that `by` may (its object's guard).
+    Refused (DomainError) when the notice is voided or its rendering did not fail."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "notices.addressed.retry_addressed_render must run inside the caller's transaction"
+        )
+    locked = Notice.objects.select_for_update().filter(pk=notice.pk, record__isnull=True).first()
+    if locked is None:
+        raise ValueError(f"notice {notice.pk} is not an addressed notice")
+    restart_render(by, locked)
+    locked.refresh_from_db()
+    return locked
 
 
 def addressed_notices(about) -> QuerySet[Notice]:

@@ -262,39 +262,54 @@ def _give_up(notice: Notice, reason: str) -> None:
 
 def notice_retry_render(*, acting_user, notice_id: int, ip_address: str | None = None) -> Notice:
     """An officer or approver of the case asks for another rendering of a notice whose
-    rendering failed: its attempts start again, and the task is queued on commit."""
-    from .tasks import render_notice
-
+    rendering failed: its attempts start again, and the task is queued on commit.
+    (A notice about no record is retried by its caller: notices.addressed.retry_addressed_render.)"""
     with transaction.atomic(durable=True):
         qs = NOTICES.visible(acting_user).select_for_update(of=("self",)).filter(record__isnull=False)
         notice = qs.select_related("record").filter(pk=notice_id).first()
         if notice is None:
             raise NotFoundError(_("文书不存在或您无权查看。"), code="not_found")
         role = acting_role(acting_user, notice.record, NOTICE_STEPS["issue"])
-        if notice.state == NS.VOIDED:
-            raise DomainError(_("文书已作废，不再生成。"), field="state", code="voided")
-        if not notice.render_failed:
-            raise DomainError(_("文书未处于生成失败状态，无需重新生成。"), field="state", code="not_failed")
-        reason = notice.render_error
-        Notice.objects.filter(pk=notice.pk).update(
-            render_attempts=0,
-            render_error="",
-            render_failed_at=None,
-            render_started_at=None,
-            render_worker="",
-        )
-        audit.append(
-            audit.Acting(acting_user, role, ip_address),
-            obj=notice,
-            record=notice.record,
-            action=NoticeAction.RENDER_RETRY,
-            from_state=notice.state,
-            to_state=notice.state,
-            reason=reason,
-        )
-        render_notice.delay_on_commit(notice.pk)
+        restart_render(audit.Acting(acting_user, role, ip_address), notice)
     notice.refresh_from_db()
     return notice
+
+
+def retry_refusal(notice: Notice) -> DomainError | None:
+    """Why a notice's rendering may not be asked for again (None when it may): a voided
+    notice is never rendered, and one whose rendering has not failed needs no retry."""
+    if notice.state == NS.VOIDED:
+        return DomainError(_("文书已作废，不再生成。"), field="state", code="voided")
+    if not notice.render_failed:
+        return DomainError(_("文书未处于生成失败状态，无需重新生成。"), field="state", code="not_failed")
+    return None
+
+
+def restart_render(by: audit.Acting, notice: Notice) -> None:
+    """Start a failed notice's rendering again, in the caller's transaction with the notice
+    locked and `by` already allowed: its attempts are reset, the retry is audited with the
+    reason it failed, and the task is queued on commit."""
+    from .tasks import render_notice
+
+    refuse(retry_refusal(notice))
+    reason = notice.render_error
+    Notice.objects.filter(pk=notice.pk).update(
+        render_attempts=0,
+        render_error="",
+        render_failed_at=None,
+        render_started_at=None,
+        render_worker="",
+    )
+    audit.append(
+        by,
+        obj=notice,
+        record=notice.record,
+        action=NoticeAction.RENDER_RETRY,
+        from_state=notice.state,
+        to_state=notice.state,
+        reason=reason,
+    )
+    render_notice.delay_on_commit(notice.pk)
 
 
 def notice_preview(notice: Notice) -> bytes:
