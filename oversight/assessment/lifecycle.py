@@ -6,6 +6,8 @@ DRAFT ──start_scoring──► SCORING ──submit──► SUBMITTED ─�
 The tree is edited in DRAFT only: once scoring starts it is frozen. The approver must not be
 the person who submitted (separation of duties). After approval a unit may object within
 its window (CHENGXIN["ASSESSMENT"]["OBJECTION_WORKING_DAYS"]) and an assessor answers.
+A unit's result notice whose rendering failed is rendered again on an approver's request
+(retry_render).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ ASSESSMENT_STEPS: dict[str, Step] = {
         _step("approve", _("审定并冻结结果"), [A.SUBMITTED], A.APPROVED, APPROVERS),
         _step("object", _("对考核结果提出异议"), [A.APPROVED], None, UNIT_ROLES),
         _step("answer", _("答复考核结果异议"), [A.APPROVED], None, ASSESSORS),
+        _step("retry_render", _("重新生成考核结果通报"), [A.APPROVED], None, APPROVERS),
     ]
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 
 from casework import audit
 from notices.addressed import addressed_notices, issue_addressed
@@ -72,6 +73,24 @@ def result_notices(assessment: Assessment):
 
 def result_notice_for(assessment: Assessment, organisation_id: int) -> Notice | None:
     return result_notices(assessment).filter(addressed_to_id=organisation_id).first()
+
+
+def result_notice_to_retry(assessment: Assessment, organisation_id: int) -> Notice | None:
+    """The unit's result notice, a voided one included (so that its retry is refused by name)."""
+    issued = result_notice_for(assessment, organisation_id)
+    if issued is not None:
+        return issued
+    return (
+        Notice.objects.filter(
+            record__isnull=True,
+            type_code=TYPE_CODE,
+            content_type=ContentType.objects.get_for_model(Assessment),
+            object_id=assessment.pk,
+            addressed_to_id=organisation_id,
+        )
+        .order_by("-pk")
+        .first()
+    )
 
 
 def _points(value: Decimal) -> str:

@@ -17,6 +17,8 @@ from casework import action_labels, audit, clock, uploads
 from casework.errors import DomainError, PermissionDeniedError
 from casework.permissions import roles_of
 from casework.services.validation import require_text
+from notices.addressed import retry_addressed_render
+from notices.models import Notice
 
 from ..models import (
     Assessment,
@@ -349,3 +351,18 @@ def assessment_approve(*, acting_user, assessment_id: int, ip_address: str | Non
     scoring.UnitResult.objects.bulk_create(scoring.freeze_rows(assessment, ranked))
     notice.issue_result_notices(assessment, ranked, _acting(acting_user, "approve", ip_address))
     return assessment
+
+
+# ── the result notices ──────────────────────────────────────────────────────────────────
+@transaction.atomic(durable=True)
+def result_notice_retry_render(
+    *, acting_user, assessment_id: int, organisation_id: int, ip_address: str | None = None
+) -> Notice:
+    """Render again a unit's result notice (N24) whose rendering failed: the year's approvers
+    ask for it (step retry_render), the notice's own retry is audited with its reason."""
+    assessment = _locked(assessment_id)
+    _guard(acting_user, assessment, "retry_render")
+    target = notice.result_notice_to_retry(assessment, organisation_id)
+    if target is None:
+        raise DomainError(_("该单位没有考核结果通报。"), field="organisation", code="not_found")
+    return retry_addressed_render(by=_acting(acting_user, "retry_render", ip_address), notice=target)

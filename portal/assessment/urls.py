@@ -14,6 +14,11 @@ urlpatterns = [
     path("<int:year>/adjustments/", views.adjust, name="assessment-adjust"),
     path("<int:year>/units/<int:organisation_id>/", views.unit_detail, name="assessment-unit"),
     path("<int:year>/units/<int:organisation_id>/notice.pdf", views.result_notice, name="assessment-notice"),
+    path(
+        "<int:year>/units/<int:organisation_id>/notice/render/",
+        views.result_notice_render,
+        name="assessment-notice-render",
+    ),
     path("<int:year>/lines/<int:pk>/evidence/", views.evidence, name="assessment-evidence"),
     path("<int:year>/export.xlsx", views.export, name="assessment-export"),
     path("objections/<int:pk>/answer/", views.answer, name="assessment-objection-answer"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from casework.downloads import DownloadAction, audit_download
-from casework.errors import DomainError
+from casework.errors import DomainError, PermissionDeniedError
 from casework.http import client_ip
 from casework.permissions import has_role
 from notices.api import issued_pdf_response
@@ -198,11 +199,16 @@ def unit_detail(request: HttpRequest, year: int, organisation_id: int) -> HttpRe
     if score is None:
         raise Http404
     lines = queries.lines_for(request.user, assessment, organisation_id)
+    result_notice = queries.result_notice(request.user, assessment, organisation_id)
     context = {
         "assessment": assessment,
         "score": score,
-        "result_notice": queries.result_notice(request.user, assessment, organisation_id),
+        "result_notice": result_notice,
         "notice_url": reverse("assessment-notice", args=[year, organisation_id]),
+        "render_url": reverse("assessment-notice-render", args=[year, organisation_id]),
+        "may_retry_render": result_notice is not None
+        and result_notice.render_failed
+        and not services.refusal(request.user, assessment, "retry_render"),
         "lines": lines,
         "indicators": assessment.indicators.all(),
         "evidence_links": True,
@@ -215,6 +221,27 @@ def unit_detail(request: HttpRequest, year: int, organisation_id: int) -> HttpRe
 def result_notice(request: HttpRequest, year: int, organisation_id: int) -> HttpResponse:
     assessment = _year(request, year)
     return notice_download(request, queries.result_notice(request.user, assessment, organisation_id))
+
+
+@login_required
+@require_POST
+def result_notice_render(request: HttpRequest, year: int, organisation_id: int) -> HttpResponse:
+    """重新生成: another rendering of a unit's result notice whose rendering failed (approvers)."""
+    assessment = _year(request, year)
+    try:
+        services.result_notice_retry_render(
+            acting_user=request.user,
+            assessment_id=assessment.pk,
+            organisation_id=organisation_id,
+            ip_address=client_ip(request),
+        )
+    except PermissionDeniedError as error:
+        raise PermissionDenied(str(error.message)) from None
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("已重新提交生成，请稍后刷新。"))
+    return redirect("assessment-unit", year=year, organisation_id=organisation_id)
 
 
 def notice_download(request: HttpRequest, notice) -> HttpResponse:
