@@ -15,6 +15,7 @@ class CaseworkConfig(AppConfig):
         from . import (
             checks,  # noqa: F401  (the superuser check of `check --deploy`)
             downloads,  # noqa: F401  (the download actions' labels)
+            passwords,  # noqa: F401  (API tokens end at sign-out)
             second_factor,  # noqa: F401  (its audit actions' labels)
             signin,  # noqa: F401  (the sign-in audit receivers)
         )

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from casework import audit, clock
 from casework.demo import codes
@@ -29,6 +28,7 @@ from casework.demo.cases import clock_at
 from casework.lifecycle import RecordState
 from casework.models import Organisation, OrganisationType, Record, User
 from casework.roles import Role
+from casework.services.tokens import issue_token
 from notices.demo import rendering_here
 
 from . import batches
@@ -316,7 +316,7 @@ def seed() -> Summary:
     orgs = {o.short_name: o for o in Organisation.objects.all()}
     at = Clock()
     users[HOTLINE_USERNAME], summary.users = hotline_account()
-    summary.token = Token.objects.get_or_create(user=users[HOTLINE_USERNAME])[0].key
+    summary.token, _token = issue_token(acting_user=users[HOTLINE_USERNAME], name="12345 热线演示")
     with rendering_here():  # the real imports run as the worker would, in this process
         summary.batches += organisation_imports(users["credit_admin"], at)
         summary.complaints, summary.triaged = seed_complaints(users, orgs, at)

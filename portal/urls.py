@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import public, second_factor, sessions
+from . import accounts, public, second_factor, sessions
 from .duties import urls as duties
 from .people import views as people_views
 
@@ -38,4 +38,7 @@ urlpatterns = [
     path("accounts/second-factor/enrol/", second_factor.enrol_page, name="second-factor-enrol"),
     path("accounts/second-factor/enrol/qr.svg", second_factor.enrol_qr, name="second-factor-qr"),
     path("accounts/second-factor/recovery-codes/", second_factor.recovery_codes_page, name="recovery-codes"),
+    path("accounts/password/change/", accounts.PasswordChange.as_view(), name="password_change"),
+    path("accounts/tokens/", accounts.token_list, name="api-tokens"),
+    path("accounts/tokens/<int:pk>/revoke/", accounts.token_revoke, name="api-token-revoke"),
 ]

@@ -7,8 +7,9 @@ import io
 
 from django.contrib.auth.models import Group
 from openpyxl import Workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from casework.services.tokens import issue_token
 
 from .factories import UserFactory
 
@@ -35,8 +36,8 @@ def integration_user():
 
 
 def token_client(user) -> APIClient:
-    token, _created = Token.objects.get_or_create(user=user)
-    return APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    key, _token = issue_token(acting_user=user)
+    return APIClient(HTTP_AUTHORIZATION=f"Token {key}")
 
 
 def order(number="GD12345-2026-0001", **overrides) -> dict:

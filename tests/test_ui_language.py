@@ -31,6 +31,7 @@ from casework import action_labels, kinds, services
 from casework.downloads import DownloadAction
 from casework.lifecycle import Step
 from casework.models import User
+from casework.passwords import PasswordAction
 from casework.roles import Role
 from casework.second_factor import SecondFactorAction
 from casework.services import steps
@@ -311,6 +312,7 @@ ACTION_ENUMS = {
     "DutyAction": DutyAction,
     "PiiAction": PiiAction,
     "SecondFactorAction": SecondFactorAction,
+    "PasswordAction": PasswordAction,
 }
 
 

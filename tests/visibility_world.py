@@ -277,6 +277,8 @@ KIND_BY_PREFIX = {
     "system/": None,
     "security/": None,
     "audit/": None,
+    # A user's own API tokens: scoped by user, tested in tests/test_sec_tokens.py.
+    "accounts/tokens/": None,
 }
 LISTS = {
     "record-list": "record",
@@ -294,6 +296,7 @@ PAGE_POSTS = {
     "unit-item-evidence",
     "notice-render",
     "case-attachment-visibility",
+    "api-token-revoke",
 }
 
 

@@ -24,7 +24,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import audit, identifiers, queries
+from .. import audit, identifiers, passwords, queries
 from ..errors import DomainError
 from ..http import client_ip
 from ..identifiers import IdentifierFormField
@@ -252,6 +252,14 @@ class UserAdmin(PermissionWords, DjangoUserAdmin):
         by = audit.Acting(request.user, ",".join(sorted(roles_of(request.user)))[:40], client_ip(request))
         with duties.acting_as(by):
             super().save_related(request, form, formsets, change)
+
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password form (the rules of casework.passwords apply), audited with the
+        administrator's address when the password was changed."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            passwords.record_change(request, User.objects.get(pk=id))
+        return response
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)

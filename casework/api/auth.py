@@ -1,19 +1,24 @@
 """/api/auth/token/: a token for a user name and password, under the same lockout and on
-the same audit trail as the sign-in pages (casework.signin)."""
+the same audit trail as the sign-in pages (casework.signin); /api/auth/logout/ revokes the
+token presented. Tokens are casework's own (casework.services.tokens): they expire and can
+be revoked."""
 
 from __future__ import annotations
 
 from axes.helpers import get_credentials
+from django.contrib.auth import logout
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from .. import demo_guard, second_factor
+from ..models import ApiToken
+from ..services.tokens import issue_token, revoke_tokens
 from ..signin import SignInAction, is_locked_out, lockout_message, record, retry_after
 from .serializers import ErrorSerializer
 
@@ -65,6 +70,13 @@ def check_second_factor(request, user) -> None:
         )
 
 
+class TokenIssuedSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        label=gettext_lazy("API 令牌"), help_text=gettext_lazy("仅此一次返回，请妥善保存。")
+    )
+    expires_at = serializers.DateTimeField(label=gettext_lazy("到期时间"))
+
+
 class ObtainTokenApi(ObtainAuthToken):
     """DRF's token view, which authenticates with the request (so axes counts and refuses
     by it); a locked account gets 429 and the lock's end instead of "wrong password"."""
@@ -72,7 +84,7 @@ class ObtainTokenApi(ObtainAuthToken):
     @extend_schema(
         request=TokenRequestSerializer,
         responses={
-            200: AuthTokenSerializer,
+            200: TokenIssuedSerializer,
             429: OpenApiResponse(
                 ErrorSerializer,
                 description=gettext_lazy(
@@ -100,7 +112,7 @@ class ObtainTokenApi(ObtainAuthToken):
             raise
         user = serializer.validated_data["user"]
         check_second_factor(request, user)
-        token, _created = Token.objects.get_or_create(user=user)
+        key, token = issue_token(acting_user=user, request=request)
         # No session begins, so Django sends no user_logged_in: the sign-in is audited here.
         record(
             request,
@@ -110,4 +122,23 @@ class ObtainTokenApi(ObtainAuthToken):
             actor=user,
             diff={"via": "api_token"},
         )
-        return Response({"token": token.key})
+        return Response({"token": key, "expires_at": token.expires_at})
+
+
+class LogoutApi(APIView):
+    """Signing out of the API: the token presented is revoked at once (a session signed in
+    to the site is signed out, which revokes all the user's tokens)."""
+
+    @extend_schema(request=None, responses={204: OpenApiResponse(description=gettext_lazy("已退出登录。"))})
+    def post(self, request, *args, **kwargs):
+        if isinstance(request.auth, ApiToken):
+            revoke_tokens(
+                acting_user=request.user,
+                user=request.user,
+                reason=gettext_lazy("API 退出登录"),
+                request=request,
+                tokens=ApiToken.objects.filter(pk=request.auth.pk),
+            )
+        else:
+            logout(request._request)
+        return Response(status=204)

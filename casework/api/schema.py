@@ -2,7 +2,8 @@
 
 - Errors: every operation lists the error statuses its view can answer, each with the
   error body of casework.api.errors: 400 (input, or a step the object's state does not
-  allow), 403 (not signed in, or a role without the right), 404 (an object that does not
+  allow), 401 (an API token that is unknown, expired or revoked: casework.api.tokens),
+  403 (not signed in, a role without the right, or an expired password), 404 (an object that does not
   exist or that the user may not see; a page beyond the last), 409 (someone else did the
   step first). Statuses a view declares itself are kept as they are.
 - Nulls: a response field that can be null says so (`nullable`), read from the code: a
@@ -38,7 +39,10 @@ def _error_descriptions() -> dict[str, str]:
         "400": _(
             "输入无效（errors 按字段列出），或对象当前状态下不能执行此步骤（code 为 illegal_transition）。"
         ),
-        "403": _("未登录，或当前用户的角色无权执行此操作。"),
+        "401": _("API 令牌无效、已过期或已撤销（code 为 token_invalid、token_expired 或 token_revoked）。"),
+        "403": _(
+            "未登录，或当前用户的角色无权执行此操作；密码已过期须先修改密码时 code 为 password_expired。"
+        ),
         "404": _("对象不存在或当前用户无权查看；列表的页码超出范围时亦同。"),
         "409": _("他人刚刚办理了同一事项（code 为 conflict），请刷新后重试。"),
     }
@@ -67,7 +71,7 @@ class AutoSchema(openapi.AutoSchema):
         if writes or in_query:
             statuses.append("400")
         if signed_in:
-            statuses.append("403")
+            statuses += ["401", "403"]
         if in_path or paginated:
             statuses.append("404")
         if writes and signed_in:

@@ -13,6 +13,7 @@ STEPS = views.STEPS  # the record's step endpoints by slug, in the page's order
 
 urlpatterns = [
     path("auth/token/", auth.ObtainTokenApi.as_view(), name="api-token"),
+    path("auth/logout/", auth.LogoutApi.as_view(), name="api-logout"),
     path("records/", views.RecordListCreateApi.as_view(), name="record-list"),
     path("records/<int:pk>/", views.RecordDetailApi.as_view(), name="record-detail"),
     path("records/<int:pk>/audit/", views.RecordAuditApi.as_view(), name="record-audit"),

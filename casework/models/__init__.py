@@ -1,7 +1,7 @@
 """Casework data and its invariants, split by sub-domain."""
 
 from .accountability import Accountability, Appeal, AppealKind, AppealOutcome, DecisionType, Sanction, Track
-from .accounts import ConflictDeclaration, User
+from .accounts import ApiToken, ConflictDeclaration, PasswordHistory, User
 from .attachments import Attachment, AttachmentVisibility
 from .audit import AuditEntry, AuditHead
 from .calendar import CalendarDay, CalendarYear
@@ -33,6 +33,7 @@ from .repair import HonourQuery, RefusalReason, RepairApplication, SyncEvent, Sy
 
 __all__ = [
     "Accountability",
+    "ApiToken",
     "Appeal",
     "AppealKind",
     "AppealOutcome",
@@ -60,6 +61,7 @@ __all__ = [
     "Organisation",
     "OrganisationName",
     "OrganisationType",
+    "PasswordHistory",
     "Person",
     "Reaction",
     "Record",

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +25,9 @@ class User(AbstractUser):
         on_delete=models.PROTECT,
         related_name="user",
     )
+    # When the password was last set (expiry: casework.passwords). Accounts that existed
+    # before the field got the migration's time: a full period to change (docs/decisions.md).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), default=timezone.now)
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
@@ -42,6 +46,19 @@ class User(AbstractUser):
             ("role_security_admin", _("角色：安全管理员")),
             ("role_audit_admin", _("角色：审计管理员")),
         ]
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        changed = self._password is not None  # set_password() since the last save
+        super().save(*args, **kwargs)
+        if changed:
+            # The history the rules check, and every API token of the old password revoked.
+            from ..passwords import password_was_set
+
+            password_was_set(self)
 
 
 class ConflictDeclaration(models.Model):
@@ -78,3 +95,51 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ↔ {self.organisation or self.person}"
+
+
+class PasswordHistory(models.Model):
+    """A password a user had (its hash only): a new one may not repeat the last few
+    (CHENGXIN["PASSWORDS"]["HISTORY"], casework.passwords)."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("密码（哈希值）"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """A key for the API (`Authorization: Token <key>`), of which only the SHA-256 is
+    stored. It ends at `expires_at`, when revoked (API sign-out, site sign-out, password
+    change, the user or an administrator) or with its user's deactivation."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(_("令牌摘要"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("到期时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_reason = models.CharField(_("撤销原因"), max_length=200, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.user} · {self.name or self.pk}"
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and self.expires_at > now

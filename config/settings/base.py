@@ -31,7 +31,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -67,6 +66,7 @@ MIDDLEWARE = [
     "portal.sessions.SessionTimeout",  # idle and absolute session lifetimes (config/settings/mfa.py)
     "portal.second_factor.RequireSecondFactor",  # no page before the second factor, where required
     "portal.middleware.PrivateNoStore",  # no-store on signed-in pages and downloads
+    "casework.passwords.PasswordExpiry",  # an expired password: change it before anything else
     "portal.middleware.PublicRateLimit",  # /public/ and /verify/: so many requests a minute
     "portal.middleware.ConfigurationAdminOnly",  # /admin/ for the configuration roles only
     "portal.middleware.ChineseNotFoundInDebug",  # the site's 404 page with DEBUG on too
@@ -118,12 +118,7 @@ DATABASE_ROUTERS = ["exchange.routers.StagingRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS: config/settings/passwords.py (the password rules).
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
@@ -152,6 +147,7 @@ from .lockout import *  # noqa: E402
 from .logging import *  # noqa: E402
 from .mfa import *  # noqa: E402
 from .ops2 import *  # noqa: E402
+from .passwords import *  # noqa: E402
 from .pii import *  # noqa: E402
 from .rest import *  # noqa: E402
 from .storage import *  # noqa: E402
