@@ -26,7 +26,7 @@ from casework import audit, clock
 from casework.demo import codes
 from casework.demo.cases import clock_at
 from casework.lifecycle import RecordState
-from casework.models import Organisation, OrganisationType, Record, User
+from casework.models import ApiToken, Organisation, OrganisationType, Record, User
 from casework.roles import Role
 from casework.services.tokens import issue_token
 from notices.demo import rendering_here
@@ -316,7 +316,12 @@ def seed() -> Summary:
     orgs = {o.short_name: o for o in Organisation.objects.all()}
     at = Clock()
     users[HOTLINE_USERNAME], summary.users = hotline_account()
-    summary.token, _token = issue_token(acting_user=users[HOTLINE_USERNAME], name="12345 热线演示")
+    # An integration account: a token for the demo's month (manage.py issue_api_token in
+    # production). Only its hash is stored: a second run cannot show it again, and makes none.
+    if not ApiToken.objects.filter(user=users[HOTLINE_USERNAME], name=HOTLINE_TOKEN_NAME).exists():
+        summary.token, _token = issue_token(
+            acting_user=users[HOTLINE_USERNAME], name=HOTLINE_TOKEN_NAME, hours=24 * 30
+        )
     with rendering_here():  # the real imports run as the worker would, in this process
         summary.batches += organisation_imports(users["credit_admin"], at)
         summary.complaints, summary.triaged = seed_complaints(users, orgs, at)
@@ -333,6 +338,9 @@ def _base_demo() -> dict[str, User]:
     if len(users) < len(NEEDED_USERS) or units != needed_units:
         raise MissingBaseDemo("未找到基础演示数据（请先运行 manage.py seed_demo）。")
     return users
+
+
+HOTLINE_TOKEN_NAME = "12345 热线演示"
 
 
 def hotline_account() -> tuple[User, int]:

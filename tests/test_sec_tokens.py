@@ -169,3 +169,18 @@ def test_another_user_may_not_revoke_tokens_through_the_use_case(officer):
     with pytest.raises(PermissionDeniedError):
         revoke_tokens(acting_user=stranger, user=officer, reason="试试")
     assert ApiToken.objects.get().revoked_at is None
+
+
+def test_an_operator_issues_a_token_for_an_integration_account(officer):
+    import io
+
+    from django.core.management import call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    call_command("issue_api_token", "officer", "--hours", "720", "--name", "热线", stdout=out, stderr=err)
+    key = out.getvalue().strip()
+    token = ApiToken.objects.get()
+    assert token.key_hash == digest(key) and token.name == "热线"
+    assert dt.timedelta(hours=720) - (token.expires_at - token.created_at) < dt.timedelta(seconds=1)
+    assert works(key)
+    assert AuditEntry.objects.get(action=PasswordAction.TOKEN_CREATE).diff["via"] == "command"

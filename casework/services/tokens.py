@@ -50,18 +50,22 @@ def _entry(token: ApiToken, *, actor, action: str, request, reason: str = "", di
     )
 
 
-def issue_token(*, acting_user: User, request=None, name: str = "") -> tuple[str, ApiToken]:
-    """A new token for `acting_user` (who just proved their password): the key, shown once,
-    and the stored row."""
+def issue_token(
+    *, acting_user: User, request=None, name: str = "", hours: int | None = None, via: str = "api"
+) -> tuple[str, ApiToken]:
+    """A new token for `acting_user` (who just proved their password, or an integration
+    account an operator issues one for: `manage.py issue_api_token`): the key, shown once,
+    and the stored row. `hours` overrides the configured lifetime."""
     key = secrets.token_hex(20)
     now = timezone.now()
+    life = dt.timedelta(hours=hours) if hours else lifetime()
     with transaction.atomic():
         token = ApiToken.objects.create(
             user=acting_user,
             key_hash=digest(key),
             name=name[:100],
             created_at=now,
-            expires_at=now + lifetime(),
+            expires_at=now + life,
         )
         audit.append_many(
             [
@@ -70,7 +74,7 @@ def issue_token(*, acting_user: User, request=None, name: str = "") -> tuple[str
                     actor=acting_user,
                     action=PasswordAction.TOKEN_CREATE,
                     request=request,
-                    diff={"expires_at": token.expires_at},
+                    diff={"expires_at": token.expires_at, "via": via},
                 )
             ]
         )

@@ -35,6 +35,12 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(self.style.SUCCESS("数据交换演示数据已是最新，未作任何更改。"))
+        if not summary.token:
+            self.stdout.write(
+                f"\n12345 热线接口账号 {demo.HOTLINE_USERNAME} 的令牌已签发过（只显示一次）；"
+                f"如需新令牌：python manage.py issue_api_token {demo.HOTLINE_USERNAME}"
+            )
+            return
         self.stdout.write(
             f"\n12345 热线接口账号 {demo.HOTLINE_USERNAME} 的令牌：{summary.token}\n"
             f'  curl -H "Authorization: Token {summary.token}" -d work_order=GD12345-DEMO-0001 '
