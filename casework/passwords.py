@@ -22,7 +22,6 @@ from django.contrib.auth.signals import user_logged_out
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.dispatch import receiver
-from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -220,22 +219,23 @@ _OPEN_NAMES = ("password_change", "logout")
 
 class PasswordExpiry:
     """A signed-in user whose password has expired is sent to the change page from every
-    page (the API answers 403 `password_expired`). Only requests with a session cookie read
-    the user: the public pages stay free of the database's users table."""
+    page (the API answers 403 `password_expired`: casework.api.tokens). Only requests with a
+    session cookie read the user: the public pages stay free of the database's users table."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if settings.SESSION_COOKIE_NAME in request.COOKIES and password_expired(request.user):
+        # The API's answer is its authentication classes' (casework.api.tokens), inside the
+        # view, where a lost database is a 503 like any other.
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            and not is_api(request)
+            and password_expired(request.user)
+        ):
             open_paths = {reverse(name) for name in _OPEN_NAMES}
-            if request.path_info not in open_paths and not request.path_info.startswith(
-                settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
-            ):
-                if is_api(request):
-                    return JsonResponse(
-                        {"detail": expired_message(), "code": "password_expired", "field": None}, status=403
-                    )
+            static = "/" + settings.STATIC_URL.lstrip("/")
+            if request.path_info not in open_paths and not request.path_info.startswith(static):
                 return redirect(f"{reverse('password_change')}?expired=1")
         return self.get_response(request)
 

@@ -1,14 +1,14 @@
-"""`Authorization: Token <key>` against casework's own tokens (casework.services.tokens):
-only the key's SHA-256 is looked up; a token that expired or was revoked is refused with
-401 and the reason in Chinese; a user whose password expired gets 403 `password_expired`
-(casework.passwords) as on the pages."""
+"""The API's authentication. `Authorization: Token <key>` against casework's own tokens
+(casework.services.tokens): only the key's SHA-256 is looked up; a token that expired or
+was revoked is refused with 401 and the reason in Chinese. A user whose password expired
+gets 403 `password_expired` (casework.passwords), by token or by session."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
 from ..models import ApiToken
 from ..passwords import expired_message, password_expired
@@ -26,6 +26,17 @@ class TokenRefused(exceptions.APIException):
 
 class PasswordExpired(exceptions.PermissionDenied):
     default_code = "password_expired"
+
+
+class ExpiryAwareSessionAuthentication(SessionAuthentication):
+    """DRF's session authentication, refusing a user whose password has expired (the pages
+    send them to the change page: casework.passwords.PasswordExpiry)."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and password_expired(result[0]):
+            raise PasswordExpired(expired_message(), "password_expired")
+        return result
 
 
 class ApiTokenAuthentication(TokenAuthentication):

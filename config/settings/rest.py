@@ -5,7 +5,7 @@ from casework.kinds import openapi_enum_names
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        "casework.api.tokens.ExpiryAwareSessionAuthentication",
         "casework.api.tokens.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
