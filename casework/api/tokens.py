@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 
@@ -59,3 +60,9 @@ class ApiTokenAuthentication(TokenAuthentication):
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
+
+
+class ExpiryAwareSessionScheme(SessionScheme):
+    """The schema's session scheme for the subclass (drf-spectacular matches the exact class)."""
+
+    target_class = "casework.api.tokens.ExpiryAwareSessionAuthentication"
