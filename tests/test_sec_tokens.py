@@ -153,7 +153,7 @@ def test_creation_and_revocation_are_audited(officer):
     assert created.object_id == str(token.pk) and created.actor_id == officer.pk
     assert created.ip_address == "198.51.100.4"
     assert digest("x") not in str(created.diff) and token.key_hash not in str(created.diff)
-    admin = UserFactory(username="root", is_superuser=True)
+    admin = UserFactory(username="secadmin", roles=[Role.SECURITY_ADMIN])
     admin.save()
     assert revoke_tokens(acting_user=admin, user=officer, reason="账号疑似泄露") == 1
     entry = AuditEntry.objects.get(action=PasswordAction.TOKEN_REVOKE)

@@ -20,6 +20,8 @@ from ..errors import NotFoundError, PermissionDeniedError
 from ..http import client_ip
 from ..models import ApiToken, User
 from ..passwords import PasswordAction
+from ..permissions import has_role
+from ..roles import Role
 
 #: How often, at most, a token's `last_used_at` is written (not one UPDATE per request).
 LAST_USED_PRECISION = dt.timedelta(minutes=1)
@@ -82,11 +84,9 @@ def issue_token(
 
 
 def may_revoke_for_others(user) -> bool:
-    """Who may revoke another user's tokens: the security administrator's role is added
-    here by its screens; until then a superuser only."""
-    return bool(getattr(user, "is_superuser", False)) or bool(
-        getattr(user, "has_perm", None) and user.has_perm("casework.role_security_admin")
-    )
+    """Who may revoke another user's tokens: the security administrator (三员分立), and a
+    superuser."""
+    return bool(getattr(user, "is_superuser", False)) or has_role(user, Role.SECURITY_ADMIN)
 
 
 def revoke_tokens(*, acting_user: User | None, user: User, reason, request=None, tokens=None) -> int:

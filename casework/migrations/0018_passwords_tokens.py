@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0016_attvis_attachment_visibility'),
+        ('casework', '0017_duties_admin_roles'),
     ]
 
     operations = [
