@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casework', '0017_duties_admin_roles'),
+        ('casework', '0018_pipl_encrypt_id_numbers'),
     ]
 
     operations = [
