@@ -324,6 +324,8 @@ def test_the_policies_page_shows_the_effective_settings(admins, settings):
     settings.CHENGXIN = {
         **settings.CHENGXIN,
         "SECOND_FACTOR": {**settings.CHENGXIN["SECOND_FACTOR"], "ROLES": ["officer"]},
+        "PASSWORDS": {"MAX_AGE_DAYS": 61, "HISTORY": 7},
+        "API_TOKENS": {"LIFETIME_HOURS": 5},
     }
     page = signed_in(admins["security"]).get("/security/policies/").content.decode()
     for shown in (
@@ -332,8 +334,12 @@ def test_the_policies_page_shows_the_effective_settings(admins, settings):
         "须使用第二因素的角色",
         "双因素认证",
         "密码策略",
+        "密码有效期（天，0 为不过期）",
+        "API 令牌有效期（小时）",
     ):
         assert shown in page
+    for key, value in (("MAX_AGE_DAYS", 61), ("HISTORY", 7), ("LIFETIME_HOURS", 5)):
+        assert f'<code lang="en">{key}</code></th><td><span lang="en">{value}</span>' in page
 
 
 # ── the audit administrator ─────────────────────────────────────────────────────────

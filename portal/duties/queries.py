@@ -88,6 +88,7 @@ def policies() -> list[tuple[str, list[tuple[str, object]]]]:
             "passwords",
             [("AUTH_PASSWORD_VALIDATORS", ", ".join(validators) or "—"), *_items(chengxin.get("PASSWORDS"))],
         ),
+        ("api_tokens", _items(chengxin.get("API_TOKENS"))),
         (
             "session",
             [
@@ -117,6 +118,10 @@ POLICY_LABELS = {
     "SESSION_EXPIRE_AT_BROWSER_CLOSE": _("关闭浏览器即结束会话"),
     "SESSION_COOKIE_SECURE": _("会话标识仅经加密连接发送"),
     "SUPERUSER_RECENT_DAYS": _("超级用户近期登录警告（天）"),
+    # CHENGXIN["PASSWORDS"] and CHENGXIN["API_TOKENS"] (config/settings/passwords.py)
+    "MAX_AGE_DAYS": _("密码有效期（天，0 为不过期）"),
+    "HISTORY": _("不得重复使用的近期密码个数"),
+    "LIFETIME_HOURS": _("API 令牌有效期（小时）"),
     # CHENGXIN["SESSION"] and CHENGXIN["SECOND_FACTOR"] (config/settings/mfa.py)
     "IDLE_MINUTES": _("无操作自动退出（分钟）"),
     "ABSOLUTE_HOURS": _("登录后最长时间（小时）"),

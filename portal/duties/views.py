@@ -204,6 +204,7 @@ def policy_page(request: HttpRequest) -> HttpResponse:
     titles = {
         "lockout": _("登录失败锁定"),
         "passwords": _("密码策略"),
+        "api_tokens": _("API 令牌"),
         "session": _("会话"),
         "second_factor": _("双因素认证"),
         "superusers": _("超级用户"),
