@@ -212,7 +212,7 @@ def issue_recovery_codes(request, user) -> list[str]:
     return codes
 
 
-def reset(*, acting_user, user, reason: str) -> int:
+def reset(*, acting_user, user, reason: str, request=None) -> int:
     """A lost device: delete every device of the user (they enrol again at their next
     sign-in). For the security administrator (CHENGXIN["SECOND_FACTOR"]["RESET_ROLES"]) or a
     superuser. Returns how many devices were deleted."""
@@ -225,7 +225,7 @@ def reset(*, acting_user, user, reason: str) -> int:
             deleted += 1
         diff = {"devices": deleted, "reason": reason}
         record(
-            None,
+            request,
             action=SecondFactorAction.RESET,
             name=user.get_username(),
             user=user,

@@ -78,6 +78,13 @@ SCREENS = [
     ("security", "get", "/security/users/{officer}/", {}),
     ("security", "post", "/security/users/{officer}/grant/", {"role": Role.APPROVER}),
     ("security", "post", "/security/users/{officer}/remove/", {"role": Role.OFFICER}),
+    (
+        "security",
+        "post",
+        "/security/users/{officer}/second-factor/reset/",
+        {"reason": "手机丢失，已核实本人"},
+    ),
+    ("security", "post", "/security/users/{officer}/tokens/revoke/", {"reason": "离岗，收回接口权限"}),
     ("security", "get", "/security/lockouts/", {}),
     ("security", "post", "/security/lockouts/clear/", {"username": "t_officer"}),
     ("security", "get", "/security/policies/", {}),
@@ -318,6 +325,41 @@ def test_lockouts_are_listed_and_cleared_with_axes_and_audited(admins, officer):
     assert [e.diff["username"] for e in cleared] == ["t_officer", None]
     assert cleared[1].diff["address"] == "203.0.113.5" and cleared[0].object_id == str(officer.pk)
     assert all(e.actor_role == "security_admin" and e.ip_address == "127.0.0.1" for e in cleared)
+
+
+def test_the_security_administrator_resets_a_second_factor_and_revokes_tokens_with_a_reason(admins, officer):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from casework.models import ApiToken
+    from casework.second_factor import SecondFactorAction
+    from casework.services.tokens import issue_token
+
+    TOTPDevice.objects.create(user=officer, name="手机", confirmed=True)
+    key, _token = issue_token(acting_user=officer)
+    client = signed_in(admins["security"])
+    page = client.get(f"/security/users/{officer.pk}/").content.decode()
+    assert "重置两步验证" in page and "有效的 API 令牌 1 个。" in page
+
+    # A reason is required, and a refusal changes nothing.
+    refused = client.post(f"/security/users/{officer.pk}/second-factor/reset/", {"reason": ""}, follow=True)
+    assert "理由：请填写理由。" in refused.content.decode()
+    assert TOTPDevice.objects.filter(user=officer).exists()
+
+    addr = {"REMOTE_ADDR": "10.1.2.3"}
+    client.post(
+        f"/security/users/{officer.pk}/second-factor/reset/", {"reason": "手机丢失，已核实本人"}, **addr
+    )
+    client.post(f"/security/users/{officer.pk}/tokens/revoke/", {"reason": "离岗，收回接口权限"}, **addr)
+    assert not TOTPDevice.objects.filter(user=officer).exists()
+    assert ApiToken.objects.get(user=officer).revoked_at is not None
+    assert Client().get("/api/records/", HTTP_AUTHORIZATION=f"Token {key}").status_code == 401
+
+    reset = actions(SecondFactorAction.RESET).get()
+    assert reset.actor_id == admins["security"].pk and reset.ip_address == "10.1.2.3"
+    assert reset.diff["reason"] == "手机丢失，已核实本人" and reset.object_id == str(officer.pk)
+    revoked = actions("auth.token_revoke").get()
+    assert revoked.actor_id == admins["security"].pk and revoked.reason == "离岗，收回接口权限"
+    assert revoked.ip_address == "10.1.2.3"
 
 
 def test_the_policies_page_shows_the_effective_settings(admins, settings):

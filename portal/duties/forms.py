@@ -37,6 +37,18 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=[(r.value, r.label) for r in grantable_roles()])
 
 
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("理由"),
+        min_length=4,
+        max_length=200,
+        error_messages={
+            "required": _("理由：请填写理由。"),
+            "min_length": _("理由：至少 4 个字，写明为何办理（如：手机丢失，已核实本人身份）。"),
+        },
+    )
+
+
 class LockoutForm(forms.Form):
     username = forms.CharField(label=_("用户名"), required=False, max_length=255)
     address = forms.GenericIPAddressField(label=_("IP 地址"), required=False)

@@ -8,9 +8,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.models import AuditEntry, User
+from casework.models import ApiToken, AuditEntry, User
 from casework.roles import Role, permission_codename
 from casework.services.duties import DutyAction
 from casework.signin import SignInAction
@@ -139,3 +140,8 @@ def _items(section) -> list[tuple[str, object]]:
     if section is None:
         return []
     return [(type(section).__name__, section)]
+
+
+def live_tokens(user):
+    """The user's API tokens that still work: neither revoked nor expired."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True, expires_at__gt=timezone.now())

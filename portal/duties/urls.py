@@ -17,6 +17,12 @@ security_urlpatterns = [
     path("users/<int:pk>/", views.user_roles, name="security-user"),
     path("users/<int:pk>/grant/", views.role_grant, name="security-role-grant"),
     path("users/<int:pk>/remove/", views.role_remove, name="security-role-remove"),
+    path(
+        "users/<int:pk>/second-factor/reset/",
+        views.second_factor_reset,
+        name="security-second-factor-reset",
+    ),
+    path("users/<int:pk>/tokens/revoke/", views.tokens_revoke, name="security-tokens-revoke"),
     path("lockouts/", views.lockout_list, name="security-lockouts"),
     path("lockouts/clear/", views.lockout_clear, name="security-lockout-clear"),
     path("policies/", views.policy_page, name="security-policies"),

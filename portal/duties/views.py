@@ -14,17 +14,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from casework import second_factor
 from casework.action_labels import action_label
 from casework.admin.audit import role_label
 from casework.errors import DomainError
 from casework.http import client_ip
 from casework.models import User
 from casework.roles import Role
-from casework.services import duties
+from casework.services import duties, tokens
 
 from . import queries
 from .access import audit_admin, security_admin, system_admin
-from .forms import AuditFilterForm, LockoutForm, RoleForm, UserCreateForm, UserFilterForm
+from .forms import AuditFilterForm, LockoutForm, ReasonForm, RoleForm, UserCreateForm, UserFilterForm
 
 PAGE_SIZE = 50
 #: The most entries one export carries (the filters narrow a larger trail).
@@ -138,6 +139,10 @@ def user_roles(request: HttpRequest, pk: int) -> HttpResponse:
         "held": [(r, Role(r).label) for r in held],
         "form": RoleForm(),
         "changeable": not user.is_superuser and user.pk != request.user.pk,
+        "second_factor": second_factor.is_enrolled(user),
+        "live_tokens": queries.live_tokens(user).count(),
+        "reset_form": ReasonForm(auto_id="reset_%s"),
+        "revoke_form": ReasonForm(auto_id="revoke_%s"),
     }
     return render(request, "portal/duties/user_roles.html", context)
 
@@ -169,6 +174,49 @@ def role_grant(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def role_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return _change_role(request, pk, False)
+
+
+def _reason(request: HttpRequest) -> str | None:
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["reason"]
+    messages.error(request, " ".join(str(e) for e in form.errors["reason"]))
+    return None
+
+
+@security_admin
+@require_POST
+def second_factor_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """A user lost the phone and the recovery codes: every device of theirs is deleted, and
+    they enrol a new authenticator at their next sign-in."""
+    user = get_object_or_404(User, pk=pk, is_active=True)
+    reason = _reason(request)
+    if reason is not None:
+        try:
+            deleted = second_factor.reset(acting_user=request.user, user=user, reason=reason, request=request)
+        except PermissionError as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("已重置两步验证（删除 %(n)d 个验证设备）。") % {"n": deleted})
+    return redirect("security-user", pk=pk)
+
+
+@security_admin
+@require_POST
+def tokens_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every live API token of the user stops working (a leaked key, a departing account)."""
+    user = get_object_or_404(User, pk=pk)
+    reason = _reason(request)
+    if reason is not None:
+        try:
+            revoked = tokens.revoke_tokens(
+                acting_user=request.user, user=user, reason=reason, request=request
+            )
+        except DomainError as error:
+            _error(request, error)
+        else:
+            messages.success(request, _("已撤销 %(n)d 个 API 令牌。") % {"n": revoked})
+    return redirect("security-user", pk=pk)
 
 
 @security_admin
