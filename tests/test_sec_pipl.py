@@ -317,6 +317,7 @@ def test_production_refuses_missing_or_reused_pii_keys():
             "SECRET_KEY": "s" * 60,
             "CHENGXIN_AUDIT_CHECKPOINT_KEY": "c" * 40,
             "CHENGXIN_PUBLIC_BASE_URL": "https://chengxin.example.gov.cn",
+            "CACHE_URL": "redis://127.0.0.1:6379/0",
             "PATH": "/usr/bin:/bin",
         }
         code = "import django; django.setup()"
