@@ -105,13 +105,7 @@ def create_user(
             person=person,
             is_staff=is_staff,
         )
-        try:
-            password_validation.validate_password(password, user)
-        except ValidationError as error:
-            raise DomainError(_("密码：") + " ".join(error.messages), field="password") from None
-        user.set_password(password)
-        user.save()
-        password_validation.password_changed(password, user)
+        _save_with_password(user, password)
         audit.append(
             audit.Acting(acting_user, Role.SYSTEM_ADMIN, ip_address),
             obj=user,
@@ -460,13 +454,7 @@ def bootstrap_admin(*, username: str, role: str, password: str, full_name: str =
         user = User(
             username=username, first_name=full_name or str(role.label), is_staff=role == Role.SYSTEM_ADMIN
         )
-        try:
-            password_validation.validate_password(password, user)
-        except ValidationError as error:
-            raise DomainError(_("密码：") + " ".join(error.messages), field="password") from None
-        user.set_password(password)
-        user.save()
-        password_validation.password_changed(password, user)
+        _save_with_password(user, password)
         group = _group(role)
         User.groups.through.objects.create(user=user, group=group)
         audit.append(audit.SYSTEM, obj=user, action=DutyAction.USER_CREATE, diff={"username": username})
@@ -477,3 +465,15 @@ def bootstrap_admin(*, username: str, role: str, password: str, full_name: str =
             diff={"role": str(role), "group": group.name},
         )
     return user
+
+
+def _save_with_password(user: User, password: str) -> None:
+    """Save a new account with its first password, under the password rules (the rules'
+    refusal names the field) and with its history begun."""
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise DomainError(_("密码：") + " ".join(error.messages), field="password") from None
+    user.set_password(password)
+    user.save()
+    password_validation.password_changed(password, user)
