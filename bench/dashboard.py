@@ -21,7 +21,6 @@ the end unless --keep.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import statistics
 import sys
@@ -31,13 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pg import Server  # noqa: E402  (after the path)
-
-TODAY = dt.date(2026, 12, 7)
-CATEGORIES = ["JUD", "DEF", "PEN", "DIS", "ACC", "PRM", "ONL", "RCT"]
-TIERS = ["MINOR", "GENERAL", "SERIOUS"]
-STATES = ["EFFECTIVE", "EFFECTIVE", "DETERMINED", "REPAIRED", "EXPIRED", "REVOKED", "PROPOSED", "VERIFYING"]
-KINDS = ["objection_decide", "rectification", "repair_decide", "verification", "defence_window"]
+from bench.data import TODAY, generate  # noqa: E402  (after the path)
+from bench.pg import Server  # noqa: E402
 
 
 def parse_args() -> argparse.Namespace:
@@ -47,158 +41,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query (median)")
     parser.add_argument("--keep", action="store_true", help="keep the database")
     return parser.parse_args()
-
-
-def _pick(values: list[str], expr: str) -> str:
-    items = ", ".join(f"'{v}'" for v in values)
-    return f"(ARRAY[{items}])[1 + ({expr}) % {len(values)}]"
-
-
-def insert_select(model, source: str, values: dict[str, str]) -> int:
-    """INSERT INTO model's table (every concrete column) SELECT … FROM `source`, each column
-    from `values` or else blank / false / NULL / {} as the field allows."""
-    from django.db import connection, models
-
-    columns, exprs = [], []
-    for field in model._meta.concrete_fields:
-        if field.primary_key and field.name not in values:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.name in values:
-            exprs.append(values[field.name])
-        elif field.null:
-            exprs.append("NULL")
-        elif isinstance(field, models.BooleanField):
-            exprs.append("false")
-        elif isinstance(field, models.JSONField):
-            exprs.append("'{}'::jsonb")
-        elif isinstance(field, models.DateTimeField):
-            exprs.append("now()")
-        elif isinstance(field, (models.CharField, models.TextField)):
-            exprs.append("''")
-        elif isinstance(field, models.IntegerField):
-            exprs.append("0")
-        else:
-            raise SystemExit(f"{model.__name__}.{field.name}: no value for the bench")
-    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(exprs)} FROM {source}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return cursor.rowcount
-
-
-def generate(records: int, units: int) -> dict[str, float]:
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-
-    from casework.models import Deadline, Objection, Organisation, Record, RepairApplication
-    from casework.roles import Role
-    from oversight.models import RiskAlert, RiskRule
-
-    times = {}
-    started = time.perf_counter()
-    org_first = Organisation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    insert_select(
-        Organisation,
-        f"generate_series(1, {units}) AS g",
-        {"name": "'测试单位' || g", "type": "'DEPARTMENT'", "is_active": "true"},
-    )
-    times["units"] = time.perf_counter() - started
-    owner = ContentType.objects.get_for_model(Record).pk
-    rule = RiskRule.objects.create(code="bench", name="bench", level="orange", owner_role=Role.OFFICER)
-    steps = [
-        (
-            "records",
-            Record,
-            f"generate_series(1, {records}) AS g",
-            {
-                "reference": "'B-' || g",
-                "state": _pick(STATES, "g"),
-                "subject_organisation": f"{org_first} + 1 + g % {units}",
-                "source": "'HOTLINE'",
-                "lead_content": "'线索'",
-                "received_on": f"DATE '{TODAY}' - (g % 730)",
-                "fact_hash": "md5(g::text)",
-                "category": _pick(CATEGORIES, "g / 3"),
-                "tier": _pick(TIERS, "g / 7"),
-                "public": "g % 2 = 0",
-            },
-        ),
-        (
-            "deadlines",
-            Deadline,
-            f"{Record._meta.db_table} AS r",
-            {
-                "record": "r.id",
-                "owner_type": str(owner),
-                "owner_id": "r.id",
-                "kind": _pick(KINDS, "r.id / 11"),
-                "label": "'期限'",
-                "start_on": f"DATE '{TODAY}' - (r.id % 60)::int",
-                "amount": "10",
-                "unit": "'wd'",
-                # A third open: of those, one in ten already past its last day.
-                "due_on": f"DATE '{TODAY}' + (CASE WHEN r.id % 30 = 0 THEN -(1 + r.id % 20) ELSE 1 + r.id % 40 END)::int",
-                "status": "CASE WHEN r.id % 3 = 0 THEN 'OPEN' ELSE 'MET' END",
-            },
-        ),
-        (
-            "objections",
-            Objection,
-            f"{Record._meta.db_table} AS r WHERE r.id % 20 = 0",
-            {
-                "record": "r.id",
-                "state": _pick(["SUBMITTED", "ACCEPTED", "DECIDED", "CLOSED"], "r.id / 20"),
-                "ground": "'FACT'",
-                "statement": "'异议'",
-                "fingerprint": "md5(r.id::text)",
-                "filed_by": "%(user)s",
-                "received_on": f"DATE '{TODAY}'",
-                "created_at": "now()",
-            },
-        ),
-        (
-            "repairs",
-            RepairApplication,
-            f"{Record._meta.db_table} AS r WHERE r.id % 20 = 7",
-            {
-                "record": "r.id",
-                "state": _pick(["SUBMITTED", "ACCEPTED", "GRANTED", "REFUSED"], "r.id / 20"),
-                "applicant": "%(user)s",
-                "submitted_on": f"DATE '{TODAY}'",
-                "commitment": "'承诺'",
-            },
-        ),
-        (
-            "alerts",
-            RiskAlert,
-            f"{Record._meta.db_table} AS r WHERE r.id % 50 = 3",
-            {
-                "rule": f"'{rule.pk}'",
-                "key": "'r:' || r.id",
-                "level": _pick(["blue", "yellow", "orange", "red"], "r.id / 50"),
-                "state": _pick(["open", "open", "acknowledged", "resolved"], "r.id / 7"),
-                "owner_role": f"'{Role.OFFICER}'",
-                "organisation": "r.subject_organisation_id",
-                "record": "r.id",
-                "summary": "'预警'",
-                "raised_on": f"DATE '{TODAY}'",
-            },
-        ),
-    ]
-    from casework.models import User
-
-    filer = User.objects.create(username="bench-filer")
-    for name, model, source, values in steps:
-        started = time.perf_counter()
-        values = {k: v.replace("%(user)s", str(filer.pk)) for k, v in values.items()}
-        count = insert_select(model, source, values)
-        times[name] = time.perf_counter() - started
-        print(f"  {name}: {count:,} rows in {times[name]:.1f} s", flush=True)
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    times["analyze"] = time.perf_counter() - started
-    return times
 
 
 def hand_written() -> dict[str, tuple[str, list]]:

@@ -1,0 +1,357 @@
+"""The benchmarks' data, generated in SQL (`INSERT … SELECT generate_series`, not the ORM), so a
+million records take minutes: `generate` (records, time limits, objections, repairs, alerts;
+bench/dashboard.py and bench/pages.py) and `generate_pages` (people, notices, audit entries and
+the users the pages are measured as; bench/pages.py). Every column a model has is filled (blank,
+false or NULL where the bench does not care), so the rows are what Django would write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+TODAY = dt.date(2026, 12, 7)
+CATEGORIES = ["JUD", "DEF", "PEN", "DIS", "ACC", "PRM", "ONL", "RCT"]
+TIERS = ["MINOR", "GENERAL", "SERIOUS"]
+STATES = ["EFFECTIVE", "EFFECTIVE", "DETERMINED", "REPAIRED", "EXPIRED", "REVOKED", "PROPOSED", "VERIFYING"]
+KINDS = ["objection_decide", "rectification", "repair_decide", "verification", "defence_window"]
+
+
+def _pick(values: list[str], expr: str) -> str:
+    items = ", ".join(f"'{v}'" for v in values)
+    return f"(ARRAY[{items}])[1 + ({expr}) % {len(values)}]"
+
+
+def insert_select(model, source: str, values: dict[str, str]) -> int:
+    """INSERT INTO model's table (every concrete column) SELECT … FROM `source`, each column
+    from `values` or else blank / false / NULL / {} as the field allows."""
+    from django.db import connection, models
+
+    columns, exprs = [], []
+    for field in model._meta.concrete_fields:
+        if field.primary_key and field.name not in values:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.name in values:
+            exprs.append(values[field.name])
+        elif field.null:
+            exprs.append("NULL")
+        elif isinstance(field, models.BooleanField):
+            exprs.append("false")
+        elif isinstance(field, models.JSONField):
+            exprs.append("'{}'::jsonb")
+        elif isinstance(field, models.BinaryField):
+            exprs.append("''::bytea")
+        elif isinstance(field, models.DateTimeField):
+            exprs.append("now()")
+        elif isinstance(field, (models.CharField, models.TextField)):
+            exprs.append("''")
+        elif isinstance(field, models.IntegerField):
+            exprs.append("0")
+        else:
+            raise SystemExit(f"{model.__name__}.{field.name}: no value for the bench")
+    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(exprs)} FROM {source}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.rowcount
+
+
+def generate(records: int, units: int, record_extra: dict[str, str] | None = None) -> dict[str, float]:
+    """The records and their rows; `record_extra` adds or replaces record columns (SQL over
+    `g`, the record's number; `%(org_first)s` is the id before the first generated unit)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from casework.models import Deadline, Objection, Organisation, Record, RepairApplication
+    from casework.roles import Role
+    from oversight.models import RiskAlert, RiskRule
+
+    times = {}
+    started = time.perf_counter()
+    org_first = Organisation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    insert_select(
+        Organisation,
+        f"generate_series(1, {units}) AS g",
+        {"name": "'测试单位' || g", "type": "'DEPARTMENT'", "is_active": "true"},
+    )
+    times["units"] = time.perf_counter() - started
+    owner = ContentType.objects.get_for_model(Record).pk
+    rule = RiskRule.objects.create(code="bench", name="bench", level="orange", owner_role=Role.OFFICER)
+    steps = [
+        (
+            "records",
+            Record,
+            f"generate_series(1, {records}) AS g",
+            {
+                "reference": "'B-' || g",
+                "state": _pick(STATES, "g"),
+                "subject_organisation": f"{org_first} + 1 + g % {units}",
+                "source": "'HOTLINE'",
+                "lead_content": "'线索'",
+                "received_on": f"DATE '{TODAY}' - (g % 730)",
+                "fact_hash": "md5(g::text)",
+                "category": _pick(CATEGORIES, "g / 3"),
+                "tier": _pick(TIERS, "g / 7"),
+                "public": "g % 2 = 0",
+                **{k: v.replace("%(org_first)s", str(org_first)) for k, v in (record_extra or {}).items()},
+            },
+        ),
+        (
+            "deadlines",
+            Deadline,
+            f"{Record._meta.db_table} AS r",
+            {
+                "record": "r.id",
+                "owner_type": str(owner),
+                "owner_id": "r.id",
+                "kind": _pick(KINDS, "r.id / 11"),
+                "label": "'期限'",
+                "start_on": f"DATE '{TODAY}' - (r.id % 60)::int",
+                "amount": "10",
+                "unit": "'wd'",
+                # A third open: of those, one in ten already past its last day.
+                "due_on": f"DATE '{TODAY}' + (CASE WHEN r.id % 30 = 0 THEN -(1 + r.id % 20) ELSE 1 + r.id % 40 END)::int",
+                "status": "CASE WHEN r.id % 3 = 0 THEN 'OPEN' ELSE 'MET' END",
+            },
+        ),
+        (
+            "objections",
+            Objection,
+            f"{Record._meta.db_table} AS r WHERE r.id % 20 = 0",
+            {
+                "record": "r.id",
+                "state": _pick(["SUBMITTED", "ACCEPTED", "DECIDED", "CLOSED"], "r.id / 20"),
+                "ground": "'FACT'",
+                "statement": "'异议'",
+                "fingerprint": "md5(r.id::text)",
+                "filed_by": "%(user)s",
+                "received_on": f"DATE '{TODAY}'",
+                "created_at": "now()",
+            },
+        ),
+        (
+            "repairs",
+            RepairApplication,
+            f"{Record._meta.db_table} AS r WHERE r.id % 20 = 7",
+            {
+                "record": "r.id",
+                "state": _pick(["SUBMITTED", "ACCEPTED", "GRANTED", "REFUSED"], "r.id / 20"),
+                "applicant": "%(user)s",
+                "submitted_on": f"DATE '{TODAY}'",
+                "commitment": "'承诺'",
+            },
+        ),
+        (
+            "alerts",
+            RiskAlert,
+            f"{Record._meta.db_table} AS r WHERE r.id % 50 = 3",
+            {
+                "rule": f"'{rule.pk}'",
+                "key": "'r:' || r.id",
+                "level": _pick(["blue", "yellow", "orange", "red"], "r.id / 50"),
+                "state": _pick(["open", "open", "acknowledged", "resolved"], "r.id / 7"),
+                "owner_role": f"'{Role.OFFICER}'",
+                "organisation": "r.subject_organisation_id",
+                "record": "r.id",
+                "summary": "'预警'",
+                "raised_on": f"DATE '{TODAY}'",
+            },
+        ),
+    ]
+    from casework.models import User
+
+    filer = User.objects.create(username="bench-filer")
+    for name, model, source, values in steps:
+        started = time.perf_counter()
+        values = {k: v.replace("%(user)s", str(filer.pk)) for k, v in values.items()}
+        count = insert_select(model, source, values)
+        times[name] = time.perf_counter() - started
+        print(f"  {name}: {count:,} rows in {times[name]:.1f} s", flush=True)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    times["analyze"] = time.perf_counter() - started
+    return times
+
+
+# ── the pages' rows (bench/pages.py) ────────────────────────────────────────────────
+
+#: Usernames of the users the pages are measured as, each with its roles.
+BENCH_USERS = {
+    "bench-officer": ["officer"],
+    "bench-approver": ["approver"],
+    "bench-credit": ["credit_admin"],
+    "bench-hr": ["hr_admin"],
+    "bench-assessor": ["assessor"],
+    "bench-intake": ["intake_operator"],
+    "bench-liaison": ["unit_liaison"],
+    "bench-servant": ["civil_servant"],
+}
+#: The record with 500 audit entries (the case page's worst case).
+BIG_CASE = "B-1"
+BIG_CASE_ENTRIES = 500
+NOTICES_PER_RECORD = 2
+NOTICE_TYPES = ["N1", "N2", "N3", "N8", "N11", "N21"]
+#: Records whose subject is a civil servant (g % 20 == PERSON_SLOT), the rest are units'.
+PERSON_SLOT = 11
+
+
+def page_record_columns() -> dict[str, str]:
+    """Record columns the pages show that the dashboard does not need: determined, on display
+    for about seven in ten (so the public list has its share), 1 in 25 about a 整改 (the
+    search's word), the determining unit."""
+    return {
+        "facts": "CASE WHEN g % 25 = 0 THEN '逾期未完成整改，拖欠中小企业账款' ELSE '拖欠中小企业账款' END",
+        "legal_basis": "'《保障中小企业款项支付条例》第九条'",
+        "determining_unit": "%(org_first)s + 1",
+        "determination_date": f"DATE '{TODAY}' - (g % 700)",
+        "min_end": f"DATE '{TODAY}' - 300 + (g % 1000) / 2",
+        "max_end": f"DATE '{TODAY}' - 300 + (g % 1000)",
+        "rule_version": "'2026.1'",
+    }
+
+
+def id_number(n: int) -> str:
+    """A valid, unique, obviously fake 18-digit number: 441900 (Dongguan), a birth date from
+    1960-01-01 on, a sequence and the GB 11643 check digit."""
+    born = dt.date(1960, 1, 1) + dt.timedelta(days=n // 1000)
+    body = f"441900{born:%Y%m%d}{n % 1000:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
+
+
+def _copy_people(count: int, org_first: int, units: int) -> None:
+    """People: the encrypted ID columns computed in Python (casework.pii.columns), copied into
+    a temporary table, then inserted like every other table."""
+    from django.db import connection
+
+    from casework import pii
+    from casework.models import Person
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE bench_pii (n int, ct text, h text, m text)")
+        with cursor.cursor.copy("COPY bench_pii (n, ct, h, m) FROM STDIN") as copy:
+            for n in range(1, count + 1):
+                c = pii.columns(id_number(n))
+                copy.write_row((n, c["id_number_ciphertext"], c["id_number_hash"], c["id_number_masked"]))
+    insert_select(
+        Person,
+        "bench_pii AS p ORDER BY p.n",
+        {
+            "name": "'公务员' || p.n",
+            "id_number_ciphertext": "p.ct",
+            "id_number_hash": "p.h",
+            "id_number_masked": "p.m",
+            "unit": f"{org_first} + 1 + p.n % {units}",
+            "post": "'科员'",
+            "is_active": "true",
+        },
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_pii")
+
+
+def generate_pages(records: int, units: int) -> dict[str, float]:
+    """After `generate`: people (1 per 20 records, at most 50,000; their records are 1 in 20),
+    NOTICES_PER_RECORD issued notices per record with numbers, one audit entry per record and
+    BIG_CASE_ENTRIES on BIG_CASE, and the BENCH_USERS (the liaison of the first unit, the civil
+    servant the first person). Workflow (viewflow) tasks are not generated."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+
+    from casework.models import AuditEntry, Organisation, Person, Record, User
+    from casework.permissions import role_groups
+    from notices.models import Issuer, Notice
+
+    times: dict[str, float] = {}
+    org_first = Organisation.objects.get(name="测试单位1").pk - 1
+    people = max(100, min(records // 20, 50_000))
+
+    def step(name, run):
+        started = time.perf_counter()
+        count = run()
+        times[name] = time.perf_counter() - started
+        print(f"  {name}: {count:,} rows in {times[name]:.1f} s", flush=True)
+
+    step("people", lambda: (_copy_people(people, org_first, units), people)[1])
+    person_first = Person.objects.order_by("pk").values_list("pk", flat=True).first() - 1
+
+    def to_people():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {Record._meta.db_table} SET subject_organisation_id = NULL, "
+                f"subject_person_id = {person_first} + 1 + (id / 20) % {people} WHERE id % 20 = {PERSON_SLOT}"
+            )
+            return cursor.rowcount
+
+    step("records about people", to_people)
+    issuer = Issuer.objects.create(
+        name="东莞市纪委监委（基准）", agency_code="东监基", organisation_id=org_first + 1, is_default=True
+    )
+    step(
+        "notices",
+        lambda: insert_select(
+            Notice,
+            f"{Record._meta.db_table} AS r CROSS JOIN generate_series(1, {NOTICES_PER_RECORD}) AS k",
+            {
+                "type_code": _pick(NOTICE_TYPES, "r.id + k"),
+                "record": "r.id",
+                "issuer": str(issuer.pk),
+                "state": "CASE WHEN r.id % 3 = 0 THEN 'ISSUED' ELSE 'SERVED' END",
+                "number": f"'东监基〔2026〕' || ((r.id - 1) * {NOTICES_PER_RECORD} + k) || '号'",
+                "year": "2026",
+                "sequence": f"(r.id - 1) * {NOTICES_PER_RECORD} + k",
+                "issued_on": f"DATE '{TODAY}' - (r.id % 700)::int",
+                "verify_code": f"'B' || lpad(((r.id - 1) * {NOTICES_PER_RECORD} + k)::text, 15, '0')",
+                "issued_at": "now()",
+            },
+        ),
+    )
+    record_type = ContentType.objects.get_for_model(Record).pk
+    big = Record.objects.get(reference=BIG_CASE).pk
+    # seq in insertion order; the hash chain is fake but unique (the bench never verifies it).
+    source = (
+        f"(SELECT rid, ref, row_number() OVER (ORDER BY rid, ref) AS n FROM "
+        f"(SELECT r.id AS rid, r.reference AS ref FROM {Record._meta.db_table} AS r "
+        f"UNION ALL SELECT {big}, '{BIG_CASE}' FROM generate_series(2, {BIG_CASE_ENTRIES})) AS u) AS a"
+    )
+    step(
+        "audit entries",
+        lambda: insert_select(
+            AuditEntry,
+            source,
+            {
+                "seq": "a.n",
+                "created_at": f"TIMESTAMPTZ '{TODAY} 09:00+08' - (a.n % 700) * INTERVAL '1 day'",
+                "actor_name": "'办案人员'",
+                "actor_role": "'officer'",
+                "content_type": str(record_type),
+                "object_id": "a.rid::text",
+                "object_repr": "a.ref",
+                "record": "a.rid",
+                "action": "'register_lead'",
+                "reason": "'基准数据'",
+                "prev_hash": "md5((a.n - 1)::text) || md5('h' || (a.n - 1)::text)",
+                "hash": "md5(a.n::text) || md5('h' || a.n::text)",
+            },
+        ),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE casework_audithead SET seq = s.n, hash = md5(s.n::text) || md5('h' || s.n::text) "
+            f"FROM (SELECT max(seq) AS n FROM {AuditEntry._meta.db_table}) AS s"
+        )
+    person = Person.objects.order_by("pk").first()
+    for username, roles in BENCH_USERS.items():
+        user, _ = User.objects.get_or_create(username=username)
+        user.groups.add(*role_groups(*roles))
+        if username == "bench-liaison":
+            user.organisation_id = org_first + 1
+        if username == "bench-servant":
+            user.person = person
+        user.save()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    times["analyze"] = time.perf_counter() - started
+    return times

@@ -1,0 +1,612 @@
+#!/usr/bin/env python
+"""Benchmark of the key pages and API lists at scale (issue 14, docs/performance.md). Not a test.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/chengxin_bench_pages .venv/bin/python bench/pages.py \\
+        [--records 1000000] [--units 600] [--repeat 20] [--keep] [--only cases-page1,case-500] \\
+        [--explain] [--json figures.json]
+
+1. Builds the database named in DATABASE_URL (dropped first, migrated) with --records records
+   generated in SQL (bench/data.py, shared with bench/dashboard.py): time limits, objections,
+   repairs, alerts, and for the pages people (1 per 20 records, at most 50,000, their ID
+   numbers encrypted as casework.pii writes them), 2 issued notices per record with numbers,
+   1 audit entry per record and 500 on the case B-1, and one user per role. Viewflow tasks are
+   NOT generated yet: `/inbox/` is measured on an empty task table. With --keep, a database
+   that already holds --records generated records is reused as it is (no generation), and the
+   database is kept at the end; without it the database is dropped at the end.
+2. Requests each page through the real views and middleware (django.test.Client, force_login
+   as the page's role, in this process): one warm-up, then --repeat timed requests (median and
+   p95), then one more under CaptureQueriesContext for the query count and the slowest query.
+   Every answer must be 200 with the page's marker in it, or the run stops: a 403 or a redirect
+   measured is worthless. Then the hand-written SQL of the same rows (connection.cursor, all of
+   the page's statements fetched), median of --repeat, and the ratio.
+3. Prints a table (Markdown) and writes the figures as JSON with --json; --explain prints
+   EXPLAIN (ANALYZE, BUFFERS) of each page's slowest query.
+
+Runs with the development settings (config.settings.dev) so that force_login works: the second
+factor is not required outside production (CHENGXIN["SECOND_FACTOR"]["REQUIRED"]) and the bench
+users' passwords are fresh (password_changed_at is now). DEBUG is forced False in the process
+(the DEBUG environment variable) so that no query log or debug page skews the timings;
+CHENGXIN_TODAY is fixed to the generator's date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.data import BIG_CASE, TODAY, generate, generate_pages, page_record_columns  # noqa: E402
+from bench.pg import Server  # noqa: E402
+
+Statements = list[tuple[str, list]]
+
+
+@dataclass
+class Facts:
+    """What the pages point at, found in the database (so --keep needs nothing else)."""
+
+    big_case: int = 0
+    unit: int = 0
+    person: int = 0
+    public_reference: str = ""
+    #: The deep pages: the 200th, or the last when there are fewer (25 a page; the API's 50).
+    cases_deep: int = 200
+    api_deep: int = 200
+    tables: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Page:
+    name: str
+    user: str  # a username of bench.data.BENCH_USERS
+    path: Callable[[Facts], str]
+    marker: Callable[[Facts], str]  # must be in the answer
+    sql: Callable[[Facts], Statements]  # the hand-written SQL of the same rows
+    #: What the bench generates for the page ("" when its rows are generated at scale).
+    note: str = ""
+
+
+# ── the hand-written SQL ──────────────────────────────────────────────────────────────
+
+CASE_FROM = (
+    "casework_record r LEFT JOIN casework_organisation o ON o.id = r.subject_organisation_id "
+    "LEFT JOIN casework_person p ON p.id = r.subject_person_id"
+)
+NEXT_DUE = (
+    "LEFT JOIN LATERAL (SELECT min(d.due_on) AS due FROM casework_deadline d "
+    "WHERE d.record_id = r.id AND d.status = 'OPEN') nd ON true"
+)
+CASE_COLUMNS = "r.id, r.reference, r.state, r.received_on, r.category, r.tier, o.name, p.name, nd.due"
+SEARCH = (
+    "(r.reference LIKE %s OR o.name LIKE %s OR o.short_name LIKE %s OR p.name LIKE %s "
+    "OR r.facts LIKE %s OR r.lead_content LIKE %s)"
+)
+
+
+def case_rows(
+    where: str = "TRUE", params: list | None = None, order: str = "", offset: int = 0
+) -> Statements:
+    """The case list's count and its page of 25 (with each row's next time limit)."""
+    params = params or []
+    order = order or "r.received_on DESC, r.id DESC"
+    return [
+        (f"SELECT count(*) FROM {CASE_FROM} WHERE {where}", params),
+        (
+            f"SELECT {CASE_COLUMNS} FROM {CASE_FROM} {NEXT_DUE} WHERE {where} ORDER BY {order} "
+            f"LIMIT 25 OFFSET {offset}",
+            params,
+        ),
+    ]
+
+
+def api_records(offset: int) -> Statements:
+    return [
+        ("SELECT count(*) FROM casework_record", []),
+        (
+            f"SELECT r.*, o.name, p.name FROM {CASE_FROM} ORDER BY r.received_on DESC, r.id DESC "
+            f"LIMIT 50 OFFSET {offset}",
+            [],
+        ),
+    ]
+
+
+def public_where() -> tuple[str, list]:
+    from django.conf import settings
+
+    return (
+        "r.state = 'EFFECTIVE' AND r.public AND r.max_end >= %s AND ((r.subject_person_id IS NOT NULL "
+        "AND r.category = ANY(%s)) OR (r.subject_person_id IS NULL AND (r.tier <> 'MINOR' OR r.must_disclose)))",
+        [TODAY, settings.CHENGXIN["PUBLIC_PERSON_CATEGORIES"]],
+    )
+
+
+def public_list(f: Facts) -> Statements:
+    where, params = public_where()
+    return [
+        (f"SELECT count(*) FROM casework_record r WHERE {where}", params),
+        (
+            f"SELECT r.reference, r.category, r.tier, r.determination_date, r.max_end, o.name, p.name "
+            f"FROM {CASE_FROM} WHERE {where} ORDER BY r.determination_date DESC, r.id DESC LIMIT 20",
+            params,
+        ),
+    ]
+
+
+def public_detail(f: Facts) -> Statements:
+    where, params = public_where()
+    return [
+        (
+            f"SELECT r.*, o.name, p.name FROM {CASE_FROM} WHERE {where} AND r.reference = %s",
+            [*params, f.public_reference],
+        )
+    ]
+
+
+def dashboard(f: Facts) -> Statements:
+    """The eight figures of bench/dashboard.py (the page's charts)."""
+    from bench.dashboard import hand_written
+
+    return list(hand_written().values())
+
+
+def case_page(f: Facts) -> Statements:
+    return [
+        (f"SELECT r.*, o.name, p.name FROM {CASE_FROM} WHERE r.id = %s", [f.big_case]),
+        ("SELECT * FROM casework_deadline WHERE record_id = %s ORDER BY due_on", [f.big_case]),
+        ("SELECT * FROM casework_auditentry WHERE record_id = %s ORDER BY seq", [f.big_case]),
+        (
+            "SELECT id, number, type_code, state, issued_on FROM notices_notice WHERE record_id = %s",
+            [f.big_case],
+        ),
+    ]
+
+
+def unit_page(f: Facts) -> Statements:
+    """Every issued notice of the unit and its records: what /unit/ lists today, unbounded."""
+    return [
+        (
+            "SELECT n.id, n.number, n.type_code, n.issued_on, r.reference FROM notices_notice n "
+            "JOIN casework_record r ON r.id = n.record_id WHERE r.subject_organisation_id = %s "
+            "AND n.state IN ('ISSUED', 'SERVED') ORDER BY n.issued_on DESC NULLS LAST, n.id DESC",
+            [f.unit],
+        ),
+        (
+            "SELECT id, reference, state, received_on FROM casework_record WHERE subject_organisation_id = %s "
+            "ORDER BY received_on DESC, id DESC",
+            [f.unit],
+        ),
+    ]
+
+
+def me_page(f: Facts) -> Statements:
+    return [
+        ("SELECT * FROM casework_person WHERE id = %s", [f.person]),
+        ("SELECT * FROM casework_record WHERE subject_person_id = %s ORDER BY received_on DESC", [f.person]),
+        (
+            "SELECT n.id, n.number FROM notices_notice n JOIN casework_record r ON r.id = n.record_id "
+            "WHERE r.subject_person_id = %s AND n.state IN ('ISSUED', 'SERVED')",
+            [f.person],
+        ),
+    ]
+
+
+def api_notices(f: Facts) -> Statements:
+    return [
+        ("SELECT count(*) FROM notices_notice", []),
+        (
+            "SELECT n.*, r.reference, i.name FROM notices_notice n LEFT JOIN casework_record r ON r.id = n.record_id "
+            "JOIN notices_issuer i ON i.id = n.issuer_id ORDER BY n.id DESC LIMIT 50",
+            [],
+        ),
+    ]
+
+
+def table_list(table: str, order: str = "id DESC", limit: int = 50) -> Callable[[Facts], Statements]:
+    """A list page over a table the bench fills little or not at all: its count and first rows."""
+
+    def sql(f: Facts) -> Statements:
+        return [
+            (f"SELECT count(*) FROM {table}", []),
+            (f"SELECT * FROM {table} ORDER BY {order} LIMIT {limit}", []),
+        ]
+
+    return sql
+
+
+def integrity(f: Facts) -> Statements:
+    """The coverage table: active civil servants and their files, per unit."""
+    return [
+        (
+            "SELECT o.id, o.name, count(p.id), count(i.id) FROM casework_person p "
+            "JOIN casework_organisation o ON o.id = p.unit_id "
+            "LEFT JOIN oversight_integrityfile i ON i.person_id = p.id WHERE p.is_active GROUP BY o.id, o.name "
+            "ORDER BY o.name",
+            [],
+        )
+    ]
+
+
+def literal(text: str) -> Callable[[Facts], str]:
+    return lambda f: text
+
+
+LIKE = "%整改%"
+PAGES = [
+    Page("dashboard", "bench-officer", literal("/work/"), literal("echarts"), dashboard),
+    Page("cases-page1", "bench-officer", literal("/work/cases/"), literal("B-"), lambda f: case_rows()),
+    Page(
+        "cases-deep",
+        "bench-officer",
+        lambda f: f"/work/cases/?page={f.cases_deep}",
+        literal("B-"),
+        lambda f: case_rows(offset=(f.cases_deep - 1) * 25),
+    ),
+    Page(
+        "cases-search",
+        "bench-officer",
+        literal("/work/cases/?q=整改"),
+        literal("B-"),
+        lambda f: case_rows(SEARCH, [LIKE] * 6),
+    ),
+    Page(
+        "cases-unit-state",
+        "bench-officer",
+        lambda f: f"/work/cases/?unit={f.unit}&state=EFFECTIVE",
+        literal("B-"),
+        lambda f: case_rows(
+            "(r.subject_organisation_id = %s OR p.unit_id = %s) AND r.state = 'EFFECTIVE'", [f.unit] * 2
+        ),
+    ),
+    Page(
+        "cases-sort-due",
+        "bench-officer",
+        literal("/work/cases/?sort=due"),
+        literal("B-"),
+        lambda f: case_rows(order="nd.due ASC NULLS LAST, r.id DESC"),
+    ),
+    Page("case-500", "bench-officer", lambda f: f"/work/cases/{f.big_case}/", literal(BIG_CASE), case_page),
+    Page(
+        "inbox",
+        "bench-officer",
+        literal("/inbox/"),
+        literal("我的待办"),
+        table_list("viewflow_task"),
+        note="no tasks generated",
+    ),
+    Page("unit", "bench-liaison", literal("/unit/"), literal("东监基〔2026〕"), unit_page),
+    Page("me", "bench-servant", literal("/me/"), literal("我的诚信档案"), me_page),
+    Page("public-list", "", literal("/public/records/"), literal("/public/records/B-"), public_list),
+    Page(
+        "public-detail",
+        "",
+        lambda f: f"/public/records/{f.public_reference}/",
+        lambda f: f.public_reference,
+        public_detail,
+    ),
+    Page(
+        "api-records",
+        "bench-officer",
+        literal("/api/records/"),
+        literal('"results"'),
+        lambda f: api_records(0),
+    ),
+    Page(
+        "api-records-deep",
+        "bench-officer",
+        lambda f: f"/api/records/?page={f.api_deep}",
+        literal('"results"'),
+        lambda f: api_records((f.api_deep - 1) * 50),
+    ),
+    Page("api-notices", "bench-officer", literal("/api/notices/"), literal('"results"'), api_notices),
+    Page(
+        "alerts",
+        "bench-officer",
+        literal("/work/alerts/"),
+        literal("待处理预警"),
+        table_list("oversight_riskalert", "due_on, id"),
+    ),
+    Page(
+        "assessment",
+        "bench-assessor",
+        literal("/work/assessment/"),
+        literal("各年度考核"),
+        table_list("oversight_assessment"),
+        note="no rows generated",
+    ),
+    Page(
+        "complaints",
+        "bench-officer",
+        literal("/work/complaints/"),
+        literal("件投诉"),
+        table_list("exchange_complaint"),
+        note="no rows generated",
+    ),
+    Page(
+        "court",
+        "bench-officer",
+        literal("/work/court/"),
+        literal("法院名单与文书"),
+        table_list("exchange_defaulterentry"),
+        note="no rows generated",
+    ),
+    Page(
+        "commitments",
+        "bench-officer",
+        literal("/work/commitments/"),
+        literal("承诺跟踪"),
+        table_list("oversight_commitment", "registered_on DESC, id DESC"),
+        note="no rows generated",
+    ),
+    Page(
+        "integrity",
+        "bench-hr",
+        literal("/work/integrity/"),
+        literal("建档覆盖率"),
+        integrity,
+    ),
+    Page(
+        "self-reports",
+        "bench-officer",
+        literal("/work/self-reports/"),
+        literal("季度报告报送情况"),
+        table_list("oversight_selfreport"),
+        note="no rows generated",
+    ),
+]
+
+
+# ── the database ────────────────────────────────────────────────────────────────────
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--units", type=int, default=600)
+    parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (median, p95)")
+    parser.add_argument(
+        "--keep", action="store_true", help="reuse the database if it holds --records; keep it"
+    )
+    parser.add_argument(
+        "--only", default="", help="page names, comma-separated: " + ", ".join(p.name for p in PAGES)
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) each page's slowest query"
+    )
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
+    return parser.parse_args()
+
+
+def generated_records(url: str) -> int | None:
+    """The number of generated records in the database at `url`, None if it is not a bench
+    database built to the end (no bench users) or does not exist."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url) as conn:
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM casework_record WHERE reference LIKE 'B-%%'), "
+                "EXISTS (SELECT 1 FROM casework_user WHERE username = 'bench-servant')"
+            ).fetchone()
+    except psycopg.Error:
+        return None
+    return row[0] if row[1] else None
+
+
+def build(args: argparse.Namespace, server: Server) -> dict[str, float]:
+    from django.core.management import call_command
+
+    server.create(server.base)
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    times = {"migrate": time.perf_counter() - started}
+    print(f"migrated in {times['migrate']:.0f} s; generating {args.records:,} records", flush=True)
+    started = time.perf_counter()
+    times.update(generate(args.records, args.units, page_record_columns()))
+    times.update(generate_pages(args.records, args.units))
+    times["generation"] = time.perf_counter() - started
+    print(f"generated in {times['generation']:.0f} s", flush=True)
+    return times
+
+
+def facts() -> Facts:
+    from django.db import connection
+
+    from casework.models import Record, User
+    from portal.public import disclosed
+
+    officer = User.objects.get(username="bench-liaison")
+    servant = User.objects.get(username="bench-servant")
+    records = Record.objects.count()
+    public = disclosed(today=TODAY).values_list("reference", flat=True).first()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        tables = {row[0]: row[0] for row in cursor.fetchall()}
+    return Facts(
+        big_case=Record.objects.get(reference=BIG_CASE).pk,
+        unit=officer.organisation_id,
+        person=servant.person_id,
+        public_reference=public or "",
+        cases_deep=min(200, math.ceil(records / 25)),
+        api_deep=min(200, math.ceil(records / 50)),
+        tables=tables,
+    )
+
+
+# ── measuring ───────────────────────────────────────────────────────────────────────
+
+
+def p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def client_for(username: str):
+    from django.test import Client
+
+    from casework.models import User
+
+    client = Client()
+    if username:
+        client.force_login(User.objects.get(username=username))
+    return client
+
+
+def get(client, path: str, page: Page, f: Facts):
+    response = client.get(path)
+    body = response.content.decode("utf-8", "replace")
+    marker = page.marker(f)
+    if response.status_code != 200 or marker not in body:
+        where = response.get("Location", "")
+        raise SystemExit(
+            f"{page.name} {path} as {page.user or 'the public'}: {response.status_code} {where} "
+            f"(marker {marker!r} {'found' if marker in body else 'missing'}): not measured\n{body[:1500]}"
+        )
+    return response
+
+
+def measure(page: Page, f: Facts, repeat: int, explain: bool) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(page.user)
+    path = page.path(f)
+    get(client, path, page, f)  # warm-up: plans, caches, the session
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        get(client, path, page, f)
+        times.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as captured:
+        get(client, path, page, f)
+    queries = captured.captured_queries
+    slowest = max(queries, key=lambda q: float(q["time"])) if queries else {"sql": "", "time": "0"}
+
+    statements = page.sql(f)
+
+    def raw():
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    raw()
+    sql_times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        raw()
+        sql_times.append(time.perf_counter() - started)
+    result = {
+        "page": page.name,
+        "path": path,
+        "user": page.user or "(public)",
+        "median_ms": statistics.median(times) * 1000,
+        "p95_ms": p95(times) * 1000,
+        "queries": len(queries),
+        "slowest_ms": float(slowest["time"]) * 1000,
+        "slowest_sql": slowest["sql"],
+        "sql_median_ms": statistics.median(sql_times) * 1000,
+        "note": page.note,
+    }
+    result["ratio"] = result["median_ms"] / result["sql_median_ms"] if result["sql_median_ms"] else None
+    if explain and slowest["sql"]:
+        with connection.cursor() as cursor:
+            # A server-side cursor (QuerySet.iterator) is explained as its SELECT.
+            select = re.sub(r'^DECLARE "[^"]+" NO SCROLL CURSOR WITH HOLD FOR ', "", slowest["sql"])
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + select)
+            result["explain"] = "\n".join(row[0] for row in cursor.fetchall())
+    print(
+        f"  {page.name}: {result['median_ms']:.1f} ms (p95 {result['p95_ms']:.1f}), {result['queries']} queries, "
+        f"slowest {result['slowest_ms']:.1f} ms; SQL {result['sql_median_ms']:.1f} ms",
+        flush=True,
+    )
+    if explain and result.get("explain"):
+        print(f"    slowest query: {slowest['sql'][:2000]}\n" + result["explain"], flush=True)
+    return result
+
+
+def table(results: list[dict], records: int) -> str:
+    lines = [
+        f"| page ({records:,} records) | as | median | p95 | queries | slowest query | hand-written SQL | ratio |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = f"{r['ratio']:.1f}×" if r["ratio"] else "–"
+        note = f" ({r['note']})" if r["note"] else ""
+        lines.append(
+            f"| {r['page']} `{r['path']}` | {r['user'].removeprefix('bench-')} | {r['median_ms']:,.1f} ms | "
+            f"{r['p95_ms']:,.1f} ms | {r['queries']} | {r['slowest_ms']:,.1f} ms | {r['sql_median_ms']:,.1f} ms | "
+            f"{ratio}{note} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    args = parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        print(
+            "DATABASE_URL must name a PostgreSQL database, "
+            "e.g. postgres://postgres@127.0.0.1:5432/chengxin_bench_pages"
+        )
+        return 2
+    only = {name.strip() for name in args.only.split(",") if name.strip()}
+    unknown = only - {p.name for p in PAGES}
+    if unknown:
+        print(f"unknown pages: {', '.join(sorted(unknown))}")
+        return 2
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
+    os.environ["DEBUG"] = "false"
+    os.environ["ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+    os.environ["CHENGXIN_TODAY"] = TODAY.isoformat()
+    server = Server(url)
+    kept = args.keep and generated_records(url) == args.records
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    assert not settings.DEBUG, "the bench must run with DEBUG off"
+    times: dict[str, float] = {}
+    try:
+        if kept:
+            print(f"reusing {server.base}: {args.records:,} generated records", flush=True)
+        else:
+            times = build(args, server)
+        f = facts()
+        pages = [p for p in PAGES if not only or p.name in only]
+        print(f"measuring {len(pages)} pages ({args.repeat} requests each)", flush=True)
+        results = [measure(page, f, args.repeat, args.explain) for page in pages]
+    finally:
+        from django.db import connection
+
+        connection.close()
+        if not args.keep:
+            server.drop(server.base)
+    print()
+    print(table(results, args.records))
+    if times:
+        print("\ngeneration: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {"records": args.records, "generation_s": times, "pages": results},
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
