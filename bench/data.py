@@ -353,5 +353,132 @@ def generate_pages(records: int, units: int) -> dict[str, float]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    times["analyze"] = time.perf_counter() - started
+    times["analyze (pages)"] = time.perf_counter() - started
+    return times
+
+
+#: Record states with a human task in RecordFlow among those the generator uses.
+TASK_STATES = ["VERIFYING", "PROPOSED", "DETERMINED"]
+#: Officers the assigned tasks are spread over; bench-officer holds 1 in OFFICERS.
+OFFICERS = 200
+_MAX_TASKS = 10  # per process, for the cloned tasks' ids
+
+
+def _clone(table: str, columns: list[str], overrides: dict[str, str], source: str) -> int:
+    """INSERT INTO table every column, from `overrides` (SQL) or else the template row `tpl`."""
+    from django.db import connection
+
+    exprs = [overrides.get(c, f"tpl.{c}") for c in columns]
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({quoted}) SELECT {', '.join(exprs)} FROM {source}")
+        return cursor.rowcount
+
+
+def generate_tasks() -> dict[str, float]:
+    """Workflow processes and tasks: one RecordFlow process per record in a TASK_STATES state,
+    made by cloning the rows (process, its case-process and record-process rows, its tasks and
+    their links) that the real flow writes for one template record of that state
+    (workflows.follow.follow). The assigned tasks go to bench-officer and OFFICERS - 1 other
+    officers in turn."""
+    from django.db import connection
+
+    from casework.models import Record, User
+    from casework.permissions import role_groups
+    from workflows.flows import RecordFlow
+    from workflows.follow import follow
+    from workflows.models import CaseProcess
+
+    times: dict[str, float] = {}
+    started = time.perf_counter()
+    officer = User.objects.get(username="bench-officer")
+    others = User.objects.bulk_create(User(username=f"bench-officer-{n}") for n in range(2, OFFICERS + 1))
+    group_ids = list(role_groups("officer").values_list("pk", flat=True))
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=u.pk, group_id=g) for u in others for g in group_ids
+    )
+    owners = "ARRAY[" + ", ".join(str(u.pk) for u in [officer, *others]) + "]"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'viewflow_process'"
+        )
+        process_columns = [r[0] for r in cursor.fetchall()]
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'viewflow_task'"
+        )
+        task_columns = [r[0] for r in cursor.fetchall()]
+    total_processes = total_tasks = 0
+    for state in TASK_STATES:
+        template = Record.objects.filter(state=state).order_by("pk").first()
+        if template is None:
+            continue
+        Record.objects.filter(pk=template.pk).update(assigned_officer=officer)
+        template.refresh_from_db()
+        follow(RecordFlow, template, acting_user=None)
+        process = CaseProcess.objects.filter(record=template).first()
+        if process is None:
+            print(f"  tasks: RecordFlow starts no process for a {state} record; none generated", flush=True)
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT coalesce(max(id), 0) FROM viewflow_process")
+            pbase = cursor.fetchone()[0]
+            cursor.execute("SELECT coalesce(max(id), 0) FROM viewflow_task")
+            tbase = cursor.fetchone()[0]
+            cursor.execute("SELECT id FROM viewflow_task WHERE process_id = %s ORDER BY id", [process.pk])
+            task_ids = [r[0] for r in cursor.fetchall()]
+        records = f"{Record._meta.db_table} AS r WHERE r.state = '{state}' AND r.id <> {template.pk}"
+        same = lambda c, pk=template.pk: f"CASE WHEN tpl.{c} = {pk} THEN r.id ELSE tpl.{c} END"  # noqa: E731
+        total_processes += _clone(
+            "viewflow_process",
+            process_columns,
+            {
+                "id": f"{pbase} + r.id",
+                "artifact_object_id": same("artifact_object_id"),
+                "seed_object_id": same("seed_object_id"),
+            },
+            f"viewflow_process AS tpl, {records} AND tpl.id = {process.pk}",
+        )
+        _clone(
+            "workflows_caseprocess",
+            ["process_ptr_id", "record_id", "key"],
+            {"process_ptr_id": f"{pbase} + r.id", "record_id": "r.id", "key": "'record:' || r.id"},
+            f"workflows_caseprocess AS tpl, {records} AND tpl.process_ptr_id = {process.pk}",
+        )
+        _clone(
+            "workflows_recordprocess",
+            ["caseprocess_ptr_id"],
+            {"caseprocess_ptr_id": f"{pbase} + r.id"},
+            f"workflows_recordprocess AS tpl, {records} AND tpl.caseprocess_ptr_id = {process.pk}",
+        )
+        position = "CASE tpl.id " + " ".join(f"WHEN {t} THEN {j}" for j, t in enumerate(task_ids)) + " END"
+        total_tasks += _clone(
+            "viewflow_task",
+            task_columns,
+            {
+                "id": f"{tbase} + r.id * {_MAX_TASKS} + {position}",
+                "process_id": f"{pbase} + r.id",
+                "owner_id": f"CASE WHEN tpl.owner_id IS NULL THEN NULL ELSE ({owners})[1 + r.id % {OFFICERS}] END",
+                "artifact_object_id": same("artifact_object_id"),
+                "seed_object_id": same("seed_object_id"),
+            },
+            f"viewflow_task AS tpl, {records} AND tpl.process_id = {process.pk}",
+        )
+        from_pos = position.replace("tpl.id", "tpl.from_task_id")
+        to_pos = position.replace("tpl.id", "tpl.to_task_id")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO viewflow_task_previous (from_task_id, to_task_id) "
+                f"SELECT {tbase} + r.id * {_MAX_TASKS} + {from_pos}, {tbase} + r.id * {_MAX_TASKS} + {to_pos} "
+                f"FROM viewflow_task_previous AS tpl, {records} AND tpl.to_task_id = ANY(%s)",
+                [task_ids],
+            )
+    with connection.cursor() as cursor:
+        for table in ("viewflow_process", "viewflow_task"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+    times["tasks"] = time.perf_counter() - started
+    print(
+        f"  processes: {total_processes:,}, tasks: {total_tasks:,} rows in {times['tasks']:.1f} s", flush=True
+    )
     return times

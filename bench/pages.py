@@ -9,8 +9,9 @@
    generated in SQL (bench/data.py, shared with bench/dashboard.py): time limits, objections,
    repairs, alerts, and for the pages people (1 per 20 records, at most 50,000, their ID
    numbers encrypted as casework.pii writes them), 2 issued notices per record with numbers,
-   1 audit entry per record and 500 on the case B-1, and one user per role. Viewflow tasks are
-   NOT generated yet: `/inbox/` is measured on an empty task table. With --keep, a database
+   1 audit entry per record and 500 on the case B-1, one user per role, and a RecordFlow
+   process with its tasks for each record being verified, proposed or determined (the rows the
+   real flow writes for one record, cloned; the assigned tasks spread over 200 officers). With --keep, a database
    that already holds --records generated records is reused as it is (no generation), and the
    database is kept at the end; without it the database is dropped at the end.
 2. Requests each page through the real views and middleware (django.test.Client, force_login
@@ -46,7 +47,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.data import BIG_CASE, TODAY, generate, generate_pages, page_record_columns  # noqa: E402
+from bench.data import (  # noqa: E402
+    BENCH_USERS,
+    BIG_CASE,
+    TODAY,
+    generate,
+    generate_pages,
+    generate_tasks,
+    page_record_columns,
+)
 from bench.pg import Server  # noqa: E402
 
 Statements = list[tuple[str, list]]
@@ -57,6 +66,7 @@ class Facts:
     """What the pages point at, found in the database (so --keep needs nothing else)."""
 
     big_case: int = 0
+    users: dict[str, int] = field(default_factory=dict)
     unit: int = 0
     person: int = 0
     public_reference: str = ""
@@ -224,6 +234,37 @@ def table_list(table: str, order: str = "id DESC", limit: int = 50) -> Callable[
     return sql
 
 
+TASKS = (
+    "SELECT t.id, t.flow_task, t.status, t.created, r.reference, o.name, p.name, "
+    "(SELECT min(d.due_on) FROM casework_deadline d WHERE d.record_id = r.id AND d.status = 'OPEN') AS due "
+    "FROM viewflow_task t JOIN workflows_caseprocess c ON c.process_ptr_id = t.process_id "
+    "JOIN casework_record r ON r.id = c.record_id LEFT JOIN casework_organisation o ON o.id = r.subject_organisation_id "
+    "LEFT JOIN casework_person p ON p.id = r.subject_person_id WHERE t.flow_task_type = 'HUMAN' AND "
+)
+
+
+def inbox(role: str) -> Callable[[Facts], Statements]:
+    """The user's assigned tasks and the unassigned ones of the user's role, earliest due first
+    (the page's alerts and the unit's dues are not in it)."""
+
+    def sql(f: Facts) -> Statements:
+        user = f.users[f"bench-{role}"]
+        return [
+            (
+                TASKS + "t.owner_id = %s AND t.status IN ('ASSIGNED', 'STARTED') "
+                "ORDER BY due NULLS LAST, t.created, t.id",
+                [user],
+            ),
+            (
+                TASKS + "t.owner_id IS NULL AND t.status = 'NEW' AND t.owner_permission = %s "
+                "ORDER BY due NULLS LAST, t.created, t.id",
+                [f"casework.role_{role}"],
+            ),
+        ]
+
+    return sql
+
+
 def integrity(f: Facts) -> Statements:
     """The coverage table: active civil servants and their files, per unit."""
     return [
@@ -276,14 +317,8 @@ PAGES = [
         lambda f: case_rows(order="nd.due ASC NULLS LAST, r.id DESC"),
     ),
     Page("case-500", "bench-officer", lambda f: f"/work/cases/{f.big_case}/", literal(BIG_CASE), case_page),
-    Page(
-        "inbox",
-        "bench-officer",
-        literal("/inbox/"),
-        literal("我的待办"),
-        table_list("viewflow_task"),
-        note="no tasks generated",
-    ),
+    Page("inbox", "bench-officer", literal("/inbox/"), literal("失信认定"), inbox("officer")),
+    Page("inbox-approver", "bench-approver", literal("/inbox/"), literal("失信认定"), inbox("approver")),
     Page("unit", "bench-liaison", literal("/unit/"), literal("东监基〔2026〕"), unit_page),
     Page("me", "bench-servant", literal("/me/"), literal("我的诚信档案"), me_page),
     Page("public-list", "", literal("/public/records/"), literal("/public/records/B-"), public_list),
@@ -414,6 +449,7 @@ def build(args: argparse.Namespace, server: Server) -> dict[str, float]:
     started = time.perf_counter()
     times.update(generate(args.records, args.units, page_record_columns()))
     times.update(generate_pages(args.records, args.units))
+    times.update(generate_tasks())
     times["generation"] = time.perf_counter() - started
     print(f"generated in {times['generation']:.0f} s", flush=True)
     return times
@@ -434,6 +470,7 @@ def facts() -> Facts:
         tables = {row[0]: row[0] for row in cursor.fetchall()}
     return Facts(
         big_case=Record.objects.get(reference=BIG_CASE).pk,
+        users=dict(User.objects.filter(username__in=BENCH_USERS).values_list("username", "pk")),
         unit=officer.organisation_id,
         person=servant.person_id,
         public_reference=public or "",
