@@ -6,20 +6,25 @@
         [--explain] [--json figures.json]
 
 1. Builds the database named in DATABASE_URL (dropped first, migrated) with --records records
-   generated in SQL (bench/data.py, shared with bench/dashboard.py): time limits, objections,
-   repairs, alerts, and for the pages people (1 per 20 records, at most 50,000, their ID
-   numbers encrypted as casework.pii writes them), 2 issued notices per record with numbers,
-   1 audit entry per record and 500 on the case B-1, one user per role, and a RecordFlow
-   process with its tasks for each record being verified, proposed or determined (the rows the
-   real flow writes for one record, cloned; the assigned tasks spread over 200 officers). With --keep, a database
-   that already holds --records generated records is reused as it is (no generation), and the
-   database is kept at the end; without it the database is dropped at the end.
+   generated in SQL (bench/data.py, shared with bench/dashboard.py), and prints the time each
+   table took: one time limit per record, objections, repairs, alerts; for the pages, people
+   (1 per 20 records, at most 50,000, their ID numbers encrypted as casework.pii writes them;
+   1 record in 20 is about one of them), 2 issued notices per record with numbers, 1 audit
+   entry per record and 500 on the case B-1, a big unit for the liaison (1 record in 100
+   besides its share of the --units), one user per role, and a RecordFlow process with its
+   tasks for each record being verified, proposed or determined (the rows the real flow writes
+   for one record, cloned; the assigned tasks spread over 200 officers). Complaints, court
+   lists, commitments, assessments and self-reports are not generated: those pages are
+   measured on empty tables (marked in the table). With --keep, a database that already holds
+   --records generated records is reused as it is (no generation) and kept at the end; without
+   it the database is dropped at the end.
 2. Requests each page through the real views and middleware (django.test.Client, force_login
    as the page's role, in this process): one warm-up, then --repeat timed requests (median and
    p95), then one more under CaptureQueriesContext for the query count and the slowest query.
    Every answer must be 200 with the page's marker in it, or the run stops: a 403 or a redirect
    measured is worthless. Then the hand-written SQL of the same rows (connection.cursor, all of
-   the page's statements fetched), median of --repeat, and the ratio.
+   the page's statements fetched), median of --repeat, and the ratio. The dashboard's SQL is
+   its eight figures (bench/dashboard.py), not the workbench counts beside them.
 3. Prints a table (Markdown) and writes the figures as JSON with --json; --explain prints
    EXPLAIN (ANALYZE, BUFFERS) of each page's slowest query.
 
@@ -447,7 +452,7 @@ def build(args: argparse.Namespace, server: Server) -> dict[str, float]:
     times = {"migrate": time.perf_counter() - started}
     print(f"migrated in {times['migrate']:.0f} s; generating {args.records:,} records", flush=True)
     started = time.perf_counter()
-    times.update(generate(args.records, args.units, page_record_columns()))
+    times.update(generate(args.records, args.units, page_record_columns(args.units)))
     times.update(generate_pages(args.records, args.units))
     times.update(generate_tasks())
     times["generation"] = time.perf_counter() - started
