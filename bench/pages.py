@@ -20,7 +20,8 @@
    it the database is dropped at the end.
 2. Requests each page through the real views and middleware (django.test.Client, force_login
    as the page's role, in this process): one warm-up, then --repeat timed requests (median and
-   p95), then one more under CaptureQueriesContext for the query count and the slowest query.
+   p95; fewer, at least 3, when the warm-up says they would take more than --budget seconds),
+   then one more under CaptureQueriesContext for the query count and the slowest query.
    Every answer must be 200 with the page's marker in it, or the run stops: a 403 or a redirect
    measured is worthless. Then the hand-written SQL of the same rows (connection.cursor, all of
    the page's statements fetched), median of --repeat, and the ratio. The dashboard's SQL is
@@ -415,6 +416,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--units", type=int, default=600)
     parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (median, p95)")
     parser.add_argument(
+        "--budget",
+        type=float,
+        default=300,
+        help="seconds of timed requests per page at most: a slower page gets fewer than --repeat (at least 3)",
+    )
+    parser.add_argument(
         "--keep", action="store_true", help="reuse the database if it holds --records; keep it"
     )
     parser.add_argument(
@@ -517,13 +524,17 @@ def get(client, path: str, page: Page, f: Facts):
     return response
 
 
-def measure(page: Page, f: Facts, repeat: int, explain: bool) -> dict:
+def measure(page: Page, f: Facts, repeat: int, explain: bool, budget: float) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = client_for(page.user)
     path = page.path(f)
+    started = time.perf_counter()
     get(client, path, page, f)  # warm-up: plans, caches, the session
+    warm_up = time.perf_counter() - started
+    # A page slower than the budget allows gets fewer requests (at least 3), and the table says so.
+    repeat = max(min(repeat, 3), min(repeat, int(budget / max(warm_up, 1e-6))))
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -551,6 +562,7 @@ def measure(page: Page, f: Facts, repeat: int, explain: bool) -> dict:
     result = {
         "page": page.name,
         "path": path,
+        "requests": repeat,
         "user": page.user or "(public)",
         "median_ms": statistics.median(times) * 1000,
         "p95_ms": p95(times) * 1000,
@@ -568,7 +580,7 @@ def measure(page: Page, f: Facts, repeat: int, explain: bool) -> dict:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + select)
             result["explain"] = "\n".join(row[0] for row in cursor.fetchall())
     print(
-        f"  {page.name}: {result['median_ms']:.1f} ms (p95 {result['p95_ms']:.1f}), {result['queries']} queries, "
+        f"  {page.name}: {repeat} requests, {result['median_ms']:.1f} ms (p95 {result['p95_ms']:.1f}), {result['queries']} queries, "
         f"slowest {result['slowest_ms']:.1f} ms; SQL {result['sql_median_ms']:.1f} ms",
         flush=True,
     )
@@ -577,14 +589,17 @@ def measure(page: Page, f: Facts, repeat: int, explain: bool) -> dict:
     return result
 
 
-def table(results: list[dict], records: int) -> str:
+def table(results: list[dict], records: int, repeat: int) -> str:
     lines = [
         f"| page ({records:,} records) | as | median | p95 | queries | slowest query | hand-written SQL | ratio |",
         "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         ratio = f"{r['ratio']:.1f}×" if r["ratio"] else "–"
-        note = f" ({r['note']})" if r["note"] else ""
+        notes = [r["note"]] if r["note"] else []
+        if r["requests"] != repeat:
+            notes.append(f"{r['requests']} requests")
+        note = f" ({'; '.join(notes)})" if notes else ""
         lines.append(
             f"| {r['page']} `{r['path']}` | {r['user'].removeprefix('bench-')} | {r['median_ms']:,.1f} ms | "
             f"{r['p95_ms']:,.1f} ms | {r['queries']} | {r['slowest_ms']:,.1f} ms | {r['sql_median_ms']:,.1f} ms | "
@@ -628,7 +643,7 @@ def main() -> int:
         f = facts()
         pages = [p for p in PAGES if not only or p.name in only]
         print(f"measuring {len(pages)} pages ({args.repeat} requests each)", flush=True)
-        results = [measure(page, f, args.repeat, args.explain) for page in pages]
+        results = [measure(page, f, args.repeat, args.explain, args.budget) for page in pages]
     finally:
         from django.db import connection
 
@@ -636,7 +651,7 @@ def main() -> int:
         if not args.keep:
             server.drop(server.base)
     print()
-    print(table(results, args.records))
+    print(table(results, args.records, args.repeat))
     if times:
         print("\ngeneration: " + ", ".join(f"{k} {v:.1f} s" for k, v in times.items()))
     if args.json:
