@@ -5,9 +5,10 @@
         [--records 1000000] [--units 600] [--repeat 5] [--keep]
 
 1. Generates --records records over --units units in SQL (`INSERT … SELECT generate_series`, not
-   the ORM; bench/data.py, shared with bench/pages.py): spread over categories, tiers, states and the last two years; one time limit per
-   record (a third still open, a tenth of those overdue), an objection on 1 record in 20, a
-   repair application on 1 in 20, an alert on 1 in 50. Every column the model has is filled
+   the ORM; bench/data.py, shared with bench/pages.py): spread over categories, tiers, states
+   and the last two years; one time limit per record (a third still open, a tenth of those
+   overdue), an objection on 1 record in 20, a repair application on 1 in 20, an alert on 1
+   in 50. Every column the model has is filled
    (blank, false or NULL where the bench does not care), so the rows are what Django would write.
 2. Times each figure's query function (oversight.statistics.registry, as an officer: every
    record, through casework.permissions.visible_records) against the hand-written SQL of the same
