@@ -657,7 +657,7 @@ def main() -> int:
     if args.json:
         args.json.write_text(
             json.dumps(
-                {"records": args.records, "generation_s": times, "pages": results},
+                {"records": args.records, "repeat": args.repeat, "generation_s": times, "pages": results},
                 ensure_ascii=False,
                 indent=1,
             )
