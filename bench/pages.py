@@ -511,6 +511,16 @@ def client_for(username: str):
     return client
 
 
+COUNT_IN_PAGE = re.compile(r"共 ([\d,]+) (?:件案件|条记录)")
+COUNT_IN_API = re.compile(r'^\{"count":(\d+),')
+
+
+def shown_count(body: str) -> int | None:
+    """The total a list page or API list states (共 N 件案件 / 共 N 条记录 / "count"), if any."""
+    match = COUNT_IN_API.match(body) or COUNT_IN_PAGE.search(body)
+    return int(match.group(1).replace(",", "")) if match else None
+
+
 def get(client, path: str, page: Page, f: Facts):
     response = client.get(path)
     body = response.content.decode("utf-8", "replace")
@@ -549,11 +559,17 @@ def measure(page: Page, f: Facts, repeat: int, explain: bool, budget: float) -> 
 
     def raw():
         with connection.cursor() as cursor:
+            results = []
             for sql, params in statements:
                 cursor.execute(sql, params)
-                cursor.fetchall()
+                results.append(cursor.fetchall())
+            return results
 
-    raw()
+    # Where the page states a total and the SQL starts with a count, both must agree.
+    shown = shown_count(get(client, path, page, f).content.decode())
+    first = raw()[0]
+    counted = first[0][0] if statements[0][0].startswith("SELECT count(*)") else None
+    same = None if shown is None or counted is None else shown == counted
     sql_times = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -571,6 +587,8 @@ def measure(page: Page, f: Facts, repeat: int, explain: bool, budget: float) -> 
         "slowest_sql": slowest["sql"],
         "sql_median_ms": statistics.median(sql_times) * 1000,
         "note": page.note,
+        "count": shown,
+        "same_count": same,
     }
     result["ratio"] = result["median_ms"] / result["sql_median_ms"] if result["sql_median_ms"] else None
     if explain and slowest["sql"]:
@@ -581,7 +599,8 @@ def measure(page: Page, f: Facts, repeat: int, explain: bool, budget: float) -> 
             result["explain"] = "\n".join(row[0] for row in cursor.fetchall())
     print(
         f"  {page.name}: {repeat} requests, {result['median_ms']:.1f} ms (p95 {result['p95_ms']:.1f}), {result['queries']} queries, "
-        f"slowest {result['slowest_ms']:.1f} ms; SQL {result['sql_median_ms']:.1f} ms",
+        f"slowest {result['slowest_ms']:.1f} ms; SQL {result['sql_median_ms']:.1f} ms"
+        + ("" if same is None else f"; counted {shown:,}" + ("" if same else f" ≠ SQL {counted:,}")),
         flush=True,
     )
     if explain and result.get("explain"):
@@ -591,8 +610,9 @@ def measure(page: Page, f: Facts, repeat: int, explain: bool, budget: float) -> 
 
 def table(results: list[dict], records: int, repeat: int) -> str:
     lines = [
-        f"| page ({records:,} records) | as | median | p95 | queries | slowest query | hand-written SQL | ratio |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        f"| page ({records:,} records) | as | median | p95 | queries | slowest query | hand-written SQL | ratio "
+        "| same count |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         ratio = f"{r['ratio']:.1f}×" if r["ratio"] else "–"
@@ -600,10 +620,11 @@ def table(results: list[dict], records: int, repeat: int) -> str:
         if r["requests"] != repeat:
             notes.append(f"{r['requests']} requests")
         note = f" ({'; '.join(notes)})" if notes else ""
+        same = "–" if r["same_count"] is None else (f"yes ({r['count']:,})" if r["same_count"] else "NO")
         lines.append(
             f"| {r['page']} `{r['path']}` | {r['user'].removeprefix('bench-')} | {r['median_ms']:,.1f} ms | "
             f"{r['p95_ms']:,.1f} ms | {r['queries']} | {r['slowest_ms']:,.1f} ms | {r['sql_median_ms']:,.1f} ms | "
-            f"{ratio}{note} |"
+            f"{ratio}{note} | {same} |"
         )
     return "\n".join(lines)
 
@@ -662,7 +683,7 @@ def main() -> int:
                 indent=1,
             )
         )
-    return 0
+    return 0 if all(r["same_count"] is not False for r in results) else 1
 
 
 if __name__ == "__main__":
