@@ -79,7 +79,6 @@ class Facts:
     #: The deep pages: the 200th, or the last when there are fewer (25 a page; the API's 50).
     cases_deep: int = 200
     api_deep: int = 200
-    tables: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -468,27 +467,22 @@ def build(args: argparse.Namespace, server: Server) -> dict[str, float]:
 
 
 def facts() -> Facts:
-    from django.db import connection
 
     from casework.models import Record, User
     from portal.public import disclosed
 
-    officer = User.objects.get(username="bench-liaison")
+    liaison = User.objects.get(username="bench-liaison")
     servant = User.objects.get(username="bench-servant")
     records = Record.objects.count()
     public = disclosed(today=TODAY).values_list("reference", flat=True).first()
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        tables = {row[0]: row[0] for row in cursor.fetchall()}
     return Facts(
         big_case=Record.objects.get(reference=BIG_CASE).pk,
         users=dict(User.objects.filter(username__in=BENCH_USERS).values_list("username", "pk")),
-        unit=officer.organisation_id,
+        unit=liaison.organisation_id,
         person=servant.person_id,
         public_reference=public or "",
         cases_deep=min(200, math.ceil(records / 25)),
         api_deep=min(200, math.ceil(records / 50)),
-        tables=tables,
     )
 
 
