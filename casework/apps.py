@@ -16,6 +16,7 @@ class CaseworkConfig(AppConfig):
             checks,  # noqa: F401  (the superuser check of `check --deploy`)
             downloads,  # noqa: F401  (the download actions' labels)
             passwords,  # noqa: F401  (API tokens end at sign-out)
+            search,  # noqa: F401  (the text_contains lookup of every search)
             second_factor,  # noqa: F401  (its audit actions' labels)
             signin,  # noqa: F401  (the sign-in audit receivers)
         )

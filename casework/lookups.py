@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from .models import Organisation, Person
 from .permissions import may_see_id_numbers
 from .queries import organisation_list, person_list
+from .search import organisations_named, text_contains
 
 #: The most a search answers: a search box lists a handful, the user types more to narrow.
 LIMIT = 20
@@ -30,7 +31,7 @@ def people_matching(*, user, text: str, unit_id: int | None = None) -> QuerySet[
     text = (text or "").strip()
     if not text:
         return Person.objects.none()
-    match = Q(name__icontains=text)
+    match = text_contains(["name"], text)
     if may_see_id_numbers(user) and ID_TAIL.match(text):
         match |= Q(id_number_masked__endswith=text.upper())
     people = person_list(user=user).filter(match)
@@ -45,8 +46,7 @@ def organisations_matching(*, user, text: str) -> QuerySet[Organisation]:
     text = (text or "").strip()
     if not text:
         return Organisation.objects.none()
-    match = Q(name__icontains=text) | Q(short_name__icontains=text) | Q(names__name__icontains=text)
-    ids = organisation_list(user=user).filter(match).values("pk")
+    ids = organisation_list(user=user).filter(pk__in=organisations_named(text)).values("pk")
     return (
         Organisation.objects.filter(pk__in=ids).select_related("parent").order_by("-is_active", "name", "pk")
     )

@@ -18,15 +18,16 @@ import re
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from casework import clock, personal_numbers, rules
-from casework.models import Record
+from casework.models import Organisation, Record
 from casework.queries import public_records
+from casework.search import organisations_named, text_contains
 
 PER_PAGE = 20
 #: Longest search text taken from the query string.
@@ -100,13 +101,15 @@ def search(records: QuerySet[Record], text: str) -> QuerySet[Record]:
     text = text.strip()[:MAX_QUERY]
     if not text:
         return records
-    unit = (
-        Q(subject_organisation__name__icontains=text)
-        | Q(subject_organisation__short_name__icontains=text)
-        | Q(subject_organisation__names__name__icontains=text)
-        | Q(subject_person__unit__name__icontains=text)
+    units = organisations_named(text)
+    named = Organisation.objects.filter(text_contains(["name"], text)).values("pk")
+    matches = (
+        Record.objects.filter(subject_organisation_id__in=units)
+        .order_by()
+        .values("pk")
+        .union(Record.objects.filter(subject_person__unit_id__in=named).order_by().values("pk"))
     )
-    return records.filter(pk__in=Record.objects.filter(unit).values("pk"))
+    return records.filter(pk__in=matches)
 
 
 def listed(request: HttpRequest) -> tuple[QuerySet[Record], str]:

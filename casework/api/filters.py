@@ -6,12 +6,12 @@ names the parameter, on SQLite as on PostgreSQL (ApiFilterSet)."""
 
 from django import forms
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 from ..models import Category, Domain, Record, RecordState, Tier
+from ..search import text_contains, words
 from .fields import MAX_ID
 
 
@@ -65,9 +65,6 @@ class RecordFilter(ApiFilterSet):
         ]
 
     def search(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(facts__icontains=word) | Q(lead_content__icontains=word) | Q(reference__icontains=word)
-            )
+        for word in words(value):
+            queryset = queryset.filter(text_contains(["facts", "lead_content", "reference"], word))
         return queryset

@@ -15,7 +15,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -33,6 +33,7 @@ from casework.models import (
 )
 from casework.permissions import SEE_ALL_ROLES, roles_of
 from casework.roles import Role
+from casework.search import text_contains
 from casework.services.accountability import sanctions as sanction_rules
 
 from ..models import FileEntry, IntegrityFile
@@ -253,4 +254,4 @@ def search_people(user, text: str) -> QuerySet[Person]:
     text = (text or "").strip()
     if not text or not may_read_all(user):
         return Person.objects.none()
-    return readable_people(user).filter(Q(name__contains=text)).select_related("unit")[:20]
+    return readable_people(user).filter(text_contains(["name"], text)).select_related("unit")[:20]

@@ -34,6 +34,7 @@ from casework.queries import (
     sanction_list,
 )
 from casework.roles import Role
+from casework.search import organisations_named, text_contains
 from casework.services.honours import HONOURS_ROLES, IntegrityFile, integrity_file
 from casework.services.repair.eligibility import Eligibility, repair_eligibility
 from notices.models import Notice
@@ -198,14 +199,11 @@ def honour_candidates(user, text: str) -> HonourCandidates | None:
     if not text:
         return None
     ids = may_see_id_numbers(user)
-    match = Q(name__icontains=text)
+    match = text_contains(["name"], text)
     if ids and ID_TAIL.match(text):
         match |= Q(id_number_masked__endswith=text.upper())
     people, more_people = _first(person_list(user=user).filter(match).order_by("name", "pk"))
     organisations, more_organisations = _first(
-        organisation_list(user=user)
-        .filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(names__name__icontains=text))
-        .distinct()
-        .order_by("name", "pk")
+        organisation_list(user=user).filter(pk__in=organisations_named(text)).order_by("name", "pk")
     )
     return HonourCandidates(text, people, organisations, more_people, more_organisations, ids)
