@@ -17,10 +17,12 @@ in the migration, or it is the seq scan of old.
 from __future__ import annotations
 
 from functools import reduce
-from operator import and_, or_
+from operator import or_
 
 from django.core.exceptions import FullResultSet
-from django.db.models import CharField, Lookup, Q, QuerySet, TextField
+from django.db.models import CharField, Field, ForeignObject, Lookup, Q, QuerySet, TextField
+from django.db.models.lookups import In
+from django.db.models.sql import Query
 
 #: The SQL function the indexes are built on (migration casework 0020_search_bigrams).
 BIGRAMS = "chengxin_bigrams"
@@ -46,8 +48,25 @@ class BigramsContain(Lookup):
         return f"{BIGRAMS}({column}) @> {BIGRAMS}(%s)", (*params, self.rhs[:INDEXED_PREFIX])
 
 
+class InArray(In):
+    """`field__in_array=queryset`: `IN (sub-query)`, written `= ANY(ARRAY(sub-query))` on
+    PostgreSQL: the sub-query is run once, and the column's index can then be OR-ed with the
+    bigram indexes in one bitmap scan (an `IN` sub-query inside an OR cannot use an index)."""
+
+    lookup_name = "in_array"
+
+    def as_postgresql(self, compiler, connection):
+        if not isinstance(self.rhs, Query):
+            return super().as_sql(compiler, connection)
+        column, params = self.process_lhs(compiler, connection)
+        subquery, subquery_params = compiler.compile(self.rhs)
+        return f"{column} = ANY(ARRAY{subquery})", (*params, *subquery_params)
+
+
 CharField.register_lookup(BigramsContain)
 TextField.register_lookup(BigramsContain)
+Field.register_lookup(InArray)
+ForeignObject.register_lookup(InArray)
 
 
 def words(text: str) -> list[str]:
@@ -59,13 +78,18 @@ def _any(fields, lookup: str, word: str) -> Q:
     return reduce(or_, (Q(**{f"{field}__{lookup}": word}) for field in fields))
 
 
-def text_contains(fields: tuple[str, ...] | list[str], word: str) -> Q:
-    """Rows where any of `fields` contains `word`, case-insensitive: `icontains`, and on
-    PostgreSQL the bigram indexes first. Written as (any field's bigrams match) AND (any field
-    contains the word) — the same rows as "any field has both", since containing the word means
-    having its bigrams — so that PostgreSQL ORs the indexes and checks only the LIKE on the rows
-    they give, never recomputing a row's bigrams."""
-    return reduce(and_, [_any(fields, "bigrams_contain", word), _any(fields, "icontains", word)])
+def text_contains(fields: tuple[str, ...] | list[str], word: str, *, related: Q | None = None) -> Q:
+    """Rows where any of `fields` contains `word`, case-insensitive (`icontains`), or that
+    `related` selects (found by the word elsewhere: `in_array` of other tables' matches).
+
+    Written as (any field's bigrams match, or related) AND (any field contains the word, or
+    related) — the same rows as "any field has both, or related", since containing the word
+    means having its bigrams — so that PostgreSQL ORs the indexes in one bitmap scan and checks
+    only the LIKE on the rows they give, never recomputing a row's bigrams."""
+    indexed, exact = _any(fields, "bigrams_contain", word), _any(fields, "icontains", word)
+    if related is not None:
+        indexed, exact = indexed | related, exact | related
+    return indexed & exact
 
 
 def organisations_named(word: str) -> QuerySet:

@@ -18,14 +18,14 @@ import re
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from casework import clock, personal_numbers, rules
-from casework.models import Organisation, Record
+from casework.models import Organisation, Person, Record
 from casework.queries import public_records
 from casework.search import organisations_named, text_contains
 
@@ -101,15 +101,11 @@ def search(records: QuerySet[Record], text: str) -> QuerySet[Record]:
     text = text.strip()[:MAX_QUERY]
     if not text:
         return records
-    units = organisations_named(text)
     named = Organisation.objects.filter(text_contains(["name"], text)).values("pk")
-    matches = (
-        Record.objects.filter(subject_organisation_id__in=units)
-        .order_by()
-        .values("pk")
-        .union(Record.objects.filter(subject_person__unit_id__in=named).order_by().values("pk"))
+    people = Person.objects.filter(unit_id__in_array=named).values("pk")
+    return records.filter(
+        Q(subject_organisation_id__in_array=organisations_named(text)) | Q(subject_person_id__in_array=people)
     )
-    return records.filter(pk__in=matches)
 
 
 def listed(request: HttpRequest) -> tuple[QuerySet[Record], str]:

@@ -82,6 +82,11 @@ def test_query_syntax_characters_are_only_characters(officer, records, q):
     assert names(records, {r.pk for r in Record.objects.filter(text_contains(FIELDS, q))}) == expected
 
 
+def test_the_api_takes_a_search_of_at_most_200_characters(officer, records):
+    assert api(officer).get("/api/records/", {"q": "整" * 201}).status_code == 400
+    assert names(records, api_search(officer, " ".join(["整", "改"] * 50))) == {"order", "apart", "split"}
+
+
 @pytest.mark.parametrize("q", ["", "   ", "\u3000"])
 def test_an_empty_search_lists_everything(officer, records, q):
     assert names(records, api_search(officer, q)) == set(TEXTS)

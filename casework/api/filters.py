@@ -41,6 +41,10 @@ class ApiFilterSet(filters.FilterSet):
     }
 
 
+#: The longest `q` taken: each word of it is one more index scan.
+MAX_SEARCH = 200
+
+
 class RecordFilter(ApiFilterSet):
     state = filters.MultipleChoiceFilter(label=_("状态"), choices=RecordState.choices)
     category = filters.ChoiceFilter(label=_("失信类别"), choices=Category.choices)
@@ -49,7 +53,9 @@ class RecordFilter(ApiFilterSet):
     subject_organisation = IdFilter(label=_("失信单位"), field_name="subject_organisation_id")
     subject_person = IdFilter(label=_("失信公务员"), field_name="subject_person_id")
     received_on = filters.DateFromToRangeFilter(label=_("收到日期"))
-    q = filters.CharFilter(label=_("关键词（事实、线索内容、案件编号）"), method="search")
+    q = filters.CharFilter(
+        label=_("关键词（事实、线索内容、案件编号）"), method="search", max_length=MAX_SEARCH
+    )
 
     class Meta:
         model = Record

@@ -50,27 +50,17 @@ def _organisations(request):
     return visible_organisations(request.user).order_by("name") if request else Record.objects.none()
 
 
-def _records_matching(word: str):
-    """The ids of the records the word is found in: one index-served query per table, united,
-    rather than one OR across joined tables (which PostgreSQL can only answer by a seq scan)."""
-    units_named = Organisation.objects.filter(text_contains(["name"], word)).order_by().values("pk")
-    people = (
-        Person.objects.filter(text_contains(["name"], word))
-        .order_by()
-        .values("pk")
-        .union(Person.objects.filter(unit_id__in=units_named).order_by().values("pk"))
+def _record_matches(word: str) -> Q:
+    """A record the word is found in: its own columns, or its subject's names, each table
+    through its own indexes (casework.search), not one OR across joined tables."""
+    units_named = Organisation.objects.filter(text_contains(["name"], word)).values("pk")
+    people = Person.objects.filter(
+        text_contains(["name"], word, related=Q(unit_id__in_array=units_named))
+    ).values("pk")
+    subjects = Q(subject_organisation_id__in_array=organisations_named(word)) | Q(
+        subject_person_id__in_array=people
     )
-    return (
-        Record.objects.filter(text_contains(["reference", "facts", "lead_content"], word))
-        .order_by()
-        .values("pk")
-        .union(
-            Record.objects.filter(subject_organisation_id__in=organisations_named(word))
-            .order_by()
-            .values("pk"),
-            Record.objects.filter(subject_person_id__in=people).order_by().values("pk"),
-        )
-    )
+    return text_contains(["reference", "facts", "lead_content"], word, related=subjects)
 
 
 class DateInput(forms.DateInput):
@@ -125,7 +115,7 @@ class CaseListFilter(RecordFilter):
         """Every word in the reference, the subject's name (a unit's current, short or
         earlier name; a civil servant's name or unit) or the facts and lead."""
         for word in words(value):
-            queryset = queryset.filter(pk__in=_records_matching(word))
+            queryset = queryset.filter(_record_matches(word))
         return queryset
 
     def of_unit(self, queryset, name, value):
