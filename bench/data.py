@@ -488,3 +488,127 @@ def generate_tasks() -> dict[str, float]:
         f"  processes: {total_processes:,}, tasks: {total_tasks:,} rows in {times['tasks']:.1f} s", flush=True
     )
     return times
+
+
+#: Per record: complaints (a city's intake runs to hundreds of thousands a year), court-list
+#: entries, commitments and self-reports (1 in SELF_REPORT_EVERY records came from one).
+COMPLAINTS_PER_RECORD = 1
+DEFAULTERS_EVERY = 10
+COMMITMENTS_EVERY = 20
+SELF_REPORT_EVERY = 100
+COMPLAINT_STATES = ["ACCEPTED", "CLOSED", "RETURNED", "MERGED", "ACCEPTED", "CLOSED", "RECEIVED"]
+CHANNELS = ["hotline", "petition", "supervision", "sme_arrears", "credit_site", "walk_in"]
+COMPLAINT_TITLES = ["拖欠中小企业账款", "未按期整改", "政策承诺未兑现", "逾期未答复", "合同未履行"]
+
+
+def generate_oversight(records: int, units: int) -> dict[str, float]:
+    """After `generate_pages`: the rows of the intake and oversight pages — complaints (one per
+    record, spread over two years, most triaged), court-list entries (1 per DEFAULTERS_EVERY
+    records, from one import batch), commitments (1 per COMMITMENTS_EVERY) and self-reports
+    (each the source of one record, 1 per SELF_REPORT_EVERY)."""
+    from django.db import connection
+
+    from casework.models import Organisation, Record, User
+    from exchange.models import Complaint, DefaulterEntry, ImportBatch
+    from oversight.models import Commitment, SelfReport
+
+    times: dict[str, float] = {}
+    org_first = Organisation.objects.get(name="测试单位1").pk - 1
+    officer = User.objects.get(username="bench-officer").pk
+    liaison = User.objects.get(username="bench-liaison").pk
+
+    def step(name, run):
+        started = time.perf_counter()
+        count = run()
+        times[name] = time.perf_counter() - started
+        print(f"  {name}: {count:,} rows in {times[name]:.1f} s", flush=True)
+
+    step(
+        "complaints",
+        lambda: insert_select(
+            Complaint,
+            f"generate_series(1, {records * COMPLAINTS_PER_RECORD}) AS g",
+            {
+                "channel": _pick(CHANNELS, "g"),
+                "work_order": "'GD' || lpad(g::text, 10, '0')",
+                "title": _pick(COMPLAINT_TITLES, "g / 7"),
+                "content": "'来件反映：' || " + _pick(COMPLAINT_TITLES, "g / 7") + " || '，请核查。'",
+                "complainant_name": "'来电人' || (g % 997)",
+                "organisation": f"{org_first} + 1 + g % {units}",
+                "received_on": f"DATE '{TODAY}' - (g % 730)",
+                "routing_due": f"DATE '{TODAY}' - (g % 730) + 3",
+                "feedback_due": f"DATE '{TODAY}' - (g % 730) + 21",
+                # Only the last month's complaints can still wait for triage.
+                "state": f"CASE WHEN g % 730 < 30 THEN {_pick(COMPLAINT_STATES, 'g')} "
+                f"ELSE {_pick(COMPLAINT_STATES[:-1], 'g')} END",
+                "routed_on": f"CASE WHEN g % 730 < 30 AND g % 7 = 6 THEN NULL ELSE DATE '{TODAY}' - (g % 730) + 1 END",
+                "created_by": str(officer),
+            },
+        ),
+    )
+    batch = ImportBatch.objects.create(
+        kind="defaulter_list", file_name="bench.xlsx", sha256="0" * 64, state="DONE", created_by_id=officer
+    )
+    step(
+        "court-list entries",
+        lambda: insert_select(
+            DefaulterEntry,
+            f"generate_series(1, {max(1, records // DEFAULTERS_EVERY)}) AS g",
+            {
+                "match": "CASE WHEN g % 5 = 0 THEN 'STRONG' WHEN g % 5 = 1 THEN 'WEAK' ELSE 'NONE' END",
+                "organisation": f"CASE WHEN g % 5 < 2 THEN {org_first} + 1 + g % {units} END",
+                "case_number": "'(2026)粤1971执' || g || '号'",
+                "court": "'东莞市第一人民法院'",
+                "name": "'被执行人' || g",
+                "status": "'LISTED'",
+                "content_hash": "md5(g::text) || md5('c' || g::text)",
+                "first_batch": str(batch.pk),
+                "last_batch": str(batch.pk),
+            },
+        ),
+    )
+    step(
+        "commitments",
+        lambda: insert_select(
+            Commitment,
+            f"generate_series(1, {max(1, records // COMMITMENTS_EVERY)}) AS g",
+            {
+                "promisor": f"{org_first} + 1 + g % {units}",
+                "counterparty_name": "'企业' || g",
+                "type": _pick(["investment", "policy", "contract", "public"], "g"),
+                "document_title": "'招商引资协议' || g",
+                "obligations": "'按期兑现扶持资金'",
+                "state": _pick(["in_force", "in_force", "performed", "changed", "breached"], "g / 3"),
+                "registered_on": f"DATE '{TODAY}' - (g % 1460)",
+                "registered_by": str(officer),
+            },
+        ),
+    )
+    # The reported documents became leads: one record each, of the reporting unit.
+    step(
+        "self-reports",
+        lambda: insert_select(
+            SelfReport,
+            f"{Record._meta.db_table} AS r WHERE r.id % {SELF_REPORT_EVERY} = 7 "
+            "AND r.subject_organisation_id IS NOT NULL",
+            {
+                "organisation": "r.subject_organisation_id",
+                "kind": _pick(["judgment", "penalty", "other"], "r.id"),
+                "document_number": "'（2026）粤1971民初' || r.id || '号'",
+                "number_key": "'(2026)粤1971民初' || r.id || '号'",
+                "issuing_body": "'东莞市第一人民法院'",
+                "received_on": "r.received_on - 10",
+                "summary": "'判决书'",
+                "submitted_by": str(liaison),
+                "submitted_on": "r.received_on",
+                "due_on": "r.received_on + 5",
+                "late": "false",
+                "record": "r.id",
+            },
+        ),
+    )
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    times["analyze (oversight)"] = time.perf_counter() - started
+    return times

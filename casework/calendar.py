@@ -10,8 +10,10 @@ holidays are rest days, the lunar holidays and 调休 are unknown. Such a result
 from __future__ import annotations
 
 import calendar as _stdcal
+import contextvars
 import datetime as dt
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -106,11 +108,35 @@ def add_months_plain(start: dt.date, n: int) -> dt.date:
 
 _cache_lock = threading.Lock()
 _cache: tuple[tuple, WorkCalendar] | None = None
+#: Inside `pinned()`: the snapshot read first, reused (a one-item list, filled on first use).
+_pinned: contextvars.ContextVar[list | None] = contextvars.ContextVar("calendar_pinned", default=None)
+
+
+@contextmanager
+def pinned():
+    """Read the stored calendar at most once inside the block: a page counting the days left
+    of fifty rows asks whether the calendar changed once, not fifty times. For blocks that
+    do not write the calendar (a page that is only read), or they would not see their write."""
+    token = _pinned.set([])
+    try:
+        yield
+    finally:
+        _pinned.reset(token)
 
 
 def current() -> WorkCalendar:
     """The calendar as stored now; one cheap query tells whether the snapshot is stale,
     so a year loaded in another process is seen by this one too."""
+    held = _pinned.get()
+    if held:
+        return held[0]
+    snapshot = _stored()
+    if held is not None:
+        held.append(snapshot)
+    return snapshot
+
+
+def _stored() -> WorkCalendar:
     global _cache
     from .models import CalendarDay, CalendarYear
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found
 from rest_framework.renderers import BrowsableAPIRenderer
 
+from casework import calendar
 from casework.api.middleware import is_api
 from casework.http import client_ip
 from casework.permissions import has_role
@@ -79,6 +80,21 @@ class ChineseNotFoundInDebug:
         ):
             return page_not_found(request, Http404())
         return response
+
+
+class OneCalendarPerPage:
+    """A page that is only read (GET, HEAD) reads the working-day calendar once, however many
+    rows count their days left (`casework.calendar.pinned`); a POST may load a year and then
+    compute with it, so it reads the calendar afresh each time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with calendar.pinned():
+            return self.get_response(request)
 
 
 class RefuseNullCharacters:

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "casework.api.middleware.ApiErrorsAsJson",  # JSON errors under /api/; no 500 for a huge id
     "portal.middleware.RefuseNullCharacters",  # 400 for %00 in the address, query or form
+    "portal.middleware.OneCalendarPerPage",  # a page read: the working-day calendar read once
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
