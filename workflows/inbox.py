@@ -13,6 +13,8 @@ come sorted by it, earliest first, undated last; overdue when before clock.today
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
@@ -22,11 +24,11 @@ from viewflow.workflow.status import STATUS
 from casework import clock, rules
 from casework.errors import NotFoundError
 from casework.models import Deadline, User
-from casework.permissions import has_role, roles_of
+from casework.permissions import SEE_ALL_ROLES, declared_conflicts, has_role, roles_of
 from casework.roles import Role, permission_codename
 
-from .flows import FLOWS
-from .models import CaseProcess
+from .flows import FLOWS, AccountabilityFlow
+from .models import AccountabilityProcess, CaseProcess
 from .nodes import PERSON_PERMISSIONS, SUBJECT_PERMISSIONS, UNIT_PERMISSIONS
 
 #: From a task to the objects that decide its visibility and due date.
@@ -42,6 +44,8 @@ SUBCLASSES = (
 
 def visible_q(user, prefix: str = "") -> Q:
     """Processes whose followed object the user may see, each by its own casework rule."""
+    if roles_of(user) & SEE_ALL_ROLES:
+        return _commission_q(user, prefix)
     condition = Q(pk__in=[])
     for flow in FLOWS:
         link = flow.process_class._meta.model_name
@@ -50,6 +54,24 @@ def visible_q(user, prefix: str = "") -> Q:
         else:
             condition |= Q(**{f"{prefix}{link}__isnull": False, f"{prefix}record__in": flow.visible(user)})
     return condition
+
+
+def _commission_q(user, prefix: str) -> Q:
+    """`visible_q` for the commission's roles, in a form PostgreSQL serves from the task's
+    own indexes: they see every record but those they declared a 回避 conflict for, and with
+    it every process that follows a record or an object under one (its `record` is the
+    followed object's: CaseFlow.start_process). Five `IN (visible objects)` sub-queries,
+    one per flow, cost a hash of every object for each request. An accountability case
+    keeps its own rule (a case with no record, a conflict with a named person)."""
+    process = prefix.removesuffix("caseprocess__")  # viewflow's row: its flow and its id
+    condition = ~Q(**{f"{process}flow_class": AccountabilityFlow}) & Q(**{f"{prefix}record__isnull": False})
+    conflicts = declared_conflicts(user)
+    if conflicts.organisation_ids:
+        condition &= ~Q(**{f"{prefix}record__subject_organisation_id__in": conflicts.organisation_ids})
+    if conflicts.person_ids:
+        condition &= ~Q(**{f"{prefix}record__subject_person_id__in": conflicts.person_ids})
+    cases = AccountabilityProcess.objects.filter(accountability__in=AccountabilityFlow.visible(user))
+    return condition | Q(**{f"{process}pk__in": cases.values("pk")})
 
 
 def visible_processes(user) -> QuerySet[CaseProcess]:
@@ -68,7 +90,10 @@ def process_get(user, process_id: int) -> CaseProcess:
 
 
 def _deadlines() -> QuerySet[Deadline]:
-    """The time limits of the task's followed object and of its children."""
+    """The time limits of the task's followed object and of its children. Every one of them
+    is on the process's record (rules.open_deadline takes the owner's record), so the record
+    narrows them first, by its index, to the few of one case: matched by owner alone, each
+    task's sub-query read the deadline table for the children's `IN`."""
     process = "process__caseprocess__"
     owners = Q(
         owner_type=OuterRef("process__artifact_content_type"),
@@ -79,7 +104,7 @@ def _deadlines() -> QuerySet[Deadline]:
             subject = f"{process}{flow.process_class._meta.model_name}__{flow.subject_field}_id"
             children = model.objects.filter(**{path: OuterRef(OuterRef(subject))}).values("pk")
             owners |= Q(owner_type=ContentType.objects.get_for_model(model), owner_id__in=children)
-    return Deadline.objects.filter(owners)
+    return Deadline.objects.filter(owners, record_id=OuterRef(f"{process}record_id"))
 
 
 def _due_on(today) -> Subquery:
@@ -165,3 +190,48 @@ def process_tasks(process: CaseProcess) -> QuerySet[Task]:
         .select_related("owner")
         .order_by("pk")
     )
+
+
+# ── the inbox page: bounded lists ─────────────────────────────────────────────────
+
+#: How many tasks a list of the inbox page shows at once.
+PAGE_ROWS = 50
+#: The queue is counted exactly up to this many tasks; beyond, the page says "more than".
+COUNT_CAP = 1000
+
+
+def queue_by_age(user, after: int | None = None) -> QuerySet[Task]:
+    """The queue oldest first, from the task after `after` on (keyset on created, pk): the
+    partial index `task_queue_created` walks the unassigned tasks in this order and stops
+    at the page's last row, where the due-date order had to date every task of a role's
+    queue first. Due dates are computed for the rows shown only."""
+    rows = queue(user).order_by("created", "pk")
+    if after is not None:
+        mark = Task.objects.filter(pk=after).values("created")
+        rows = rows.filter(Q(created__gt=Subquery(mark)) | Q(created=Subquery(mark), pk__gt=after))
+    return rows
+
+
+def capped_count(rows: QuerySet, cap: int | None = None) -> int:
+    """How many rows, counted up to `cap` (default COUNT_CAP) + 1: more means "more than cap"."""
+    cap = COUNT_CAP if cap is None else cap
+    return rows.order_by().values("pk")[: cap + 1].count()
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[Task]
+    after: int | None  # the page starts after this task (None: the first page)
+    next_after: int | None  # the next page's `after` (None: this is the last page)
+    count: int  # the whole queue, counted up to `cap` + 1
+    cap: int
+
+    @property
+    def count_capped(self) -> bool:
+        return self.count > self.cap
+
+
+def queue_page(user, after: int | None = None) -> QueuePage:
+    rows = list(queue_by_age(user, after)[: PAGE_ROWS + 1])
+    next_after = rows[PAGE_ROWS - 1].pk if len(rows) > PAGE_ROWS else None
+    return QueuePage(rows[:PAGE_ROWS], after, next_after, capped_count(queue(user), COUNT_CAP), COUNT_CAP)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -18,11 +19,23 @@ from casework.errors import DomainError, NotFoundError
 from . import inbox, owed, services
 
 
+def _after(request: HttpRequest) -> int | None:
+    try:
+        return int(request.GET["after"])
+    except (KeyError, ValueError):
+        return None
+
+
 @login_required
 def inbox_page(request: HttpRequest) -> HttpResponse:
+    """My tasks (earliest due first: one person's work, paged) and the queue (oldest first,
+    a keyset page: a role's queue holds a whole city's work). Neither list reads more rows
+    than it shows, and the queue's total is counted only up to inbox.COUNT_CAP."""
+    user, after = request.user, _after(request)
+    mine = Paginator(inbox.inbox(user), inbox.PAGE_ROWS).get_page(request.GET.get("mine"))
     context = {
-        "inbox": inbox.inbox(request.user),
-        "queue": inbox.queue(request.user),
+        "inbox": mine,
+        "queue": inbox.queue_page(user, after),
         # What the user's unit owes: the same rows as the department portal's (workflows.owed).
         "owed": owed.unit_owes(request.user),
         "today": clock.today(),
