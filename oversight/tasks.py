@@ -10,8 +10,15 @@ from celery import shared_task
 from workflows.tasks import SWEEP_OPTIONS
 
 from . import sweeps
+from .statistics import snapshot
 
 
 @shared_task(name="oversight.tasks.sweep_risk_alerts", **SWEEP_OPTIONS)
 def sweep_risk_alerts(today: str | None = None) -> dict[str, int]:
     return sweeps.run(today)
+
+
+@shared_task(name="oversight.tasks.refresh_dashboard", soft_time_limit=600, time_limit=660)
+def refresh_dashboard() -> str:
+    """Recount the commission dashboard's figures over every record (statistics.snapshot)."""
+    return str(snapshot.refresh().taken_at)

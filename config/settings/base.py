@@ -143,6 +143,7 @@ from .audit_checkpoints import *  # noqa: E402
 from .bounded import *  # noqa: E402
 from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
+from .dashboard import *  # noqa: E402
 from .headers import *  # noqa: E402
 from .lockout import *  # noqa: E402
 from .logging import *  # noqa: E402

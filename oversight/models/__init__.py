@@ -14,6 +14,7 @@ from .commitments import ChangeRequest, Commitment, Milestone
 from .integrity import AssessmentResult, EntryKind, FileEntry, IntegrityFile
 from .payments import SmePayment
 from .selfreports import QuarterlyReport, SelfReport, SelfReportKind
+from .snapshots import FigureSnapshot
 
 __all__ = [
     "AlertLevel",
@@ -24,6 +25,7 @@ __all__ = [
     "ChangeRequest",
     "Commitment",
     "EntryKind",
+    "FigureSnapshot",
     "FileEntry",
     "Indicator",
     "IndicatorTemplate",

@@ -21,6 +21,7 @@ from oversight.assessment.queries import latest_own_result
 from oversight.statistics import export
 from oversight.statistics.registry import COMMISSION_FIGURES, UNIT_FIGURES, FigureSpec, find, for_user
 from oversight.statistics.scope import Scope
+from oversight.statistics.snapshot import Snapshot
 from oversight.statistics.unit import unit_deadlines
 from portal import exports
 from portal.workbench.access import require_role
@@ -29,9 +30,15 @@ from .charts import Shown, show
 from .forms import StatisticsForm
 
 
-def commission_board(user, today: dt.date) -> list[Shown]:
-    """The commission dashboard's charts (portal.workbench.views.dashboard): every record."""
-    return show(for_user(COMMISSION_FIGURES, user), user=user, scope=Scope(today=today))
+def commission_board(user, today: dt.date, snapshot: Snapshot | None = None) -> list[Shown]:
+    """The commission dashboard's charts (portal.workbench.views.dashboard): every record;
+    those the snapshot kept as of its refresh (oversight.statistics.snapshot)."""
+    kept = snapshot.tables if snapshot else {}
+    scope = Scope(today=today)
+    return [
+        Shown(spec, kept[spec.name] if spec.name in kept else spec.table(user=user, scope=scope))
+        for spec in for_user(COMMISSION_FIGURES, user)
+    ]
 
 
 def unit_board(user, today: dt.date) -> dict:

@@ -28,6 +28,7 @@ from casework.roles import Role
 from casework.services.bulk import BulkResult
 from casework.services.reminders import deadlines_remind
 from exchange.court import documents as court_documents
+from oversight.statistics import snapshot as figure_snapshot
 from portal import exports
 from portal.cases.actions import available_actions
 from portal.dashboard.views import commission_board
@@ -72,15 +73,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         return redirect(start_page(user))
     today = clock.today()
     tasks = inbox.inbox(user)
+    # The counts over every record as of the last refresh, when the user sees every record.
+    snapshot = figure_snapshot.current(user, today)
     context = {
-        "board": queries.dashboard(user=user, today=today),
+        "board": snapshot.board if snapshot else queries.dashboard(user=user, today=today),
+        "as_of": snapshot.taken_at if snapshot else None,
         "tasks": tasks[:INBOX_ROWS],
         "task_count": tasks.count(),
-        "queue_count": inbox.queue(user).count(),
+        "queue_count": inbox.capped_count(inbox.queue(user)),
+        "count_cap": inbox.COUNT_CAP,
         "approvals": worklists.approval_counts(user) if has_role(user, *APPROVAL_ROLES) else None,
         "may_register": may_register(user),
         "today": today,
-        "figures": commission_board(user, today),
+        "figures": commission_board(user, today, snapshot),
     }
     return render(request, "portal/workbench/dashboard.html", context)
 
