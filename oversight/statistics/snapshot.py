@@ -20,26 +20,28 @@ from django.utils import timezone, translation
 
 from casework import clock
 from casework.models import Organisation, User
-from casework.permissions import sees_every_record
-from casework.roles import Role
+from casework.permissions import SEE_ALL_ROLES, sees_every_record
 
+from ..assessment.queries import READ_ROLES
 from ..models import FigureSnapshot
 from .figures import Table
 from .registry import COMMISSION_FIGURES
 from .scope import Scope
 
 NAME = "commission"
-#: The figures kept: each one counts every record. The others read small tables (objections,
-#: repairs, alerts, people, assessments) and are counted live.
-KEPT = ("records-per-month", "records-by-category", "records-by-tier", "overdue-by-unit", "disclosure")
+#: The figures kept: those counting every record, and with them the rest of the board (small
+#: tables, but a table of every unit each, and the page draws them all): what each counts is
+#: the same for everyone who sees every record and may see the figure (registry.for_user).
+KEPT = tuple(spec.name for spec in COMMISSION_FIGURES)
 
 
 def commission_reader() -> User:
-    """Who the snapshot is counted as: a commission officer with no declared conflict, who
-    sees every record (casework.permissions.visible_records). Never saved: its id matches no
-    conflict declaration."""
+    """Who the snapshot is counted as: the commission with no declared conflict, who sees
+    every record (casework.permissions.visible_records), every alert and every assessment;
+    a figure a user may not see is left out when shown (registry.for_user). Never saved:
+    its id matches no conflict declaration."""
     reader = User(pk=0, username="figures", is_active=True)
-    reader._chengxin_roles = frozenset({Role.OFFICER})
+    reader._chengxin_roles = SEE_ALL_ROLES | READ_ROLES
     return reader
 
 

@@ -75,6 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     tasks = inbox.inbox(user)
     # The counts over every record as of the last refresh, when the user sees every record.
     snapshot = figure_snapshot.current(user, today)
+    figures = commission_board(user, today, snapshot)
     context = {
         "board": snapshot.board if snapshot else queries.dashboard(user=user, today=today),
         "as_of": snapshot.taken_at if snapshot else None,
@@ -85,7 +86,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "approvals": worklists.approval_counts(user) if has_role(user, *APPROVAL_ROLES) else None,
         "may_register": may_register(user),
         "today": today,
-        "figures": commission_board(user, today, snapshot),
+        "figures": figures,
+        "figure_names": ",".join(shown.spec.name for shown in figures),
     }
     return render(request, "portal/workbench/dashboard.html", context)
 
