@@ -195,7 +195,7 @@ def process_tasks(process: CaseProcess) -> QuerySet[Task]:
 # ── the inbox page: bounded lists ─────────────────────────────────────────────────
 
 #: How many tasks a list of the inbox page shows at once.
-PAGE_ROWS = 50
+PAGE_ROWS = 25
 #: The queue is counted exactly up to this many tasks; beyond, the page says "more than".
 COUNT_CAP = 1000
 
