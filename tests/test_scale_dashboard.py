@@ -112,3 +112,9 @@ def test_with_a_snapshot_the_query_count_does_not_grow_with_the_records(officer,
     with CaptureQueriesContext(connection) as many:
         shown(officer)
     assert len(many) == len(few)
+
+
+def test_the_refresh_is_scheduled_by_beat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["refresh dashboard"]
+    assert entry["task"] == refresh_dashboard.name
+    assert entry["schedule"].run_every.total_seconds() == settings.CHENGXIN_DASHBOARD_REFRESH_SECONDS
