@@ -81,7 +81,7 @@ class _Scoped:
 
 @extend_schema(tags=["exchange"], summary=_("外发消息（省平台等）：应送达日期、发送状态与回执"))
 class OutboundListApi(_Scoped, generics.ListAPIView):
-    pass
+    cursor_ordering = ("due_on", "id")
 
 
 #: The export's columns: (header, attribute).

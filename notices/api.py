@@ -173,6 +173,7 @@ class NoticeListApi(generics.ListAPIView):
     lifecycle_step = services.NOTICE_STEPS["draft"]  # POST: drafting
     serializer_class = NoticeSerializer
     filterset_class = NoticeFilter
+    cursor_ordering = ("-id",)
 
     def get_queryset(self):
         return queries.visible_notices(self.request.user).order_by("-id")

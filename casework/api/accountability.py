@@ -64,6 +64,7 @@ class RecordAccountabilityApi(APIView):
 @extend_schema(tags=["accountability"])
 class AccountabilityListApi(generics.ListAPIView):
     serializer_class = s.AccountabilityListSerializer
+    cursor_ordering = ("-initiated_on", "-id")
 
     def get_queryset(self):
         return queries.accountability_list(user=self.request.user)

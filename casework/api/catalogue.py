@@ -55,6 +55,7 @@ class MeasureFilter(filters.FilterSet):
 class MeasureListApi(generics.ListAPIView):
     serializer_class = MeasureCatalogueSerializer
     filterset_class = MeasureFilter
+    cursor_ordering = ("code", "id")
 
     def get_queryset(self):
         return queries.measure_list(user=self.request.user)
@@ -103,6 +104,7 @@ class NameableUserSerializer(serializers.ModelSerializer):
 )
 class NameableUserListApi(generics.ListAPIView):
     serializer_class = NameableUserSerializer
+    cursor_ordering = ("organisation_id", "id")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
@@ -169,6 +171,7 @@ class SyncEventFilter(ApiFilterSet):
 class SyncEventListApi(generics.ListAPIView):
     serializer_class = SyncEventSerializer
     filterset_class = SyncEventFilter
+    cursor_ordering = ("due_on", "id")
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user

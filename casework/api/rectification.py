@@ -72,6 +72,7 @@ class RecordRectificationsApi(APIView):
 @extend_schema(tags=TAGS)
 class RectificationListApi(generics.ListAPIView):
     serializer_class = s.RectificationListSerializer
+    cursor_ordering = ("-created_at", "-id")
 
     def get_queryset(self):
         return queries.rectification_list(user=self.request.user)

@@ -44,6 +44,7 @@ def _error_descriptions() -> dict[str, str]:
             "未登录，或当前用户的角色无权执行此操作；密码已过期须先修改密码时 code 为 password_expired。"
         ),
         "404": _("对象不存在或当前用户无权查看；列表的页码超出范围时亦同。"),
+        "cursor": _("翻页参数 cursor 不是列表给出的 next/previous 链接中的值时，code 为 invalid_cursor。"),
         "409": _("他人刚刚办理了同一事项（code 为 conflict），请刷新后重试。"),
     }
 
@@ -90,6 +91,11 @@ class AutoSchema(openapi.AutoSchema):
                 responses[status] = self._get_response_for_code(ErrorSerializer, status)
             if not responses[status].get("description"):
                 responses[status]["description"] = descriptions[status]
+        parameters = operation.get("parameters", [])
+        if "400" in responses and any(
+            p.get("in") == "query" and p.get("name") == "cursor" for p in parameters
+        ):
+            responses["400"]["description"] += "\n\n" + descriptions["cursor"]
 
     # ── nulls ──────────────────────────────────────────────────────────────────────────
 

@@ -38,6 +38,7 @@ def record_detail(record: Record, request: Request) -> dict:
 @extend_schema(tags=["organisations"])
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = s.OrganisationSerializer
+    cursor_ordering = ("type", "name", "id")
 
     def get_queryset(self):
         return queries.organisation_list(user=self.request.user)
@@ -48,6 +49,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """Civil servants; `id_number` is masked except for the roles that need it."""
 
     serializer_class = s.PersonSerializer
+    cursor_ordering = ("unit_id", "name", "id")
 
     def get_queryset(self):
         return queries.person_list(user=self.request.user)
@@ -79,6 +81,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 class RecordListCreateApi(generics.ListAPIView):
     serializer_class = s.RecordListSerializer
     filterset_class = RecordFilter
+    cursor_ordering = ("-received_on", "-id")
 
     def get_queryset(self):
         return queries.record_list(user=self.request.user)

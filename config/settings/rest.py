@@ -16,7 +16,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Keyset pages in each list's fixed ordering: no OFFSET, no COUNT(*) (casework.api.pagination).
+    "DEFAULT_PAGINATION_CLASS": "casework.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
     # Error statuses, nullable fields and the roles of each step, read from the code.
     "DEFAULT_SCHEMA_CLASS": "casework.api.schema.AutoSchema",

@@ -106,6 +106,7 @@ class HotlineOrderApi(APIView):
 
 class ComplaintListApi(generics.ListAPIView):
     serializer_class = ComplaintOutput
+    cursor_ordering = ("-received_on", "-id")
 
     def get_queryset(self):
         return queries.visible_complaints(self.request.user)
