@@ -90,6 +90,8 @@ class Accountability(StepMachine, models.Model):
         verbose_name = _("责任追究")
         verbose_name_plural = _("责任追究")
         ordering = ["-initiated_on", "-id"]
+        # The API list's keyset order.
+        indexes = [models.Index(fields=["initiated_on", "id"], name="accountability_initiated_id")]
 
     def __str__(self) -> str:
         return f"{self.get_track_display()} · {self.reason[:30]}"

@@ -285,6 +285,8 @@ class Record(StepMachine, models.Model):
         indexes = [
             models.Index(fields=["state", "max_end"], name="record_state_max_end"),
             models.Index(fields=["subject_organisation", "state"], name="record_org_state"),
+            # The API list's keyset order: a page starts where the last one stopped.
+            models.Index(fields=["received_on", "id"], name="record_received_id"),
         ]
 
     def __str__(self) -> str:

@@ -34,6 +34,8 @@ class Rectification(StepMachine, models.Model):
         verbose_name = _("整改")
         verbose_name_plural = _("整改")
         ordering = ["-created_at"]
+        # The API list's keyset order.
+        indexes = [models.Index(fields=["created_at", "id"], name="rectification_created_id")]
 
     def __str__(self) -> str:
         return f"{self.record} · 整改"

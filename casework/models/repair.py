@@ -107,7 +107,9 @@ class SyncEvent(models.Model):
         indexes = [
             models.Index(
                 fields=["due_on"], name="sync_pending", condition=models.Q(acknowledged_at__isnull=True)
-            )
+            ),
+            # The API list's keyset order.
+            models.Index(fields=["due_on", "id"], name="sync_due_id"),
         ]
 
     def __str__(self) -> str:

@@ -82,7 +82,11 @@ class Complaint(models.Model):
                 name="complaint_work_order_once",
             ),
         ]
-        indexes = [models.Index(fields=["state", "routing_due"], name="complaint_triage")]
+        indexes = [
+            models.Index(fields=["state", "routing_due"], name="complaint_triage"),
+            # The API list's keyset order.
+            models.Index(fields=["received_on", "id"], name="complaint_received_id"),
+        ]
         permissions = [("submit_hotline", _("通过接口推送 12345 工单"))]
 
     def __str__(self) -> str:
