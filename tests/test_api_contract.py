@@ -330,9 +330,9 @@ def test_a_step_in_a_role_without_the_right_answers_the_documented_403(schema, o
     assert "403" in operation(schema, "post", "/api/records/{id}/dismiss/")["responses"]
 
 
-def test_a_page_beyond_the_last_is_a_documented_404(schema, officer):
-    assert_error(api(officer).get("/api/records/", {"page": 999}), 404)
-    assert "404" in operation(schema, "get", "/api/records/")["responses"]
+def test_a_cursor_the_list_did_not_write_is_a_documented_400(schema, officer):
+    assert_error(api(officer).get("/api/records/", {"cursor": "999"}), 400, "invalid_cursor", "cursor")
+    assert "invalid_cursor" in operation(schema, "get", "/api/records/")["responses"]["400"]["description"]
 
 
 # ── the roles of each step, from the lifecycle tables ──────────────────────────────

@@ -68,7 +68,7 @@ def test_a_liaison_does_not_see_their_units_record_under_internal_investigation(
     client = api(liaison)
     assert client.get(f"/api/records/{record.pk}/").status_code == 404
     assert client.get(f"/api/records/{record.pk}/audit/").status_code == 404
-    assert client.get("/api/records/").data["count"] == 0
+    assert client.get("/api/records/").data["results"] == []
     assert api(officer).get(f"/api/records/{record.pk}/").status_code == 200
 
 
@@ -86,8 +86,7 @@ def test_a_civil_servant_sees_only_the_records_about_themselves(civil_servant, o
     not_mine = lifecycle.effective(officer=officer, approver=approver, person=colleague)
     client = api(civil_servant)
     listed = client.get("/api/records/").data
-    assert listed["count"] == 1
-    assert listed["results"][0]["id"] == mine.pk
+    assert [r["id"] for r in listed["results"]] == [mine.pk]
     assert client.get(f"/api/records/{mine.pk}/").status_code == 200
     assert client.get(f"/api/records/{not_mine.pk}/").status_code == 404
     assert client.get(f"/api/records/{ours.pk}/").status_code == 404  # their unit's record is not theirs
@@ -97,7 +96,7 @@ def test_officer_and_approver_see_every_record(officer, approver, unit, theirs, 
     lead = lifecycle.lead(officer=officer, organisation=unit, content="尚在线索阶段。")
     for user in (officer, approver):
         client = api(user)
-        assert client.get("/api/records/").data["count"] == 3
+        assert len(client.get("/api/records/").data["results"]) == 3
         for record in (theirs, ours, lead):
             assert client.get(f"/api/records/{record.pk}/").status_code == 200
 

@@ -175,16 +175,16 @@ def test_the_list_and_its_export_are_scoped_and_filtered(
     province = Outbound.objects.filter(channel="province").count()
 
     everything = api(credit_admin).get(reverse("outbound-list")).json()
-    assert everything["count"] == province + 1
+    assert len(everything["results"]) == province + 1 and everything["next"] is None
     due = [m["due_on"] for m in everything["results"] if m["channel"] == "province"]
     assert due == sorted(due)
     mine = api(officer).get(reverse("outbound-list")).json()
-    assert mine["count"] == province and {m["channel"] for m in mine["results"]} == {"province"}
+    assert len(mine["results"]) == province and {m["channel"] for m in mine["results"]} == {"province"}
     assert api(liaison).get(reverse("outbound-list")).status_code == 403
 
     kind = {"kind": SyncKind.UPDATE}
     filtered = api(credit_admin).get(reverse("outbound-list"), kind).json()
-    assert filtered["count"] == 1
+    assert len(filtered["results"]) == 1
     export = api(credit_admin).get(reverse("outbound-export"), kind)
     assert export.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(export.content), read_only=True).active
