@@ -8,7 +8,10 @@ The bounds are in the schema too (minimum/maximum), so a client can see them.
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -41,3 +44,25 @@ class IdField(serializers.IntegerField):
 def id_list(**kwargs) -> serializers.ListField:
     """A list of ids (body id lists such as `notices`, `investigators`, `measure_ids`)."""
     return serializers.ListField(child=IdField(), **kwargs)
+
+
+@functools.cache
+def _choice_labels(model, name: str, language: str | None) -> dict:
+    return {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+
+
+class ChoiceLabelField(serializers.CharField):
+    """A choice's label, `source="get_state_display"` as DRF has it, but read from one dict
+    per field and language: Model.get_FOO_display hashes every lazy label of the field for
+    each row (a millisecond a row of a list page)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        name = self.source.removeprefix("get_").removesuffix("_display")
+        value = getattr(instance, name)
+        if value is None:
+            return None
+        return _choice_labels(type(instance)._meta.concrete_model, name, get_language()).get(value, value)

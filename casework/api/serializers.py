@@ -26,7 +26,7 @@ from ..models import (
 )
 from ..models.records import ServiceMethod
 from . import filing
-from .fields import TEXT_MAX, IdField
+from .fields import TEXT_MAX, ChoiceLabelField, IdField
 
 # ── output ──────────────────────────────────────────────────────────────────────────
 
@@ -36,7 +36,7 @@ from .fields import TEXT_MAX, IdField
 
 class LifecycleObjectSerializer(serializers.ModelSerializer):
     # An object with a lifecycle: its state is shown with its label.
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceLabelField(source="get_state_display")
 
 
 class CaseObjectSerializer(LifecycleObjectSerializer):
