@@ -16,6 +16,8 @@ from drf_spectacular.generators import SchemaGenerator
 from casework.api.pagination import KeysetPagination
 from casework.models import Record
 from casework.roles import Role
+from casework.services import records as records_svc
+from tests import lifecycle
 from tests.api_fixtures import api
 from tests.factories import LeadFactory, UserFactory
 
@@ -194,3 +196,42 @@ def test_the_schema_describes_cursors_and_no_count():
     assert set(page["properties"]) == {"next", "previous", "results"}
     assert page["properties"]["next"]["nullable"] is True
     assert "400" in operation["responses"]
+
+
+def test_the_inbox_pages_by_its_computed_time_limit_nulls_last(
+    settings, monkeypatch, officer, approver, liaison, unit
+):
+    """The workflow inbox keeps its queryset's order (earliest running time limit, an annotation,
+    then creation): one task a page, forward and back, is the same list as one page of all."""
+    settings.CHENGXIN_TODAY = "2026-02-02"
+    leads = [
+        lifecycle.lead(
+            officer=officer, organisation=unit, content=f"线索{n}", received_on=dt.date(2025, 12, 1)
+        )
+        for n in range(4)
+    ]
+    for lead, day in zip(leads, ["2026-01-20", "2025-12-15", "2026-01-06", "2026-01-06"], strict=True):
+        settings.CHENGXIN_TODAY = day
+        records_svc.record_start_verification(acting_user=officer, record_id=lead.pk)
+    settings.CHENGXIN_TODAY = "2026-01-06"  # in the 5-WD defence window
+    defended = lifecycle.pre_notice(officer=officer, approver=approver, organisation=unit, content="线索D")
+    records_svc.record_submit_defence(acting_user=liaison, record_id=defended.pk, statement="已整改。")
+    settings.CHENGXIN_TODAY = "2026-02-02"
+    client = api(officer)
+    everything = client.get("/api/inbox/").json()
+    assert [r["due_on"] for r in everything["results"]][-1] is None
+    expected = [r["id"] for r in everything["results"]]
+    assert len(expected) == 5
+
+    monkeypatch.setattr(KeysetPagination, "page_size", 1)
+    pages, last = walk(client, "/api/inbox/")
+    assert [i for p in pages for i in p] == expected
+    assert walk_back(client, last) == pages[-2::-1]
+
+
+def test_a_list_that_names_a_record_answers_a_documented_404_for_one_not_seen(officer):
+    # Page numbers used to document a 404 on every list; cursors do not: this list declares its own.
+    response = api(officer).get("/api/users/assignable/", {"role": "investigator", "record": 876})
+    assert response.status_code == 404
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert "404" in schema["paths"]["/api/users/assignable/"]["get"]["responses"]

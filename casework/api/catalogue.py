@@ -25,6 +25,7 @@ from ..roles import Role
 from .errors import InputError
 from .fields import IdField
 from .filters import ApiFilterSet
+from .serializers import ErrorSerializer
 
 # ── measures ──────────────────────────────────────────────────────────────────────────
 
@@ -101,6 +102,8 @@ class NameableUserSerializer(serializers.ModelSerializer):
         OpenApiParameter("role", str, enum=sorted(queries.NAMEABLE_ROLES), description=_("用途")),
         OpenApiParameter("record", int, description=_("失信记录（排除已登记回避的人员）")),
     ],
+    # A record the user may not see (or that does not exist) is a 404, as by its own address.
+    responses={200: NameableUserSerializer(many=True), 404: ErrorSerializer},
 )
 class NameableUserListApi(generics.ListAPIView):
     serializer_class = NameableUserSerializer
