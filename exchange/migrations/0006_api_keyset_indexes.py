@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0020_api_keyset_indexes"),
+        ("casework", "0021_api_keyset_indexes"),
         ("exchange", "0005_court_document_match"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
