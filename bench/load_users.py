@@ -18,6 +18,7 @@ import re
 import struct
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 
 import requests
@@ -173,7 +174,8 @@ class Officer(VirtualUser):
         lead = {
             "subject_organisation": int(self.pick("units")),
             "source": "HOTLINE",
-            "lead_content": f"压测线索：用户 {self.number} 反映的问题。",
+            # A lead told twice about the same subject is refused as a duplicate: each is new.
+            "lead_content": f"压测线索 {uuid.uuid4().hex}：用户 {self.number} 反映的问题。",
             "received_on": dt.date.today().isoformat(),
         }
         post = self.client.request
