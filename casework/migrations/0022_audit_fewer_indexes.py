@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0020_search_bigrams"),
+        ("casework", "0021_api_keyset_indexes"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
