@@ -263,11 +263,17 @@ def test_a_bad_date_is_reported_next_to_its_field_and_the_other_filters_still_ap
     [
         ("received", ["person", "theirs_done", "theirs", "determined", "rect", "lead"]),
         ("-received", ["lead", "rect", "determined", "theirs", "theirs_done", "person"]),
-        ("due", ["theirs", "person", "determined", "rect", "theirs_done", "lead"]),
+        # Equal keys fall back to the id the same way round (keyset pages, portal.paging):
+        # theirs, person and determined are all due 01-26; theirs_done and lead have nothing.
+        ("due", [("theirs", "person", "determined"), "rect", ("theirs_done", "lead")]),
         ("state", ["lead", "person", "theirs", "determined", "theirs_done", "rect"]),
     ],
 )
 def test_sorting(world, sort, names):
+    def by_id(group):
+        return sorted(group, key=lambda n: world.records[n].pk)
+
+    names = [n for item in names for n in (by_id(item) if isinstance(item, tuple) else [item])]
     assert listed(client_for(world.users["officer"]).get(LIST, {"sort": sort})) == world.refs(*names)
 
 

@@ -285,7 +285,8 @@ class Record(StepMachine, models.Model):
         indexes = [
             models.Index(fields=["state", "max_end"], name="record_state_max_end"),
             models.Index(fields=["subject_organisation", "state"], name="record_org_state"),
-            # The API list's keyset order: a page starts where the last one stopped.
+            # The keyset order of the case list and the API's list, newest first (a page starts
+            # where the last one stopped).
             models.Index(fields=["received_on", "id"], name="record_received_id"),
         ]
 
@@ -361,7 +362,13 @@ class Deadline(models.Model):
         indexes = [
             # Every sweep and list asks for open deadlines by due date (overdue, due this week);
             # closed ones are history, read by owner or record.
-            models.Index(fields=["due_on"], name="deadline_open_due", condition=models.Q(status="OPEN")),
+            # With the record: the case list sorted by next time limit walks it in order
+            # (portal.workbench.queries.NextDueSource), ties by case.
+            models.Index(
+                fields=["due_on", "record"],
+                name="deadline_open_due_record",
+                condition=models.Q(status="OPEN"),
+            ),
             models.Index(fields=["owner_type", "owner_id"], name="deadline_owner"),
             # Loading a year's holidays recomputes the provisional ones: a few, near year end.
             models.Index(

@@ -4,6 +4,8 @@ so a filter naming another unit's id simply finds nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,7 @@ from casework.lifecycle import RecordState
 from casework.models import Organisation, Person, Record
 from casework.permissions import visible_organisations
 from casework.search import organisations_named, text_contains, words
+from portal.paging import Key
 
 from .queries import PROGRESS
 
@@ -42,8 +45,24 @@ _SORT_KEYS = {
     "received": F("received_on"),
     "due": F("next_due"),
     "reference": F("reference"),
-    "state": _LIFECYCLE_ORDER,
+    "state": F("lifecycle"),
 }
+#: Each sort's keyset (portal.paging): its key, then the id the same way round, so that the
+#: order is total and an index on (key, id) serves both directions.
+_KEYSETS = {
+    "received": Key("received_on", kind=dt.date),
+    "reference": Key("reference", nullable=True, kind=str),
+    "state": Key("lifecycle"),
+}
+DEFAULT_SORT = "-received"
+
+
+def keyset(sort: str) -> tuple[Key, Key]:
+    """The keys of `sort` (not "due": portal.workbench.queries.NextDueSource)."""
+    sort = sort or DEFAULT_SORT
+    descending = sort.startswith("-")
+    key = _KEYSETS[sort.lstrip("-")]
+    return Key(key.name, descending, key.nullable, key.kind), Key("pk", descending)
 
 
 def _organisations(request):
@@ -126,6 +145,9 @@ class CaseListFilter(RecordFilter):
         return queryset.filter(PROGRESS[value])
 
     def sort_by(self, queryset, name, value):
+        if value.lstrip("-") == "state":
+            queryset = queryset.annotate(lifecycle=_LIFECYCLE_ORDER)
         key = _SORT_KEYS[value.lstrip("-")]
-        order = key.desc(nulls_last=True) if value.startswith("-") else key.asc(nulls_last=True)
-        return queryset.order_by(order, "-pk")
+        if value.startswith("-"):
+            return queryset.order_by(key.desc(nulls_last=True), "-pk")
+        return queryset.order_by(key.asc(nulls_last=True), "pk")

@@ -29,5 +29,5 @@ def sort_headers(params: QueryDict) -> dict[str, dict]:
             target, aria = (key if descending else f"-{key}"), ("descending" if descending else "ascending")
         else:
             target, aria = f"{first}{key}", ""
-        headers[key] = {"query": query_with(params, sort=target, page=None), "aria": aria}
+        headers[key] = {"query": query_with(params, sort=target, page=None, cursor=None), "aria": aria}
     return headers

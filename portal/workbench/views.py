@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +28,7 @@ from casework.services.bulk import BulkResult
 from casework.services.reminders import deadlines_remind
 from exchange.court import documents as court_documents
 from oversight.statistics import snapshot as figure_snapshot
-from portal import exports
+from portal import exports, paging
 from portal.cases.actions import available_actions
 from portal.dashboard.views import commission_board
 from workflows import inbox
@@ -48,7 +47,7 @@ from .access import (
     require_role,
     start_page,
 )
-from .filters import CaseListFilter
+from .filters import DEFAULT_SORT, CaseListFilter, keyset
 from .forms import BulkForm
 from .links import query_with, sort_headers
 
@@ -168,15 +167,22 @@ def _case_list(
 ) -> HttpResponse:
     today = clock.today()
     listing = _listing(request, params)
-    page = Paginator(listing.qs, PER_PAGE).get_page(params.get("page"))
+    rows = listing.qs
+    sort = (listing.form.cleaned_data.get("sort") if listing.form.is_valid() else "") or DEFAULT_SORT
+    if sort.lstrip("-") == "due":
+        source = queries.NextDueSource(rows, user=request.user, today=today, descending=sort == "-due")
+    else:
+        source = paging.QuerysetSource(rows, keyset(sort))
+    page = paging.KeysetPaginator(source, PER_PAGE, salt=f"cases:{sort}").page(params.get(paging.CURSOR))
     context = {
         "listing": listing,
         "page": page,
+        "total": paging.capped_count(rows),
         "today": today,
         "bulk_form": bulk_form,
         "bulk": bool(bulk_actions(request.user)) and bool(page.object_list),
         "selected": set(bulk_form.data.getlist("ids")) if bulk_form.is_bound else set(),
-        "query": query_with(params, page=None),
+        "query": paging.page_query(params),
         "headers": sort_headers(params),
         "filtered": any(params.get(name) for name in listing.form.fields if name != "sort"),
         "may_register": may_register(request.user),
