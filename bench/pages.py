@@ -50,6 +50,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -84,6 +85,10 @@ class Facts:
     #: The API's cursor to the deep page: the position of the last row of the page before it.
     api_deep_cursor: str = ""
     api_deep_after: tuple = ()
+    #: The case list's keyset position after the deep page's previous rows (received_on, id)
+    #: and the cursor the page's own 下一页 link would carry there (portal.paging).
+    cases_deep_after: tuple = ()
+    cases_deep_cursor: str = ""
 
 
 @dataclass
@@ -139,18 +144,46 @@ def search_params(word: str) -> list[str]:
     return [word] * 3 + subjects + [like] * 3 + subjects
 
 
+def capped_count(sql_from_where: str, params: list) -> tuple[str, list]:
+    """The count a list states: exact up to CHENGXIN_LIST_COUNT_CAP, cap + 1 meaning "more"."""
+    from django.conf import settings
+
+    cap = settings.CHENGXIN_LIST_COUNT_CAP
+    if not cap:
+        return f"SELECT count(*) FROM {sql_from_where}", params
+    return f"SELECT count(*) FROM (SELECT 1 FROM {sql_from_where} LIMIT {cap + 1}) capped", params
+
+
 def case_rows(
-    where: str = "TRUE", params: list | None = None, order: str = "", offset: int = 0
+    where: str = "TRUE", params: list | None = None, order: str = "", after: tuple = ()
 ) -> Statements:
-    """The case list's count and its page of 25 (with each row's next time limit)."""
+    """The case list's count and its page of 25 (with each row's next time limit); `after`
+    the (received_on, id) the page starts after, in the default order."""
     params = params or []
     order = order or "r.received_on DESC, r.id DESC"
+    page_where = f"{where} AND (r.received_on, r.id) < (%s, %s)" if after else where
     return [
-        (f"SELECT count(*) FROM {CASE_FROM} WHERE {where}", params),
+        capped_count(f"{CASE_FROM} WHERE {where}", params),
         (
-            f"SELECT {CASE_COLUMNS} FROM {CASE_FROM} {NEXT_DUE} WHERE {where} ORDER BY {order} "
-            f"LIMIT 25 OFFSET {offset}",
-            params,
+            f"SELECT {CASE_COLUMNS} FROM {CASE_FROM} {NEXT_DUE} WHERE {page_where} ORDER BY {order} LIMIT 25",
+            params + list(after),
+        ),
+    ]
+
+
+def cases_by_due() -> Statements:
+    """Sorted by next time limit: each case at its earliest open one, walked in due order."""
+    return [
+        capped_count(f"{CASE_FROM} WHERE TRUE", []),
+        (
+            "SELECT r.id, r.reference, r.state, r.received_on, r.category, r.tier, o.name, p.name, d.due_on "
+            "FROM casework_deadline d JOIN casework_record r ON r.id = d.record_id "
+            "LEFT JOIN casework_organisation o ON o.id = r.subject_organisation_id "
+            "LEFT JOIN casework_person p ON p.id = r.subject_person_id "
+            "WHERE d.status = 'OPEN' AND NOT EXISTS (SELECT 1 FROM casework_deadline e "
+            "WHERE e.record_id = d.record_id AND e.status = 'OPEN' "
+            "AND (e.due_on, e.id) < (d.due_on, d.id)) ORDER BY d.due_on, d.record_id LIMIT 25",
+            [],
         ),
     ]
 
@@ -180,7 +213,7 @@ def public_where() -> tuple[str, list]:
 def public_list(f: Facts) -> Statements:
     where, params = public_where()
     return [
-        (f"SELECT count(*) FROM casework_record r WHERE {where}", params),
+        capped_count(f"casework_record r WHERE {where}", params),
         (
             f"SELECT r.reference, r.category, r.tier, r.determination_date, r.max_end, o.name, p.name "
             f"FROM {CASE_FROM} WHERE {where} ORDER BY r.determination_date DESC, r.id DESC LIMIT 20",
@@ -323,9 +356,9 @@ PAGES = [
     Page(
         "cases-deep",
         "bench-officer",
-        lambda f: f"/work/cases/?page={f.cases_deep}",
+        lambda f: f"/work/cases/?cursor={quote(f.cases_deep_cursor)}",
         literal("B-"),
-        lambda f: case_rows(offset=(f.cases_deep - 1) * 25),
+        lambda f: case_rows(after=f.cases_deep_after),
     ),
     Page(
         "cases-search",
@@ -355,7 +388,7 @@ PAGES = [
         "bench-officer",
         literal("/work/cases/?sort=due"),
         literal("B-"),
-        lambda f: case_rows(order="nd.due ASC NULLS LAST, r.id DESC"),
+        lambda f: cases_by_due(),
     ),
     Page("case-500", "bench-officer", lambda f: f"/work/cases/{f.big_case}/", literal(BIG_CASE), case_page),
     Page("inbox", "bench-officer", literal("/inbox/"), literal("失信认定"), inbox("officer")),
@@ -503,26 +536,42 @@ def facts() -> Facts:
 
     from casework.api.pagination import encode_cursor
     from casework.models import Record, User
+    from portal import paging
     from portal.public import disclosed
+    from portal.workbench import queries
+    from portal.workbench.filters import DEFAULT_SORT, keyset
 
     liaison = User.objects.get(username="bench-liaison")
     servant = User.objects.get(username="bench-servant")
     records = Record.objects.count()
     public = disclosed(today=TODAY).values_list("reference", flat=True).first()
     api_deep = min(200, math.ceil(records / 50))
-    # The last row of the page before the deep one (row (api_deep - 1) * 50, counted from 1).
+    # The last row of the API's page before the deep one (row (api_deep - 1) * 50, counted from 1).
     before = Record.objects.order_by("-received_on", "-id").values_list("received_on", "id")
-    after = before[(api_deep - 1) * 50 - 1] if api_deep > 1 else None
+    api_after = before[(api_deep - 1) * 50 - 1] if api_deep > 1 else None
+    # The last row before the case list's deep page, in the default order (newest received
+    # first), and the cursor the 199th page's 下一页 link carries: the page the old ?page=200 showed.
+    deep = min(200, math.ceil(records / 25))
+    after = tuple(before[(deep - 1) * 25 - 1]) if deep > 1 else ()
+    rows = queries.cases(user=User.objects.get(username="bench-officer"), today=TODAY)
+    paginator = paging.KeysetPaginator(
+        paging.QuerysetSource(rows, keyset(DEFAULT_SORT)), 25, f"cases:{DEFAULT_SORT}"
+    )
+    cursor = paginator.cursor_at(after, number=deep) if after else ""
     return Facts(
         big_case=Record.objects.get(reference=BIG_CASE).pk,
         users=dict(User.objects.filter(username__in=BENCH_USERS).values_list("username", "pk")),
         unit=liaison.organisation_id,
         person=servant.person_id,
         public_reference=public or "",
-        cases_deep=min(200, math.ceil(records / 25)),
+        cases_deep=deep,
         api_deep=api_deep,
-        api_deep_cursor=encode_cursor("-received_on,-id", [after[0].isoformat(), after[1]]) if after else "",
-        api_deep_after=after or (),
+        api_deep_cursor=(
+            encode_cursor("-received_on,-id", [api_after[0].isoformat(), api_after[1]]) if api_after else ""
+        ),
+        api_deep_after=api_after or (),
+        cases_deep_after=after,
+        cases_deep_cursor=cursor,
     )
 
 
@@ -545,14 +594,21 @@ def client_for(username: str):
     return client
 
 
-COUNT_IN_PAGE = re.compile(r"共 ([\d,]+) (?:件案件|条记录)")
+COUNT_IN_PAGE = re.compile(r"(共|超过) ([\d,]+) (?:件案件|条记录)")
 COUNT_IN_API = re.compile(r'^\{"count":(\d+),')
 
 
 def shown_count(body: str) -> int | None:
-    """The total a list page or API list states (共 N 件案件 / 共 N 条记录 / "count"), if any."""
-    match = COUNT_IN_API.match(body) or COUNT_IN_PAGE.search(body)
-    return int(match.group(1).replace(",", "")) if match else None
+    """The total a list page or API list states (共 N 件案件 / 共 N 条记录 / "count"), if any;
+    "超过 N" (more than the cap) as N + 1, what the capped SQL count gives."""
+    match = COUNT_IN_API.match(body)
+    if match:
+        return int(match.group(1))
+    match = COUNT_IN_PAGE.search(body)
+    if not match:
+        return None
+    n = int(match.group(2).replace(",", ""))
+    return n + 1 if match.group(1) == "超过" else n
 
 
 def same_page(body: str, rows: list) -> bool | None:
@@ -668,6 +724,9 @@ def refresh_snapshot() -> None:
 
 
 def table(results: list[dict], records: int, repeat: int) -> str:
+    from django.conf import settings
+
+    cap = settings.CHENGXIN_LIST_COUNT_CAP or -2
     lines = [
         f"| page ({records:,} records) | as | median | p95 | queries | slowest query | hand-written SQL | ratio "
         "| same count |",
@@ -679,7 +738,8 @@ def table(results: list[dict], records: int, repeat: int) -> str:
         if r["requests"] != repeat:
             notes.append(f"{r['requests']} requests")
         note = f" ({'; '.join(notes)})" if notes else ""
-        same = "–" if r["same_count"] is None else (f"yes ({r['count']:,})" if r["same_count"] else "NO")
+        count = f"{r['count']:,}" if r["count"] != cap + 1 else f"> {cap:,}"
+        same = "–" if r["same_count"] is None else (f"yes ({count})" if r["same_count"] else "NO")
         lines.append(
             f"| {r['page']} `{r['path']}` | {r['user'].removeprefix('bench-')} | {r['median_ms']:,.1f} ms | "
             f"{r['p95_ms']:,.1f} ms | {r['queries']} | {r['slowest_ms']:,.1f} ms | {r['sql_median_ms']:,.1f} ms | "

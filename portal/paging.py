@@ -23,6 +23,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core import signing
+from django.db import models
 from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 
@@ -53,6 +54,8 @@ class Key:
             if not self.nullable:
                 raise ValueError(self.name)
             return None
+        if self.kind is dt.datetime:
+            return dt.datetime.fromisoformat(value)
         if self.kind is dt.date:
             return dt.date.fromisoformat(value)
         if not isinstance(value, self.kind) or isinstance(value, bool):
@@ -118,16 +121,30 @@ def ordering(keys: Sequence[Key], backwards: bool = False) -> list:
 
 @dataclass
 class QuerysetSource:
-    """A queryset's rows in the order of `keys` (the last one unique, usually the pk)."""
+    """A queryset's rows in the order of `keys` (the last one unique, usually the pk).
+
+    `by_pk`: find the page's primary keys first, then load those rows. For a queryset whose
+    rows carry per-row sub-queries (annotations), PostgreSQL otherwise plans them for every
+    row the filter lets through, as hashed sub-plans over whole tables, before the LIMIT."""
 
     queryset: QuerySet
     keys: Sequence[Key]
+    by_pk: bool = False
 
     def fetch(self, position: tuple | None, backwards: bool, limit: int) -> list:
         rows = self.queryset
         if position is not None:
             rows = rows.filter(beyond(self.keys, position, backwards))
-        return list(rows.order_by(*ordering(self.keys, backwards))[:limit])
+        rows = rows.order_by(*ordering(self.keys, backwards))
+        if not self.by_pk:
+            return list(rows[:limit])
+        return in_order(self.queryset, list(rows.values_list("pk", flat=True)[:limit]))
+
+
+def in_order(queryset: QuerySet, ids: list) -> list:
+    """The rows of `queryset` with these primary keys, in this order."""
+    found = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    return [found[pk] for pk in ids if pk in found]
 
 
 @dataclass
@@ -228,12 +245,45 @@ class KeysetPaginator:
         return page
 
 
+def _kind(field) -> type:
+    if isinstance(field, models.DateTimeField):
+        return dt.datetime
+    if isinstance(field, models.DateField):
+        return dt.date
+    if isinstance(field, models.CharField | models.TextField):
+        return str
+    return int
+
+
+def keys_for(queryset: QuerySet) -> tuple[Key, ...]:
+    """The keys of a queryset's own order (its order_by, else its model's ordering): fields
+    and annotations by name, then the pk as the tiebreaker if the order does not end on it."""
+    names = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    pk = queryset.model._meta.pk
+    keys: list[Key] = []
+    for name in names:
+        if not isinstance(name, str) or "__" in name:
+            raise TypeError(f"keyset order by a field or annotation name, not {name!r}")
+        descending, name = name.startswith("-"), name.lstrip("-")
+        if name in ("pk", pk.name):
+            keys.append(Key("pk", descending))
+            return tuple(keys)
+        if name in queryset.query.annotations:
+            field = queryset.query.annotations[name].output_field
+        else:
+            field = queryset.model._meta.get_field(name)
+            name = field.attname
+        keys.append(Key(name, descending, field.null, _kind(field)))
+    return (*keys, Key("pk", keys[-1].descending if keys else True))
+
+
 def paginate(
     request, source: Source | QuerySet, *, per_page: int, salt: str, keys: Sequence[Key] = ()
 ) -> Page:
-    """The page the request's cursor asks for (an old `?page=N` link: the first page)."""
+    """The page the request's cursor asks for (an old `?page=N` link: the first page); a
+    queryset is paged in the order of `keys`, by default its own (`keys_for`)."""
     if isinstance(source, QuerySet):
-        source = QuerysetSource(source, keys)
+        source = QuerysetSource(source, keys or keys_for(source))
     return KeysetPaginator(source, per_page, salt).page(request.GET.get(CURSOR))
 
 

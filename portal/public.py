@@ -17,7 +17,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -28,8 +27,14 @@ from casework import clock, personal_numbers, rules
 from casework.models import Organisation, Person, Record
 from casework.queries import public_records
 from casework.search import organisations_named, text_contains
+from portal import paging
 
 PER_PAGE = 20
+#: The list's order, newest determination first (as `disclosed`), for keyset pages.
+PUBLIC_ORDER = (
+    paging.Key("determination_date", descending=True, kind=dt.date),
+    paging.Key("pk", descending=True),
+)
 #: Longest search text taken from the query string.
 MAX_QUERY = 50
 
@@ -118,8 +123,17 @@ def listed(request: HttpRequest) -> tuple[QuerySet[Record], str]:
 @require_safe
 def record_list(request: HttpRequest) -> HttpResponse:
     records, text = listed(request)
-    page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "records": [project(r) for r in page.object_list], "q": text}
+    # Every record in force has its determination date: a keyset on it (and the id) is a
+    # range scan of the index on displayed records, whatever page.
+    records = records.filter(determination_date__isnull=False)
+    page = paging.paginate(request, records, per_page=PER_PAGE, salt="public", keys=PUBLIC_ORDER)
+    context = {
+        "page": page,
+        "records": [project(r) for r in page.object_list],
+        "q": text,
+        "total": paging.capped_count(records),
+        "query": paging.page_query(request.GET),
+    }
     return render(request, "public/records.html", context)
 
 

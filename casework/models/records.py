@@ -288,6 +288,12 @@ class Record(StepMachine, models.Model):
             # The keyset order of the case list and the API's list, newest first (a page starts
             # where the last one stopped).
             models.Index(fields=["received_on", "id"], name="record_received_id"),
+            # The public list's keyset pages, newest determination first (portal.public).
+            models.Index(
+                fields=["determination_date", "id"],
+                name="record_public_listed",
+                condition=models.Q(state="EFFECTIVE", public=True),
+            ),
         ]
 
     def __str__(self) -> str:

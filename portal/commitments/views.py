@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES
 from oversight.commitments import guards, queries, services
 from oversight.commitments.lifecycle import CHANGE_STEPS, COMMITMENT_STEPS, MILESTONE_STEPS
 from oversight.models import ChangeRequest
+from portal import paging
 from portal.workbench.access import require_role
 
 from . import forms
@@ -61,7 +61,7 @@ def commitment_list(request: HttpRequest, space: str) -> HttpResponse:
         commitments = queries.filtered(
             commitments, unit=unit.pk if unit else None, type=data["type"], state=data["state"]
         )
-    page = Paginator(commitments, 50).get_page(request.GET.get("page"))
+    page = paging.paginate(request, commitments, per_page=50, salt=f"commitments:{space}")
     register = guards.role_refusal(
         request.user, COMMITMENT_STEPS["register"], request.user.organisation_id if space == "unit" else None
     )
@@ -71,6 +71,8 @@ def commitment_list(request: HttpRequest, space: str) -> HttpResponse:
         "space": space,
         "names": _names(space),
         "page": page,
+        "total": paging.capped_count(commitments),
+        "query": paging.page_query(request.GET),
         "form": form,
         "may_register": register is None,
     }

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from exchange.complaints import queries, services
 from exchange.complaints.lifecycle import COMPLAINT_STEPS, TRIAGE_ROLES, ComplaintState
 from exchange.complaints.masking import complainant_for
 from exchange.models import ImportKind
+from portal import paging
 from portal.workbench.access import require_role
 
 from .forms import AcceptForm, ComplaintForm, ImportForm, MergeForm, ReasonForm
@@ -54,9 +54,11 @@ def complaint_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state in ComplaintState.values:
         complaints = complaints.filter(state=state)
-    page = Paginator(complaints, 50).get_page(request.GET.get("page"))
+    page = paging.paginate(request, complaints, per_page=50, salt="complaints")
     context = {
         "page": page,
+        "total": paging.capped_count(complaints),
+        "query": paging.page_query(request.GET),
         "rows": [_row(request.user, c) for c in page.object_list],
         "states": ComplaintState.choices,
         "state": state,

@@ -7,7 +7,6 @@ import csv
 import json
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +21,7 @@ from casework.http import client_ip
 from casework.models import User
 from casework.roles import Role
 from casework.services import duties, tokens
+from portal import paging
 
 from . import queries
 from .access import audit_admin, security_admin, system_admin
@@ -32,11 +32,9 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
 
 
-def _page(request: HttpRequest, found):
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
+def _page(request: HttpRequest, found, salt: str):
+    page = paging.paginate(request, found, per_page=PAGE_SIZE, salt=f"duties:{salt}")
+    return page, paging.page_query(request.GET)
 
 
 def _error(request: HttpRequest, error: DomainError) -> None:
@@ -53,7 +51,7 @@ def _error(request: HttpRequest, error: DomainError) -> None:
 def user_list(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    page, query = _page(request, queries.users(q))
+    page, query = _page(request, queries.users(q), "users")
     rows = [(user, ", ".join(g.name for g in user.groups.all()) or "—") for user in page]
     return render(
         request, "portal/duties/users.html", {"form": form, "page": page, "rows": rows, "query": query}
@@ -122,7 +120,7 @@ def user_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def role_list(request: HttpRequest) -> HttpResponse:
     form = UserFilterForm(request.GET or None)
     q = form.cleaned_data.get("q", "") if form.is_valid() else ""
-    page, query = _page(request, queries.users(q))
+    page, query = _page(request, queries.users(q), "users")
     rows = [(user, queries.role_labels(user)) for user in page]
     return render(
         request, "portal/duties/roles.html", {"form": form, "page": page, "rows": rows, "query": query}
@@ -290,7 +288,7 @@ def _rows(entries) -> list[dict]:
 @require_safe
 def trail(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
-    page, query = _page(request, queries.entries(**filters))
+    page, query = _page(request, queries.entries(**filters), "entries")
     context = {"form": form, "page": page, "rows": _rows(page), "query": query}
     return render(request, "portal/duties/trail.html", context)
 
@@ -298,7 +296,7 @@ def trail(request: HttpRequest) -> HttpResponse:
 @audit_admin
 @require_safe
 def logins(request: HttpRequest) -> HttpResponse:
-    page, query = _page(request, queries.login_events())
+    page, query = _page(request, queries.login_events(), "sign-ins")
     return render(request, "portal/duties/logins.html", {"page": page, "rows": _rows(page), "query": query})
 
 
@@ -307,7 +305,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST":
         result = duties.run_verification(request.user, ip_address=client_ip(request))
-    page, query = _page(request, queries.verification_runs())
+    page, query = _page(request, queries.verification_runs(), "verifications")
     return render(request, "portal/duties/verify.html", {"result": result, "page": page, "query": query})
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,6 +27,7 @@ from exchange.directory import template_csv, template_xlsx
 from exchange.importers import IMPORTERS, acting_role, importable_kinds, visible_batches
 from exchange.models import ImportBatch, ImportKind, ImportRow, ImportState, RowOutcome
 from exchange.spreadsheets import XLSX_CONTENT_TYPE
+from portal import paging
 from portal.exports import attachment
 
 PER_PAGE = 50
@@ -78,7 +78,7 @@ def _columns(kind: str):
 @require_safe
 def batch_list(request: HttpRequest) -> HttpResponse:
     kinds = _kinds(request)
-    page = Paginator(visible_batches(request.user), PER_PAGE).get_page(request.GET.get("page"))
+    page = paging.paginate(request, visible_batches(request.user), per_page=PER_PAGE, salt="imports")
     # The generic upload page serves the lists that declare their columns; the others (court
     # lists) have their own page with their own options, and only their batches are read here.
     starts = [(kind, ImportKind(kind).label) for kind in kinds if _columns(kind)]
@@ -137,8 +137,12 @@ def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
     errors_first = Case(
         When(outcome=RowOutcome.INVALID, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
-    rows = ImportRow.objects.filter(batch=batch).order_by(errors_first, "number")
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    rows = (
+        ImportRow.objects.filter(batch=batch)
+        .annotate(errors_first=errors_first)
+        .order_by("errors_first", "number")
+    )
+    page = paging.paginate(request, rows, per_page=PER_PAGE, salt=f"imports:{batch.pk}")
     counts = [
         (RowOutcome(key).label, n) for key, n in sorted(batch.counts.items()) if key in RowOutcome.values
     ]

@@ -7,7 +7,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +17,7 @@ from casework import clock
 from casework.errors import DomainError
 from casework.http import client_ip
 from oversight import alerts, payments
+from portal import paging
 from portal.workbench.access import require_role
 
 from . import queries
@@ -40,15 +40,13 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         # no state asked for (a level link, a first visit): the active ones
         state=filters.get("state", "") if "state" in request.GET else queries.ACTIVE,
     )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = paging.paginate(request, found, per_page=PAGE_SIZE, salt="alerts")
     context = {
         "form": form,
         "page": page,
         "rows": queries.rows(request.user, page),
         "counts": queries.level_counts(request.user),
-        "query": params.urlencode(),
+        "query": paging.page_query(request.GET),
         "today": clock.today(),
     }
     return render(request, "portal/risk/alerts.html", context)

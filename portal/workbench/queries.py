@@ -153,10 +153,9 @@ class NextDueSource:
         ids = list(
             walk.order_by(*paging.ordering(keys, backwards)).values_list("record_id", flat=True)[:limit]
         )
-        found = {row.pk: row for row in self.records.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
+        return paging.in_order(self.records, ids)
 
     def _nothing_due(self, position: tuple | None, backwards: bool, limit: int) -> list:
         rows = self.records.filter(has_running=False)
-        source = paging.QuerysetSource(rows, self.keys[1:])
+        source = paging.QuerysetSource(rows, self.keys[1:], by_pk=True)
         return source.fetch(None if position is None else position[1:], backwards, limit)

@@ -172,7 +172,7 @@ def _case_list(
     if sort.lstrip("-") == "due":
         source = queries.NextDueSource(rows, user=request.user, today=today, descending=sort == "-due")
     else:
-        source = paging.QuerysetSource(rows, keyset(sort))
+        source = paging.QuerysetSource(rows, keyset(sort), by_pk=True)
     page = paging.KeysetPaginator(source, PER_PAGE, salt=f"cases:{sort}").page(params.get(paging.CURSOR))
     context = {
         "listing": listing,
