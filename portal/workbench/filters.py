@@ -18,6 +18,7 @@ from casework.permissions import visible_organisations
 from casework.search import organisations_named, text_contains, words
 from portal.paging import Key
 
+from .forms import LongSelect
 from .queries import PROGRESS
 
 MAX_QUERY = 50
@@ -95,7 +96,7 @@ class CaseListFilter(RecordFilter):
     )
     state = filters.ChoiceFilter(label=_("状态"), choices=RecordState.choices, empty_label=_("全部"))
     unit = filters.ModelChoiceFilter(
-        label=_("单位"), queryset=_organisations, method="of_unit", empty_label=_("全部")
+        label=_("单位"), queryset=_organisations, method="of_unit", empty_label=_("全部"), widget=LongSelect
     )
     progress = filters.ChoiceFilter(
         label=_("办理进度"), choices=PROGRESS_CHOICES, method="in_progress", empty_label=_("全部")
