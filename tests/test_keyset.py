@@ -264,6 +264,7 @@ def test_a_later_page_asks_no_more_queries_than_the_first(world, officer):
         with CaptureQueriesContext(connection) as second:
             client.get(f"{LIST}?{links(response)['next']}")
         counts.append((len(first), len(second)))
-    # By next time limit, a page that runs on into the cases with nothing due asks once more.
+    # By next time limit, a page that runs on into the cases with nothing due asks twice more
+    # (their ids, then their rows): still a fixed number, whatever the page.
     (received, received_next), (due, due_next) = counts
-    assert received == received_next and due <= due_next <= due + 1, counts
+    assert received == received_next and due <= due_next <= due + 2, counts

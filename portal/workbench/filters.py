@@ -67,7 +67,10 @@ def keyset(sort: str) -> tuple[Key, Key]:
 
 
 def _organisations(request):
-    return visible_organisations(request.user).order_by("name") if request else Record.objects.none()
+    # Only what the option shows: hundreds of units, each a model instance per request.
+    if not request:
+        return Record.objects.none()
+    return visible_organisations(request.user).only("pk", "name").order_by("name")
 
 
 def _record_matches(word: str) -> Q:

@@ -53,7 +53,7 @@ class BulkForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = bulk_actions(user)
-        self.fields["assignee"].queryset = assignees(user)
+        self.fields["assignee"].queryset = assignees(user).only("pk", "first_name", "last_name", "username")
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
 
     def clean(self):
