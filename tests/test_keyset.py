@@ -268,3 +268,8 @@ def test_a_later_page_asks_no_more_queries_than_the_first(world, officer):
     # (their ids, then their rows): still a fixed number, whatever the page.
     (received, received_next), (due, due_next) = counts
     assert received == received_next and due <= due_next <= due + 2, counts
+
+
+def test_a_bad_date_leaves_the_sort_and_its_pages(world, officer):
+    pages, _ = walk(client_for(officer), "sort=due&due_after=2026-13-01")
+    assert [row for page in pages for row in page] == expected("due", Record.objects.all())

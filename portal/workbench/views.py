@@ -168,7 +168,8 @@ def _case_list(
     today = clock.today()
     listing = _listing(request, params)
     rows = listing.qs
-    sort = (listing.form.cleaned_data.get("sort") if listing.form.is_valid() else "") or DEFAULT_SORT
+    listing.form.is_valid()  # a bad date leaves the other filters, and the sort, applied
+    sort = getattr(listing.form, "cleaned_data", {}).get("sort") or DEFAULT_SORT
     if sort.lstrip("-") == "due":
         source = queries.NextDueSource(rows, user=request.user, today=today, descending=sort == "-due")
     else:
