@@ -145,6 +145,7 @@ from .celery import *  # noqa: E402
 from .chengxin import *  # noqa: E402
 from .dashboard import *  # noqa: E402
 from .headers import *  # noqa: E402
+from .keyset import *  # noqa: E402
 from .lockout import *  # noqa: E402
 from .logging import *  # noqa: E402
 from .mfa import *  # noqa: E402
@@ -154,4 +155,3 @@ from .pii import *  # noqa: E402
 from .rest import *  # noqa: E402
 from .storage import *  # noqa: E402
 from .uploads import *  # noqa: E402
-from .keyset import *  # noqa: E402
