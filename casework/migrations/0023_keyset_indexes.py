@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0020_search_bigrams"),
+        ("casework", "0022_audit_fewer_indexes"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
@@ -21,10 +21,6 @@ class Migration(migrations.Migration):
                 fields=["due_on", "record"],
                 name="deadline_open_due_record",
             ),
-        ),
-        migrations.AddIndex(
-            model_name="record",
-            index=models.Index(fields=["received_on", "id"], name="record_received_id"),
         ),
         migrations.AddIndex(
             model_name="record",
