@@ -6,6 +6,9 @@ list, detail, API endpoint and admin page, never a Python check after fetching a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -136,6 +139,28 @@ def declared_conflicts(user) -> Conflicts:
     )
 
 
+#: The declarations of the user a page is being built for (`conflicts_read_once`).
+_read_once: ContextVar[tuple[int, Conflicts] | None] = ContextVar("chengxin_conflicts", default=None)
+
+
+@contextmanager
+def conflicts_read_once(user, conflicts: Conflicts | None = None) -> Iterator[Conflicts]:
+    """While a page asks the guards about many objects of `user`'s (its actions, greyed out or
+    not), `role_refusal` reads the declarations once instead of once per question. Only for
+    building a page: a service changing state asks `has_conflict` afresh."""
+    conflicts = conflicts or declared_conflicts(user)
+    token = _read_once.set((user.pk, conflicts))
+    try:
+        yield conflicts
+    finally:
+        _read_once.reset(token)
+
+
+def _conflicts_of(user) -> Conflicts | None:
+    held = _read_once.get()
+    return held[1] if held is not None and held[0] == user.pk else None
+
+
 def has_conflict(user, record: Record) -> bool:
     return ConflictDeclaration.objects.filter(
         Q(user=user)
@@ -172,6 +197,7 @@ def role_refusal(user, record: Record | None, step: str | Step, *, conflicts: Co
         return PermissionDeniedError(
             _("您没有权限执行“%(step)s”操作。") % {"step": step.label}, code="permission_denied"
         )
+    conflicts = conflicts or _conflicts_of(user)
     if record is not None and (
         conflicts.cover(record) if conflicts is not None else has_conflict(user, record)
     ):

@@ -58,7 +58,8 @@ def record_list(*, user) -> QuerySet[Record]:
 
 def record_get(*, user, record_id: int) -> Record:
     deadlines = Prefetch("deadlines", queryset=visible_deadlines(user))
-    qs = record_list(user=user).select_related("determining_unit").prefetch_related("measures", deadlines)
+    qs = record_list(user=user).select_related("determining_unit", "assigned_officer", "disclosure_rule")
+    qs = qs.prefetch_related("measures", deadlines)
     try:
         return qs.get(pk=record_id)
     except (Record.DoesNotExist, ValueError, TypeError):
@@ -216,6 +217,21 @@ def accountability_get(*, user, accountability_id: int) -> Accountability:
         raise NotFoundError(_("责任追究案件不存在或您无权查看。"), code="not_found") from None
 
 
+def record_accountabilities(*, user, record: Record) -> QuerySet[Accountability]:
+    """The cases on a record the caller already fetched (record_get), each as
+    accountability_get gives it, in three queries for all of them."""
+    sanctions = sanction_list(user=user).prefetch_related("appeals")
+    return (
+        accountability_list(user=user)
+        .filter(record=record)
+        .prefetch_related(
+            Prefetch("sanctions", queryset=sanctions, to_attr="visible_sanctions"),
+            Prefetch("persons", queryset=visible_people(user), to_attr="visible_persons"),
+        )
+        .order_by("pk")
+    )
+
+
 def accountability_deadlines(case: Accountability) -> QuerySet[Deadline]:
     """The time limits running on a case the caller already fetched through the queries
     above: its appeal window and HR execution limit, and its appeals' decision limits."""
@@ -291,6 +307,19 @@ def rectification_get(*, user, rectification_id: int) -> Rectification:
     return rectification
 
 
+def record_rectifications(*, user, record: Record) -> QuerySet[Rectification]:
+    """The orders on a record the caller already fetched (record_get), newest first, with
+    their items and the items' extension requests: three queries for all of them."""
+    items = RectificationItem.objects.order_by("number").prefetch_related("extensions")
+    return (
+        visible_rectifications(user)
+        .filter(record=record)
+        .select_related("record__subject_organisation", "drafted_by", "issued_by", "head_signed_by")
+        .prefetch_related(Prefetch("items", queryset=items))
+        .order_by("-created_at", "-id")
+    )
+
+
 def _attach_owned(rectification: Rectification, user) -> None:
     """Deadlines and attachments point at their owner generically: two queries for all
     (the files, those `user` may have: visible_attachments)."""
@@ -328,7 +357,11 @@ def rectification_item_get(*, user, item_id: int) -> RectificationItem:
 
 
 def attachment_list(*, user, record_id: int) -> QuerySet[Attachment]:
-    record = record_get(user=user, record_id=record_id)
+    return record_attachments(user=user, record=record_get(user=user, record_id=record_id))
+
+
+def record_attachments(*, user, record: Record) -> QuerySet[Attachment]:
+    """attachment_list of a record the caller already fetched (record_get)."""
     return visible_attachments(user).filter(record=record).select_related("uploaded_by", "owner_type")
 
 

@@ -28,7 +28,15 @@ from casework.permissions import CONFLICT_OF_INTEREST, Conflicts, declared_confl
 from .kinds import kind_of
 from .specs import ActionSpec, spec_for, specs_for
 
-__all__ = ["Action", "action_url", "available_actions", "refusal", "step_actions", "step_refusal"]
+__all__ = [
+    "Action",
+    "action_url",
+    "available_actions",
+    "page_conflicts",
+    "refusal",
+    "step_actions",
+    "step_refusal",
+]
 
 
 @dataclass(frozen=True)
@@ -53,7 +61,7 @@ def action_url(kind: str, pk: int, step: str) -> str:
     return reverse("case-action", kwargs={"kind": kind, "pk": pk, "step": step})
 
 
-def _conflicts(user) -> Conflicts:
+def page_conflicts(user) -> Conflicts:
     """The user's 回避 declarations, read once per request (pages list many records, each
     with several steps); the service the form calls checks them afresh."""
     if not hasattr(user, "_chengxin_conflicts"):
@@ -64,7 +72,7 @@ def _conflicts(user) -> Conflicts:
 def _who(user, obj, spec: ActionSpec) -> Refusal | None:
     if spec.who is not None:
         return spec.who(user, obj)
-    return role_refusal(user, kind_of(obj).record(obj), spec.step, conflicts=_conflicts(user))
+    return role_refusal(user, kind_of(obj).record(obj), spec.step, conflicts=page_conflicts(user))
 
 
 def _state(user, obj, spec: ActionSpec) -> Refusal | None:

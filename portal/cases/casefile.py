@@ -16,7 +16,7 @@ from casework.errors import DomainError
 from casework.lifecycle import RecordState
 from casework.models import AttachmentVisibility
 from casework.models.records import DeadlineStatus
-from casework.permissions import SEE_ALL_ROLES, has_role, may_see_id_numbers
+from casework.permissions import SEE_ALL_ROLES, conflicts_read_once, has_role, may_see_id_numbers
 from casework.rule_table import RuleCode
 from casework.services import attachments as attachment_svc
 from notices import context as notice_context
@@ -24,7 +24,7 @@ from notices import queries as notice_queries
 from notices.lifecycle import NoticeState
 from portal.public import scrub
 
-from .actions import step_actions
+from .actions import page_conflicts, step_actions
 from .timeline import timeline
 
 
@@ -46,8 +46,9 @@ class DueDate:
         return self.due_on == clock.today()
 
 
-def due_dates(deadlines) -> list[DueDate]:
+def due_dates(deadlines, work=None) -> list[DueDate]:
     today = clock.today()
+    work = work or calendar.current()
     shown = []
     for d in deadlines:
         if d.status != DeadlineStatus.OPEN:
@@ -57,7 +58,7 @@ def due_dates(deadlines) -> list[DueDate]:
             DueDate(
                 label=d.label,
                 due_on=d.due_on,
-                days_left=calendar.working_days_left(d.due_on, today),
+                days_left=calendar.working_days_left(d.due_on, today, work=work),
                 overdue=rules.is_overdue(d, today),
                 lapsed=passed and d.kind in rules.SUBJECT_WINDOWS,
                 provisional=d.provisional,
@@ -79,9 +80,11 @@ class Part:
 
 
 class Owned:
-    """The record's deadlines and files, by the object they belong to."""
+    """The record's deadlines and files, by the object they belong to: read once for the
+    whole page, as is the calendar the days left are counted in."""
 
     def __init__(self, deadlines, files):
+        self.work = calendar.current()
         self.deadlines, self.files = defaultdict(list), defaultdict(list)
         for d in deadlines:
             self.deadlines[(d.owner_type_id, d.owner_id)].append(d)
@@ -97,7 +100,7 @@ class Owned:
         return Part(
             obj=obj,
             actions=step_actions(user, obj),
-            deadlines=due_dates(self.deadlines[key] if deadlines is None else deadlines),
+            deadlines=due_dates(self.deadlines[key] if deadlines is None else deadlines, self.work),
             files=self.files[key] if files is None else files,
             children=list(children),
             extra=list(extra),
@@ -106,30 +109,22 @@ class Owned:
 
 def _rectifications(user, record, owned: Owned) -> list[Part]:
     parts = []
-    for listed in queries.rectification_list(user=user, record_id=record.pk):
-        order = queries.rectification_get(user=user, rectification_id=listed.pk)
+    for order in queries.record_rectifications(user=user, record=record):
         items = [
             owned.part(
-                user,
-                item,
-                extra=[owned.part(user, x, deadlines=[], files=[]) for x in item.extensions.all()],
-                deadlines=item.owned_deadlines,
-                files=item.owned_attachments,
+                user, item, extra=[owned.part(user, x, deadlines=[], files=[]) for x in item.extensions.all()]
             )
             for item in order.items.all()
         ]
-        parts.append(
-            owned.part(
-                user, order, children=items, deadlines=order.owned_deadlines, files=order.owned_attachments
-            )
-        )
+        parts.append(owned.part(user, order, children=items))
     return parts
 
 
 def _accountability(user, record, owned: Owned) -> list[Part]:
     parts = []
-    for listed in queries.accountability_list(user=user).filter(record=record).order_by("pk"):
-        case = queries.accountability_get(user=user, accountability_id=listed.pk)
+    for case in queries.record_accountabilities(user=user, record=record):
+        for sanction in case.visible_sanctions:
+            sanction.accountability = case  # its record read with the case: none per sanction
         decisions = [
             owned.part(
                 user,
@@ -140,10 +135,18 @@ def _accountability(user, record, owned: Owned) -> list[Part]:
             )
             for sanction in case.visible_sanctions
         ]
-        parts.append(
-            owned.part(user, case, children=decisions, deadlines=queries.accountability_deadlines(case))
-        )
+        # The case's own time limits and those of its appeals (their decision limits).
+        appeals = [a for sanction in case.visible_sanctions for a in sanction.appeals.all()]
+        deadlines = [d for obj in (case, *appeals) for d in owned.deadlines[owned.key(obj)]]
+        parts.append(owned.part(user, case, children=decisions, deadlines=deadlines))
     return parts
+
+
+def _read(parts: dict[str, list[Part]]) -> list:
+    """The orders' items and the cases' persons, which the timeline's changed fields name."""
+    items = [child.obj for order in parts["rectifications"] for child in order.children]
+    persons = [p for case in parts["accountability"] for p in getattr(case.obj, "visible_persons", [])]
+    return [*items, *persons, *(d.obj.person for case in parts["accountability"] for d in case.children)]
 
 
 def _subject(user, record) -> dict:
@@ -192,14 +195,24 @@ NEXT_FOR_PRE_NOTICE = {
 
 
 def build(user, record) -> dict:
-    """The case page's context."""
+    """The case page's context; the user's 回避 declarations read once for all its guards."""
+    with conflicts_read_once(user, page_conflicts(user)):
+        return _build(user, record)
+
+
+def _build(user, record) -> dict:
     internal = has_role(user, *SEE_ALL_ROLES)
     clean = (lambda text: text or "") if may_see_id_numbers(user) else scrub
-    owned = Owned(record.deadlines.all(), queries.attachment_list(user=user, record_id=record.pk))
-    objections = queries.objection_list_for_record(user=user, record_id=record.pk).order_by("pk")
-    repairs = queries.repair_list_for_record(user=user, record_id=record.pk).order_by("pk")
+    # `record` comes from record_get: its sub-lists need not ask again whether it is visible.
+    owned = Owned(record.deadlines.all(), queries.record_attachments(user=user, record=record))
+    objections = queries.objection_list(user=user).filter(record=record).order_by("pk")
+    repairs = queries.repair_list(user=user).filter(record=record).order_by("pk")
     notices = notice_queries.visible_notices(user).filter(record=record).order_by("pk")
     notice_rows = [(n, reverse("notice-page", args=[n.pk])) for n in notices]
+    parts = {
+        "rectifications": _rectifications(user, record, owned),
+        "accountability": _accountability(user, record, owned),
+    }
     return {
         "record": record,
         "subject": _subject(user, record),
@@ -209,12 +222,12 @@ def build(user, record) -> dict:
         "legal_basis": clean(record.legal_basis),
         "record_part": owned.part(user, record),
         "objections": [owned.part(user, o) for o in objections],
-        "rectifications": _rectifications(user, record, owned),
-        "accountability": _accountability(user, record, owned),
+        "rectifications": parts["rectifications"],
+        "accountability": parts["accountability"],
         "repairs": [owned.part(user, r) for r in repairs],
         "notices": notice_rows,
         "pre_notice": _pre_notice(record, notice_rows),
-        "timeline": timeline(user, record, internal=internal, clean=clean),
+        "timeline": timeline(user, record, internal=internal, clean=clean, known=_read(parts)),
         "today": clock.today(),
         # The form on each file changing its class (portal.cases.views.attachment_visibility).
         "may_class_files": attachment_svc.may_set_visibility(user, record),

@@ -115,9 +115,18 @@ class Names:
             if isinstance(pk, int | str) and str(pk).isdigit():
                 self.wanted[related].add(int(pk))
 
+    def know(self, objects: Iterable) -> None:
+        """Name objects the page has read already: `load` does not read them again."""
+        for obj in objects:
+            if obj is not None:
+                self.found[(type(obj), str(obj.pk))] = _name_of(obj)
+
     def load(self) -> None:
         for related, pks in self.wanted.items():
-            for pk, obj in related._default_manager.in_bulk(pks).items():
+            missing = {pk for pk in pks if (related, str(pk)) not in self.found}
+            if not missing:
+                continue
+            for pk, obj in related._default_manager.in_bulk(missing).items():
                 self.found[(related, str(pk))] = _name_of(obj)
 
     def name(self, related: type, pk) -> str:

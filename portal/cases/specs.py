@@ -219,7 +219,8 @@ def _rectification_specs() -> list[ActionSpec]:
 
 
 def _may_extend(item) -> bool:
-    return not item.extension_used and not item.extensions.filter(state=RequestState.PENDING).exists()
+    # From the item's extensions as read (the case page prefetches them): no query per item.
+    return not item.extension_used and all(x.state != RequestState.PENDING for x in item.extensions.all())
 
 
 def _item_specs() -> list[ActionSpec]:

@@ -70,15 +70,25 @@ def _about(entry, model, record, clean) -> str:
     return {"name": name, "kind name": f"{kind} {name}"}.get(about, kind)
 
 
-def timeline(user, record, *, internal: bool, clean=str) -> list[Entry]:
-    """The record's trail as this user may read it; `clean` scrubs free text they may not see."""
+def timeline(user, record, *, internal: bool, clean=str, known=()) -> list[Entry]:
+    """The record's trail as this user may read it; `clean` scrubs free text they may not see;
+    `known`: objects the page read already, named in the changed fields without a query."""
     entries = [
         (entry, entry.content_type.model_class())
-        for entry in queries.record_audit_entries(user=user, record_id=record.pk).select_related(
-            "content_type"
-        )
+        # `record` comes from record_get: one query for the whole trail.
+        for entry in queries.visible_audit_entries(user)
+        .filter(record=record)
+        .select_related("content_type")
+        .order_by("seq")
     ]
     names = changes.Names()
+    read = [
+        record.subject_organisation,
+        record.subject_person,
+        record.assigned_officer,
+        record.disclosure_rule,
+    ]
+    names.know([record, *read, *known])
     if internal:
         for entry, model in entries:
             changes.collect(model, entry.diff, names)
