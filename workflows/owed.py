@@ -129,6 +129,7 @@ def owed_items(user) -> list[RectificationItem]:
             state__in=EVIDENCE_ITEM_STATES,
         )
         .select_related("rectification__record")
+        .prefetch_related("extensions")  # whether an extension may be asked: none per item
         .annotate(due_on=earliest_open(RectificationItem, ITEM_DEADLINES), evidence=evidence_count())
         .order_by(F("due_on").asc(nulls_last=True), "rectification_id", "number")
     )
@@ -169,8 +170,12 @@ def answers_owed(user) -> list[Deadline]:
             record__subject_organisation_id=user.organisation_id, kind__in=ANSWERS, status=DeadlineStatus.OPEN
         )
         .select_related("record", "owner_type")
+        .prefetch_related("owner")  # one query per kind of owner, not one per deadline
         .order_by("due_on", "pk")
     )
+    for deadline in deadlines:  # the owner's record is the deadline's, read with it
+        if deadline.owner is not None and getattr(deadline.owner, "record_id", None) == deadline.record_id:
+            deadline.owner.record = deadline.record
     deadlines = with_due([d for d in deadlines if _answerable(user, d)])
     types = {t for answer in ANSWERS.values() for t in answer.notice_types}
     notices = unit_notices(user).filter(record__in={d.record_id for d in deadlines}, type_code__in=types)

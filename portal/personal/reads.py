@@ -22,7 +22,7 @@ from casework.models import (
     RepairApplication,
     Sanction,
 )
-from casework.permissions import has_role, is_subject_side, may_see_id_numbers
+from casework.permissions import conflicts_read_once, has_role, is_subject_side, may_see_id_numbers
 from casework.queries import (
     objection_list,
     organisation_list,
@@ -39,7 +39,8 @@ from casework.services.honours import HONOURS_ROLES, IntegrityFile, integrity_fi
 from casework.services.repair.eligibility import Eligibility, repair_eligibility
 from notices.models import Notice
 from notices.queries import about_own_sanctions, visible_notices
-from portal.cases.actions import Action, available_actions
+from portal.cases.actions import Action, available_actions, page_conflicts
+from portal.unit.work import latest
 
 #: The case-action step (portal.cases.specs) that files a repair application on a record.
 APPLY_ACTION = "repair"
@@ -92,38 +93,56 @@ class PersonalFile:
     sanctions: list[tuple[Sanction, list[Action]]]
 
 
-def _record_actions(user, record: Record) -> list[Action]:
+def record_actions(user, record: Record) -> list[Action]:
     """The record's actions but applying for repair: that goes through the conditions page,
     which offers it only once every condition is met."""
     return [a for a in available_actions(user, record) if a.step != APPLY_ACTION]
 
 
+def own_records(user, person) -> QuerySet[Record]:
+    return record_list(user=user).filter(subject_person=person).order_by("-determination_date", "-pk")
+
+
+def own_notices(user, person) -> QuerySet[Notice]:
+    return (
+        visible_notices(user)
+        .filter(Q(record__subject_person=person) | about_own_sanctions(person.pk))
+        .select_related("record")
+        .order_by("-issued_on", "-pk")
+    )
+
+
 def personal_file(user) -> PersonalFile:
+    """Each list the latest `latest.LATEST` rows (a page of its own has the rest), every
+    guard asked with the user's 回避 declarations read once."""
     person = person_get(user=user, person_id=user.person_id)
     today = clock.today()
-    records = record_list(user=user).filter(subject_person=person).order_by("-determination_date", "-pk")
-    return PersonalFile(
-        person=person,
-        today=today,
-        records=[OwnRecord(r, _record_actions(user, r)) for r in records],
-        file=integrity_file(person, on=today),
-        # By the record's subject, not by who typed the filing in: the officer records the
-        # objections and applications the person sent on paper (validation.filing_date).
-        objections=objection_list(user=user)
-        .filter(record__subject_person=person)
-        .order_by("-received_on", "-pk"),
-        repairs=repair_list(user=user).filter(record__subject_person=person).order_by("-submitted_on", "-pk"),
-        appeals=Appeal.objects.filter(sanction__in=sanction_list(user=user).filter(person=person))
-        .select_related("sanction")
-        .order_by("-filed_on", "-pk"),
-        notices=visible_notices(user)
-        .filter(Q(record__subject_person=person) | about_own_sanctions(person.pk))
-        .order_by("-issued_on", "-pk"),
-        sanctions=[
-            (sanction, available_actions(user, sanction))
-            for sanction in sanction_list(user=user).filter(person=person).order_by("-pk")
-        ],
-    )
+    with conflicts_read_once(user, page_conflicts(user)):
+        records = latest(own_records(user, person))
+        sanctions = latest(sanction_list(user=user).filter(person=person).order_by("-pk"))
+        return PersonalFile(
+            person=person,
+            today=today,
+            records=records.with_rows([OwnRecord(r, record_actions(user, r)) for r in records]),
+            file=integrity_file(person, on=today),
+            # By the record's subject, not by who typed the filing in: the officer records the
+            # objections and applications the person sent on paper (validation.filing_date).
+            objections=latest(
+                objection_list(user=user)
+                .filter(record__subject_person=person)
+                .order_by("-received_on", "-pk")
+            ),
+            repairs=latest(
+                repair_list(user=user).filter(record__subject_person=person).order_by("-submitted_on", "-pk")
+            ),
+            appeals=latest(
+                Appeal.objects.filter(sanction__in=sanction_list(user=user).filter(person=person))
+                .select_related("sanction")
+                .order_by("-filed_on", "-pk")
+            ),
+            notices=latest(own_notices(user, person)),
+            sanctions=sanctions.with_rows([(s, available_actions(user, s)) for s in sanctions]),
+        )
 
 
 @dataclass(frozen=True)

@@ -10,15 +10,21 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework.errors import DomainError, NotFoundError
 from casework.http import client_ip
+from casework.permissions import conflicts_read_once
+from casework.queries import person_get
 from casework.services import honours
+from portal.cases.actions import page_conflicts
+from portal.unit.work import PAGE_SIZE
 
 from . import reads
 from .forms import HonoursForm, HonoursSearchForm
@@ -30,6 +36,33 @@ def home(request: HttpRequest) -> HttpResponse:
     if not reads.is_civil_servant(request.user):
         raise PermissionDenied(_("“我的记录”供公务员本人查看。"))
     return render(request, "portal/personal/home.html", {"mine": reads.personal_file(request.user)})
+
+
+#: The whole lists behind the latest rows of /me/: (rows, template, title).
+LISTS = {
+    "records": (reads.own_records, "portal/personal/_records.html", gettext_lazy("关于我的失信记录")),
+    "notices": (reads.own_notices, "portal/personal/_notices.html", gettext_lazy("我的文书")),
+}
+
+
+@login_required
+@require_safe
+def full_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """One of the civil servant's lists in full, a page at a time."""
+    user = request.user
+    if not reads.is_civil_servant(user):
+        raise PermissionDenied(_("“我的记录”供公务员本人查看。"))
+    rows, template, title = LISTS[kind]
+    person = person_get(user=user, person_id=user.person_id)
+    page = Paginator(rows(user, person), PAGE_SIZE).get_page(request.GET.get("page"))
+    with conflicts_read_once(user, page_conflicts(user)):
+        shown = (
+            [reads.OwnRecord(r, reads.record_actions(user, r)) for r in page]
+            if kind == "records"
+            else list(page)
+        )
+    context = {"page": page, "rows": shown, "table": template, "title": title, "mine": {kind: shown}}
+    return render(request, "portal/personal/list.html", context)
 
 
 @login_required

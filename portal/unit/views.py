@@ -12,18 +12,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from casework import clock, queries
 from casework.errors import DomainError, NotFoundError
 from casework.http import client_ip
 from casework.models import RectificationItem
-from casework.permissions import UNIT_ROLES, has_role, role_refusal
+from casework.permissions import UNIT_ROLES, conflicts_read_once, has_role, role_refusal
 from casework.services import attachments
 from casework.services.rectification import rectification_item_add_evidence
+from portal.cases.actions import page_conflicts
 from portal.dashboard.views import unit_board
 
 from . import work
@@ -54,22 +57,56 @@ def _item(user, pk: int) -> RectificationItem:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     user = _unit_member(request)
+    with conflicts_read_once(user, page_conflicts(user)):
+        return render(request, "portal/unit/home.html", _home(user))
+
+
+def _home(user) -> dict:
+    """The unit's open work in full; what it filed, its records and notices, the latest
+    `work.LATEST` of each with a link to the whole list (a unit's history grows for years)."""
     rectifications = work.running_rectifications(user)
     owes = work.unit_owes(user)  # the same rows as the inbox's
-    context = {
+    records = work.latest(work.unit_records(user))
+    return {
         "unit": user.organisation,
         "today": clock.today(),
         "owed": [(i, actions_for(user, i)) for i in owes.items],
         "uploads": has_role(user, *attachments.POLICIES[RectificationItem].roles),
         "rectifications": [(r, actions_for(user, r)) for r in rectifications],
         "answers": [(d, actions_for(user, d.owner, only=work.ANSWER_FORMS[d.kind])) for d in owes.answers],
-        "objections": work.objections_filed(user),
-        "repairs": work.repairs_filed(user),
-        "records": [(r, actions_for(user, r)) for r in work.unit_records(user)],
-        "notices": work.unit_notices(user),
+        "objections": work.latest(work.objections_filed(user)),
+        "repairs": work.latest(work.repairs_filed(user)),
+        "records": records.with_rows([(r, actions_for(user, r)) for r in records]),
+        "notices": work.latest(work.unit_notices(user)),
         "board": unit_board(user, clock.today()),
     }
-    return render(request, "portal/unit/home.html", context)
+
+
+#: The whole lists behind the home page's latest rows: (rows, template, title).
+LISTS = {
+    "records": (work.unit_records, "portal/unit/_records_table.html", gettext_lazy("本单位的失信记录")),
+    "notices": (work.unit_notices, "portal/unit/_notices_table.html", gettext_lazy("本单位收到的文书")),
+    "objections": (work.objections_filed, "portal/unit/_filed_table.html", gettext_lazy("本单位提出的异议")),
+    "repairs": (
+        work.repairs_filed,
+        "portal/unit/_filed_table.html",
+        gettext_lazy("本单位提出的信用修复申请"),
+    ),
+}
+
+
+@login_required
+@require_safe
+def full_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """One of the unit's lists in full, a page of `work.PAGE_SIZE` at a time."""
+    user = _unit_member(request)
+    rows, template, title = LISTS[kind]
+    page = Paginator(rows(user), work.PAGE_SIZE).get_page(request.GET.get("page"))
+    with conflicts_read_once(user, page_conflicts(user)):
+        shown = [(r, actions_for(user, r)) for r in page] if kind == "records" else list(page)
+    context = {"unit": user.organisation, "page": page, "rows": shown, "table": template, "title": title}
+    context[kind] = shown
+    return render(request, "portal/unit/list.html", context)
 
 
 def upload_refusal(user, item: RectificationItem) -> str:

@@ -27,6 +27,31 @@ from casework.rule_table import RuleCode
 from casework.services.rectification import ITEM_DEADLINES, sign_off_is_current
 from workflows.owed import Due, due, earliest_open, evidence_count, unit_notices, unit_owes  # noqa: F401
 
+#: How many rows of a growing list the home page shows; the rest are on the list's own page.
+LATEST = 20
+#: Rows per page of a whole list.
+PAGE_SIZE = 50
+
+
+class Latest(list):
+    """The first LATEST rows of a list, and whether there are more (`more`)."""
+
+    more = False
+
+    def with_rows(self, rows) -> Latest:
+        shown = Latest(rows)
+        shown.more = self.more
+        return shown
+
+
+def latest(rows: QuerySet) -> Latest:
+    """The first LATEST rows in one query (one row more tells whether the list goes on)."""
+    found = list(rows[: LATEST + 1])
+    shown = Latest(found[:LATEST])
+    shown.more = len(found) > LATEST
+    return shown
+
+
 #: The action form (portal.cases step slug) that answers each kind of time limit the unit owes.
 ANSWER_FORMS = {RuleCode.DEFENCE_WINDOW: "submit-defence", RuleCode.WRITTEN_EXPLANATION: "explanation"}
 
