@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import CommandError
+from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 
 #: Set on a request whose sign-in was refused here: the forms and the API say why.
@@ -42,6 +44,19 @@ class ModelBackendWithoutDemoAccounts(ModelBackend):
                 setattr(request, REFUSED, True)
             raise PermissionDenied(str(MESSAGE))
         return super().authenticate(request, username, password, **kwargs)
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """ModelBackend's, read in one query rather than two (the user's own permissions and
+        their groups'): every page asks for the user's roles (casework.permissions.roles_of)."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            perms = Permission.objects.all()
+            if not user_obj.is_superuser:
+                perms = perms.filter(Q(user=user_obj) | Q(group__user=user_obj))
+            rows = perms.values_list("content_type__app_label", "codename").order_by()
+            user_obj._perm_cache = {f"{app}.{codename}" for app, codename in rows}
+        return user_obj._perm_cache
 
 
 def refuse_seeding() -> None:

@@ -156,7 +156,7 @@ def conflicts_read_once(user, conflicts: Conflicts | None = None) -> Iterator[Co
         _read_once.reset(token)
 
 
-def _conflicts_of(user) -> Conflicts | None:
+def conflicts_held(user) -> Conflicts | None:
     held = _read_once.get()
     return held[1] if held is not None and held[0] == user.pk else None
 
@@ -197,7 +197,7 @@ def role_refusal(user, record: Record | None, step: str | Step, *, conflicts: Co
         return PermissionDeniedError(
             _("您没有权限执行“%(step)s”操作。") % {"step": step.label}, code="permission_denied"
         )
-    conflicts = conflicts or _conflicts_of(user)
+    conflicts = conflicts or conflicts_held(user)
     if record is not None and (
         conflicts.cover(record) if conflicts is not None else has_conflict(user, record)
     ):

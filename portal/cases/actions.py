@@ -23,7 +23,13 @@ from django.utils.translation import gettext as _
 
 from casework.errors import DomainError
 from casework.guards import Refusal, illegal_state
-from casework.permissions import CONFLICT_OF_INTEREST, Conflicts, declared_conflicts, role_refusal
+from casework.permissions import (
+    CONFLICT_OF_INTEREST,
+    Conflicts,
+    conflicts_held,
+    declared_conflicts,
+    role_refusal,
+)
 
 from .kinds import kind_of
 from .specs import ActionSpec, spec_for, specs_for
@@ -63,7 +69,11 @@ def action_url(kind: str, pk: int, step: str) -> str:
 
 def page_conflicts(user) -> Conflicts:
     """The user's 回避 declarations, read once per request (pages list many records, each
-    with several steps); the service the form calls checks them afresh."""
+    with several steps), or those the page holds (casework.permissions.conflicts_read_once);
+    the service the form calls checks them afresh."""
+    held = conflicts_held(user)
+    if held is not None:
+        return held
     if not hasattr(user, "_chengxin_conflicts"):
         user._chengxin_conflicts = declared_conflicts(user)
     return user._chengxin_conflicts

@@ -16,7 +16,7 @@ from casework.errors import DomainError
 from casework.lifecycle import RecordState
 from casework.models import AttachmentVisibility
 from casework.models.records import DeadlineStatus
-from casework.permissions import SEE_ALL_ROLES, conflicts_read_once, has_role, may_see_id_numbers
+from casework.permissions import SEE_ALL_ROLES, Conflicts, conflicts_read_once, has_role, may_see_id_numbers
 from casework.rule_table import RuleCode
 from casework.services import attachments as attachment_svc
 from notices import context as notice_context
@@ -24,7 +24,7 @@ from notices import queries as notice_queries
 from notices.lifecycle import NoticeState
 from portal.public import scrub
 
-from .actions import page_conflicts, step_actions
+from .actions import step_actions
 from .timeline import timeline
 
 
@@ -194,9 +194,15 @@ NEXT_FOR_PRE_NOTICE = {
 }
 
 
+#: What every guard on the case page finds of the user's 回避 declarations: the record was
+#: read through visible_records, which leaves out every subject the user declared one for,
+#: and everything on the page belongs to that record.
+NO_CONFLICT = Conflicts(frozenset(), frozenset())
+
+
 def build(user, record) -> dict:
-    """The case page's context; the user's 回避 declarations read once for all its guards."""
-    with conflicts_read_once(user, page_conflicts(user)):
+    """The case page's context, its guards asked without reading the declarations again."""
+    with conflicts_read_once(user, NO_CONFLICT):
         return _build(user, record)
 
 
