@@ -82,7 +82,7 @@ def grow_records(record: Record, count: int, start: int) -> list[Record]:
         for deadline in Deadline.objects.filter(record=record, owner_type=record_type):
             deadlines += _copies(deadline, 1, copied.pk, record_id=copied.pk, owner_id=copied.pk)
         for notice in originals:
-            k = 100_000 + len(notices)  # a number of its own for each copy
+            k = 100_000 + copied.pk * 100 + len(notices) % 100  # a number of its own for each copy
             notices += _copies(
                 notice,
                 1,

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -107,9 +108,19 @@ class Owned:
         )
 
 
-def _rectifications(user, record, owned: Owned) -> list[Part]:
+def _orders(user, record, internal: bool) -> list:
+    orders = queries.record_rectifications(user=user, record=record)
+    if not internal:
+        return list(orders)
+    # The commission sees every order of the record: read once, they also answer the guard of
+    # a new order (one runs at a time: rectification.new_order_refusal), asked afterwards.
+    prefetch_related_objects([record], Prefetch("rectifications", queryset=orders))
+    return list(record.rectifications.all())
+
+
+def _rectifications(user, record, owned: Owned, internal: bool) -> list[Part]:
     parts = []
-    for order in queries.record_rectifications(user=user, record=record):
+    for order in _orders(user, record, internal):
         items = [
             owned.part(
                 user, item, extra=[owned.part(user, x, deadlines=[], files=[]) for x in item.extensions.all()]
@@ -216,7 +227,7 @@ def _build(user, record) -> dict:
     notices = notice_queries.visible_notices(user).filter(record=record).order_by("pk")
     notice_rows = [(n, reverse("notice-page", args=[n.pk])) for n in notices]
     parts = {
-        "rectifications": _rectifications(user, record, owned),
+        "rectifications": _rectifications(user, record, owned, internal),
         "accountability": _accountability(user, record, owned),
     }
     return {

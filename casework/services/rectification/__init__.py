@@ -134,7 +134,8 @@ def new_order_refusal(record: Record) -> Refusal | None:
     if record.subject_person_id:
         # The steps after service are the unit's (liaison, head): a person has neither.
         return DomainError(_("整改通知只对失信单位下达。"), field="record", code="subject")
-    if record.rectifications.filter(state__in=RECTIFICATION_RUNNING).exists():
+    # The record's orders (a few): a page that read them already asks no query here.
+    if any(order.state in RECTIFICATION_RUNNING for order in record.rectifications.all()):
         return DomainError(_("该记录已有未办结的整改。"), field="record", code="duplicate")
     return None
 
