@@ -3,8 +3,8 @@ only disclosed records, the objection label, search by unit name, 404 for what i
 never an ID-card number, and the English switch."""
 
 import datetime as dt
-from html import unescape
 import re
+from html import unescape
 
 import pytest
 from django.test import Client
