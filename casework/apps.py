@@ -2,7 +2,7 @@ import sys
 
 from django.apps import AppConfig
 from django.db import connections
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,8 +20,15 @@ class CaseworkConfig(AppConfig):
             second_factor,  # noqa: F401  (its audit actions' labels)
             signin,  # noqa: F401  (the sign-in audit receivers)
         )
+        from .models import ConflictDeclaration
+        from .permissions import forget_declared_conflicts
         from .services import duties  # noqa: F401  (role changes in the admin, audited)
 
+        # A user object caches its declarations (permissions.declared_conflicts).
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_declared_conflicts, sender=ConflictDeclaration, dispatch_uid="casework-conflicts"
+            )
         # Sent once per app and run: connected for this app only, so once per `migrate`.
         post_migrate.connect(_checkpoint_after_migrate, sender=self, dispatch_uid="casework-audit-checkpoint")
 

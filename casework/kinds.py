@@ -91,11 +91,12 @@ class ObjectKind:
             return self.model.objects.all()
         if self.visible_query:
             return _imported(self.visible_query)(user=acting_user)
-        from .permissions import visible_records
+        from .permissions import record_scope, visible_records
 
         if not self.record_path:
             return visible_records(acting_user)
-        return self.model.objects.filter(**{f"{self.record_path}__in": visible_records(acting_user)})
+        # A join on its record, not `record IN (SELECT …)`: it nests inside others' filters.
+        return self.model.objects.filter(record_scope(acting_user, f"{self.record_path}__"))
 
     def get(self, acting_user, pk: int, *, lock: bool):
         """One object among those the user may see (locked when asked), or NotFoundError."""

@@ -12,7 +12,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from .errors import PermissionDeniedError
@@ -52,44 +52,62 @@ def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
-def _conflict_filter(user) -> Q:
-    # Each declaration names one subject; leave the other column's NULLs out of the
-    # subqueries, or `x IN (NULL)` makes the exclusion hide every record of the other kind.
-    conflicts = ConflictDeclaration.objects.filter(user=user)
-    return Q(
-        subject_organisation__in=conflicts.filter(organisation__isnull=False).values("organisation")
-    ) | Q(subject_person__in=conflicts.filter(person__isnull=False).values("person"))
+def record_scope(user, path: str = "") -> Q:
+    """The records this user may see, as a condition on `path` (the lookup from the rows
+    filtered to their record, "record__"; "" for records themselves).
+
+    A join on the row's own record, not `record IN (SELECT …)`: PostgreSQL plans it with
+    the row's other conditions. For a role that sees every record with no declared
+    conflict it asks only that the row has a record, so no records are read at all.
+    """
+    roles = roles_of(user)
+    if not roles:
+        return Q(pk__in=[])
+    if roles & SEE_ALL_ROLES:
+        conditions = Q(**{f"{path}isnull": False}) if path else Q()
+    else:
+        conditions = Q(pk__in=[])
+        # Once the prior notice was served the subject knows of the case, including when a
+        # defence sends it back to 拟认定 for an answer.
+        subject_visible = Q(**{f"{path}state__in": RECORD_SUBJECT_VISIBLE}) | Q(
+            **{f"{path}pre_notice_served_on__isnull": False}
+        )
+        if roles & UNIT_ROLES and user.organisation_id:
+            conditions |= subject_visible & Q(**{f"{path}subject_organisation_id": user.organisation_id})
+        if Role.CIVIL_SERVANT in roles and user.person_id:
+            conditions |= subject_visible & Q(**{f"{path}subject_person_id": user.person_id})
+        if Role.HR_ADMIN in roles:
+            conditions |= Q(**{f"{path}subject_person__isnull": False}) & subject_visible
+        if Role.INTAKE_OPERATOR in roles:
+            conditions |= Q(**{f"{path}created_by": user})
+    if declared_conflicts(user):
+        conditions &= ~_conflicted(user, path)
+    return conditions
+
+
+def _conflicted(user, path: str) -> Exists:
+    """One anti-join over the user's declarations: each names one subject, and the other
+    column's NULL equals nothing, so a declared unit never hides a person's records."""
+    return Exists(
+        ConflictDeclaration.objects.filter(user=user).filter(
+            Q(organisation=OuterRef(f"{path}subject_organisation"))
+            | Q(person=OuterRef(f"{path}subject_person"))
+        )
+    )
 
 
 def visible_records(user) -> QuerySet[Record]:
     """Records this user may see; a declared 回避 conflict hides the subject's records."""
-    roles = roles_of(user)
-    qs = Record.objects.all()
-    if not roles:
-        return qs.none()
-    conditions = Q(pk__in=[])
-    if roles & SEE_ALL_ROLES:
-        conditions = Q()
-    else:
-        # Once the prior notice was served the subject knows of the case, including when a
-        # defence sends it back to 拟认定 for an answer.
-        subject_visible = Q(state__in=RECORD_SUBJECT_VISIBLE) | Q(pre_notice_served_on__isnull=False)
-        if roles & UNIT_ROLES and user.organisation_id:
-            conditions |= subject_visible & Q(subject_organisation_id=user.organisation_id)
-        if Role.CIVIL_SERVANT in roles and user.person_id:
-            conditions |= subject_visible & Q(subject_person_id=user.person_id)
-        if Role.HR_ADMIN in roles:
-            conditions |= Q(subject_person__isnull=False) & subject_visible
-        if Role.INTAKE_OPERATOR in roles:
-            conditions |= Q(created_by=user)
-    return qs.filter(conditions).exclude(_conflict_filter(user))
+    if not roles_of(user):
+        return Record.objects.none()
+    return Record.objects.filter(record_scope(user))
 
 
 def sees_every_record(user) -> bool:
     """Whether `visible_records(user)` is every record: a role that sees all and no declared
     conflict. A count over rows hanging on records may then skip the records sub-query,
     which PostgreSQL answers by reading every record."""
-    return bool(roles_of(user) & SEE_ALL_ROLES) and not ConflictDeclaration.objects.filter(user=user).exists()
+    return bool(roles_of(user) & SEE_ALL_ROLES) and not declared_conflicts(user)
 
 
 def visible_people(user) -> QuerySet[Person]:
@@ -123,6 +141,9 @@ class Conflicts:
     organisation_ids: frozenset[int]
     person_ids: frozenset[int]
 
+    def __bool__(self) -> bool:
+        return bool(self.organisation_ids or self.person_ids)
+
     def cover(self, record: Record) -> bool:
         return (
             record.subject_organisation_id in self.organisation_ids
@@ -130,13 +151,30 @@ class Conflicts:
         )
 
 
+#: Bumped whenever a declaration is saved or deleted in this process (casework.signals): a
+#: user object's cached declarations older than this are read again.
+_conflicts_generation = [0]
+
+
+def forget_declared_conflicts(**_kwargs) -> None:
+    _conflicts_generation[0] += 1
+
+
 def declared_conflicts(user) -> Conflicts:
-    rows = ConflictDeclaration.objects.filter(user=user).values_list("organisation_id", "person_id")
-    rows = list(rows)
-    return Conflicts(
+    """The user's declarations, read once per user object (a request's): every visibility
+    filter of a page asks, and most users have none, which spares the filter altogether."""
+    if not getattr(user, "pk", None):
+        return Conflicts(frozenset(), frozenset())
+    cached = getattr(user, "_chengxin_declared", None)
+    if cached is not None and cached[0] == _conflicts_generation[0]:
+        return cached[1]
+    rows = list(ConflictDeclaration.objects.filter(user=user).values_list("organisation_id", "person_id"))
+    conflicts = Conflicts(
         frozenset(org for org, _person in rows if org is not None),
         frozenset(person for _org, person in rows if person is not None),
     )
+    user._chengxin_declared = (_conflicts_generation[0], conflicts)
+    return conflicts
 
 
 #: The declarations of the user a page is being built for (`conflicts_read_once`).

@@ -8,7 +8,7 @@ exist for them: `*_get` raises NotFoundError (404), never a permission error.
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Model, Prefetch, Q, QuerySet
+from django.db.models import CharField, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,8 @@ from .models import (
 from .permissions import (
     SEE_ALL_ROLES,
     UNIT_ROLES,
+    declared_conflicts,
+    record_scope,
     roles_of,
     visible_organisations,
     visible_people,
@@ -106,7 +108,7 @@ def organisation_get(*, user, organisation_id: int) -> Organisation:
 
 
 def objection_list(*, user) -> QuerySet[Objection]:
-    return Objection.objects.filter(record__in=visible_records(user)).select_related(
+    return Objection.objects.filter(record_scope(user, "record__")).select_related(
         "record", "filed_by", "decided_by"
     )
 
@@ -141,7 +143,7 @@ def _accountability_scopes(user) -> tuple[Q, Q]:
     roles = roles_of(user)
     whole, own = Q(pk__in=[]), Q(pk__in=[])
     if roles & SEE_ALL_ROLES:
-        whole |= Q(record__in=visible_records(user))
+        whole |= record_scope(user, "record__")
     if roles & {Role.OFFICER, Role.APPROVER}:
         whole |= Q(record__isnull=True)
     if Role.HR_ADMIN in roles:
@@ -164,7 +166,8 @@ def _conflicted_cases(user) -> Q:
 def _visible_cases(user, scope: Q) -> QuerySet[Accountability]:
     if not roles_of(user):
         return Accountability.objects.none()
-    return Accountability.objects.filter(scope).exclude(_conflicted_cases(user))
+    cases = Accountability.objects.filter(scope)
+    return cases.exclude(_conflicted_cases(user)) if declared_conflicts(user) else cases
 
 
 def visible_accountabilities(user) -> QuerySet[Accountability]:
@@ -254,7 +257,7 @@ def public_records() -> QuerySet[Record]:
 
 
 def repair_list(*, user) -> QuerySet[RepairApplication]:
-    return RepairApplication.objects.filter(record__in=visible_records(user)).select_related(
+    return RepairApplication.objects.filter(record_scope(user, "record__")).select_related(
         "record", "applicant", "commitment_signed_by", "decided_by"
     )
 
@@ -274,15 +277,20 @@ def repair_get(*, user, application_id: int) -> RepairApplication:
 # ── rectification (整改, DOMAIN §6.3) and attachments ───────────────────────────────
 
 
-def visible_rectifications(user) -> QuerySet[Rectification]:
-    qs = Rectification.objects.filter(record__in=visible_records(user))
+def _rectification_scope(user, path: str = "") -> Q:
+    """The orders this user may see, as a condition on `path` (joins, not nested `IN`)."""
+    scope = record_scope(user, f"{path}record__")
     if roles_of(user) & SEE_ALL_ROLES:
-        return qs
-    return qs.exclude(state__in=RECTIFICATION_UNSERVED)
+        return scope
+    return scope & ~Q(**{f"{path}state__in": RECTIFICATION_UNSERVED})
+
+
+def visible_rectifications(user) -> QuerySet[Rectification]:
+    return Rectification.objects.filter(_rectification_scope(user))
 
 
 def visible_rectification_items(user) -> QuerySet[RectificationItem]:
-    return RectificationItem.objects.filter(rectification__in=visible_rectifications(user))
+    return RectificationItem.objects.filter(_rectification_scope(user, "rectification__"))
 
 
 def rectification_list(*, user, record_id: int | None = None) -> QuerySet[Rectification]:
@@ -338,7 +346,7 @@ def _attach_owned(rectification: Rectification, user) -> None:
 
 
 def visible_extension_requests(user) -> QuerySet[ExtensionRequest]:
-    return ExtensionRequest.objects.filter(item__in=visible_rectification_items(user))
+    return ExtensionRequest.objects.filter(_rectification_scope(user, "item__rectification__"))
 
 
 def extension_request_get(*, user, request_id: int) -> ExtensionRequest:
@@ -389,15 +397,20 @@ def visible_objects(user) -> dict[type[Model], QuerySet]:
 
 def _about_visible(objects: dict, type_field: str, id_field: str, *, text_ids: bool = False) -> Q:
     """Rows naming (by `type_field`, `id_field`) one of `objects`; any other kind of object
-    (a notice, a deadline rule…) is left out: the caller decides who sees those."""
+    (a notice, a deadline rule…) is left out: the caller decides who sees those.
+
+    Each kind is an `EXISTS` on its primary key, which PostgreSQL may answer row by row
+    through the index or hash once; a text id (the audit trail's) is compared as text, as
+    casting it to a number could fail on another kind's id."""
     condition = Q(pk__in=[])
     for model, visible in objects.items():
-        ids = (
-            visible.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
-            if text_ids
-            else visible.values("pk")
-        )
-        condition |= Q(**{type_field: ContentType.objects.get_for_model(model), f"{id_field}__in": ids})
+        if text_ids:
+            named = Q(
+                **{f"{id_field}__in": visible.annotate(text_pk=Cast("pk", CharField())).values("text_pk")}
+            )
+        else:
+            named = Exists(visible.filter(pk=OuterRef(id_field)))
+        condition |= Q(**{type_field: ContentType.objects.get_for_model(model)}) & named
     return condition
 
 
@@ -416,7 +429,7 @@ def visible_attachments(user) -> QuerySet[Attachment]:
     staff see all on the records they see; anyone else a file about an object they see,
     and only when it is shared with the subject (a file the commission re-classed INTERNAL
     is gone for its uploader too: the class, not the uploader, decides)."""
-    qs = Attachment.objects.filter(record__in=visible_records(user))
+    qs = Attachment.objects.filter(record_scope(user, "record__"))
     if _sees_whole_records(user):
         return qs
     return qs.filter(visibility__in=SHARED_ATTACHMENTS).filter(
@@ -425,7 +438,7 @@ def visible_attachments(user) -> QuerySet[Attachment]:
 
 
 def visible_deadlines(user) -> QuerySet[Deadline]:
-    qs = Deadline.objects.filter(record__in=visible_records(user))
+    qs = Deadline.objects.filter(record_scope(user, "record__"))
     if _sees_whole_records(user):
         return qs
     return qs.filter(_about_visible(visible_objects(user), "owner_type", "owner_id"))
@@ -434,7 +447,7 @@ def visible_deadlines(user) -> QuerySet[Deadline]:
 def visible_audit_entries(user) -> QuerySet[AuditEntry]:
     """Entries about what the user may see; outside the commission, entries about objects of
     other apps (notices: their drafts are internal) are not shown in a record's trail."""
-    qs = AuditEntry.objects.filter(record__in=visible_records(user))
+    qs = AuditEntry.objects.filter(record_scope(user, "record__"))
     if _sees_whole_records(user):
         return qs
     objects = {
@@ -488,4 +501,4 @@ def nameable_users(*, user, role: str, record_id: int | None = None) -> QuerySet
 def sync_event_list(*, user) -> QuerySet[SyncEvent]:
     """The outbox towards the provincial platform, for the records the user sees. Commission only."""
     _require_commission(user)
-    return SyncEvent.objects.filter(record__in=visible_records(user)).select_related("record")
+    return SyncEvent.objects.filter(record_scope(user, "record__")).select_related("record")

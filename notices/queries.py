@@ -13,12 +13,12 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from casework.errors import NotFoundError
 from casework.models import Sanction
-from casework.permissions import UNIT_ROLES, roles_of, visible_records
+from casework.permissions import UNIT_ROLES, record_scope, roles_of
 from casework.queries import visible_objects
 from casework.roles import Role
 
@@ -32,7 +32,7 @@ def visible_notices(user) -> QuerySet[Notice]:
     roles = roles_of(user)
     notices = Notice.objects.select_related("issuer", "record")
     if roles & STAFF_ROLES:
-        return notices.filter(record__in=visible_records(user))
+        return notices.filter(record_scope(user, "record__"))
     subject = Q(pk__in=[])
     if roles & UNIT_ROLES and user.organisation_id:
         subject |= Q(record__subject_organisation_id=user.organisation_id)
@@ -51,8 +51,10 @@ def about_own_sanctions(person_id: int) -> Q:
 def _about_visible(user) -> Q:
     condition = Q(content_type__isnull=True)
     for model, visible in visible_objects(user).items():
-        condition |= Q(
-            content_type=ContentType.objects.get_for_model(model), object_id__in=visible.values("pk")
+        # EXISTS on the object's key: PostgreSQL probes the index for the unit's notices
+        # rather than listing every object the user may see.
+        condition |= Q(content_type=ContentType.objects.get_for_model(model)) & Exists(
+            visible.filter(pk=OuterRef("object_id"))
         )
     return condition
 
