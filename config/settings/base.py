@@ -155,3 +155,4 @@ from .pii import *  # noqa: E402
 from .rest import *  # noqa: E402
 from .storage import *  # noqa: E402
 from .uploads import *  # noqa: E402
+from .visibility import *  # noqa: E402
