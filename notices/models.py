@@ -227,6 +227,9 @@ class Notice(StepMachine, models.Model):
             models.Index(
                 fields=["drafted_at", "id"], name="notice_drafts", condition=models.Q(state="DRAFT")
             ),
+            # What a notice is about: a subject's visibility probes it by (kind, object), and
+            # a civil servant's decisions are found by it.
+            models.Index(fields=["content_type", "object_id"], name="notice_about"),
         ]
 
     def __str__(self) -> str:

@@ -376,6 +376,9 @@ class Deadline(models.Model):
                 condition=models.Q(status="OPEN"),
             ),
             models.Index(fields=["owner_type", "owner_id"], name="deadline_owner"),
+            # A subject's pages read the open limits of its records, record by record; the
+            # closed ones (most, after a year) would otherwise be read and dropped.
+            models.Index(fields=["record"], name="deadline_open_record", condition=models.Q(status="OPEN")),
             # Loading a year's holidays recomputes the provisional ones: a few, near year end.
             models.Index(
                 fields=["due_on"], name="deadline_provisional", condition=models.Q(provisional=True)
