@@ -87,3 +87,14 @@ def test_the_filter_is_one_anti_join_and_absent_without_a_declaration(approver, 
     sql = str(visible_records(approver).query)
     assert sql.count(table) == 1 and "NOT EXISTS" in sql.replace("NOT (EXISTS", "NOT EXISTS")
     assert " IN (SELECT" not in sql
+
+
+def test_postgresql_connections_compile_no_query_plans(is_postgres):
+    """JIT compilation cost more than the visibility queries it compiled (docs/performance.md)."""
+    if not is_postgres:
+        pytest.skip("a PostgreSQL setting")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

@@ -18,7 +18,8 @@ CHENGXIN_AUDIT_CHECKPOINT_FILE = Path(tempfile.mkdtemp(prefix="chengxin-test-aud
 # Django's flush (after every transactional test) TRUNCATEs every table; the audit trail's
 # trigger lets only a superuser session that asks for it do that (casework migration 0009).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c chengxin.allow_audit_truncate=on"
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c chengxin.allow_audit_truncate=on".strip()
 
 # A test-only object kind (tests/testapp), declared once, that the portal, the flows' lookups,
 # the timeline and the attachment policy must pick up with no edit elsewhere.
