@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0019_passwords_tokens"),
+        ("casework", "0020_search_bigrams"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
