@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("casework", "0021_scale_indexes"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("notices", "0007_ops2_render_lease"),
+        ("notices", "0008_notice_drafts_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
