@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0021_scale_indexes"),
+        ("casework", "0024_scale_indexes"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("notices", "0008_notice_drafts_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

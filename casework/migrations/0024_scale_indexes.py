@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0020_search_bigrams"),
+        ("casework", "0023_keyset_indexes"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
