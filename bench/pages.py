@@ -738,8 +738,11 @@ def table(results: list[dict], records: int, repeat: int) -> str:
         if r["requests"] != repeat:
             notes.append(f"{r['requests']} requests")
         note = f" ({'; '.join(notes)})" if notes else ""
-        count = f"{r['count']:,}" if r["count"] != cap + 1 else f"> {cap:,}"
-        same = "–" if r["same_count"] is None else (f"yes ({count})" if r["same_count"] else "NO")
+        if r["same_count"] is None:
+            same = "–"
+        else:
+            count = f"{r['count']:,}" if r["count"] != cap + 1 else f"> {cap:,}"
+            same = f"yes ({count})" if r["same_count"] else "NO"
         lines.append(
             f"| {r['page']} `{r['path']}` | {r['user'].removeprefix('bench-')} | {r['median_ms']:,.1f} ms | "
             f"{r['p95_ms']:,.1f} ms | {r['queries']} | {r['slowest_ms']:,.1f} ms | {r['sql_median_ms']:,.1f} ms | "
