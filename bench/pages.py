@@ -536,9 +536,9 @@ def facts() -> Facts:
 
     from casework.api.pagination import encode_cursor
     from casework.models import Record, User
+    from oversight.statistics.caseload import cases
     from portal import paging
     from portal.public import disclosed
-    from portal.workbench import queries
     from portal.workbench.filters import DEFAULT_SORT, keyset
 
     liaison = User.objects.get(username="bench-liaison")
@@ -553,7 +553,7 @@ def facts() -> Facts:
     # first), and the cursor the 199th page's 下一页 link carries: the page the old ?page=200 showed.
     deep = min(200, math.ceil(records / 25))
     after = tuple(before[(deep - 1) * 25 - 1]) if deep > 1 else ()
-    rows = queries.cases(user=User.objects.get(username="bench-officer"), today=TODAY)
+    rows = cases(user=User.objects.get(username="bench-officer"), today=TODAY)
     paginator = paging.KeysetPaginator(
         paging.QuerysetSource(rows, keyset(DEFAULT_SORT)), 25, f"cases:{DEFAULT_SORT}"
     )

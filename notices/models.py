@@ -225,7 +225,7 @@ class Notice(StepMachine, models.Model):
             models.Index(fields=["record", "type_code"], name="notice_record_type"),
             # The approvers' 待核准 (portal.workbench.worklists): a few drafts among millions issued.
             models.Index(
-                fields=["drafted_at", "id"], name="notice_drafts", condition=models.Q(state="DRAFT")
+                fields=["drafted_at", "id"], name="notice_drafts", condition=models.Q(state=NS.DRAFT)
             ),
             # What a notice is about: a subject's visibility probes it by (kind, object), and
             # a civil servant's decisions are found by it.

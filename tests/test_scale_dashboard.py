@@ -38,7 +38,7 @@ def shown(user) -> tuple[dict[str, int], str]:
 
 
 def direct_counts(records) -> dict[str, int]:
-    """在办 and 已逾期 counted straight from the tables (portal.workbench.queries' definitions)."""
+    """在办 and 已逾期 counted straight from the tables (oversight.statistics.caseload's definitions)."""
     running = Deadline.objects.filter(rules.running(TODAY), record__in=records)
     late = Deadline.objects.filter(rules.overdue(TODAY), record__in=records)
     open_ = records.filter(Q(state__in=RECORD_IN_PROGRESS) | Q(pk__in=running.values("record")))

@@ -48,13 +48,13 @@ def commission_reader() -> User:
 @dataclass(frozen=True)
 class Snapshot:
     taken_at: dt.datetime
-    board: object  # portal.workbench.queries.Dashboard
+    board: object  # caseload.Dashboard
     tables: dict[str, Table]
 
 
 def refresh(today: dt.date | None = None) -> FigureSnapshot:
     """Count the kept figures now and store them (one row, replaced)."""
-    from portal.workbench.queries import dashboard
+    from .caseload import dashboard
 
     today = today or clock.today()
     reader, scope = commission_reader(), Scope(today=today)
@@ -87,7 +87,7 @@ def refresh(today: dt.date | None = None) -> FigureSnapshot:
 
 def current(user, today: dt.date) -> Snapshot | None:
     """Today's snapshot, if `user` sees what it counted (every record); else None: count live."""
-    from portal.workbench.queries import Dashboard, UnitCounts
+    from .caseload import Dashboard, UnitCounts
 
     row = FigureSnapshot.objects.filter(name=NAME, today=today).first()
     if row is None or not sees_every_record(user):

@@ -1,5 +1,5 @@
 """The case list's filters and sorting: the API's RecordFilter (casework.api.filters) as a
-page form. It narrows a queryset the user may already see (portal.workbench.queries.cases),
+page form. It narrows a queryset the user may already see (oversight.statistics.caseload.cases),
 so a filter naming another unit's id simply finds nothing."""
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from casework.lifecycle import RecordState
 from casework.models import Organisation, Person, Record
 from casework.permissions import visible_organisations
 from casework.search import organisations_named, text_contains, words
+from oversight.statistics.caseload import PROGRESS
 from portal.paging import Key
 
 from .forms import LongSelect
-from .queries import PROGRESS
 
 MAX_QUERY = 50
 

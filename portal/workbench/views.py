@@ -27,6 +27,7 @@ from casework.roles import Role
 from casework.services.bulk import BulkResult
 from casework.services.reminders import deadlines_remind
 from exchange.court import documents as court_documents
+from oversight.statistics import caseload
 from oversight.statistics import snapshot as figure_snapshot
 from portal import exports, paging
 from portal.cases.actions import available_actions
@@ -76,7 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     snapshot = figure_snapshot.current(user, today)
     figures = commission_board(user, today, snapshot)
     context = {
-        "board": snapshot.board if snapshot else queries.dashboard(user=user, today=today),
+        "board": snapshot.board if snapshot else caseload.dashboard(user=user, today=today),
         "as_of": snapshot.taken_at if snapshot else None,
         "tasks": tasks[:INBOX_ROWS],
         "task_count": tasks.count(),
@@ -149,7 +150,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def _listing(request: HttpRequest, params: QueryDict) -> CaseListFilter:
     """The user's cases under the filters of `params`: the page and its export read this."""
-    rows = queries.cases(user=request.user, today=clock.today())
+    rows = caseload.cases(user=request.user, today=clock.today())
     return CaseListFilter(params or None, queryset=rows, request=request)
 
 
