@@ -24,8 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from casework import action_labels, audit, clock
 from casework.errors import DomainError, PermissionDeniedError
-from casework.models import ConflictDeclaration
-from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES, has_role, roles_of
+from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES, declared_conflicts, has_role, roles_of
 from casework.roles import Role
 from casework.services.validation import require_text
 
@@ -141,10 +140,10 @@ def visible_alerts(user) -> QuerySet[RiskAlert]:
             conditions |= Q(owner_role=Role.HR_ADMIN)
         if roles & UNIT_ROLES and user.organisation_id:
             conditions |= Q(organisation_id=user.organisation_id)
-    conflicted = ConflictDeclaration.objects.filter(user=user, organisation__isnull=False).values(
-        "organisation"
-    )
-    return RiskAlert.objects.filter(conditions).exclude(organisation__in=conflicted)
+    alerts = RiskAlert.objects.filter(conditions)
+    # the declarations read once per request: most users have none, and then no filter
+    conflicted = declared_conflicts(user).organisation_ids
+    return alerts.exclude(organisation_id__in=sorted(conflicted)) if conflicted else alerts
 
 
 def by_urgency(alerts: QuerySet[RiskAlert]) -> QuerySet[RiskAlert]:

@@ -9,8 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from casework.errors import NotFoundError
-from casework.models import ConflictDeclaration
-from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES, roles_of
+from casework.permissions import SEE_ALL_ROLES, UNIT_ROLES, declared_conflicts, roles_of
 
 from ..models import ChangeRequest, Commitment, Milestone
 from .lifecycle import CommitmentState, MilestoneState
@@ -21,8 +20,10 @@ def visible_commitments(user) -> QuerySet[Commitment]:
     roles = roles_of(user)
     commitments = Commitment.objects.select_related("promisor")
     if roles & SEE_ALL_ROLES:
-        conflicted = ConflictDeclaration.objects.filter(user=user, organisation__isnull=False)
-        return commitments.exclude(promisor__in=conflicted.values("organisation"))
+        # the declarations read once per request: most users have none, and then no filter
+        # keeps the list off its registered_on index
+        conflicted = declared_conflicts(user).organisation_ids
+        return commitments.exclude(promisor_id__in=sorted(conflicted)) if conflicted else commitments
     if roles & UNIT_ROLES and user.organisation_id:
         return commitments.filter(promisor_id=user.organisation_id)
     return Commitment.objects.none()

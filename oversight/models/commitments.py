@@ -63,7 +63,11 @@ class Commitment(Attached):
         verbose_name = _("承诺")
         verbose_name_plural = _("承诺")
         ordering = ["-registered_on", "-id"]
-        indexes = [models.Index(fields=["promisor", "state"], name="commitment_promisor_state")]
+        indexes = [
+            models.Index(fields=["promisor", "state"], name="commitment_promisor_state"),
+            # the commission's list, newest first, pages off this index
+            models.Index(fields=["-registered_on", "-id"], name="commitment_registered"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.document_title}"

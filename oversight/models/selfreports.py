@@ -64,7 +64,11 @@ class SelfReport(models.Model):
                 | Q(late=False, submitted_on__lte=models.F("due_on")),
             ),
         ]
-        indexes = [models.Index(fields=["organisation", "received_on"], name="self_report_org_received")]
+        indexes = [
+            models.Index(fields=["organisation", "received_on"], name="self_report_org_received"),
+            # the commission's list, newest first, pages off this index
+            models.Index(fields=["-submitted_on", "-id"], name="self_report_submitted"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.document_number}"

@@ -40,7 +40,10 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         # no state asked for (a level link, a first visit): the active ones
         state=filters.get("state", "") if "state" in request.GET else queries.ACTIVE,
     )
-    page = paging.paginate(request, found, per_page=PAGE_SIZE, salt="alerts")
+    # by_pk: the page is ranked on the alerts alone, and only its rows join their rule,
+    # unit and record (else every active alert's record is looked up before the LIMIT)
+    source = paging.QuerysetSource(found, paging.keys_for(found), by_pk=True)
+    page = paging.paginate(request, source, per_page=PAGE_SIZE, salt="alerts")
     context = {
         "form": form,
         "page": page,

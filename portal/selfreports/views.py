@@ -18,6 +18,7 @@ from casework.http import client_ip
 from casework.permissions import SEE_ALL_ROLES
 from oversight.models.selfreports import Quarter
 from oversight.selfreports import queries, services
+from portal import paging
 from portal.workbench.access import require_role
 
 from .forms import FilterForm, QuarterlyReportForm, SelfReportForm
@@ -127,7 +128,16 @@ def work_list(request: HttpRequest) -> HttpResponse:
     reports = queries.self_report_list(
         request.user, unit=unit.pk if unit else None, kind=filters.get("kind", ""), late=late
     )
-    return render(request, "portal/selfreports/work_list.html", {"form": form, "reports": reports[:500]})
+    # by_pk: the page's keys come off the report table's own index, and only its 50 rows
+    # then join their record, unit and reporter (else the planner hashes all records).
+    source = paging.QuerysetSource(reports, paging.keys_for(reports), by_pk=True)
+    context = {
+        "form": form,
+        "page": paging.paginate(request, source, per_page=50, salt="selfreports"),
+        "total": paging.capped_count(reports),
+        "query": paging.page_query(request.GET),
+    }
+    return render(request, "portal/selfreports/work_list.html", context)
 
 
 @login_required
