@@ -230,6 +230,14 @@ class Notice(StepMachine, models.Model):
             # What a notice is about: a subject's visibility probes it by (kind, object), and
             # a civil servant's decisions are found by it.
             models.Index(fields=["content_type", "object_id"], name="notice_about"),
+            # A subject's latest notices (the unit's home page), newest first: the page walks it
+            # and stops at its last row.
+            models.Index(
+                models.F("issued_on").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="notice_issued_latest",
+                condition=models.Q(state__in=[NoticeState.ISSUED, NoticeState.SERVED]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -34,7 +34,7 @@ from casework.services.attachments import EVIDENCE_ITEM_STATES
 from casework.services.records import submit_defence_refusal
 from casework.services.rectification import EXPLAIN, ITEM_DEADLINES
 from notices.models import Notice
-from notices.queries import visible_notices
+from notices.queries import organisation_notices
 
 RS = RectificationState
 
@@ -138,10 +138,8 @@ def owed_items(user) -> list[RectificationItem]:
 
 def unit_notices(user) -> QuerySet[Notice]:
     """Notices issued to the unit (never a draft or a voided one: notices.queries)."""
-    return (
-        visible_notices(user)
-        .filter(record__subject_organisation_id=user.organisation_id)
-        .order_by(F("issued_on").desc(nulls_last=True), "-pk")
+    return organisation_notices(user, user.organisation_id).order_by(
+        F("issued_on").desc(nulls_last=True), "-pk"
     )
 
 
