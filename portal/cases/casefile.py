@@ -25,8 +25,8 @@ from notices import queries as notice_queries
 from notices.lifecycle import NoticeState
 from portal.public import scrub
 
+from . import timeline
 from .actions import step_actions
-from .timeline import timeline
 
 
 @dataclass(frozen=True)
@@ -217,9 +217,26 @@ def build(user, record) -> dict:
         return _build(user, record)
 
 
-def _build(user, record) -> dict:
+def _reading(user) -> tuple[bool, object]:
+    """Whether the user reads the commission's internal details, and how their free text is
+    scrubbed."""
     internal = has_role(user, *SEE_ALL_ROLES)
-    clean = (lambda text: text or "") if may_see_id_numbers(user) else scrub
+    return internal, (lambda text: text or "") if may_see_id_numbers(user) else scrub
+
+
+def timeline_page(user, record, page) -> dict:
+    """The full timeline page's context: one page (portal.paging) of the record's trail."""
+    internal, clean = _reading(user)
+    return {
+        "record": record,
+        "subject": _subject(user, record),
+        "page": page,
+        "timeline": timeline.in_words(page.object_list, record, internal=internal, clean=clean),
+    }
+
+
+def _build(user, record) -> dict:
+    internal, clean = _reading(user)
     # `record` comes from record_get: its sub-lists need not ask again whether it is visible.
     owned = Owned(record.deadlines.all(), queries.record_attachments(user=user, record=record))
     objections = queries.objection_list(user=user).filter(record=record).order_by("pk")
@@ -244,7 +261,7 @@ def _build(user, record) -> dict:
         "repairs": [owned.part(user, r) for r in repairs],
         "notices": notice_rows,
         "pre_notice": _pre_notice(record, notice_rows),
-        "timeline": timeline(user, record, internal=internal, clean=clean, known=_read(parts)),
+        "timeline": timeline.latest(user, record, internal=internal, clean=clean, known=_read(parts)),
         "today": clock.today(),
         # The form on each file changing its class (portal.cases.views.attachment_visibility).
         "may_class_files": attachment_svc.may_set_visibility(user, record),

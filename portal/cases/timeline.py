@@ -1,6 +1,10 @@
 """The case's timeline: its audit trail (casework.queries.record_audit_entries, already
 scoped to the reader), oldest first, in words: who, in which role, did what, why, when.
 
+The case page shows the latest `LATEST` entries (a long-running case gathers hundreds, and
+rendering each costs the page more than its queries do) and links to the whole trail, read a
+page at a time on its own page (`portal.cases.views.case_timeline`).
+
 The commission's own readers also see the internal details the API shows only to them (the
 IP address) and the changed fields; everyone else sees the step, the states and the reason.
 """
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count, QuerySet, Window
 from django.utils.translation import gettext_lazy as _
 
 from casework import queries
@@ -30,6 +35,22 @@ class Entry:
     reason: str
     details: list[tuple[str, str]] = field(default_factory=list)  # internal: IP, changed fields
     ip: str = ""
+
+
+#: How many of the latest entries the case page shows; also the full timeline's page size.
+LATEST = 50
+
+
+@dataclass
+class Latest:
+    """The latest entries, oldest first, and how many the whole trail holds for this reader."""
+
+    entries: list[Entry]
+    total: int
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.entries)
 
 
 def _state_label(model, state: str) -> str:
@@ -70,17 +91,33 @@ def _about(entry, model, record, clean) -> str:
     return {"name": name, "kind name": f"{kind} {name}"}.get(about, kind)
 
 
+def trail(user, record) -> QuerySet:
+    """The record's trail as this user may read it, unordered.
+
+    `record` comes from record_get: one query for the whole trail."""
+    return queries.visible_audit_entries(user).filter(record=record).select_related("content_type")
+
+
+def latest(user, record, *, internal: bool, clean=str, known=(), limit: int = LATEST) -> Latest:
+    """The latest `limit` entries and the trail's size, counted in the same query (a window
+    over the reader's rows, evaluated before the LIMIT)."""
+    rows = list(trail(user, record).annotate(trail_size=Window(Count("pk"))).order_by("-seq")[:limit])
+    rows.reverse()
+    total = rows[0].trail_size if rows else 0
+    return Latest(in_words(rows, record, internal=internal, clean=clean, known=known), total)
+
+
 def timeline(user, record, *, internal: bool, clean=str, known=()) -> list[Entry]:
-    """The record's trail as this user may read it; `clean` scrubs free text they may not see;
-    `known`: objects the page read already, named in the changed fields without a query."""
-    entries = [
-        (entry, entry.content_type.model_class())
-        # `record` comes from record_get: one query for the whole trail.
-        for entry in queries.visible_audit_entries(user)
-        .filter(record=record)
-        .select_related("content_type")
-        .order_by("seq")
-    ]
+    """The record's whole trail as this user may read it; `clean` scrubs free text they may
+    not see; `known`: objects the page read already, named in the changed fields without a
+    query."""
+    rows = trail(user, record).order_by("seq")
+    return in_words(rows, record, internal=internal, clean=clean, known=known)
+
+
+def in_words(rows, record, *, internal: bool, clean=str, known=()) -> list[Entry]:
+    """These audit entries of the record, in words."""
+    entries = [(entry, entry.content_type.model_class()) for entry in rows]
     names = changes.Names()
     read = [
         record.subject_organisation,

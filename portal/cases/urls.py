@@ -16,6 +16,7 @@ action = views.CaseActionView.as_view()
 urlpatterns = [
     path("cases/new/", register.RegisterLeadView.as_view(), name="case-register"),
     path("cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("cases/<int:pk>/timeline/", views.case_timeline, name="case-timeline"),
     path("attachments/<int:pk>/visibility/", views.attachment_visibility, name="case-attachment-visibility"),
     path("notices/<int:pk>/", notice_views.notice_page, name="notice-page"),
     path("notices/<int:pk>/pdf/", notice_views.notice_pdf, name="notice-pdf"),

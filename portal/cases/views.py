@@ -24,8 +24,9 @@ from casework import queries
 from casework.errors import DomainError, NotFoundError
 from casework.http import client_ip
 from casework.services import attachments as attachment_svc
+from portal import paging
 
-from . import casefile
+from . import casefile, timeline
 from .actions import refusal
 from .choices import choices_for, initial, omitted
 from .dispatch import call, endpoint, read
@@ -42,6 +43,21 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFoundError as exc:
         raise Http404(str(exc.message)) from None
     return render(request, "portal/cases/detail.html", casefile.build(request.user, record))
+
+
+@login_required
+@require_safe
+def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """The record's whole trail, oldest first, a page at a time (the case page shows the
+    latest entries only)."""
+    try:
+        record = queries.record_get(user=request.user, record_id=pk)
+    except NotFoundError as exc:
+        raise Http404(str(exc.message)) from None
+    rows = timeline.trail(request.user, record).order_by("seq")
+    page = paging.paginate(request, rows, per_page=timeline.LATEST, salt="case-timeline")
+    context = casefile.timeline_page(request.user, record, page)
+    return render(request, "portal/cases/timeline.html", {**context, "query": ""})
 
 
 def case_url(user, record) -> str:

@@ -1,0 +1,96 @@
+"""The case page's timeline on a long-running case: the latest entries on the case page, the
+whole trail a page at a time on its own page (`/work/cases/<pk>/timeline/`), nothing lost."""
+
+import re
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from casework import audit
+
+from . import lifecycle
+from .test_scale_query_counts import CASE_PAGE_BUDGET, page_queries
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
+
+STEP = re.compile(r'<p class="reason">([^<]+)</p>')
+
+
+def get(user, url: str):
+    client = Client()
+    client.force_login(user)
+    return client.get(url)
+
+
+def reasons(response) -> list[str]:
+    return STEP.findall(response.content.decode())
+
+
+def grow(record, officer, entries: int) -> None:
+    with transaction.atomic():
+        audit.append_many(
+            dict(
+                actor=officer,
+                role="officer",
+                obj=record,
+                action="record.amend",
+                reason=f"第{n}次更正",
+                diff={"facts": ["旧", "新"]},
+                record=record,
+            )
+            for n in range(entries)
+        )
+
+
+@pytest.fixture(name="record")
+def record_fixture(officer, approver, unit):
+    return lifecycle.determined(officer=officer, approver=approver, organisation=unit)
+
+
+def test_a_short_trail_is_shown_whole_without_a_link(officer, record):
+    shown = get(officer, reverse("case-detail", args=[record.pk]))
+    assert "登记线索" in shown.content.decode()
+    assert reverse("case-timeline", args=[record.pk]) not in shown.content.decode()
+
+
+def test_a_long_trail_shows_the_latest_50_oldest_first_and_links_to_all(officer, record):
+    grow(record, officer, 120)
+    shown = get(officer, reverse("case-detail", args=[record.pk]))
+    body = shown.content.decode()
+    assert reasons(shown) == [f"第{n}次更正" for n in range(70, 120)]
+    assert "登记线索" not in re.search(r'<ol class="timeline">.*?</ol>', body, re.S).group(0)
+    total = re.search(r"查看全部 (\d+) 条", body)
+    assert total and int(total.group(1)) > 120  # the lifecycle's own steps and the 120
+    assert reverse("case-timeline", args=[record.pk]) in body
+    assert "仅显示最近 50 条" in body
+
+
+def test_the_full_timeline_pages_through_every_entry_oldest_first(officer, record):
+    grow(record, officer, 120)
+    url = reverse("case-timeline", args=[record.pk])
+    first = get(officer, url)
+    assert first.status_code == 200
+    body = first.content.decode()
+    assert "登记线索" in body  # the record's first step opens the trail
+    seen, response = [], first
+    for _ in range(10):
+        seen += reasons(response)
+        following = re.search(r'href="\?cursor=([^"]+)" rel="next"', response.content.decode())
+        if not following:
+            break
+        response = get(officer, f"{url}?cursor={following.group(1)}")
+    assert [r for r in seen if r.startswith("第")] == [f"第{n}次更正" for n in range(120)]
+
+
+def test_the_full_timeline_is_a_404_for_who_may_not_see_the_record(record, other_liaison):
+    hidden = get(other_liaison, reverse("case-timeline", args=[record.pk]))
+    assert hidden.status_code == 404 and record.reference not in hidden.content.decode()
+
+
+def test_the_case_page_keeps_its_query_budget_with_a_long_trail(officer, record):
+    url = reverse("case-detail", args=[record.pk])
+    small = page_queries(officer, url)
+    grow(record, officer, 200)
+    assert page_queries(officer, url) <= small <= CASE_PAGE_BUDGET  # older entries name fewer objects
