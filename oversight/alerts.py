@@ -160,6 +160,14 @@ def active_alerts(user) -> QuerySet[RiskAlert]:
     )
 
 
+def most_urgent_alerts(user, limit: int) -> QuerySet[RiskAlert]:
+    """The `limit` most urgent active alerts, in one query. The top rows are picked in a
+    sub-select without joins: sorting the whole active set joined to its records, rules and
+    units first read every active alert's record, most of the dashboard's time."""
+    first = by_urgency(visible_alerts(user).filter(state__in=ACTIVE_STATES)).values("pk")[:limit]
+    return active_alerts(user).filter(pk__in=first)
+
+
 # ── what a person does ─────────────────────────────────────────────────────────────────
 def _locked(acting_user, alert_id: int) -> RiskAlert:
     alert = visible_alerts(acting_user).select_for_update().filter(pk=alert_id).first()

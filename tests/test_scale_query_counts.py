@@ -194,7 +194,9 @@ def test_the_case_page_stays_within_budget_however_much_the_case_holds(officer, 
     small = page_queries(officer, url)
     _enrich(unit_record, officer, 500)
     rich = page_queries(officer, url)
-    assert rich == small
+    # The page shows the latest 50 timeline entries: the older ones, and the objects their
+    # changed fields name (one query per kind), drop out; never a query more.
+    assert rich <= small
     assert rich <= CASE_PAGE_BUDGET
 
 
@@ -343,5 +345,7 @@ def test_the_case_page_of_a_case_with_every_kind_of_part(
     small = page_queries(officer, url)
     _enrich(record, officer, 500)
     rich = page_queries(officer, url)
-    assert rich == small
+    # The page shows the latest 50 timeline entries: the older ones, and the objects their
+    # changed fields name (one query per kind), drop out; never a query more.
+    assert rich <= small
     assert rich <= EVERY_PART_BUDGET

@@ -22,7 +22,7 @@ def risk_alert_block(context, limit: int = 5, actions: bool = False, title: str 
         return {"shown": False}
     counts = queries.level_counts(user)
     total = sum(n for _level, _label, n in counts)
-    first = list(alerts.active_alerts(user)[:limit]) if total else []
+    first = list(alerts.most_urgent_alerts(user, limit)) if total else []
     return {
         "shown": True,
         "title": title,
