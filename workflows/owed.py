@@ -138,9 +138,7 @@ def owed_items(user) -> list[RectificationItem]:
 
 def unit_notices(user) -> QuerySet[Notice]:
     """Notices issued to the unit (never a draft or a voided one: notices.queries)."""
-    return organisation_notices(user, user.organisation_id).order_by(
-        F("issued_on").desc(nulls_last=True), "-pk"
-    )
+    return organisation_notices(user, user.organisation_id).order_by(F("issued_on").desc(), "-pk")
 
 
 def _answerable(user, deadline: Deadline) -> bool:

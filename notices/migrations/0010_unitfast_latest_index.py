@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="notice",
             index=models.Index(
-                models.OrderBy(models.F("issued_on"), descending=True, nulls_last=True),
+                models.OrderBy(models.F("issued_on"), descending=True),
                 models.OrderBy(models.F("id"), descending=True),
                 condition=models.Q(("state__in", ["ISSUED", "SERVED"])),
                 name="notice_issued_latest",
