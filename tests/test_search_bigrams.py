@@ -143,7 +143,9 @@ def test_postgresql_plans_the_search_with_the_bigram_indexes(officer, records, r
     request = rf.get("/work/cases/")
     request.user = officer
     search = CaseListFilter(data={"q": "整改"}, queryset=Record.objects.all(), request=request).qs
-    plan = _plan(search)
+    # The filter's plan, without the list's order: on tables this small the planner walks the
+    # keyset index of the order instead, which says nothing of how the words are found.
+    plan = _plan(search.order_by())
     for index in [
         "casework_record_reference_bigrams",
         "casework_record_facts_bigrams",

@@ -138,7 +138,10 @@ def owed_items(user) -> list[RectificationItem]:
 
 def unit_notices(user) -> QuerySet[Notice]:
     """Notices issued to the unit (never a draft or a voided one: notices.queries)."""
-    return organisation_notices(user, user.organisation_id).order_by(F("issued_on").desc(), "-pk")
+    # A staff member who is also the unit's liaison sees its drafts too (undated): last.
+    return organisation_notices(user, user.organisation_id).order_by(
+        F("issued_on").desc(nulls_last=True), "-pk"
+    )
 
 
 def _answerable(user, deadline: Deadline) -> bool:
