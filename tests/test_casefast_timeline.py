@@ -9,8 +9,10 @@ from django.test import Client
 from django.urls import reverse
 
 from casework import audit
+from casework.roles import Role
 
 from . import lifecycle
+from .factories import UserFactory
 from .test_scale_query_counts import page_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
@@ -94,3 +96,22 @@ def test_the_case_page_keeps_its_query_budget_with_a_long_trail(officer, record)
     small = page_queries(officer, url)
     grow(record, officer, 200)
     assert page_queries(officer, url) <= small  # older entries, naming other objects, drop out
+
+
+def test_a_digest_in_the_timeline_is_never_masked_as_a_telephone_number(officer, record):
+    """A reader who may not see ID numbers gets free text scrubbed, but a file's SHA-256 is
+    hex: a run of its digits shaped like a landline (0769…) stays as it is."""
+    digest = "0e28bbb775b59d5cd45b9a2822bdd8a8158b3210d07691234567b2c2daf3c1d"
+    with transaction.atomic():
+        audit.append(
+            audit.Acting(officer, Role.OFFICER),
+            obj=record,
+            action="record.amend",
+            reason="附件 0769-12345678",
+            diff={"sha256": ["", digest], "facts": ["旧", "电话 0769-12345678"]},
+            record=record,
+        )
+    assessor = UserFactory(username="assessor", roles=[Role.ASSESSOR])
+    html = get(assessor, reverse("case-detail", args=[record.pk])).content.decode()
+    assert digest in html
+    assert "0769-12345678" not in html and "固定电话号码已隐去" in html

@@ -50,6 +50,9 @@ VALUE_LABELS = {
 OWN_APPS = frozenset({"casework", "notices", "workflows"})
 #: How a file is stored (its name on disk, its MIME type): no part of the case.
 STORAGE = frozenset({"stored_name", "content_type"})
+#: Fields that hold a digest, not words: hex that can hold a run of digits shaped like a
+#: telephone number, which masking would cut in two.
+NOT_FREE_TEXT = frozenset({"sha256"})
 #: Longest value shown; the rest is in the audit trail itself.
 LONGEST = 80
 #: "accountability:2": an object named by its model and id (an attachment's owner).
@@ -198,7 +201,9 @@ def describe(model, diff, names: Names, clean: Callable[[str], str]) -> list[tup
     return [
         (
             label(model, name),
-            clean(f"{value(model, name, before, names)} → {value(model, name, after, names)}"),
+            (str if name in NOT_FREE_TEXT else clean)(
+                f"{value(model, name, before, names)} → {value(model, name, after, names)}"
+            ),
         )
         for name, (before, after) in pairs(diff)
     ]
