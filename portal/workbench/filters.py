@@ -18,8 +18,7 @@ from casework.permissions import visible_organisations
 from casework.search import organisations_named, text_contains, words
 from oversight.statistics.caseload import PROGRESS
 from portal.paging import Key
-
-from .forms import LongSelect
+from portal.selects import PlainSelect, RowSelect
 
 MAX_QUERY = 50
 
@@ -67,10 +66,14 @@ def keyset(sort: str) -> tuple[Key, Key]:
 
 
 def _organisations(request):
-    # Only what the option shows: hundreds of units, each a model instance per request.
     if not request:
-        return Record.objects.none()
-    return visible_organisations(request.user).only("pk", "name").order_by("name")
+        return Organisation.objects.none()
+    return visible_organisations(request.user).order_by("name", "pk")
+
+
+def _unit_rows(queryset):
+    # Only what the option shows: hundreds of units, no model instance for each.
+    return queryset.values_list("pk", "name")
 
 
 def _record_matches(word: str) -> Q:
@@ -97,12 +100,22 @@ class CaseListFilter(RecordFilter):
         max_length=MAX_QUERY,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("案件编号、单位或姓名、事实")}),
     )
-    state = filters.ChoiceFilter(label=_("状态"), choices=RecordState.choices, empty_label=_("全部"))
+    state = filters.ChoiceFilter(
+        label=_("状态"), choices=RecordState.choices, empty_label=_("全部"), widget=PlainSelect
+    )
     unit = filters.ModelChoiceFilter(
-        label=_("单位"), queryset=_organisations, method="of_unit", empty_label=_("全部"), widget=LongSelect
+        label=_("单位"),
+        queryset=_organisations,
+        method="of_unit",
+        empty_label=_("全部"),
+        widget=RowSelect(rows=_unit_rows),
     )
     progress = filters.ChoiceFilter(
-        label=_("办理进度"), choices=PROGRESS_CHOICES, method="in_progress", empty_label=_("全部")
+        label=_("办理进度"),
+        choices=PROGRESS_CHOICES,
+        method="in_progress",
+        empty_label=_("全部"),
+        widget=PlainSelect,
     )
     due_after = filters.DateFilter(
         label=_("下一期限自"), field_name="next_due", lookup_expr="gte", widget=DateInput()
@@ -110,7 +123,9 @@ class CaseListFilter(RecordFilter):
     due_before = filters.DateFilter(
         label=_("下一期限至"), field_name="next_due", lookup_expr="lte", widget=DateInput()
     )
-    sort = filters.ChoiceFilter(label=_("排序"), choices=SORT_CHOICES, method="sort_by", empty_label=None)
+    sort = filters.ChoiceFilter(
+        label=_("排序"), choices=SORT_CHOICES, method="sort_by", empty_label=None, widget=PlainSelect
+    )
     # The API's subject ids and received-date range are not part of the page's form.
     subject_organisation = subject_person = received_on = None
 
@@ -132,7 +147,7 @@ class CaseListFilter(RecordFilter):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("category", "tier", "domain"):
-            self.filters[name].extra["empty_label"] = _("全部")
+            self.filters[name].extra.update(empty_label=_("全部"), widget=PlainSelect)
 
     def search(self, queryset, name, value):
         """Every word in the reference, the subject's name (a unit's current, short or
