@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
 from ..lifecycle import RECORD_STEPS, RecordState
-from .fields import user_link
+from .fields import ChoiceLabels, user_link
 from .steps import StepMachine
 
 __all__ = [
@@ -161,7 +161,7 @@ class DeadlineRule(models.Model):
         return f"{self.label}: {self.amount}{self.get_unit_display()}"
 
 
-class Record(StepMachine, models.Model):
+class Record(ChoiceLabels, StepMachine, models.Model):
     """A government dishonesty record (政务失信记录), from lead to archive.
 
     Invariants: exactly one subject (an organisation or a person); the disclosure window
