@@ -13,7 +13,7 @@ from casework.roles import Role
 
 from . import lifecycle
 from .factories import UserFactory
-from .test_scale_query_counts import page_queries
+from .query_counts import page_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 

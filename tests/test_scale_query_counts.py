@@ -5,22 +5,16 @@ one statement per table, so the test stays quick."""
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.models.base import ModelState
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from casework import audit
-from casework.models import Deadline, Record, User
-from notices.models import Notice
+from casework.models import Record, User
 
 from . import lifecycle
-from .api_fixtures import api
+from .query_counts import copies, count, grow_records, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -30,71 +24,6 @@ CASE_PAGE_BUDGET = 15
 #: (items and their extension requests, decisions and their appeals, the persons concerned)
 #: are a query each, whatever their number.
 EVERY_PART_BUDGET = 20
-
-
-def page_queries(user, url: str, *, client=None) -> int:
-    client = client or Client()
-    if user is not None:
-        client.force_login(user)
-    client.get(url)  # warm the per-process caches (content types, calendar)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
-
-
-def api_queries(user, url: str) -> int:
-    client = api(user)
-    client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(captured)
-
-
-# ── copies of real rows, one INSERT per table ────────────────────────────────────
-
-
-def _copies(obj, count: int, start: int, **fields) -> list:
-    """`count` unsaved copies of `obj`, its unique columns made unique by the copy's number."""
-    rows = []
-    for n in range(start, start + count):
-        row = copy.copy(obj)
-        row._state = ModelState()
-        row.pk = None
-        for field in obj._meta.concrete_fields:
-            value = getattr(obj, field.attname)
-            if field.unique and not field.primary_key and isinstance(value, str):
-                setattr(row, field.attname, f"{value[: field.max_length - 7]}~{n:06d}")
-        for name, value in fields.items():
-            setattr(row, name, value(n) if callable(value) else value)
-        rows.append(row)
-    return rows
-
-
-def grow_records(record: Record, count: int, start: int) -> list[Record]:
-    """`count` more records like `record`, each with copies of its own deadlines and notices."""
-    records = Record.objects.bulk_create(_copies(record, count, start))
-    record_type = ContentType.objects.get_for_model(Record)
-    deadlines, notices = [], []
-    originals = list(Notice.objects.filter(record=record))
-    for copied in records:
-        for deadline in Deadline.objects.filter(record=record, owner_type=record_type):
-            deadlines += _copies(deadline, 1, copied.pk, record_id=copied.pk, owner_id=copied.pk)
-        for notice in originals:
-            k = 100_000 + copied.pk * 100 + len(notices) % 100  # a number of its own for each copy
-            notices += _copies(
-                notice,
-                1,
-                k,
-                record_id=copied.pk,
-                object_id=copied.pk if notice.content_type_id == record_type.pk else notice.object_id,
-                sequence=None if notice.sequence is None else k,
-                verify_code=None if notice.verify_code is None else f"Q{k:09d}",
-            )
-    Deadline.objects.bulk_create(deadlines)
-    Notice.objects.bulk_create(notices)
-    return records
 
 
 # ── list pages and API lists: 10 rows, then 200 ──────────────────────────────────
@@ -123,10 +52,6 @@ PERSON_PAGES = [
 ]
 
 
-def _count(user, url: str) -> int:
-    return api_queries(user, url) if url.startswith("/api/") else page_queries(user, url)
-
-
 @pytest.fixture
 def unit_record(officer, approver, unit, fixed_today, issuer):
     return lifecycle.effective(officer=officer, approver=approver, organisation=unit)
@@ -140,9 +65,9 @@ def person_record(officer, approver, civil_servant, fixed_today, issuer):
 def _same_at_10_and_200(request, template: Record, pages) -> None:
     grow_records(template, 9, 1)
     users = {who: who and request.getfixturevalue(who) for who, _url in pages}
-    few = {(who, url): _count(users[who], url) for who, url in pages}
+    few = {(who, url): count(users[who], url) for who, url in pages}
     grow_records(template, 190, 10)
-    many = {(who, url): _count(users[who], url) for who, url in pages}
+    many = {(who, url): count(users[who], url) for who, url in pages}
     assert many == few
 
 
@@ -205,7 +130,7 @@ def test_the_case_page_stays_within_budget_however_much_the_case_holds(officer, 
 
 def _grow_users(n: int, start: int) -> None:
     template = User.objects.get(username="officer")
-    User.objects.bulk_create(_copies(template, n, start, username=lambda k: f"clerk{k}", email=""))
+    User.objects.bulk_create(copies(template, n, start, username=lambda k: f"clerk{k}", email=""))
 
 
 def _grow_trail(n: int, start: int) -> None:
@@ -296,9 +221,9 @@ def test_a_list_of_its_own_table_asks_the_same_at_10_and_200_rows(request, admin
     user = admins.get(who) or request.getfixturevalue(who)
     grow = grow or _grow_people
     grow(10, 0)
-    few = _count(user, url)
+    few = count(user, url)
     grow(190, 10)
-    assert _count(user, url) == few
+    assert count(user, url) == few
 
 
 def _grow_people(n: int, start: int) -> None:
@@ -306,7 +231,7 @@ def _grow_people(n: int, start: int) -> None:
 
     unit = Organisation.objects.create(name=f"单位{start}")
     Organisation.objects.bulk_create(
-        _copies(unit, n, start, name=lambda k: f"单位{k}", credit_code=lambda k: f"C{k:017d}")
+        copies(unit, n, start, name=lambda k: f"单位{k}", credit_code=lambda k: f"C{k:017d}")
     )
     Person.objects.bulk_create(
         Person(
