@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from casework import clock
 from casework.errors import DomainError
 from casework.http import client_ip
-from casework.permissions import has_role
+from casework.permissions import conflicts_read_once, has_role
 from casework.roles import Role
 from casework.services.bulk import BulkResult
 from casework.services.reminders import deadlines_remind
@@ -30,7 +30,7 @@ from exchange.court import documents as court_documents
 from oversight.statistics import caseload
 from oversight.statistics import snapshot as figure_snapshot
 from portal import exports, paging
-from portal.cases.actions import available_actions
+from portal.cases.actions import available_actions, page_conflicts
 from portal.dashboard.views import commission_board
 from workflows import inbox
 from workflows.services import tasks_assign
@@ -116,8 +116,10 @@ def hr(request: HttpRequest) -> HttpResponse:
     """待执行处分: sanctions served and not yet in their period, and appeals pending."""
     require_role(request.user, *HR_ROLES)
     cases = worklists.cases_to_execute(request.user)
+    with conflicts_read_once(request.user, page_conflicts(request.user)):  # once, not per case
+        rows = [(case, available_actions(request.user, case)) for case in cases]
     context = {
-        "cases": [(case, available_actions(request.user, case)) for case in cases],
+        "cases": rows,
         "appeals": worklists.appeals_pending(request.user),
         "today": clock.today(),
     }

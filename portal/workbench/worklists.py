@@ -5,9 +5,11 @@ notices.queries), so a 回避 conflict or another scope hides it here as everywh
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import BigIntegerField, Case, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 
 from casework import clock, queries, rules
 from casework.lifecycle import ACCOUNTABILITY_TO_EXECUTE, RecordState
@@ -150,10 +152,44 @@ def cases_to_execute(user) -> list[Accountability]:
         .order_by("served_on", "pk")
     )
     today = clock.today()
+    limits = _open_limits(cases)
     for case in cases:
-        case.due = next(iter(queries.accountability_deadlines(case).filter(status=DeadlineStatus.OPEN)), None)
+        case.due = next(iter(limits[case.pk]), None)
         case.overdue = bool(case.due and rules.is_overdue(case.due, today))
     return cases
+
+
+def _open_limits(cases: list[Accountability]) -> dict[int, list[Deadline]]:
+    """The open time limits of these cases, earliest first, by case, in one query: what
+    casework.queries.accountability_deadlines gives for one case (its own limits and its
+    appeals' decision limits), for all of them."""
+    by_case: dict[int, list[Deadline]] = defaultdict(list)
+    if not cases:
+        return by_case
+    case_type = ContentType.objects.get_for_model(Accountability)
+    appeal_type = ContentType.objects.get_for_model(Appeal)
+    pks = [case.pk for case in cases]
+    appeals = Appeal.objects.filter(sanction__accountability__in=pks)
+    rows = (
+        Deadline.objects.filter(
+            Q(owner_type=case_type, owner_id__in=pks)
+            | Q(owner_type=appeal_type, owner_id__in=appeals.values("pk")),
+            status=DeadlineStatus.OPEN,
+        )
+        .annotate(
+            case_id=Case(
+                When(owner_type=case_type, then=F("owner_id")),
+                default=Subquery(
+                    appeals.filter(pk=OuterRef("owner_id")).values("sanction__accountability")[:1]
+                ),
+                output_field=BigIntegerField(),
+            )
+        )
+        .order_by("due_on", "id")
+    )
+    for deadline in rows:
+        by_case[deadline.case_id].append(deadline)
+    return by_case
 
 
 def appeals_pending(user) -> QuerySet[Appeal]:
