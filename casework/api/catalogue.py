@@ -20,7 +20,7 @@ from rest_framework import generics, serializers
 
 from .. import clock, queries
 from ..models import Measure, SyncEvent, SyncKind, User
-from ..permissions import roles_of
+from ..permissions import remember_roles, roles_of
 from ..roles import Role
 from .errors import InputError
 from .fields import IdField
@@ -108,6 +108,11 @@ class NameableUserSerializer(serializers.ModelSerializer):
 class NameableUserListApi(generics.ListAPIView):
     serializer_class = NameableUserSerializer
     cursor_ordering = ("organisation_id", "id")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        remember_roles(page or [])  # each row's roles, read for the whole page at once
+        return page
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
