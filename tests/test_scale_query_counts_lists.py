@@ -12,7 +12,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
-from casework.models import Deadline, Person, Record
+from casework.models import Deadline, Person, Record, User
 from casework.roles import Role
 
 from . import lifecycle
@@ -236,3 +236,46 @@ def test_the_approvals_and_the_workflow_lists_ask_the_same_at_10_and_200(
     newest = Record.objects.latest("pk").reference
     assert newest in _body(approver, "/work/approvals/")
     assert newest in _body(approver, "/api/processes/")
+
+
+def test_a_records_trail_asks_the_same_at_10_and_200_entries(officer, record):
+    """The full timeline page and the API's audit list of one record."""
+    from django.db import transaction
+
+    from casework import audit
+
+    def grow(n: int, start: int) -> None:
+        with transaction.atomic():
+            audit.append_many(
+                dict(
+                    actor=officer,
+                    role="officer",
+                    obj=record,
+                    action="record.amend",
+                    reason=f"第{k}次更正",
+                    diff={"assigned_officer": [None, officer.pk], "facts": ["旧", "新"]},
+                    record=record,
+                )
+                for k in range(start, start + n)
+            )
+
+    pages = [(officer, f"/work/cases/{record.pk}/timeline/"), (officer, f"/api/records/{record.pk}/audit/")]
+    _same_at_10_and_200(pages, grow, "第0次更正")
+
+
+def test_the_assignable_users_ask_the_same_at_10_and_200(officer):
+    template = UserFactory(username="clerk", roles=[Role.OFFICER])
+
+    def grow(n: int, start: int) -> None:
+        users = User.objects.bulk_create(copies(template, n, start, username=lambda k: f"clerk{k}", email=""))
+        member = User.groups.through
+        member.objects.bulk_create(
+            member(user_id=user.pk, group_id=group.pk) for user in users for group in template.groups.all()
+        )
+        User.user_permissions.through.objects.bulk_create(
+            User.user_permissions.through(user_id=user.pk, permission_id=p.pk)
+            for user in users
+            for p in template.user_permissions.all()
+        )
+
+    _same_at_10_and_200([(officer, "/api/users/assignable/")], grow, '"next":"http')  # more than a page
