@@ -279,3 +279,24 @@ def test_the_assignable_users_ask_the_same_at_10_and_200(officer):
         )
 
     _same_at_10_and_200([(officer, "/api/users/assignable/")], grow, '"next":"http')  # more than a page
+
+
+def test_the_measures_ask_the_same_at_10_and_200(officer, record):
+    from casework.models import Measure
+
+    template = Measure.objects.filter(is_active=True).first()
+
+    def grow(n: int, start: int) -> None:
+        Measure.objects.bulk_create(copies(template, n, start))
+
+    _same_at_10_and_200([(officer, "/api/measures/")], grow, '"next":"http')  # more than a page
+
+
+@pytest.mark.parametrize(
+    ("url", "newest"), [("/api/lookup/people/", "公务员199"), ("/api/lookup/organisations/", "单位199")]
+)
+def test_the_lookups_ask_the_same_at_10_and_200(officer, url, newest):
+    from .test_scale_query_counts import _grow_people
+
+    _same_at_10_and_200([(officer, f"{url}?q={newest[:-3]}")], _grow_people, "")
+    assert newest in _body(officer, f"{url}?q={newest}")  # the copies are found
