@@ -20,13 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, IntegerField, Model, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from casework import calendar, clock, queries
 from casework.errors import PermissionDeniedError
 from casework.lifecycle import RECORD_STEPS, RECTIFICATION_STEPS, RectificationState, Step
-from casework.models import Attachment, Deadline, RectificationItem
+from casework.models import Attachment, Deadline, Record, Rectification, RectificationItem
 from casework.models.records import DeadlineStatus
 from casework.permissions import UNIT_ROLES, acting_role, has_role
 from casework.rule_table import RuleCode
@@ -41,25 +41,36 @@ RS = RectificationState
 
 @dataclass(frozen=True)
 class Answer:
-    """What answers a time limit: the step the unit takes, the states of the deadline's
-    owner it can be taken from, the notices (types) that ask for it, and the service's own
-    guard of the step (`refusal(owner, acting_user=…)`: the refusal or None), if it has one."""
+    """What answers a time limit: the step the unit takes, the kind of the deadline's owner
+    and the states of it the step can be taken from, the notices (types) that ask for it, and
+    the service's own guard of the step (`refusal(owner, acting_user=…)`: the refusal or None),
+    if it has one."""
 
     step: Step
+    owner: type[Model]
     sources: tuple[str, ...]
     notice_types: tuple[str, ...]
     refusal: Callable | None = None
+
+    def open_owner(self) -> Q:
+        """Deadlines whose owner is still in a state the answer is taken from (in SQL: the
+        first rows of a list are then the answerable ones, a closed owner's left behind)."""
+        owners = self.owner.objects.filter(pk=OuterRef("owner_id"), state__in=self.sources)
+        return Q(owner_type=ContentType.objects.get_for_model(self.owner)) & Exists(owners)
 
 
 #: Time limits that run against the unit, by deadline kind.
 ANSWERS = {
     RuleCode.DEFENCE_WINDOW: Answer(
         RECORD_STEPS["submit_defence"],
+        Record,
         tuple(RECORD_STEPS["submit_defence"].sources),
         ("N1",),
         submit_defence_refusal,
     ),
-    RuleCode.WRITTEN_EXPLANATION: Answer(EXPLAIN, tuple(RECTIFICATION_STEPS["submit"].sources), ("N7", "N8")),
+    RuleCode.WRITTEN_EXPLANATION: Answer(
+        EXPLAIN, Rectification, tuple(RECTIFICATION_STEPS["submit"].sources), ("N7", "N8")
+    ),
 }
 
 
@@ -116,9 +127,10 @@ def is_unit_member(user) -> bool:
     return has_role(user, *UNIT_ROLES) and bool(user.organisation_id)
 
 
-def owed_items(user) -> list[RectificationItem]:
+def owed_items(user, limit: int | None = None) -> list[RectificationItem]:
     """Items the unit still owes evidence for, due soonest first (undated last); each with
-    `due` (a Due) and `evidence` (files uploaded so far)."""
+    `due` (a Due) and `evidence` (files uploaded so far). With `limit`, the first `limit`
+    rows and one more (the caller tells whether the list goes on)."""
     if not is_unit_member(user):
         return []
     items = (
@@ -133,7 +145,7 @@ def owed_items(user) -> list[RectificationItem]:
         .annotate(due_on=earliest_open(RectificationItem, ITEM_DEADLINES), evidence=evidence_count())
         .order_by(F("due_on").asc(nulls_last=True), "rectification_id", "number")
     )
-    return with_due(items)
+    return with_due(items if limit is None else items[: limit + 1])
 
 
 def unit_notices(user) -> QuerySet[Notice]:
@@ -158,20 +170,27 @@ def _answerable(user, deadline: Deadline) -> bool:
     return answer.refusal is None or answer.refusal(owner, acting_user=user) is None
 
 
-def answers_owed(user) -> list[Deadline]:
+def answers_owed(user, limit: int | None = None) -> list[Deadline]:
     """Open time limits for the unit's answer to a notice, soonest first; each with `due`,
-    `answer` (an Answer) and `notice`, the latest notice issued to the unit that asks for it."""
+    `answer` (an Answer) and `notice`, the latest notice issued to the unit that asks for it.
+    With `limit`, read from the first `limit` rows and one more whose owner can still be
+    answered (the caller tells whether the list goes on), not from every time limit the unit
+    ever left open."""
     if not is_unit_member(user):
         return []
+    answerable = Q(pk__in=[])
+    for kind, answer in ANSWERS.items():
+        answerable |= Q(kind=kind) & answer.open_owner()
     deadlines = (
         queries.visible_deadlines(user)
-        .filter(
-            record__subject_organisation_id=user.organisation_id, kind__in=ANSWERS, status=DeadlineStatus.OPEN
-        )
+        .filter(record__subject_organisation_id=user.organisation_id, status=DeadlineStatus.OPEN)
+        .filter(answerable)
         .select_related("record", "owner_type")
         .prefetch_related("owner")  # one query per kind of owner, not one per deadline
         .order_by("due_on", "pk")
     )
+    if limit is not None:
+        deadlines = deadlines[: limit + 1]
     for deadline in deadlines:  # the owner's record is the deadline's, read with it
         if deadline.owner is not None and getattr(deadline.owner, "record_id", None) == deadline.record_id:
             deadline.owner.record = deadline.record
@@ -195,6 +214,9 @@ def answers_owed(user) -> list[Deadline]:
 class Owed:
     items: list[RectificationItem]
     answers: list[Deadline]
+    #: Cut at a limit: more items, more answers than listed (the inbox lists them all).
+    more_items: bool = False
+    more_answers: bool = False
 
     @property
     def count(self) -> int:
@@ -205,6 +227,10 @@ class Owed:
         return sum(1 for row in (*self.items, *self.answers) if row.due and row.due.overdue)
 
 
-def unit_owes(user) -> Owed:
-    """Everything the user's unit owes now (empty for anyone outside a unit)."""
-    return Owed(owed_items(user), answers_owed(user))
+def unit_owes(user, limit: int | None = None) -> Owed:
+    """Everything the user's unit owes now (empty for anyone outside a unit); with `limit`,
+    the first `limit` of each list, and whether it goes on."""
+    items, answers = owed_items(user, limit), answers_owed(user, limit)
+    if limit is None:
+        return Owed(items, answers)
+    return Owed(items[:limit], answers[:limit], len(items) > limit, len(answers) > limit)

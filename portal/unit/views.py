@@ -62,10 +62,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _home(user) -> dict:
-    """The unit's open work in full; what it filed, its records and notices, the latest
-    `work.LATEST` of each with a link to the whole list (a unit's history grows for years)."""
+    """The unit's open work, what it filed, its records and notices: the first `work.LATEST`
+    of each with a link to the whole list (a unit's history grows for years; the inbox lists
+    all its open work)."""
     rectifications = work.running_rectifications(user)
-    owes = work.unit_owes(user)  # the same rows as the inbox's
+    owes = work.unit_owes(user, work.LATEST)  # the inbox's rows, the first LATEST of each
     records = work.latest(work.unit_records(user))
     return {
         "unit": user.organisation,
@@ -74,6 +75,8 @@ def _home(user) -> dict:
         "uploads": has_role(user, *attachments.POLICIES[RectificationItem].roles),
         "rectifications": [(r, actions_for(user, r)) for r in rectifications],
         "answers": [(d, actions_for(user, d.owner, only=work.ANSWER_FORMS[d.kind])) for d in owes.answers],
+        "more_owed": owes.more_items,
+        "more_answers": owes.more_answers,
         "objections": work.latest(work.objections_filed(user)),
         "repairs": work.latest(work.repairs_filed(user)),
         "records": records.with_rows([(r, actions_for(user, r)) for r in records]),
