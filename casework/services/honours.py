@@ -156,19 +156,38 @@ class IntegrityFile:
     person: Person
     records: list[FileEntry] = field(default_factory=list)
     sanctions: list[FileEntry] = field(default_factory=list)
+    #: Cut at a limit: the person has older records, older sanctions than listed.
+    more_records: bool = False
+    more_sanctions: bool = False
 
     @property
     def labels(self) -> list[str]:
         return [e.label for e in self.records + self.sanctions]
 
 
-def integrity_file(person: Person, *, on: dt.date | None = None) -> IntegrityFile:
+def _latest(rows, order: tuple[str, ...], limit: int | None) -> tuple[list, bool]:
+    """Rows in `order` (oldest first); with `limit`, only the latest `limit` of them, still
+    oldest first, read newest first in one query (one row more tells there are older ones)."""
+    if limit is None:
+        return list(rows.order_by(*order)), False
+    newest = list(rows.order_by(*(f"-{name}" for name in order))[: limit + 1])
+    return newest[:limit][::-1], len(newest) > limit
+
+
+def integrity_file(person: Person, *, on: dt.date | None = None, limit: int | None = None) -> IntegrityFile:
     """The person's decided records (a repaired one shows "已修复", scenario 17) and their
-    sanctions with their status on `on`. The caller has already checked the reader may
-    see the person (casework.queries.person_get)."""
+    sanctions with their status on `on`; with `limit`, the latest `limit` of each (a summary:
+    `more_records`, `more_sanctions` say there are older ones). The caller has already
+    checked the reader may see the person (casework.queries.person_get)."""
     on = on or clock.today()
-    records = Record.objects.filter(subject_person=person, state__in=DECIDED_STATES)
-    found = Sanction.objects.filter(person=person).select_related("accountability")
+    records, more_records = _latest(
+        Record.objects.filter(subject_person=person, state__in=DECIDED_STATES),
+        ("determination_date", "pk"),
+        limit,
+    )
+    found, more_sanctions = _latest(
+        Sanction.objects.filter(person=person).select_related("accountability"), ("effective_on", "pk"), limit
+    )
     return IntegrityFile(
         person,
         [
@@ -179,12 +198,14 @@ def integrity_file(person: Person, *, on: dt.date | None = None) -> IntegrityFil
                 r.get_state_display(),
                 r.determination_date,
             )
-            for r in records.order_by("determination_date", "pk")
+            for r in records
         ],
         [
             FileEntry(
                 "sanction", s.pk, s.get_decision_type_display(), sanctions.status_label(s, on), s.effective_on
             )
-            for s in found.order_by("effective_on", "pk")
+            for s in found
         ],
+        more_records,
+        more_sanctions,
     )

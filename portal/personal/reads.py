@@ -40,6 +40,7 @@ from casework.services.repair.eligibility import Eligibility, repair_eligibility
 from notices.models import Notice
 from notices.queries import about_own_sanctions, visible_notices
 from portal.cases.actions import Action, available_actions, page_conflicts
+from portal.unit import work as unit_work
 from portal.unit.work import latest
 
 #: The case-action step (portal.cases.specs) that files a repair application on a record.
@@ -103,6 +104,10 @@ def own_records(user, person) -> QuerySet[Record]:
     return record_list(user=user).filter(subject_person=person).order_by("-determination_date", "-pk")
 
 
+def own_sanctions(user, person) -> QuerySet[Sanction]:
+    return sanction_list(user=user).filter(person=person).order_by("-pk")
+
+
 def own_notices(user, person) -> QuerySet[Notice]:
     return (
         visible_notices(user)
@@ -119,12 +124,12 @@ def personal_file(user) -> PersonalFile:
     today = clock.today()
     with conflicts_read_once(user, page_conflicts(user)):
         records = latest(own_records(user, person))
-        sanctions = latest(sanction_list(user=user).filter(person=person).order_by("-pk"))
+        sanctions = latest(own_sanctions(user, person))
         return PersonalFile(
             person=person,
             today=today,
             records=records.with_rows([OwnRecord(r, record_actions(user, r)) for r in records]),
-            file=integrity_file(person, on=today),
+            file=integrity_file(person, on=today, limit=unit_work.LATEST),
             # By the record's subject, not by who typed the filing in: the officer records the
             # objections and applications the person sent on paper (validation.filing_date).
             objections=latest(

@@ -10,4 +10,5 @@ urlpatterns = [
     path("honours/", views.honours_query, name="honours"),
     path("records/", views.full_list, {"kind": "records"}, name="me-records"),
     path("notices/", views.full_list, {"kind": "notices"}, name="me-notices"),
+    path("sanctions/", views.full_list, {"kind": "sanctions"}, name="me-sanctions"),
 ]

@@ -23,7 +23,7 @@ from casework.http import client_ip
 from casework.permissions import conflicts_read_once
 from casework.queries import person_get
 from casework.services import honours
-from portal.cases.actions import page_conflicts
+from portal.cases.actions import available_actions, page_conflicts
 from portal.unit.work import PAGE_SIZE
 
 from . import reads
@@ -42,6 +42,11 @@ def home(request: HttpRequest) -> HttpResponse:
 LISTS = {
     "records": (reads.own_records, "portal/personal/_records.html", gettext_lazy("关于我的失信记录")),
     "notices": (reads.own_notices, "portal/personal/_notices.html", gettext_lazy("我的文书")),
+    "sanctions": (
+        reads.own_sanctions,
+        "portal/personal/_sanctions.html",
+        gettext_lazy("对我作出的处分与问责决定"),
+    ),
 }
 
 
@@ -56,11 +61,12 @@ def full_list(request: HttpRequest, kind: str) -> HttpResponse:
     person = person_get(user=user, person_id=user.person_id)
     page = Paginator(rows(user, person), PAGE_SIZE).get_page(request.GET.get("page"))
     with conflicts_read_once(user, page_conflicts(user)):
-        shown = (
-            [reads.OwnRecord(r, reads.record_actions(user, r)) for r in page]
-            if kind == "records"
-            else list(page)
-        )
+        if kind == "records":
+            shown = [reads.OwnRecord(r, reads.record_actions(user, r)) for r in page]
+        elif kind == "sanctions":
+            shown = [(s, available_actions(user, s)) for s in page]
+        else:
+            shown = list(page)
     context = {"page": page, "rows": shown, "table": template, "title": title, "mine": {kind: shown}}
     return render(request, "portal/personal/list.html", context)
 
