@@ -189,6 +189,12 @@ def forget_declared_conflicts(**_kwargs) -> None:
     _conflicts_generation[0] += 1
 
 
+def conflicts_generation() -> int:
+    """Changes whenever a declaration does: what was built from a user's declarations is
+    built again once it differs."""
+    return _conflicts_generation[0]
+
+
 def declared_conflicts(user) -> Conflicts:
     """The user's declarations, read once per user object (a request's): every visibility
     filter of a page asks, and most users have none, which spares the filter altogether."""

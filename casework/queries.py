@@ -44,6 +44,7 @@ from .models import (
 from .permissions import (
     SEE_ALL_ROLES,
     UNIT_ROLES,
+    conflicts_generation,
     declared_conflicts,
     record_scope,
     roles_of,
@@ -392,7 +393,17 @@ def visible_objects(user) -> dict[type[Model], QuerySet]:
     declared rule: casework.kinds): those of them `user` may see."""
     if not roles_of(user):  # anonymous (the schema generator too), or no role: nothing
         return {}
-    return {kind.model: kind.visible(user) for kind in CASEWORK_KINDS}
+    # Built once per user object (a request's), like its roles and declarations: a page asks
+    # for several kinds of rows about visible objects (/unit/: deadlines thrice, notices
+    # twice), and each build of the nine scoped queries costs more than their SQL. The
+    # queries are lazy and only ever nested in others' filters, so sharing them is safe;
+    # what they are built from (the declarations, the user's unit and person) keys the cache.
+    key = (conflicts_generation(), user.organisation_id, user.person_id)
+    cached = getattr(user, "_chengxin_visible_objects", None)
+    if cached is None or cached[0] != key:
+        cached = (key, {kind.model: kind.visible(user) for kind in CASEWORK_KINDS})
+        user._chengxin_visible_objects = cached
+    return dict(cached[1])
 
 
 def _about_visible(objects: dict, type_field: str, id_field: str, *, text_ids: bool = False) -> Q:
