@@ -46,6 +46,7 @@ RECORD_PAGES = [
     (None, "/public/records/"),
 ]
 PERSON_PAGES = [
+    ("civil_servant", "/me/sanctions/"),
     ("civil_servant", "/me/"),
     ("civil_servant", "/me/records/"),
     ("civil_servant", "/me/notices/"),
