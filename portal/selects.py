@@ -2,7 +2,8 @@
 
 Django's Select renders a template per option (two includes each), and a ModelChoiceField
 builds a model instance per row: on the case list, 600 units and 200 officers cost more than
-all its queries (docs/performance.md). `PlainSelect` writes a few fixed choices in one pass;
+all its queries (docs/performance.md). `PlainSelect` writes its choices in one pass
+(`UnitField`: a unit filter's (id, name) pairs, read fresh on every request);
 `RowSelect` reads a model select's options as plain (id, label) rows on every request (one
 narrow query, so an added, renamed or removed row shows at once, in every process, with no
 signal or version to keep) and reuses their rendering for as long as the rows are the same.
@@ -16,27 +17,41 @@ from functools import lru_cache
 from django import forms
 from django.db.models import QuerySet
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 Rows = tuple[tuple[object, str], ...]
 
 
 class PlainSelect(forms.Select):
-    """A select of flat choices, the same HTML as Django's without a template per option."""
+    """A select written in one pass from its choices: the markup of Django's own, without a
+    template, an option dict and its attributes per option. Not for grouped choices (none
+    of its uses has any)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
+        chosen = set(self.format_value(value))
+        options = "".join(
+            f'<option value="{escape(key)}"{" selected" if str(key) in chosen else ""}>{escape(label)}</option>'
+            for key, label in self.choices
+            for key in ("" if key is None else key,)
         )
-        return _select(name, widget["attrs"], options)
+        return _select(name, self.build_attrs(self.attrs, attrs), mark_safe(options))
+
+
+class UnitField(forms.TypedChoiceField):
+    """A unit picked from a long list (every unit: hundreds in a city); its cleaned value is
+    the unit's id (None: any unit). The form sets the units with `offer`, once per request:
+    (id, name) pairs, one query, no instances."""
+
+    widget = PlainSelect
+
+    def __init__(self, *, empty_label, **kwargs):
+        self.empty_label = empty_label
+        super().__init__(coerce=int, empty_value=None, required=False, choices=(), **kwargs)
+
+    def offer(self, units: QuerySet) -> None:
+        """The units of `units` (a queryset of Organisation, in the order to show) as options."""
+        self.choices = [("", self.empty_label), *units.values_list("pk", "name")]
 
 
 class RowSelect(forms.Select):

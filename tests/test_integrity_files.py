@@ -396,3 +396,37 @@ def test_a_training_needs_its_result_and_no_entry_is_dated_after_today(hr, perso
     assert not FileEntry.objects.exists()
     add_entry(hr, person, **data, entry_date="2026-02-02", result="合格")
     assert AuditEntry.objects.get(action=FileAction.ENTRY_ADD).diff["result"] == [None, "合格"]
+
+
+def test_each_units_coverage_row_labels_its_cells_for_the_narrow_layout(hr, unit, other_unit, fixed_today):
+    PersonFactory(unit=unit)
+    PersonFactory(unit=other_unit)
+    html = page(hr, HOME)
+    for each in (unit, other_unit):
+        row = (
+            html.split(f'?unit={each.pk}"', 1)[0].rsplit("<tr", 1)[1] + html.split(f'?unit={each.pk}"', 1)[1]
+        )
+        row = row.split("</tr>", 1)[0]
+        assert re.findall(r'data-label="([^"]*)"', row) == [
+            "单位",
+            "在职公务员",
+            "已建档",
+            "未建档",
+            "覆盖率",
+        ]
+
+
+def test_coverage_rows_are_the_units_with_active_staff_by_name(db, fixed_today):
+    later, earlier, emptied = (
+        OrganisationFactory(name=name) for name in ("东莞市b局", "东莞市a局", "东莞市c局")
+    )
+    PersonFactory(unit=later)
+    filed = PersonFactory(unit=earlier)
+    PersonFactory(unit=emptied, is_active=False)
+    IntegrityFile.objects.create(person=filed, opened_on=TODAY)
+    rows = queries.coverage_by_unit()
+    assert [(r["unit_name"], r["active"], r["with_file"]) for r in rows] == [
+        ("东莞市a局", 1, 1),
+        ("东莞市b局", 1, 0),
+        ("合计", 2, 1),
+    ]

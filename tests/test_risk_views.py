@@ -258,3 +258,28 @@ def test_hr_opens_the_list_from_the_navigation_and_sees_only_the_alerts_hr_owns(
     html = signed_in(client, hr).get(reverse("risk-alerts")).content.decode()
     assert f'href="{reverse("risk-alerts")}"' in html
     assert "预警 hr-owned" in html and "预警 officer-owned" not in html
+
+
+def test_the_list_asks_the_same_with_2_and_30_acknowledged_alerts_and_names_who_acknowledged(
+    client, officer, liaison, unit
+):
+    def acknowledged(keys):
+        raised = raise_alerts(unit, *keys)
+        RiskAlert.objects.filter(pk__in=[a.pk for a in raised]).update(
+            state=AlertState.ACKNOWLEDGED, acknowledged_by=liaison
+        )
+
+    def queries() -> tuple[int, str]:
+        client.get(reverse("risk-alerts"))
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(reverse("risk-alerts")).content.decode()
+        return len(captured), html
+
+    signed_in(client, officer)
+    acknowledged([f"a{n}" for n in range(2)])
+    few, html = queries()
+    assert f"知悉人：{liaison.get_full_name()}" in html
+    acknowledged([f"a{n}" for n in range(30)])
+    many, html = queries()
+    assert many == few
+    assert html.count(f"知悉人：{liaison.get_full_name()}") == 30

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from casework import clock
 from casework.models import Organisation
 from oversight.commitments.lifecycle import CHANGE_REASONS, CommitmentState, CommitmentType, Reason
+from portal.selects import UnitField
 
 DATE_ERRORS = {"required": _("请填写日期。"), "invalid": _("请输入有效日期，如 2026-09-30。")}
 
@@ -73,12 +74,14 @@ class DecideForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=_("承诺单位"), queryset=Organisation.objects.order_by("name"), required=False
-    )
+    unit = UnitField(label=_("承诺单位"), empty_label="---------")
     type = forms.ChoiceField(
         label=_("承诺类型"), choices=[("", _("全部")), *CommitmentType.choices], required=False
     )
     state = forms.ChoiceField(
         label=_("状态"), choices=[("", _("全部")), *CommitmentState.choices], required=False
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].offer(Organisation.objects.order_by("name"))

@@ -57,10 +57,7 @@ def commitment_list(request: HttpRequest, space: str) -> HttpResponse:
     commitments = queries.visible_commitments(request.user)
     if form.is_valid():
         data = form.cleaned_data
-        unit = data.get("unit")
-        commitments = queries.filtered(
-            commitments, unit=unit.pk if unit else None, type=data["type"], state=data["state"]
-        )
+        commitments = queries.filtered(commitments, unit=data["unit"], type=data["type"], state=data["state"])
     page = paging.paginate(request, commitments, per_page=50, salt=f"commitments:{space}")
     register = guards.role_refusal(
         request.user, COMMITMENT_STEPS["register"], request.user.organisation_id if space == "unit" else None

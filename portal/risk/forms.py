@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from casework.models import Organisation
 from oversight.models import AlertLevel, AlertState, RiskRule
 from oversight.models.payments import MAX_PAYMENT_DAYS, SmePayment
+from portal.selects import PlainSelect, UnitField
 
 from .queries import ACTIVE
 
@@ -15,20 +16,23 @@ class AlertFilterForm(forms.Form):
         label=_("级别"), required=False, choices=[("", _("全部级别")), *AlertLevel.choices]
     )
     rule = forms.ModelChoiceField(
-        label=_("规则"), required=False, queryset=RiskRule.objects.all(), empty_label=_("全部规则")
-    )
-    unit = forms.ModelChoiceField(
-        label=_("单位"),
+        label=_("规则"),
         required=False,
-        queryset=Organisation.objects.order_by("name"),
-        empty_label=_("全部单位"),
+        queryset=RiskRule.objects.all(),
+        empty_label=_("全部规则"),
+        widget=PlainSelect,
     )
+    unit = UnitField(label=_("单位"), empty_label=_("全部单位"))
     state = forms.ChoiceField(
         label=_("状态"),
         required=False,
         initial=ACTIVE,
         choices=[(ACTIVE, _("待处理和已知悉")), *AlertState.choices, ("", _("全部状态"))],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].offer(Organisation.objects.order_by("name"))
 
 
 class ReasonForm(forms.Form):

@@ -81,7 +81,7 @@ def filtered(user, *, level: str = "", rule: str = "", unit: int | None = None, 
         found = found.filter(rule_id=rule)
     if unit:
         found = found.filter(organisation_id=unit)
-    return alerts.by_urgency(found).select_related("rule", "organisation", "record")
+    return alerts.by_urgency(found).select_related("rule", "organisation", "record", "acknowledged_by")
 
 
 def level_counts(user) -> list[tuple[str, str, int]]:

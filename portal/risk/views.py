@@ -36,7 +36,7 @@ def alert_list(request: HttpRequest) -> HttpResponse:
         request.user,
         level=filters.get("level", ""),
         rule=getattr(filters.get("rule"), "pk", ""),
-        unit=getattr(filters.get("unit"), "pk", None),
+        unit=filters.get("unit"),
         # no state asked for (a level link, a first visit): the active ones
         state=filters.get("state", "") if "state" in request.GET else queries.ACTIVE,
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from oversight.models import SelfReportKind
+from portal.selects import UnitField
 
 
 def _named(label: str, message: str) -> dict:
@@ -50,7 +51,7 @@ class QuarterlyReportForm(forms.Form):
 
 
 class FilterForm(forms.Form):
-    unit = forms.ModelChoiceField(queryset=None, required=False, label=_("单位"), empty_label=_("全部单位"))
+    unit = UnitField(label=_("单位"), empty_label=_("全部单位"))
     kind = forms.ChoiceField(
         choices=[("", _("全部类别")), *SelfReportKind.choices], required=False, label=_("报告类别")
     )
@@ -62,4 +63,4 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"].offer(units)

@@ -124,9 +124,8 @@ def work_list(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or None, units=queries.reporting_units())
     filters = form.cleaned_data if form.is_valid() else {}
     late = {"yes": True, "no": False}.get(filters.get("late", ""))
-    unit = filters.get("unit")
     reports = queries.self_report_list(
-        request.user, unit=unit.pk if unit else None, kind=filters.get("kind", ""), late=late
+        request.user, unit=filters.get("unit"), kind=filters.get("kind", ""), late=late
     )
     # by_pk: the page's keys come off the report table's own index, and only its 50 rows
     # then join their record, unit and reporter (else the planner hashes all records).
