@@ -137,3 +137,15 @@ def test_the_units_latest_notices_can_walk_their_postgresql_index(liaison):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "notice_issued_latest_nl" in plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's alone")
+def test_the_units_latest_records_can_walk_their_postgresql_index(liaison):
+    rows = work.unit_records(liaison)[: work.LATEST + 1]
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "record_unit_determined_latest" in plan

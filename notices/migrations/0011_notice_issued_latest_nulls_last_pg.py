@@ -7,24 +7,15 @@ indexes know no NULLS LAST, so this one is PostgreSQL's alone and lives here, no
 
 from django.db import migrations
 
-NAME = "notice_issued_latest_nl"
-
-CREATE = (
-    f'CREATE INDEX IF NOT EXISTS "{NAME}" ON "notices_notice" '
-    '("issued_on" DESC NULLS LAST, "id" DESC) WHERE "state" IN (\'ISSUED\', \'SERVED\')'
-)
-DROP = f'DROP INDEX IF EXISTS "{NAME}"'
-
-
-def _on_postgresql(sql: str):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return run
+from casework import pg_only
 
 
 class Migration(migrations.Migration):
     dependencies = [("notices", "0010_unitfast_latest_index")]
 
-    operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP), elidable=False)]
+    operations = [
+        pg_only.index(
+            "notice_issued_latest_nl",
+            'ON "notices_notice" ("issued_on" DESC NULLS LAST, "id" DESC) WHERE "state" IN (\'ISSUED\', \'SERVED\')',
+        )
+    ]
