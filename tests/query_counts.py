@@ -6,11 +6,12 @@ from __future__ import annotations
 import copy
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.base import ModelState
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from casework import audit
 from casework.models import Deadline, Record
 from notices.models import Notice
 
@@ -84,3 +85,24 @@ def grow_records(record: Record, count: int, start: int) -> list[Record]:
 
 def count(user, url: str) -> int:
     return api_queries(user, url) if url.startswith("/api/") else page_queries(user, url)
+
+
+def amend_trail(record, officer, entries: int, *, start: int = 0, names_officer: bool = True) -> None:
+    """`entries` amendments of `record` in its audit trail, one INSERT: what a long-running
+    case accumulates (the changed fields name a person when `names_officer`)."""
+    diff = {"facts": ["旧", "新"]}
+    if names_officer:
+        diff = {"assigned_officer": [None, officer.pk], **diff}
+    with transaction.atomic():
+        audit.append_many(
+            dict(
+                actor=officer,
+                role="officer",
+                obj=record,
+                action="record.amend",
+                reason=f"第{n}次更正",
+                diff=diff,
+                record=record,
+            )
+            for n in range(start, start + entries)
+        )

@@ -13,7 +13,7 @@ from casework.roles import Role
 
 from . import lifecycle
 from .factories import UserFactory
-from .query_counts import page_queries
+from .query_counts import amend_trail, page_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_today")]
 
@@ -31,19 +31,7 @@ def reasons(response) -> list[str]:
 
 
 def grow(record, officer, entries: int) -> None:
-    with transaction.atomic():
-        audit.append_many(
-            dict(
-                actor=officer,
-                role="officer",
-                obj=record,
-                action="record.amend",
-                reason=f"第{n}次更正",
-                diff={"facts": ["旧", "新"]},
-                record=record,
-            )
-            for n in range(entries)
-        )
+    amend_trail(record, officer, entries, names_officer=False)
 
 
 @pytest.fixture(name="record")

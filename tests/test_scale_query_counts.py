@@ -14,7 +14,7 @@ from casework import audit
 from casework.models import Record, User
 
 from . import lifecycle
-from .query_counts import copies, count, grow_records, page_queries
+from .query_counts import amend_trail, copies, count, grow_records, page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -97,21 +97,7 @@ def test_the_unit_home_shows_the_latest_20_and_links_to_the_rest(liaison, unit_r
 def _enrich(record: Record, officer: User, entries: int) -> None:
     """Many more of what a case holds: audit entries (with changed fields naming people and
     objects), deadlines and notices, as a long-running case accumulates them."""
-    from django.db import transaction
-
-    with transaction.atomic():
-        audit.append_many(
-            dict(
-                actor=officer,
-                role="officer",
-                obj=record,
-                action="record.amend",
-                reason=f"第{n}次更正",
-                diff={"assigned_officer": [None, officer.pk], "facts": ["旧", "新"]},
-                record=record,
-            )
-            for n in range(entries)
-        )
+    amend_trail(record, officer, entries)
     grow_records(record, 1, 900)  # a neighbour: not on this page
 
 

@@ -19,7 +19,7 @@ from . import lifecycle
 from .accountability_steps import decision, served, set_today
 from .api_fixtures import api
 from .factories import UserFactory
-from .query_counts import copies, count, grow_records
+from .query_counts import amend_trail, copies, count, grow_records
 
 pytestmark = pytest.mark.django_db
 
@@ -240,24 +240,9 @@ def test_the_approvals_and_the_workflow_lists_ask_the_same_at_10_and_200(
 
 def test_a_records_trail_asks_the_same_at_10_and_200_entries(officer, record):
     """The full timeline page and the API's audit list of one record."""
-    from django.db import transaction
-
-    from casework import audit
 
     def grow(n: int, start: int) -> None:
-        with transaction.atomic():
-            audit.append_many(
-                dict(
-                    actor=officer,
-                    role="officer",
-                    obj=record,
-                    action="record.amend",
-                    reason=f"第{k}次更正",
-                    diff={"assigned_officer": [None, officer.pk], "facts": ["旧", "新"]},
-                    record=record,
-                )
-                for k in range(start, start + n)
-            )
+        amend_trail(record, officer, n, start=start)
 
     pages = [(officer, f"/work/cases/{record.pk}/timeline/"), (officer, f"/api/records/{record.pk}/audit/")]
     _same_at_10_and_200(pages, grow, "第0次更正")

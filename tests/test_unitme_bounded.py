@@ -126,26 +126,17 @@ def test_the_sanctions_list_answers_the_civil_servant_only(civil_servant, liaiso
     assert client.get(reverse("me-sanctions")).status_code == 403
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's alone")
-def test_the_units_latest_notices_can_walk_their_postgresql_index(liaison):
-    rows = work.unit_notices(liaison)[: work.LATEST + 1]
-    sql, params = rows.query.sql_with_params()
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's alone")
+@pytest.mark.parametrize(
+    "rows, index",
+    [(work.unit_notices, "notice_issued_latest_nl"), (work.unit_records, "record_unit_determined_latest")],
+)
+def test_the_units_latest_rows_can_walk_their_postgresql_index(liaison, rows, index):
+    sql, params = rows(liaison)[: work.LATEST + 1].query.sql_with_params()
     with connection.cursor() as cursor:
         # A test database is small enough to be read whole: ask for the plan with an index.
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "notice_issued_latest_nl" in plan
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's alone")
-def test_the_units_latest_records_can_walk_their_postgresql_index(liaison):
-    rows = work.unit_records(liaison)[: work.LATEST + 1]
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute("EXPLAIN " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "record_unit_determined_latest" in plan
+    assert index in plan
