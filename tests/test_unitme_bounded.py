@@ -140,3 +140,14 @@ def test_the_units_latest_rows_can_walk_their_postgresql_index(liaison, rows, in
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert index in plan
+
+
+@pytest.mark.parametrize("name", ["me-home", "me-records", "me-notices", "me-sanctions"])
+def test_every_list_of_the_civil_servant_is_named_by_a_heading_on_its_page(
+    officer, approver, civil_servant, warned, name
+):
+    """A screen reader names each list by the heading its aria-labelledby points to."""
+    lifecycle.effective(officer=officer, approver=approver, person=civil_servant.person)
+    html = html_of(civil_servant, reverse(name))
+    named = re.findall(r'aria-labelledby="([^"]+)"', html)
+    assert named and set(named) <= set(re.findall(r'\bid="([^"]+)"', html))
